@@ -1,0 +1,28 @@
+/**
+ * Every workflow definition by name and version. A case records the version it started on and
+ * is always advanced and replayed with that version; a new version is added here beside the old.
+ */
+import type { AnyStateMachine } from 'xstate';
+import { cooperationMachineV1 } from './cooperation/v1.machine.js';
+
+export interface WorkflowDefinition {
+  name: string;
+  version: number;
+  machine: AnyStateMachine;
+  description: string;
+}
+
+export const WORKFLOWS: readonly WorkflowDefinition[] = [
+  {
+    name: 'cooperation',
+    version: 1,
+    machine: cooperationMachineV1,
+    description: 'Kerja Sama Daerah through one gate: proposal to mayor signature (contract §4)',
+  },
+];
+
+export const CURRENT_VERSION: Record<string, number> = { cooperation: 1 };
+
+export function findWorkflow(name: string, version: number): WorkflowDefinition | undefined {
+  return WORKFLOWS.find((w) => w.name === name && w.version === version);
+}
