@@ -91,11 +91,9 @@ export const cooperationMachineV1 = setup({
     instrumentFitsPartner: ({ context }) => context.allowedInstruments.includes(context.instrument),
     decisionIs: ({ context, event }, params: { decision: Decision }) =>
       event.type === 'DECIDE' && isOpenTask(context, event.taskKey) && event.decision === params.decision,
+    // An approved review task closes at once, so the last open one is the last approval.
     lastTechnicalApproval: ({ context, event }) =>
-      event.type === 'DECIDE' &&
-      event.decision === 'approve' &&
-      isOpenTask(context, event.taskKey) &&
-      context.tasks.every((t) => t.key === event.taskKey || context.approvals.includes(t.key)),
+      event.type === 'DECIDE' && context.tasks.length === 1 && context.tasks[0]!.key === event.taskKey,
     needsDprd: ({ context }) => context.requiresDprdApproval,
     isForeign: ({ context }) => context.partnerCategory === 'foreign',
     returnsTo: ({ context }, params: { stage: TaskStage }) => context.returnTo === params.stage,
@@ -116,6 +114,7 @@ export const cooperationMachineV1 = setup({
     })),
     recordApproval: assign(({ context, event }) => ({
       approvals: [...context.approvals, (event as DecideEvent).taskKey],
+      tasks: context.tasks.filter((t) => t.key !== (event as DecideEvent).taskKey),
     })),
     askRevision: assign(({ context }, params: { stage: TaskStage }) => ({
       returnTo: params.stage,
