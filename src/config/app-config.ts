@@ -1,0 +1,110 @@
+/**
+ * The only place that reads process.env. Everything is validated once at boot; a bad value stops
+ * the process with a message that names the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  /** HTTP port (`PORT`, default 3000). */
+  port: number;
+  /** `production` makes a missing `AUTH_JWT_SECRET` fatal. */
+  production: boolean;
+  /** Folder of the embedded database, the generated secret and mail files (`ONEGATE_DATA_DIR`, default ./data). */
+  dataDir: string;
+  /** `DATABASE_URL`: PostgreSQL when set, otherwise the embedded SQLite file `dataDir/onegate.sqlite`. */
+  database: { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string };
+  /** `REDIS_URL`: BullMQ on Redis when set, otherwise in-process timers and queues. */
+  redisUrl: string | null;
+  /** `SMTP_URL`: mail through that server, otherwise `.eml` files in `dataDir/mail`. */
+  smtpUrl: string | null;
+  /** `MAIL_FROM`, default onegate@localhost. */
+  mailFrom: string;
+  /** HS256 secret (`AUTH_JWT_SECRET`); generated once into `dataDir/jwt-secret` in the embedded default. */
+  jwtSecret: string | null;
+  /** `AUTH_JWKS_URL`: verify RS256/ES256 tokens of an identity provider. */
+  jwksUrl: string | null;
+  /** `ONEGATE_DIRECTORY`: JSON file of users loaded at start. */
+  directoryFile: string | null;
+  /** `ONEGATE_SLA`: JSON file overriding stage SLAs (deadlines, next issue). */
+  slaFile: string | null;
+  /** `ONEGATE_TIMEZONE`, default Asia/Jakarta. */
+  timezone: string;
+  /** `ONEGATE_HOLIDAYS`: JSON file of extra non-working dates. */
+  holidaysFile: string | null;
+  /** `ONEGATE_ROLE`: api, worker or all (default). */
+  role: ProcessRole;
+  /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
+  demoUsers: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = resolve(env.ONEGATE_DATA_DIR ?? 'data');
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const databaseUrl = blankToNull(env.DATABASE_URL);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)');
+  }
+  const redisUrl = blankToNull(env.REDIS_URL);
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  const smtpUrl = blankToNull(env.SMTP_URL);
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  const role = (env.ONEGATE_ROLE ?? 'all') as ProcessRole;
+  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError('ONEGATE_ROLE must be api, worker or all');
+  const timezone = env.ONEGATE_TIMEZONE ?? 'Asia/Jakarta';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    throw new ConfigError(`ONEGATE_TIMEZONE is not a known time zone: "${timezone}"`);
+  }
+  const production = env.NODE_ENV === 'production';
+  const jwksUrl = blankToNull(env.AUTH_JWKS_URL);
+  let jwtSecret = blankToNull(env.AUTH_JWT_SECRET);
+  if (!jwtSecret && !jwksUrl) {
+    if (production) throw new ConfigError('NODE_ENV=production needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+    jwtSecret = readOrCreateSecret(dataDir);
+  }
+  return {
+    port,
+    production,
+    dataDir,
+    database: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', file: join(dataDir, 'onegate.sqlite') },
+    redisUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM ?? 'onegate@localhost',
+    jwtSecret,
+    jwksUrl,
+    directoryFile: fileOrNull(env.ONEGATE_DIRECTORY, 'ONEGATE_DIRECTORY'),
+    slaFile: fileOrNull(env.ONEGATE_SLA, 'ONEGATE_SLA'),
+    timezone,
+    holidaysFile: fileOrNull(env.ONEGATE_HOLIDAYS, 'ONEGATE_HOLIDAYS'),
+    role,
+    demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
+  };
+}
+
+function blankToNull(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function fileOrNull(value: string | undefined, name: string): string | null {
+  const path = blankToNull(value);
+  if (path && !existsSync(path)) throw new ConfigError(`${name} names a file that does not exist: ${path}`);
+  return path ? resolve(path) : null;
+}
+
+/** The embedded default keeps one generated secret, so tokens survive restarts. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

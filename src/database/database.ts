@@ -1,0 +1,86 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Mutex } from '../common/mutex.js';
+import { dialectOf, type Dialect } from './columns.js';
+import { createEntities } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/**
+ * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
+ * transaction in the process goes through one mutex, since overlapping transactions on a single
+ * connection corrupt silently (stack-notes.md).
+ */
+export class Database {
+  readonly dialect: Dialect;
+  private readonly mutex: Mutex | null;
+
+  private constructor(readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource.options.type);
+    this.mutex = this.dialect === 'sqlite' ? new Mutex() : null;
+  }
+
+  static async open(database: AppConfig['database'], options: { migrate?: boolean } = {}): Promise<Database> {
+    const common = { entities: createEntities(database.kind === 'postgres' ? 'postgres' : 'sqlite'), migrations: MIGRATIONS, synchronize: false, logging: false } as const;
+    let ds: DataSource;
+    if (database.kind === 'postgres') {
+      ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10 } });
+    } else {
+      mkdirSync(dirname(database.file), { recursive: true });
+      ds = new DataSource({
+        ...common,
+        type: 'better-sqlite3',
+        database: database.file,
+        enableWAL: true,
+        prepareDatabase: (db: { pragma(s: string): unknown }) => {
+          db.pragma('busy_timeout = 5000');
+          db.pragma('synchronous = NORMAL');
+        },
+      });
+    }
+    await ds.initialize();
+    const db = new Database(ds);
+    if (options.migrate !== false) await db.migrate();
+    return db;
+  }
+
+  async migrate(): Promise<void> {
+    await this.exclusive(() => this.dataSource.runMigrations({ transaction: 'each' }));
+  }
+
+  async revertAll(): Promise<void> {
+    await this.exclusive(async () => {
+      while ((await this.dataSource.query(`SELECT COUNT(*) AS n FROM migrations`))[0].n > 0) {
+        await this.dataSource.undoLastMigration({ transaction: 'each' });
+      }
+    });
+  }
+
+  /** Runs `fn` in one database transaction; serialized in-process on the embedded database. */
+  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.dataSource.transaction(fn));
+  }
+
+  /** A read outside a transaction; still waits its turn on the single embedded connection. */
+  read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => fn(this.dataSource.manager));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.read((em) => em.query('SELECT 1'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex ? this.mutex.runExclusive(fn) : fn();
+  }
+}

@@ -1,0 +1,136 @@
+import { EntitySchema } from 'typeorm';
+import { typesFor, type Dialect } from './columns.js';
+import type { CaseEventRow, CaseRow, CounterRow, IdempotencyRow, OutboxRow, TaskRow, UserRow } from './rows.js';
+
+export const CASE = 'case';
+export const CASE_EVENT = 'case_event';
+export const TASK = 'task';
+export const OUTBOX = 'outbox';
+export const USER = 'user';
+export const IDEMPOTENCY = 'idempotency';
+export const COUNTER = 'counter';
+
+/** Entity schemas for one dialect; built at start so both databases can be used in one process. */
+export function createEntities(dialect: Dialect): EntitySchema[] {
+  const t = typesFor(dialect);
+  const ts = (name: string, nullable = false) => ({ type: t.timestamp, name, nullable }) as const;
+  const str = (name: string, length: number, nullable = false) => ({ type: 'varchar', name, length, nullable }) as const;
+  return [
+    new EntitySchema<CaseRow>({
+      name: CASE,
+      tableName: 'cases',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        number: str('number', 32),
+        title: str('title', 300),
+        instrument: str('instrument', 16),
+        partnerName: str('partner_name', 300),
+        partnerCategory: str('partner_category', 32),
+        partnerCountry: str('partner_country', 100, true),
+        summary: { type: 'text', nullable: true },
+        requiresDprdApproval: { type: 'boolean', name: 'requires_dprd_approval' },
+        parentCaseId: str('parent_case_id', 36, true),
+        validFrom: str('valid_from', 10, true),
+        validUntil: str('valid_until', 10, true),
+        stage: str('stage', 32),
+        version: { type: 'integer' },
+        workflowName: str('workflow_name', 64),
+        workflowVersion: { type: 'integer', name: 'workflow_version' },
+        snapshot: { type: t.json },
+        proposerId: str('proposer_id', 128),
+        headHash: str('head_hash', 64),
+        signedAt: ts('signed_at', true),
+        createdAt: ts('created_at'),
+        updatedAt: ts('updated_at'),
+      },
+    }),
+    new EntitySchema<CaseEventRow>({
+      name: CASE_EVENT,
+      tableName: 'case_events',
+      columns: {
+        id: { type: 'integer', primary: true, generated: 'increment' },
+        caseId: str('case_id', 36),
+        seq: { type: 'integer' },
+        type: str('type', 64),
+        actorId: str('actor_id', 128),
+        actorRoles: { type: t.json, name: 'actor_roles' },
+        at: ts('at'),
+        data: { type: t.json },
+        stageBefore: str('stage_before', 32, true),
+        stageAfter: str('stage_after', 32),
+        workflowName: str('workflow_name', 64),
+        workflowVersion: { type: 'integer', name: 'workflow_version' },
+        prevHash: str('prev_hash', 64),
+        hash: str('hash', 64),
+      },
+    }),
+    new EntitySchema<TaskRow>({
+      name: TASK,
+      tableName: 'tasks',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        key: str('key', 16),
+        stage: str('stage', 32),
+        role: str('role', 32),
+        assigneeId: str('assignee_id', 128, true),
+        status: str('status', 16),
+        decision: str('decision', 16, true),
+        comment: { type: 'text', nullable: true },
+        completedBy: str('completed_by', 128, true),
+        createdAt: ts('created_at'),
+        completedAt: ts('completed_at', true),
+        dueAt: ts('due_at', true),
+      },
+    }),
+    new EntitySchema<OutboxRow>({
+      name: OUTBOX,
+      tableName: 'outbox',
+      columns: {
+        id: { type: 'integer', primary: true, generated: 'increment' },
+        caseId: str('case_id', 36),
+        eventSeq: { type: 'integer', name: 'event_seq' },
+        topic: str('topic', 64),
+        payload: { type: t.json },
+        createdAt: ts('created_at'),
+        processedAt: ts('processed_at', true),
+      },
+    }),
+    new EntitySchema<UserRow>({
+      name: USER,
+      tableName: 'users',
+      columns: {
+        id: { type: 'varchar', length: 128, primary: true },
+        name: str('name', 200),
+        email: str('email', 320),
+        roles: { type: t.json },
+        supervisorId: str('supervisor_id', 128, true),
+        locale: str('locale', 8),
+        createdAt: ts('created_at'),
+        updatedAt: ts('updated_at'),
+      },
+    }),
+    new EntitySchema<IdempotencyRow>({
+      name: IDEMPOTENCY,
+      tableName: 'idempotency_keys',
+      columns: {
+        key: { type: 'varchar', length: 255, primary: true },
+        userId: { type: 'varchar', length: 128, primary: true, name: 'user_id' },
+        method: str('method', 8),
+        path: str('path', 500),
+        requestHash: str('request_hash', 64),
+        statusCode: { type: 'integer', name: 'status_code', nullable: true },
+        response: { type: t.json, nullable: true },
+        createdAt: ts('created_at'),
+      },
+    }),
+    new EntitySchema<CounterRow>({
+      name: COUNTER,
+      tableName: 'counters',
+      columns: {
+        name: { type: 'varchar', length: 64, primary: true },
+        value: { type: 'integer' },
+      },
+    }),
+  ];
+}

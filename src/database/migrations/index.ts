@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from './1764300000000-initial-schema.js';
+
+/** Every migration in order. Committed migrations are never edited; a change is a new one. */
+export const MIGRATIONS = [InitialSchema1764300000000];

@@ -1,0 +1,99 @@
+/** Row shapes of onegate's tables. The schemas that map them are in entities.ts. */
+
+export interface CaseRow {
+  id: string;
+  number: string;
+  title: string;
+  instrument: string;
+  partnerName: string;
+  partnerCategory: string;
+  partnerCountry: string | null;
+  summary: string | null;
+  requiresDprdApproval: boolean;
+  parentCaseId: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  stage: string;
+  version: number;
+  workflowName: string;
+  workflowVersion: number;
+  /** The machine's persisted state: `{ value, context }`. */
+  snapshot: { value: string; context: Record<string, unknown> };
+  proposerId: string;
+  headHash: string;
+  signedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseEventRow {
+  id?: number;
+  caseId: string;
+  seq: number;
+  type: string;
+  actorId: string;
+  actorRoles: string[];
+  at: Date;
+  data: Record<string, unknown>;
+  stageBefore: string | null;
+  stageAfter: string;
+  workflowName: string;
+  workflowVersion: number;
+  prevHash: string;
+  hash: string;
+}
+
+export type TaskStatus = 'open' | 'completed' | 'cancelled';
+
+export interface TaskRow {
+  id: string;
+  caseId: string;
+  key: string;
+  stage: string;
+  role: string;
+  assigneeId: string | null;
+  status: TaskStatus;
+  decision: string | null;
+  comment: string | null;
+  completedBy: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  dueAt: Date | null;
+}
+
+export interface OutboxRow {
+  id?: number;
+  caseId: string;
+  eventSeq: number;
+  topic: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  processedAt: Date | null;
+}
+
+export interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  supervisorId: string | null;
+  locale: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IdempotencyRow {
+  key: string;
+  userId: string;
+  method: string;
+  path: string;
+  requestHash: string;
+  statusCode: number | null;
+  response: unknown;
+  createdAt: Date;
+}
+
+export interface CounterRow {
+  name: string;
+  value: number;
+}

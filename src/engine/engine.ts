@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { EntityManager } from 'typeorm';
+import { CASE_EVENT_TYPES } from '../../workflows/cooperation/v1.rules.js';
+import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
+import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
+import type { Actor } from '../common/actor.js';
+import type { Clock } from '../common/clock.js';
+import { ConcurrentWrite, DomainError } from '../common/errors.js';
+import type { Database } from '../database/database.js';
+import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
+import type { CaseEventRow, CaseRow, TaskRow } from '../database/rows.js';
+import { GENESIS_HASH, hashEvent } from './event-hash.js';
+
+/** The case as loaded inside a step's transaction. */
+export interface LoadedCase {
+  row: CaseRow;
+  snapshot: AnyMachineSnapshot;
+  workflow: WorkflowDefinition;
+  em: EntityManager;
+}
+
+/** What a use case wants recorded: the machine event to send and what the log keeps besides. */
+export interface StepPlan {
+  /** The event's name in the case history (e.g. SUBMIT, TASK_COMPLETED). */
+  type: string;
+  machineEvent: { type: string; taskKey?: string; [k: string]: unknown };
+  /** Recorded in the event's data beside the machine event (comment, task id, decision). */
+  data?: Record<string, unknown>;
+  /** For a task decision: what to write on the completed task. */
+  completion?: { taskKey: string; decision: string; comment: string | null };
+}
+
+export interface StepCommand {
+  caseId: string;
+  actor: Actor;
+  expectedVersion?: number;
+  /** Runs inside the transaction with the current case; throws domain errors to refuse. */
+  plan(current: LoadedCase): StepPlan | Promise<StepPlan>;
+  /** Optional extra writes in the same transaction, after the step (e.g. the response to keep). */
+  after?(result: StepResult, em: EntityManager): Promise<void>;
+}
+
+export interface StepResult {
+  case: CaseRow;
+  event: CaseEventRow;
+  tasks: TaskRow[];
+}
+
+export interface StartCommand {
+  actor: Actor;
+  fields: Omit<CaseRow, 'id' | 'number' | 'stage' | 'version' | 'workflowName' | 'workflowVersion' | 'snapshot' | 'headHash' | 'signedAt' | 'createdAt' | 'updatedAt'>;
+  input: Record<string, unknown>;
+  workflow?: { name: string; version: number };
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * One command = load case → xstate's pure `transition()` → write the event (hash-chained), the new
+ * snapshot, task changes and an outbox row in one transaction, guarded by the case version.
+ */
+export class Engine {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(cmd: StartCommand): Promise<StepResult> {
+    const wf = cmd.workflow ?? { name: 'cooperation', version: CURRENT_VERSION.cooperation! };
+    const workflow = findWorkflow(wf.name, wf.version);
+    if (!workflow) throw new DomainError('NotFound', `workflow ${wf.name}@${wf.version} not found`);
+    const id = randomUUID();
+    const [snapshot] = initialTransition(workflow.machine, { ...cmd.input, caseId: id });
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      const number = await this.nextCaseNumber(em, now);
+      const event = this.buildEvent({
+        caseId: id,
+        seq: 1,
+        type: 'CASE_CREATED',
+        actor: cmd.actor,
+        at: now,
+        data: { case: { ...cmd.fields, number }, input: { ...cmd.input, caseId: id } },
+        stageBefore: null,
+        stageAfter: String(snapshot.value),
+        workflow,
+        prevHash: GENESIS_HASH,
+      });
+      const row: CaseRow = {
+        ...cmd.fields,
+        id,
+        number,
+        stage: String(snapshot.value),
+        version: 1,
+        workflowName: workflow.name,
+        workflowVersion: workflow.version,
+        snapshot: persist(snapshot),
+        headHash: event.hash,
+        signedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await em.insert(CASE, row);
+      await em.insert(CASE_EVENT, event);
+      const tasks = await this.syncTasks(em, id, [], (snapshot.context.tasks ?? []) as OpenTask[], now, null);
+      await em.insert(OUTBOX, { caseId: id, eventSeq: 1, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
+      return { case: row, event, tasks };
+    });
+  }
+
+  /** Advances a case by one event; retried when another writer advanced it first. */
+  async step(cmd: StepCommand): Promise<StepResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((em) => this.stepOnce(em, cmd));
+      } catch (err) {
+        if (!(err instanceof ConcurrentWrite || isUniqueViolation(err)) || attempt >= MAX_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private async stepOnce(em: EntityManager, cmd: StepCommand): Promise<StepResult> {
+    const row = await em.findOneBy<CaseRow>(CASE, { id: cmd.caseId });
+    if (!row) throw new DomainError('NotFound', `case ${cmd.caseId} not found`);
+    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
+      throw new DomainError('StaleVersion', `expectedVersion ${cmd.expectedVersion} is stale: the case is at version ${row.version}`, {
+        currentVersion: row.version,
+      });
+    }
+    const workflow = findWorkflow(row.workflowName, row.workflowVersion);
+    if (!workflow) throw new DomainError('NotFound', `workflow ${row.workflowName}@${row.workflowVersion} not found`);
+    const snapshot = restore(workflow.machine, row.snapshot);
+    const plan = await cmd.plan({ row, snapshot, workflow, em });
+    const [next] = transition(workflow.machine, snapshot, plan.machineEvent as never);
+    if (next === snapshot) {
+      throw new DomainError('InvalidTransition', `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
+        stage: row.stage,
+        allowedEvents: allowedEvents(snapshot),
+      });
+    }
+    const now = this.clock.now();
+    const stageAfter = String(next.value);
+    const event = this.buildEvent({
+      caseId: row.id,
+      seq: row.version + 1,
+      type: plan.type,
+      actor: cmd.actor,
+      at: now,
+      data: { ...(plan.data ?? {}), event: plan.machineEvent },
+      stageBefore: row.stage,
+      stageAfter,
+      workflow,
+      prevHash: row.headHash,
+    });
+    const updated: Partial<CaseRow> = {
+      stage: stageAfter,
+      version: row.version + 1,
+      snapshot: persist(next),
+      headHash: event.hash,
+      updatedAt: now,
+      ...(stageAfter === 'signed' && row.stage !== 'signed' ? { signedAt: now } : {}),
+    };
+    const result = await em
+      .createQueryBuilder()
+      .update(CASE)
+      .set(updated)
+      .where('id = :id AND version = :version', { id: row.id, version: row.version })
+      .execute();
+    if (result.affected !== 1) throw new ConcurrentWrite(`case ${row.id} moved past version ${row.version}`);
+    await em.insert(CASE_EVENT, event);
+    const tasks = await this.syncTasks(
+      em,
+      row.id,
+      (snapshot.context.tasks ?? []) as OpenTask[],
+      (next.context.tasks ?? []) as OpenTask[],
+      now,
+      plan.completion ? { ...plan.completion, by: cmd.actor.id } : null,
+    );
+    await em.insert(OUTBOX, { caseId: row.id, eventSeq: event.seq, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
+    const stepResult = { case: { ...row, ...updated } as CaseRow, event, tasks };
+    await cmd.after?.(stepResult, em);
+    return stepResult;
+  }
+
+  /** Makes the tasks table match the machine's open tasks; returns the rows it touched. */
+  private async syncTasks(
+    em: EntityManager,
+    caseId: string,
+    before: OpenTask[],
+    after: OpenTask[],
+    now: Date,
+    completion: { taskKey: string; decision: string; comment: string | null; by: string } | null,
+  ): Promise<TaskRow[]> {
+    const touched: TaskRow[] = [];
+    const afterKeys = new Map(after.map((t) => [t.key, t]));
+    const beforeKeys = new Map(before.map((t) => [t.key, t]));
+    for (const task of before) {
+      const kept = afterKeys.get(task.key);
+      if (kept && kept.assignee === task.assignee) continue;
+      const set: Partial<TaskRow> = kept
+        ? { assigneeId: kept.assignee }
+        : completion && completion.taskKey === task.key
+          ? { status: 'completed', decision: completion.decision, comment: completion.comment, completedBy: completion.by, completedAt: now }
+          : { status: 'cancelled', completedAt: now };
+      const res = await em
+        .createQueryBuilder()
+        .update(TASK)
+        .set(set)
+        .where('case_id = :caseId AND key = :key AND status = :open', { caseId, key: task.key, open: 'open' })
+        .execute();
+      if (res.affected !== 1) throw new ConcurrentWrite(`task ${task.key} of case ${caseId} is no longer open`);
+      const current = await em.findOneByOrFail<TaskRow>(TASK, { caseId, key: task.key });
+      touched.push(current);
+    }
+    for (const task of after) {
+      if (beforeKeys.has(task.key)) continue;
+      const row: TaskRow = {
+        id: randomUUID(),
+        caseId,
+        key: task.key,
+        stage: task.stage,
+        role: task.role,
+        assigneeId: task.assignee,
+        status: 'open',
+        decision: null,
+        comment: null,
+        completedBy: null,
+        createdAt: now,
+        completedAt: null,
+        dueAt: null,
+      };
+      await em.insert(TASK, row);
+      touched.push(row);
+    }
+    return touched;
+  }
+
+  private buildEvent(e: {
+    caseId: string;
+    seq: number;
+    type: string;
+    actor: Actor;
+    at: Date;
+    data: Record<string, unknown>;
+    stageBefore: string | null;
+    stageAfter: string;
+    workflow: WorkflowDefinition;
+    prevHash: string;
+  }): CaseEventRow {
+    const body = {
+      caseId: e.caseId,
+      seq: e.seq,
+      type: e.type,
+      actorId: e.actor.id,
+      actorRoles: [...e.actor.roles],
+      at: e.at,
+      data: JSON.parse(JSON.stringify(e.data)) as Record<string, unknown>,
+      stageBefore: e.stageBefore,
+      stageAfter: e.stageAfter,
+      workflowName: e.workflow.name,
+      workflowVersion: e.workflow.version,
+      prevHash: e.prevHash,
+    };
+    return { ...body, hash: hashEvent(body) };
+  }
+
+  private async nextCaseNumber(em: EntityManager, now: Date): Promise<string> {
+    const year = now.getUTCFullYear();
+    const name = `case-number-${year}`;
+    const p = this.db.dialect === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const rows: { value: number }[] = await em.query(
+      `INSERT INTO counters (name, value) VALUES (${p[0]}, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`,
+      [name],
+    );
+    return `KS-${year}-${String(rows[0]!.value).padStart(4, '0')}`;
+  }
+}
+
+export function persist(snapshot: AnyMachineSnapshot): CaseRow['snapshot'] {
+  return JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context }));
+}
+
+export function restore(machine: AnyStateMachine, stored: CaseRow['snapshot']): AnyMachineSnapshot {
+  return machine.resolveState({ value: stored.value, context: stored.context });
+}
+
+/** The case-level events the current stage accepts, for a 409's `allowedEvents`. */
+export function allowedEvents(snapshot: AnyMachineSnapshot): string[] {
+  return CASE_EVENT_TYPES.filter((type) => snapshot.can({ type }));
+}
+
+function outboxPayload(event: CaseEventRow, tasks: TaskRow[]): Record<string, unknown> {
+  return {
+    caseId: event.caseId,
+    seq: event.seq,
+    type: event.type,
+    stageBefore: event.stageBefore,
+    stageAfter: event.stageAfter,
+    tasks: tasks.map((t) => ({ id: t.id, key: t.key, stage: t.stage, role: t.role, status: t.status, assigneeId: t.assigneeId })),
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

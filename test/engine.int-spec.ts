@@ -1,0 +1,148 @@
+import { Engine, type StepPlan } from '../src/engine/engine.js';
+import { SystemClock } from '../src/common/clock.js';
+import type { Database } from '../src/database/database.js';
+import { CASE, CASE_EVENT, OUTBOX, TASK } from '../src/database/entities.js';
+import type { CaseEventRow, CaseRow, TaskRow } from '../src/database/rows.js';
+import { hashEvent, GENESIS_HASH } from '../src/engine/event-hash.js';
+import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
+import { openTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const proposer = { id: 'opd-1', roles: ['proposer' as const] };
+const secretariat = { id: 'sec-1', roles: ['secretariat' as const] };
+
+describe('engine: atomic, hash-chained steps', () => {
+  let db: Database;
+  let test: TestDatabase;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    ({ db, test } = await openTestDatabase());
+    engine = new Engine(db, new SystemClock());
+  });
+  afterAll(async () => {
+    await db.close();
+    await test.drop();
+  });
+
+  async function newCase(): Promise<CaseRow> {
+    const { case: row } = await engine.start({
+      actor: proposer,
+      fields: {
+        title: 'KB Kota Jambi – Kabupaten Muaro Jambi',
+        instrument: 'kb',
+        partnerName: 'Kabupaten Muaro Jambi',
+        partnerCategory: 'region',
+        partnerCountry: null,
+        summary: null,
+        requiresDprdApproval: false,
+        parentCaseId: null,
+        validFrom: null,
+        validUntil: null,
+        proposerId: proposer.id,
+      },
+      input: { proposerId: proposer.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+    });
+    return row;
+  }
+
+  const submit = (): StepPlan => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } });
+
+  it('creates a case with a genesis-chained first event and numbers cases per year', async () => {
+    const a = await newCase();
+    const b = await newCase();
+    expect(a.stage).toBe('proposal');
+    expect(a.version).toBe(1);
+    expect(Number(b.number.slice(-4))).toBe(Number(a.number.slice(-4)) + 1);
+    const events = await db.read((em) => em.findBy<CaseEventRow>(CASE_EVENT, { caseId: a.id }));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(hashEvent(events[0]!)).toBe(events[0]!.hash);
+  });
+
+  it('writes event, snapshot, tasks and outbox together and chains the hash', async () => {
+    const c = await newCase();
+    const { case: after, event, tasks } = await engine.step({ caseId: c.id, actor: proposer, plan: submit });
+    expect(after.stage).toBe('administrative_check');
+    expect(after.version).toBe(2);
+    expect(event.prevHash).toBe(c.headHash);
+    expect(tasks).toHaveLength(1);
+    const stored = await db.read(async (em) => ({
+      row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
+      events: await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id }, order: { seq: 'ASC' } }),
+      tasks: await em.findBy<TaskRow>(TASK, { caseId: c.id }),
+      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
+    }));
+    expect(stored.row.snapshot.value).toBe('administrative_check');
+    expect(stored.row.headHash).toBe(stored.events[1]!.hash);
+    expect(stored.events.map((e) => hashEvent(e))).toEqual(stored.events.map((e) => e.hash));
+    expect(stored.tasks.map((t) => [t.stage, t.role, t.status])).toEqual([['administrative_check', 'secretariat', 'open']]);
+    expect(stored.outbox).toBe(2);
+  });
+
+  it('refuses an event the stage does not allow and writes nothing', async () => {
+    const c = await newCase();
+    await expect(engine.step({ caseId: c.id, actor: proposer, plan: () => ({ type: 'RESUBMIT', machineEvent: { type: 'RESUBMIT' } }) })).rejects.toMatchObject({
+      code: 'InvalidTransition',
+      details: { allowedEvents: ['SUBMIT', 'WITHDRAW'] },
+    });
+    const count = await db.read((em) => em.countBy(CASE_EVENT, { caseId: c.id }));
+    expect(count).toBe(1);
+  });
+
+  it('rolls back every write when a step fails after the case update', async () => {
+    const c = await newCase();
+    await expect(
+      engine.step({
+        caseId: c.id,
+        actor: proposer,
+        plan: submit,
+        after: async () => {
+          throw new Error('boom after writes');
+        },
+      }),
+    ).rejects.toThrow('boom after writes');
+    const state = await db.read(async (em) => ({
+      row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
+      events: await em.countBy(CASE_EVENT, { caseId: c.id }),
+      tasks: await em.countBy(TASK, { caseId: c.id }),
+      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
+    }));
+    expect([state.row.stage, state.row.version, state.events, state.tasks, state.outbox]).toEqual(['proposal', 1, 1, 0, 1]);
+  });
+
+  it('rejects a stale expectedVersion', async () => {
+    const c = await newCase();
+    await engine.step({ caseId: c.id, actor: proposer, plan: submit });
+    await expect(engine.step({ caseId: c.id, actor: proposer, expectedVersion: 1, plan: () => ({ type: 'WITHDRAW', machineEvent: { type: 'WITHDRAW' } }) })).rejects.toMatchObject({
+      code: 'StaleVersion',
+    });
+  });
+
+  it('keeps 20 concurrent completions of one task to one success and one event', async () => {
+    const c = await newCase();
+    const { tasks } = await engine.step({ caseId: c.id, actor: proposer, plan: submit });
+    const key = tasks[0]!.key;
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        engine.step({
+          caseId: c.id,
+          actor: secretariat,
+          plan: ({ em }) =>
+            em.findOneByOrFail<TaskRow>(TASK, { caseId: c.id, key }).then((task) => {
+              if (task.status !== 'open') throw Object.assign(new Error('already completed'), { code: 'TaskAlreadyCompleted' });
+              return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
+            }),
+        }),
+      ),
+    );
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const a of attempts.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(a.reason).toMatchObject({ code: expect.stringMatching(/TaskAlreadyCompleted|InvalidTransition/) });
+    }
+    const events = await db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id, type: 'TASK_COMPLETED' } }));
+    expect(events).toHaveLength(1);
+    const row = await db.read((em) => em.findOneByOrFail<CaseRow>(CASE, { id: c.id }));
+    expect(row.stage).toBe('technical_review');
+    expect(row.version).toBe(3);
+  });
+});
