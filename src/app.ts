@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { TokenService } from './auth/token.service.js';
+import type { Clock } from './common/clock.js';
+import { toErrorBody } from './common/http-exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { DirectoryService } from './directory/directory.service.js';
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP application (not yet listening): used by `main.ts` and the end-to-end tests. */
+export async function createApp(config: AppConfig, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
+    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+    bufferLogs: false,
+  });
+  // Errors raised by fastify itself (body parsing, size limit) get the same JSON shape as ours.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .setErrorHandler((err, _req, reply) => {
+      const body = toErrorBody(err);
+      void reply.status(body.statusCode).send(body);
+    });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('onegate')
+      .setDescription('One-gate cooperation approvals (Kerja Sama Satu Pintu). Errors: `{statusCode, error, message}`; mutating calls accept `Idempotency-Key`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await app.init();
+  await prepareDirectory(app, config);
+  return app;
+}
+
+/** Loads `ONEGATE_DIRECTORY`, or on a first embedded start creates one demo user per role and logs their tokens. */
+async function prepareDirectory(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const directory = app.get(DirectoryService);
+  const logger = new Logger('Directory');
+  if (config.directoryFile) {
+    await directory.loadFile(config.directoryFile);
+    return;
+  }
+  if (!config.demoUsers || (await directory.count()) > 0) return;
+  const users = await directory.createDemoUsers();
+  const tokens = app.get(TokenService);
+  const lines = await Promise.all(users.map(async (u) => `  ${u.id.padEnd(24)} ${u.roles.join(',').padEnd(22)} ${await tokens.sign(u, '30d')}`));
+  logger.log(`created one demo user per role (tokens valid 30 days; new ones with \`npm run onegate -- token <userId>\`):\n${lines.join('\n')}`);
+}

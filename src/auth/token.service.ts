@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import type { Actor } from '../common/actor.js';
+import type { AppConfig } from '../config/app-config.js';
+import { DomainError } from '../common/errors.js';
+import { APP_CONFIG } from '../core/tokens.js';
+
+/** Verifies bearer JWTs (HS256 with the shared secret, or RS256/ES256 from a JWKS) and signs local ones. */
+@Injectable()
+export class TokenService {
+  private readonly secret: Uint8Array | null;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+    this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      if (this.secret) {
+        try {
+          ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] }));
+        } catch (err) {
+          if (!this.jwks) throw err;
+          ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+        }
+      } else if (this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+      } else {
+        throw new Error('no verification key configured');
+      }
+    } catch (err) {
+      const reason = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
+      throw new DomainError('Unauthenticated', `Authorization: ${reason}`);
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new DomainError('Unauthenticated', 'Authorization: the token has no subject');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r as string)) : [];
+    return {
+      id: payload.sub,
+      roles,
+      name: typeof payload.name === 'string' ? payload.name : undefined,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+    };
+  }
+
+  async sign(user: { id: string; name: string; email: string; roles: string[] }, ttl = '24h'): Promise<string> {
+    if (!this.secret) throw new Error('no AUTH_JWT_SECRET to sign with (tokens come from the identity provider)');
+    return new SignJWT({ name: user.name, email: user.email, roles: user.roles })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setIssuer('onegate')
+      .setExpirationTime(ttl)
+      .sign(this.secret);
+  }
+}

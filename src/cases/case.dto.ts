@@ -1,0 +1,234 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CASE_EVENT_TYPES,
+  INSTRUMENTS,
+  PARTNER_CATEGORIES,
+  STAGES,
+  TASK_STAGE_RULES,
+  type CaseEventType,
+  type Instrument,
+  type PartnerCategory,
+  type TaskStage,
+} from '../../workflows/cooperation/v1.rules.js';
+import type { CaseRow, TaskRow } from '../database/rows.js';
+
+export class PartnerDto {
+  @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name: string;
+
+  @ApiProperty({ enum: PARTNER_CATEGORIES })
+  @IsIn(PARTNER_CATEGORIES)
+  category: PartnerCategory;
+
+  @ApiPropertyOptional({ description: 'Required for foreign partners', example: 'China' })
+  @IsOptional()
+  @IsString()
+  @Length(2, 100)
+  country?: string;
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ example: 'Kesepakatan Bersama pengelolaan sampah regional' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title: string;
+
+  @ApiProperty({ enum: INSTRUMENTS })
+  @IsIn(INSTRUMENTS)
+  instrument: Instrument;
+
+  @ApiProperty({ type: PartnerDto })
+  @ValidateNested()
+  @Type(() => PartnerDto)
+  partner: PartnerDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  summary?: string;
+
+  @ApiPropertyOptional({ description: 'Burdens the public or the region, or is not in the current APBD', default: false })
+  @IsOptional()
+  @IsBoolean()
+  requiresDprdApproval?: boolean;
+
+  @ApiPropertyOptional({ description: 'The KB this PKS implements, or the agreement this one renews' })
+  @IsOptional()
+  @IsUUID()
+  parentCaseId?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Length(10, 10, { message: 'validFrom must be a date YYYY-MM-DD' })
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2031-12-31' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Length(10, 10, { message: 'validUntil must be a date YYYY-MM-DD' })
+  validUntil?: string;
+}
+
+export class CaseEventDto {
+  @ApiProperty({ enum: CASE_EVENT_TYPES })
+  @IsIn(CASE_EVENT_TYPES)
+  type: CaseEventType;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'Refuse with 409 unless the case is at this version' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class ListCasesQuery {
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: string;
+
+  @IsOptional()
+  @IsIn(INSTRUMENTS)
+  instrument?: string;
+
+  @IsOptional()
+  @IsIn(PARTNER_CATEGORIES)
+  category?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export interface TaskDto {
+  id: string;
+  caseId: string;
+  key: string;
+  stage: string;
+  title: string;
+  role: string;
+  assigneeId: string | null;
+  status: string;
+  decisions: string[];
+  decision: string | null;
+  comment: string | null;
+  completedBy: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  dueAt: string | null;
+  case?: { number: string; title: string; stage: string };
+}
+
+export interface CaseDto {
+  id: string;
+  number: string;
+  title: string;
+  instrument: string;
+  partner: { name: string; category: string; country: string | null };
+  summary: string | null;
+  requiresDprdApproval: boolean;
+  parentCaseId: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  stage: string;
+  version: number;
+  workflow: { name: string; version: number };
+  proposerId: string;
+  openTasks: TaskDto[];
+  signedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toTaskDto(t: TaskRow, c?: Pick<CaseRow, 'number' | 'title' | 'stage'>): TaskDto {
+  const rule = TASK_STAGE_RULES[t.stage as TaskStage];
+  return {
+    id: t.id,
+    caseId: t.caseId,
+    key: t.key,
+    stage: t.stage,
+    title: rule?.title.en ?? t.stage,
+    role: t.role,
+    assigneeId: t.assigneeId,
+    status: t.status,
+    decisions: [...(rule?.decisions ?? [])],
+    decision: t.decision,
+    comment: t.comment,
+    completedBy: t.completedBy,
+    createdAt: t.createdAt.toISOString(),
+    completedAt: t.completedAt?.toISOString() ?? null,
+    dueAt: t.dueAt?.toISOString() ?? null,
+    ...(c ? { case: { number: c.number, title: c.title, stage: c.stage } } : {}),
+  };
+}
+
+export function toCaseDto(c: CaseRow, openTasks: TaskRow[]): CaseDto {
+  return {
+    id: c.id,
+    number: c.number,
+    title: c.title,
+    instrument: c.instrument,
+    partner: { name: c.partnerName, category: c.partnerCategory, country: c.partnerCountry },
+    summary: c.summary,
+    requiresDprdApproval: c.requiresDprdApproval,
+    parentCaseId: c.parentCaseId,
+    validFrom: c.validFrom,
+    validUntil: c.validUntil,
+    stage: c.stage,
+    version: c.version,
+    workflow: { name: c.workflowName, version: c.workflowVersion },
+    proposerId: c.proposerId,
+    openTasks: openTasks.filter((t) => t.status === 'open').map((t) => toTaskDto(t)),
+    signedAt: c.signedAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}

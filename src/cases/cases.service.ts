@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { CASE_EVENT_RULES, INSTRUMENT_RULES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import { forbidden, invalid, notFound } from '../common/errors.js';
+import { yearRange } from '../common/time-zone.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
+import { Database } from '../database/database.js';
+import { CASE, TASK } from '../database/entities.js';
+import type { CaseRow, TaskRow } from '../database/rows.js';
+import { Engine } from '../engine/engine.js';
+import { toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
+
+/** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
+@Injectable()
+export class CasesService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Engine) private readonly engine: Engine,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, body: CreateCaseDto): Promise<CaseDto> {
+    const allowed = INSTRUMENT_RULES[body.partner.category];
+    if (!allowed.includes(body.instrument)) {
+      throw invalid('instrument', `${body.instrument} is not used with ${body.partner.category} partners (allowed: ${allowed.join(', ')})`);
+    }
+    if (body.partner.category === 'foreign' && !body.partner.country) throw invalid('partner.country', 'required for a foreign partner');
+    if (body.validFrom && body.validUntil && body.validUntil <= body.validFrom) throw invalid('validUntil', 'must be after validFrom');
+    if (body.parentCaseId && !(await this.db.read((em) => em.existsBy(CASE, { id: body.parentCaseId })))) {
+      throw invalid('parentCaseId', `no case ${body.parentCaseId}`);
+    }
+    const requiresDprdApproval = body.requiresDprdApproval ?? false;
+    const { case: row, tasks } = await this.engine.start({
+      actor,
+      fields: {
+        title: body.title.trim(),
+        instrument: body.instrument,
+        partnerName: body.partner.name.trim(),
+        partnerCategory: body.partner.category,
+        partnerCountry: body.partner.country ?? null,
+        summary: body.summary ?? null,
+        requiresDprdApproval,
+        parentCaseId: body.parentCaseId ?? null,
+        validFrom: body.validFrom ?? null,
+        validUntil: body.validUntil ?? null,
+        proposerId: actor.id,
+      },
+      input: {
+        proposerId: actor.id,
+        instrument: body.instrument,
+        partnerCategory: body.partner.category,
+        requiresDprdApproval,
+        allowedInstruments: allowed,
+      },
+    });
+    return toCaseDto(row, tasks);
+  }
+
+  async sendEvent(actor: Actor, caseId: string, body: CaseEventDto): Promise<CaseDto> {
+    const rule = CASE_EVENT_RULES[body.type];
+    if (!hasRole(actor, ...(rule.roles as Role[]))) {
+      throw forbidden(`${body.type} needs one of the roles: ${rule.roles.join(', ')}`);
+    }
+    const { case: row } = await this.engine.step({
+      caseId,
+      actor,
+      expectedVersion: body.expectedVersion,
+      plan: ({ row }) => {
+        if (rule.proposerOnly && row.proposerId !== actor.id) throw forbidden(`only the case's proposer (${row.proposerId}) may ${body.type}`);
+        return { type: body.type, machineEvent: { type: body.type }, data: { comment: body.comment ?? null } };
+      },
+    });
+    return this.get(row.id);
+  }
+
+  async get(id: string): Promise<CaseDto> {
+    const { row, tasks } = await this.db.read(async (em) => ({
+      row: await em.findOneBy<CaseRow>(CASE, { id }),
+      tasks: await em.find<TaskRow>(TASK, { where: { caseId: id, status: 'open' }, order: { key: 'ASC' } }),
+    }));
+    if (!row) throw notFound('case', id);
+    return toCaseDto(row, tasks);
+  }
+
+  async findRow(id: string): Promise<CaseRow> {
+    const row = await this.db.read((em) => em.findOneBy<CaseRow>(CASE, { id }));
+    if (!row) throw notFound('case', id);
+    return row;
+  }
+
+  async list(query: ListCasesQuery): Promise<{ items: CaseDto[]; total: number; limit: number; offset: number }> {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    return this.db.read(async (em) => {
+      const qb = em.createQueryBuilder<CaseRow>(CASE, 'c');
+      if (query.stage) qb.andWhere('c.stage = :stage', { stage: query.stage });
+      if (query.instrument) qb.andWhere('c.instrument = :instrument', { instrument: query.instrument });
+      if (query.category) qb.andWhere('c.partner_category = :category', { category: query.category });
+      if (query.q) {
+        const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+        qb.andWhere("(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(c.number) LIKE :like ESCAPE '\\')", { like });
+      }
+      if (query.year) {
+        const [from, to] = yearRange(query.year, this.config.timezone);
+        qb.andWhere('c.created_at >= :from AND c.created_at < :to', { from, to });
+      }
+      const [rows, total] = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC').skip(offset).take(limit).getManyAndCount();
+      const tasks = rows.length
+        ? await em.find<TaskRow>(TASK, { where: { caseId: In(rows.map((r) => r.id)), status: 'open' }, order: { key: 'ASC' } })
+        : [];
+      return { items: rows.map((r) => toCaseDto(r, tasks.filter((t) => t.caseId === r.id))), total, limit, offset };
+    });
+  }
+}
+

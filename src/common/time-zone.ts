@@ -1,0 +1,28 @@
+/** The UTC instant of a wall-clock time in a time zone (no DST in Indonesia, but zones are general). */
+export function zonedInstant(year: number, month: number, day: number, timeZone: string, hour = 0): Date {
+  const guess = Date.UTC(year, month - 1, day, hour);
+  const offset = offsetMs(new Date(guess), timeZone);
+  const first = guess - offset;
+  return new Date(first + (offset - offsetMs(new Date(first), timeZone)));
+}
+
+function offsetMs(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** [start, end) of a calendar year in the city's time zone. */
+export function yearRange(year: number, timeZone: string): [Date, Date] {
+  return [zonedInstant(year, 1, 1, timeZone), zonedInstant(year + 1, 1, 1, timeZone)];
+}

@@ -1,0 +1,30 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { Clock, SystemClock } from '../common/clock.js';
+import { Database } from '../database/database.js';
+import { Engine } from '../engine/engine.js';
+import { APP_CONFIG } from './tokens.js';
+
+/** Configuration, the database, the clock and the engine: what every feature stands on. */
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        { provide: Database, useFactory: () => Database.open(config.database) },
+        { provide: Engine, useFactory: (db: Database, clock: Clock) => new Engine(db, clock), inject: [Database, Clock] },
+      ],
+      exports: [APP_CONFIG, Clock, Database, Engine],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}

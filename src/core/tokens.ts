@@ -1,0 +1,2 @@
+/** Injection tokens of the core providers. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import type { EntityManager } from 'typeorm';
+import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import { Clock } from '../common/clock.js';
+import { invalid } from '../common/errors.js';
+import { describeValidationErrors } from '../common/validation.js';
+import { Database } from '../database/database.js';
+import { USER } from '../database/entities.js';
+import type { UserRow } from '../database/rows.js';
+import { PutUserDto, USER_ID_PATTERN } from './user.dto.js';
+
+/** The users onegate mails and escalates to: from `ONEGATE_DIRECTORY`, the users API, or the demo set. */
+@Injectable()
+export class DirectoryService {
+  private readonly logger = new Logger('Directory');
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async put(id: string, body: PutUserDto): Promise<UserRow> {
+    if (!USER_ID_PATTERN.test(id)) throw invalid('id', 'must be 1–128 letters, digits, dot, underscore, @ or dash');
+    return this.db.transaction(async (em) => this.upsert(em, id, body));
+  }
+
+  private async upsert(em: EntityManager, id: string, body: PutUserDto): Promise<UserRow> {
+    if (body.supervisorId !== undefined) {
+      if (body.supervisorId === id) throw invalid('supervisorId', 'a user cannot supervise themself');
+      if (!(await em.existsBy(USER, { id: body.supervisorId }))) throw invalid('supervisorId', `no user ${body.supervisorId} in the directory`);
+    }
+    const now = this.clock.now();
+    const existing = await em.findOneBy<UserRow>(USER, { id });
+    const row: UserRow = {
+      id,
+      name: body.name,
+      email: body.email,
+      roles: [...new Set(body.roles)],
+      supervisorId: body.supervisorId ?? null,
+      locale: body.locale ?? existing?.locale ?? 'id',
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await em.save(USER, row);
+    return row;
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.db.read((em) => em.find<UserRow>(USER, { order: { id: 'ASC' } }));
+  }
+
+  get(id: string): Promise<UserRow | null> {
+    return this.db.read((em) => em.findOneBy<UserRow>(USER, { id }));
+  }
+
+  count(): Promise<number> {
+    return this.db.read((em) => em.count(USER));
+  }
+
+  /** Loads `ONEGATE_DIRECTORY`: supervisors first, so references resolve; one bad entry stops the start. */
+  async loadFile(file: string): Promise<number> {
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(raw)) throw new Error(`ONEGATE_DIRECTORY ${file}: expected a JSON array of users`);
+    const entries: { id: string; dto: PutUserDto }[] = [];
+    for (const [i, item] of raw.entries()) {
+      const { id, ...rest } = item as { id?: unknown };
+      if (typeof id !== 'string' || !USER_ID_PATTERN.test(id)) throw new Error(`ONEGATE_DIRECTORY ${file}: entry ${i} has no valid id`);
+      const dto = plainToInstance(PutUserDto, rest);
+      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+      if (errors.length) {
+        throw new Error(`ONEGATE_DIRECTORY ${file}: user ${id}: ${describeValidationErrors(errors).map((d) => `${d.field}: ${d.message}`).join('; ')}`);
+      }
+      entries.push({ id, dto });
+    }
+    await this.db.transaction(async (em) => {
+      const pending = [...entries];
+      const ids = new Set(entries.map((e) => e.id));
+      // Insert without supervisors, then set them, so order in the file does not matter.
+      for (const e of pending) await this.upsert(em, e.id, { ...e.dto, supervisorId: undefined });
+      for (const e of pending) {
+        if (e.dto.supervisorId && !ids.has(e.dto.supervisorId) && !(await em.existsBy(USER, { id: e.dto.supervisorId }))) {
+          throw new Error(`ONEGATE_DIRECTORY ${file}: user ${e.id}: supervisorId ${e.dto.supervisorId} is not in the directory`);
+        }
+        await this.upsert(em, e.id, e.dto);
+      }
+    });
+    this.logger.log(`loaded ${entries.length} users from ${file}`);
+    return entries.length;
+  }
+
+  /** One demo user per role, for a newcomer's first start of the embedded default. */
+  async createDemoUsers(): Promise<UserRow[]> {
+    const chair = 'demo-tkksd-chair';
+    const demo: { id: string; name: string; roles: Role[]; supervisorId?: string }[] = [
+      { id: chair, name: 'Ir. H. Budi Santoso (Sekda, Ketua TKKSD)', roles: ['tkksd_chair', 'tkksd'] },
+      { id: 'demo-secretariat', name: 'Rina Marlina (Bagian Kerja Sama)', roles: ['secretariat'], supervisorId: chair },
+      { id: 'demo-proposer', name: 'Andi Pratama (Dinas Kesehatan)', roles: ['proposer'], supervisorId: 'demo-secretariat' },
+      { id: 'demo-technical-reviewer', name: 'Dewi Lestari (Tim Teknis)', roles: ['technical_reviewer'], supervisorId: chair },
+      { id: 'demo-tkksd', name: 'Hendra Wijaya (Anggota TKKSD)', roles: ['tkksd'], supervisorId: chair },
+      { id: 'demo-legal', name: 'Fitri Handayani, S.H. (Bagian Hukum)', roles: ['legal'], supervisorId: chair },
+      { id: 'demo-dprd', name: 'M. Yusuf (Sekretariat DPRD)', roles: ['dprd'], supervisorId: chair },
+      { id: 'demo-mayor', name: 'Wali Kota Jambi', roles: ['mayor'] },
+      { id: 'demo-auditor', name: 'Yanti Susanti (Inspektorat)', roles: ['auditor'] },
+      { id: 'demo-admin', name: 'Administrator onegate', roles: ['admin'] },
+    ];
+    const rows: UserRow[] = [];
+    await this.db.transaction(async (em) => {
+      for (const u of demo) {
+        rows.push(await this.upsert(em, u.id, { name: u.name, email: `${u.id}@onegate.localhost`, roles: u.roles, supervisorId: u.supervisorId }));
+      }
+    });
+    return rows;
+  }
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { Actor } from '../common/actor.js';
+import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, invalid } from '../common/errors.js';
+import { Database } from '../database/database.js';
+import { IDEMPOTENCY } from '../database/entities.js';
+import type { IdempotencyRow } from '../database/rows.js';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A pending key older than this belongs to a request that died; a retry may take it over. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/**
+ * `Idempotency-Key` on mutating calls (IETF draft-ietf-httpapi-idempotency-key-header): the same key
+ * and body replay the first success; the same key with another body is 422; a key whose first
+ * request is still running is 409. Keys are per caller. A failed request keeps nothing, so it may be retried.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = ctx.switchToHttp();
+    const req = http.getRequest<FastifyRequest & { actor?: Actor }>();
+    const reply = http.getResponse<FastifyReply>();
+    const header = req.headers['idempotency-key'];
+    if (!MUTATING.has(req.method) || header === undefined) return next.handle();
+    return from(this.run(req, reply, String(header), next));
+  }
+
+  private async run(req: FastifyRequest & { actor?: Actor }, reply: FastifyReply, key: string, next: CallHandler): Promise<unknown> {
+    if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
+    const userId = req.actor?.id ?? 'anonymous';
+    const path = req.url.split('?')[0]!;
+    const requestHash = sha256Hex(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`);
+    const existing = await this.claim({ key, userId, method: req.method, path, requestHash });
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw new DomainError('IdempotencyKeyReused', 'Idempotency-Key: this key was used with a different request');
+      }
+      if (existing.statusCode === null) throw new DomainError('IdempotencyInProgress', 'Idempotency-Key: a request with this key is still in progress');
+      void reply.status(existing.statusCode).header('idempotent-replayed', 'true');
+      return existing.response;
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.db.transaction((em) =>
+        em.update(IDEMPOTENCY, { key, userId }, { statusCode: reply.statusCode, response: (body ?? null) as never }),
+      );
+      return body;
+    } catch (err) {
+      await this.db.transaction((em) => em.delete(IDEMPOTENCY, { key, userId }));
+      throw err;
+    }
+  }
+
+  /** Inserts a pending row for the key; returns the earlier row when the key was used before. */
+  private async claim(r: Pick<IdempotencyRow, 'key' | 'userId' | 'method' | 'path' | 'requestHash'>): Promise<IdempotencyRow | null> {
+    return this.db.transaction(async (em) => {
+      const found = await em.findOneBy<IdempotencyRow>(IDEMPOTENCY, { key: r.key, userId: r.userId });
+      const now = this.clock.now();
+      if (found && !(found.statusCode === null && now.getTime() - found.createdAt.getTime() > ABANDONED_AFTER_MS)) return found;
+      if (found) await em.delete(IDEMPOTENCY, { key: r.key, userId: r.userId });
+      try {
+        await em.insert(IDEMPOTENCY, { ...r, statusCode: null, response: null, createdAt: now });
+      } catch (err) {
+        const code = (err as { driverError?: { code?: string } }).driverError?.code;
+        if (code === '23505') throw new DomainError('IdempotencyInProgress', 'Idempotency-Key: a request with this key is still in progress');
+        throw err;
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { DECISIONS, type Decision } from '../../workflows/cooperation/v1.rules.js';
+import { USER_ID_PATTERN } from '../directory/user.dto.js';
+
+export class CompleteTaskDto {
+  @ApiProperty({ enum: DECISIONS, description: '`sign` replaces `approve` at mayor_signature; technical reviewers approve or revise' })
+  @IsIn(DECISIONS)
+  decision: Decision;
+
+  @ApiPropertyOptional({ description: 'Required for revise and reject' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  comment?: string;
+
+  @ApiPropertyOptional({
+    description: 'Administrative check only, with approve: the technical reviewers to assign (one task each). Default: one task for the role.',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(USER_ID_PATTERN, { each: true })
+  reviewers?: string[];
+}
+
+export class DelegateTaskDto {
+  @ApiProperty({ description: 'A directory user holding the task’s role' })
+  @IsString()
+  @Matches(USER_ID_PATTERN)
+  userId: string;
+}
+
+export class ListTasksQuery {
+  @IsOptional()
+  @IsIn(['open', 'completed'])
+  status?: 'open' | 'completed';
+
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Brackets, In } from 'typeorm';
+import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import { Database } from '../database/database.js';
+import { CASE, TASK, USER } from '../database/entities.js';
+import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
+import { Engine, type LoadedCase, type StepPlan } from '../engine/engine.js';
+import { toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
+import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
+
+/** Use cases of a task: list the inbox, claim, unclaim, delegate, complete. */
+@Injectable()
+export class TasksService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Engine) private readonly engine: Engine,
+  ) {}
+
+  /** Open tasks the caller may act on (assigned to them, or unassigned for a role they hold); or what they completed. */
+  async list(actor: Actor, query: ListTasksQuery): Promise<{ items: TaskDto[]; total: number }> {
+    return this.db.read(async (em) => {
+      const qb = em.createQueryBuilder<TaskRow>(TASK, 't');
+      const roles = actor.roles.length ? actor.roles : ['-'];
+      if (query.status === 'completed') {
+        qb.where('t.status = :status', { status: 'completed' }).andWhere(
+          new Brackets((w) => w.where('t.completed_by = :me', { me: actor.id }).orWhere('t.role IN (:...roles)', { roles })),
+        );
+      } else {
+        qb.where('t.status = :status', { status: 'open' }).andWhere(
+          new Brackets((w) =>
+            w.where('t.assignee_id = :me', { me: actor.id }).orWhere(new Brackets((x) => x.where('t.assignee_id IS NULL').andWhere('t.role IN (:...roles)', { roles }))),
+          ),
+        );
+      }
+      if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
+      const tasks = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(500).getMany();
+      const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
+      const byId = new Map(cases.map((c) => [c.id, c]));
+      return { items: tasks.map((t) => toTaskDto(t, byId.get(t.caseId))), total: tasks.length };
+    });
+  }
+
+  async claim(actor: Actor, taskId: string): Promise<TaskDto> {
+    return this.act(actor, taskId, (task) => {
+      this.requireRole(actor, task);
+      if (task.assigneeId === actor.id) return null;
+      if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
+      return { type: 'TASK_CLAIMED', machineEvent: { type: 'CLAIM', taskKey: task.key, userId: actor.id }, data: { taskId: task.id } };
+    });
+  }
+
+  async unclaim(actor: Actor, taskId: string): Promise<TaskDto> {
+    return this.act(actor, taskId, (task) => {
+      if (!task.assigneeId) throw new DomainError('InvalidTransition', `task ${task.id} is not claimed`, { allowedEvents: ['claim'] });
+      if (task.assigneeId !== actor.id && !hasRole(actor, 'admin')) {
+        throw new DomainError('NotYourTask', `task ${task.id} is claimed by ${task.assigneeId}; only they or an admin may unclaim it`);
+      }
+      return { type: 'TASK_UNCLAIMED', machineEvent: { type: 'UNCLAIM', taskKey: task.key }, data: { taskId: task.id, previousAssignee: task.assigneeId } };
+    });
+  }
+
+  async delegate(actor: Actor, taskId: string, userId: string): Promise<TaskDto> {
+    return this.act(actor, taskId, async (task, { em }) => {
+      const mayDelegate = task.assigneeId === actor.id || hasRole(actor, 'admin') || (task.assigneeId === null && actor.roles.includes(task.role as Role));
+      if (!mayDelegate) {
+        if (!actor.roles.includes(task.role as Role)) this.requireRole(actor, task);
+        throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
+      }
+      const user = await em.findOneBy<UserRow>(USER, { id: userId });
+      if (!user) throw invalid('userId', `no user ${userId} in the directory`);
+      if (!user.roles.includes(task.role)) throw invalid('userId', `${userId} does not hold the role ${task.role}`);
+      if (task.assigneeId === userId) return null;
+      return { type: 'TASK_DELEGATED', machineEvent: { type: 'DELEGATE', taskKey: task.key, userId }, data: { taskId: task.id, from: task.assigneeId, to: userId } };
+    });
+  }
+
+  async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
+    const task = await this.act(actor, taskId, async (task, { em }) => {
+      const rule = TASK_STAGE_RULES[task.stage as TaskStage];
+      if (task.assigneeId !== actor.id) {
+        this.requireRole(actor, task);
+        if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
+      }
+      if (!rule.decisions.includes(body.decision)) throw invalid('decision', `${task.stage} takes ${rule.decisions.join(', ')}`);
+      const comment = body.comment?.trim() || null;
+      if (rule.commentRequired.includes(body.decision) && !comment) throw invalid('comment', `a ${body.decision} needs a comment`);
+      const reviewers = body.reviewers ?? [];
+      if (body.reviewers !== undefined && !(task.stage === 'administrative_check' && body.decision === 'approve')) {
+        throw invalid('reviewers', 'only the administrative check assigns technical reviewers, when it approves');
+      }
+      if (reviewers.length) {
+        const users = await em.findBy<UserRow>(USER, { id: In(reviewers) });
+        for (const id of reviewers) {
+          const u = users.find((x) => x.id === id);
+          if (!u) throw invalid('reviewers', `no user ${id} in the directory`);
+          if (!u.roles.includes('technical_reviewer')) throw invalid('reviewers', `${id} is not a technical_reviewer`);
+        }
+      }
+      return {
+        type: 'TASK_COMPLETED',
+        machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}) },
+        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment },
+        completion: { taskKey: task.key, decision: body.decision, comment },
+      };
+    });
+    const c = await this.db.read(async (em) => ({
+      row: await em.findOneByOrFail<CaseRow>(CASE, { id: task.caseId }),
+      tasks: await em.find<TaskRow>(TASK, { where: { caseId: task.caseId, status: 'open' }, order: { key: 'ASC' } }),
+    }));
+    return { task, case: toCaseDto(c.row, c.tasks) };
+  }
+
+  /** Loads the task, lets `decide` check it inside the step's transaction, and records the event. */
+  private async act(
+    actor: Actor,
+    taskId: string,
+    decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
+  ): Promise<TaskDto> {
+    const found = await this.db.read((em) => em.findOneBy<TaskRow>(TASK, { id: taskId }));
+    if (!found) throw notFound('task', taskId);
+    let unchanged = false;
+    try {
+      await this.engine.step({
+        caseId: found.caseId,
+        actor,
+        plan: async (current) => {
+          const task = await current.em.findOneByOrFail<TaskRow>(TASK, { id: taskId });
+          if (task.status !== 'open') {
+            throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
+          }
+          const plan = await decide(task, current);
+          if (!plan) {
+            unchanged = true;
+            throw new NoChange();
+          }
+          return plan;
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof NoChange)) throw err;
+    }
+    const task = await this.db.read((em) => em.findOneByOrFail<TaskRow>(TASK, { id: taskId }));
+    void unchanged;
+    return toTaskDto(task);
+  }
+
+  private requireRole(actor: Actor, task: TaskRow): void {
+    if (!actor.roles.includes(task.role as Role)) throw forbidden(`task ${task.id} is for the role ${task.role}`);
+  }
+}
+
+/** Thrown to leave a step without writing, when the request asks for what is already so. */
+class NoChange extends Error {}
