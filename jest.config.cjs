@@ -11,12 +11,33 @@ const swc = [
   },
 ];
 
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** Packages published as ES modules only; Jest must compile them too. Found by reading node_modules. */
+function esmPackages() {
+  const root = path.join(__dirname, 'node_modules');
+  const names = [];
+  for (const entry of fs.readdirSync(root)) {
+    const dirs = entry.startsWith('@') ? fs.readdirSync(path.join(root, entry)).map((d) => `${entry}/${d}`) : [entry];
+    for (const name of dirs) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8'));
+        if (pkg.type === 'module') names.push(name);
+      } catch {
+        /* not a package */
+      }
+    }
+  }
+  return names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/workflows/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs/[^/]+', ...esmPackages()].join('|')})/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/global-setup.cjs',
   testTimeout: 30000,

@@ -5,7 +5,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
 import type { Clock } from './common/clock.js';
-import { toErrorBody } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
@@ -19,14 +18,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bufferLogs: false,
   });
-  // Errors raised by fastify itself (body parsing, size limit) get the same JSON shape as ours.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((err, _req, reply) => {
-      const body = toErrorBody(err);
-      void reply.status(body.statusCode).send(body);
-    });
+  // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
+  IsObject,
   IsIn,
   IsInt,
   IsISO8601,
@@ -58,6 +60,8 @@ export class CreateCaseDto {
   instrument: Instrument;
 
   @ApiProperty({ type: PartnerDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => PartnerDto)
   partner: PartnerDto;

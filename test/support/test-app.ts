@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import { createApp } from '../../src/app.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { Database } from '../../src/database/database.js';
+import { DirectoryService } from '../../src/directory/directory.service.js';
+import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_SECRET = 'onegate-test-secret-0123456789abcdef';
+
+export interface TestUser {
+  id: string;
+  name: string;
+  roles: Role[];
+  supervisorId?: string;
+}
+
+/** One user per role, plus a second of some roles, all in the directory. */
+export const USERS = {
+  admin: { id: 'admin-1', name: 'Admin', roles: ['admin'] },
+  chair: { id: 'sekda', name: 'Sekda (Ketua TKKSD)', roles: ['tkksd_chair', 'tkksd'] },
+  secretariat: { id: 'sec-1', name: 'Bagian Kerja Sama', roles: ['secretariat'], supervisorId: 'sekda' },
+  secretariat2: { id: 'sec-2', name: 'Bagian Kerja Sama 2', roles: ['secretariat'], supervisorId: 'sekda' },
+  proposer: { id: 'opd-1', name: 'Dinas Kesehatan', roles: ['proposer'], supervisorId: 'sec-1' },
+  proposer2: { id: 'opd-2', name: 'Dinas Pendidikan', roles: ['proposer'], supervisorId: 'sec-1' },
+  reviewerA: { id: 'tt-a', name: 'Tim Teknis A', roles: ['technical_reviewer'], supervisorId: 'sekda' },
+  reviewerB: { id: 'tt-b', name: 'Tim Teknis B', roles: ['technical_reviewer'], supervisorId: 'sekda' },
+  tkksd: { id: 'tkksd-1', name: 'Anggota TKKSD', roles: ['tkksd'], supervisorId: 'sekda' },
+  legal: { id: 'hukum-1', name: 'Bagian Hukum', roles: ['legal'], supervisorId: 'sekda' },
+  dprd: { id: 'dprd-1', name: 'DPRD liaison', roles: ['dprd'], supervisorId: 'sekda' },
+  mayor: { id: 'walikota', name: 'Wali Kota', roles: ['mayor'] },
+  auditor: { id: 'inspektorat-1', name: 'Inspektorat', roles: ['auditor'] },
+} satisfies Record<string, TestUser>;
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+  text: string;
+}
+
+export class TestApp {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly config: AppConfig,
+    private readonly testDb: TestDatabase,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+    const testDb = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'onegate-e2e-'));
+    const config: AppConfig = {
+      port: 0,
+      production: false,
+      dataDir,
+      database: testDb.config,
+      redisUrl: null,
+      smtpUrl: null,
+      mailFrom: 'onegate@localhost',
+      jwtSecret: TEST_SECRET,
+      jwksUrl: null,
+      directoryFile: null,
+      slaFile: null,
+      timezone: 'Asia/Jakarta',
+      holidaysFile: null,
+      role: 'all',
+      demoUsers: false,
+      ...overrides,
+    };
+    const app = await createApp(config, { logger: process.env.ONEGATE_TEST_LOG === "1" ? undefined : false });
+    await app.getHttpAdapter().getInstance().ready();
+    const t = new TestApp(app, config, testDb, dataDir);
+    const directory = app.get(DirectoryService);
+    for (const u of Object.values(USERS)) await directory.put(u.id, { name: u.name, email: `${u.id}@jambikota.go.id`, roles: [...u.roles] });
+    for (const u of Object.values(USERS) as TestUser[]) {
+      if (u.supervisorId) await directory.put(u.id, { name: u.name, email: `${u.id}@jambikota.go.id`, roles: [...u.roles], supervisorId: u.supervisorId });
+    }
+    // eslint-disable-next-line no-console
+    console.log(`[onegate] e2e app on ${testDb.label}`);
+    return t;
+  }
+
+  get db(): Database {
+    return this.app.get(Database);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.testDb.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async token(user: TestUser, options: { expiresIn?: string; secret?: string; roles?: string[] } = {}): Promise<string> {
+    return new SignJWT({ name: user.name, email: `${user.id}@jambikota.go.id`, roles: options.roles ?? user.roles })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? '1h')
+      .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
+  }
+
+  async request<T = any>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    options: { as?: TestUser; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response<T>> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.as) headers.authorization = `Bearer ${await this.token(options.as)}`;
+    let payload: string | undefined;
+    if (options.rawBody !== undefined) {
+      payload = options.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      payload = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await this.app.inject({ method, url, headers, payload });
+    let body: any = res.body;
+    try {
+      body = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      /* not JSON (SVG, HTML) */
+    }
+    return { status: res.statusCode, body, headers: res.headers, text: res.body };
+  }
+
+  get = <T = any>(url: string, as?: TestUser) => this.request<T>('GET', url, { as });
+  post = <T = any>(url: string, as: TestUser | undefined, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', url, { as, body: body ?? {}, headers });
+
+  /** Creates a case as `proposer` and returns its body. */
+  async createCase(body: Record<string, unknown> = {}, as: TestUser = USERS.proposer): Promise<any> {
+    const res = await this.post('/api/cases', as, {
+      title: 'Kesepakatan Bersama pengelolaan sampah',
+      instrument: 'kb',
+      partner: { name: 'Kabupaten Muaro Jambi', category: 'region' },
+      ...body,
+    });
+    if (res.status !== 201) throw new Error(`create case: ${res.status} ${res.text}`);
+    return res.body;
+  }
+
+  /** Completes the only (or the first) open task of a case at its current stage. */
+  async decide(caseId: string, as: TestUser, decision: string, extra: Record<string, unknown> = {}): Promise<Response> {
+    const c = await this.get(`/api/cases/${caseId}`, as);
+    const task = c.body.openTasks.find((t: any) => !t.assigneeId || t.assigneeId === as.id);
+    if (!task) throw new Error(`no open task for ${as.id} on ${caseId} at ${c.body.stage}`);
+    return this.post(`/api/tasks/${task.id}/complete`, as, { decision, ...extra });
+  }
+
+  async stageOf(caseId: string): Promise<string> {
+    return (await this.get(`/api/cases/${caseId}`, USERS.auditor)).body.stage;
+  }
+}
