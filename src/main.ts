@@ -17,7 +17,17 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const logger = new Logger('onegate');
   if (config.role === 'worker') {
-    logger.log('worker role: no HTTP listener; background work runs here (deadlines arrive with the next release)');
+    // No HTTP listener. Deadline timers and mail queues will run here (issue 3); until then the worker
+    // only holds its database connection and waits for SIGTERM, so an orchestrator sees a steady process.
+    logger.log('worker role: no HTTP listener; waiting for background work (SIGTERM to stop)');
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const stop = async () => {
+      clearInterval(keepAlive);
+      await app.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
     return;
   }
   await app.listen({ port: config.port, host: '0.0.0.0' });

@@ -80,7 +80,6 @@ export class TestApp {
     for (const u of Object.values(USERS) as TestUser[]) {
       if (u.supervisorId) await directory.put(u.id, { name: u.name, email: `${u.id}@jambikota.go.id`, roles: [...u.roles], supervisorId: u.supervisorId });
     }
-    // eslint-disable-next-line no-console
     console.log(`[onegate] e2e app on ${testDb.label}`);
     return t;
   }

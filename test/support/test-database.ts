@@ -50,7 +50,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function openTestDatabase(): Promise<{ db: Database; test: TestDatabase }> {
   const test = await createTestDatabase();
   const db = await Database.open(test.config);
-  // eslint-disable-next-line no-console
   console.log(`[onegate] suite database: ${test.label}`);
   return { db, test };
 }

@@ -1,0 +1,94 @@
+import { CASE_EVENT, TASK } from '../src/database/entities.js';
+import { TestApp, USERS } from './support/test-app.js';
+
+describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  async function atAdministrativeCheck() {
+    const c = await t.createCase();
+    await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    const task = (await t.get(`/api/cases/${c.id}`, USERS.secretariat)).body.openTasks[0];
+    return { c, task };
+  }
+
+  it('shows an unclaimed task to every holder of its role and a claimed one only to its assignee', async () => {
+    const { c, task } = await atAdministrativeCheck();
+    const inbox1 = await t.get('/api/tasks', USERS.secretariat);
+    const inbox2 = await t.get('/api/tasks', USERS.secretariat2);
+    expect(inbox1.body.items.map((x: any) => x.id)).toContain(task.id);
+    expect(inbox2.body.items.map((x: any) => x.id)).toContain(task.id);
+    expect(inbox1.body.items.find((x: any) => x.id === task.id)).toMatchObject({ case: { number: c.number, title: c.title }, decisions: ['approve', 'revise', 'reject'] });
+    expect((await t.get('/api/tasks', USERS.legal)).body.items.map((x: any) => x.id)).not.toContain(task.id);
+
+    const claimed = await t.post(`/api/tasks/${task.id}/claim`, USERS.secretariat);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ id: task.id, assigneeId: USERS.secretariat.id, status: 'open' });
+    expect((await t.get('/api/tasks', USERS.secretariat2)).body.items.map((x: any) => x.id)).not.toContain(task.id);
+    expect((await t.get('/api/tasks', USERS.secretariat)).body.items.map((x: any) => x.id)).toContain(task.id);
+    // Claiming one's own task again changes nothing.
+    const again = await t.post(`/api/tasks/${task.id}/claim`, USERS.secretariat);
+    expect(again.status).toBe(200);
+    const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+    expect(history.filter((e: any) => e.type === 'TASK_CLAIMED')).toHaveLength(1);
+
+    expect((await t.post(`/api/tasks/${task.id}/claim`, USERS.secretariat2)).status).toBe(409);
+    expect((await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat2, { decision: 'approve' })).status).toBe(409);
+    const unclaimed = await t.post(`/api/tasks/${task.id}/unclaim`, USERS.secretariat);
+    expect(unclaimed.body.assigneeId).toBeNull();
+    expect((await t.post(`/api/tasks/${task.id}/unclaim`, USERS.secretariat)).status).toBe(409);
+  });
+
+  it('delegates a task to another holder of its role, recorded in the history', async () => {
+    const { c, task } = await atAdministrativeCheck();
+    await t.post(`/api/tasks/${task.id}/claim`, USERS.secretariat);
+    const d = await t.post(`/api/tasks/${task.id}/delegate`, USERS.secretariat, { userId: USERS.secretariat2.id });
+    expect(d.status).toBe(200);
+    expect(d.body.assigneeId).toBe(USERS.secretariat2.id);
+    expect((await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat, { decision: 'approve' })).status).toBe(409);
+    const done = await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat2, { decision: 'approve' });
+    expect(done.status).toBe(200);
+    const types = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.map((e: any) => e.type);
+    expect(types).toEqual(['CASE_CREATED', 'SUBMIT', 'TASK_CLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED']);
+    const completed = await t.get('/api/tasks?status=completed', USERS.secretariat2);
+    expect(completed.body.items.find((x: any) => x.id === task.id)).toMatchObject({ status: 'completed', completedBy: USERS.secretariat2.id, decision: 'approve' });
+  });
+
+  it('lets exactly one of 20 simultaneous completions of a task through, with one event', async () => {
+    const { c, task } = await atAdministrativeCheck();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.post(`/api/tasks/${task.id}/complete`, i % 2 ? USERS.secretariat : USERS.secretariat2, { decision: 'approve' })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.statusCode).toBe(409);
+    const events = await t.db.read((em) => em.countBy(CASE_EVENT, { caseId: c.id, type: 'TASK_COMPLETED' }));
+    expect(events).toBe(1);
+    const completed = await t.db.read((em) => em.countBy(TASK, { caseId: c.id, status: 'completed' }));
+    expect(completed).toBe(1);
+    expect(await t.stageOf(c.id)).toBe('technical_review');
+    expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('keeps 20 simultaneous different commands on one case consistent (each applied once, chain intact)', async () => {
+    const c = await t.createCase();
+    await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    const admin = (await t.get(`/api/cases/${c.id}`, USERS.secretariat)).body.openTasks[0];
+    await t.post(`/api/tasks/${admin.id}/complete`, USERS.secretariat, { decision: 'approve', reviewers: [USERS.reviewerA.id, USERS.reviewerB.id] });
+    const [ta, tb] = (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.openTasks.sort((x: any, y: any) => (x.assigneeId < y.assigneeId ? -1 : 1));
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => t.post(`/api/tasks/${ta.id}/complete`, USERS.reviewerA, { decision: 'approve' })),
+      ...Array.from({ length: 10 }, () => t.post(`/api/tasks/${tb.id}/complete`, USERS.reviewerB, { decision: 'approve' })),
+    ]);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(await t.stageOf(c.id)).toBe('tkksd_coordination');
+    const verify = await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor);
+    expect(verify.body).toMatchObject({ ok: true, casesChecked: 1, eventsChecked: 5 });
+  });
+});
