@@ -1,0 +1,45 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onegate-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults to the embedded database, in-process queues and a generated secret kept in the data folder', () => {
+    const c = loadConfig({ ONEGATE_DATA_DIR: dir });
+    expect(c).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dir, 'onegate.sqlite') }, redisUrl: null, smtpUrl: null, timezone: 'Asia/Jakarta', role: 'all', demoUsers: true, mailFrom: 'onegate@localhost' });
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).jwtSecret).toBe(c.jwtSecret);
+  });
+
+  it('takes PostgreSQL, Redis, SMTP and role from the environment', () => {
+    const c = loadConfig({ ONEGATE_DATA_DIR: dir, DATABASE_URL: 'postgres://u:p@db:5432/x', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', ONEGATE_ROLE: 'worker', PORT: '8080', AUTH_JWT_SECRET: 's3cret' });
+    expect(c).toMatchObject({ port: 8080, database: { kind: 'postgres', url: 'postgres://u:p@db:5432/x' }, redisUrl: 'redis://r:6379', smtpUrl: 'smtp://m:25', role: 'worker', jwtSecret: 's3cret', demoUsers: false });
+    expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
+    [{ SMTP_URL: 'mail://x' }, /SMTP_URL/],
+    [{ ONEGATE_ROLE: 'both' }, /ONEGATE_ROLE/],
+    [{ ONEGATE_TIMEZONE: 'Mars/Olympus' }, /ONEGATE_TIMEZONE/],
+    [{ ONEGATE_DIRECTORY: '/nope.json' }, /ONEGATE_DIRECTORY/],
+    [{ NODE_ENV: 'production' }, /AUTH_JWT_SECRET/],
+  ])('refuses %p, naming the variable', (env, pattern) => {
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(pattern);
+  });
+
+  it('accepts production with a secret, and a directory file that exists', () => {
+    const file = join(dir, 'users.json');
+    writeFileSync(file, '[]');
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'x', ONEGATE_DIRECTORY: file })).toMatchObject({ production: true, directoryFile: file });
+  });
+});

@@ -1,0 +1,48 @@
+import { TestApp, USERS } from './support/test-app.js';
+
+describe('health, workflows, users, OpenAPI', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('answers health without a token and names the database', async () => {
+    const h = await t.get('/api/health');
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ status: 'ok', database: { kind: process.env.DATABASE_URL ? 'postgres' : 'sqlite', status: 'ok' }, queue: { status: 'ok' } });
+  });
+
+  it('lists workflow definitions and serves the diagram as SVG', async () => {
+    const w = await t.get('/api/workflows', USERS.proposer);
+    expect(w.body).toEqual([expect.objectContaining({ name: 'cooperation', version: 1, current: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) })]);
+    const svg = await t.get('/api/workflows/cooperation/1/diagram', USERS.mayor);
+    expect(svg.status).toBe(200);
+    expect(String(svg.headers['content-type'])).toMatch(/^image\/svg\+xml/);
+    expect(svg.text).toMatch(/^(<\?xml[^>]*>\s*)?<svg /);
+    expect(svg.text).toContain('ministry_approval');
+    expect((await t.get('/api/workflows/cooperation/2/diagram', USERS.mayor)).status).toBe(404);
+    expect((await t.get('/api/workflows/cooperation/x/diagram', USERS.mayor)).status).toBe(404);
+    expect((await t.get('/api/workflows', undefined)).status).toBe(401);
+  });
+
+  it('keeps the directory through the users API (admin only)', async () => {
+    const put = await t.request('PUT', '/api/users/tt-c', { as: USERS.admin, body: { name: 'Tim Teknis C', email: 'tt-c@jambikota.go.id', roles: ['technical_reviewer'], supervisorId: 'sekda', locale: 'en' } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: 'tt-c', roles: ['technical_reviewer'], supervisorId: 'sekda', locale: 'en' });
+    const list = await t.get('/api/users', USERS.admin);
+    expect(list.body.items.map((u: any) => u.id)).toContain('tt-c');
+    const update = await t.request('PUT', '/api/users/tt-c', { as: USERS.admin, body: { name: 'Tim Teknis C', email: 'c@jambikota.go.id', roles: ['technical_reviewer', 'tkksd'] } });
+    expect(update.body).toMatchObject({ email: 'c@jambikota.go.id', roles: ['technical_reviewer', 'tkksd'], supervisorId: null, locale: 'en' });
+  });
+
+  it('serves OpenAPI at /api/docs with every contract path', async () => {
+    expect((await t.get('/api/docs')).status).toBe(200);
+    const doc = (await t.get('/api/docs/openapi.json')).body;
+    for (const path of ['/api/cases', '/api/cases/{id}', '/api/cases/{id}/events', '/api/tasks', '/api/tasks/{id}/claim', '/api/tasks/{id}/unclaim', '/api/tasks/{id}/delegate', '/api/tasks/{id}/complete', '/api/cases/{id}/history', '/api/cases/{id}/replay', '/api/audit/verify', '/api/workflows', '/api/workflows/{name}/{version}/diagram', '/api/reports/agreements', '/api/users', '/api/users/{id}', '/api/health']) {
+      expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
+    }
+  });
+});
