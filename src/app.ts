@@ -13,13 +13,15 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the HTTP application (not yet listening): used by `main.ts` and the end-to-end tests. */
 export async function createApp(config: AppConfig, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT });
+  const adapter = new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT, routerOptions: { maxParamLength: 256 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bufferLogs: false,
+    // Fastify's own JSON parser only: Nest's would add a form-urlencoded parser we do not want.
+    bodyParser: false,
   });
   // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

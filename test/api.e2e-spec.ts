@@ -46,3 +46,27 @@ describe('health, workflows, users, OpenAPI', () => {
     }
   });
 });
+
+describe('ONEGATE_DIRECTORY', () => {
+  it('loads users from the file at start, supervisors in any order', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'onegate-dir-')), 'users.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'staf-1', name: 'Staf', email: 'staf@jambikota.go.id', roles: ['secretariat'], supervisorId: 'kabag-1' },
+        { id: 'kabag-1', name: 'Kabag Kerja Sama', email: 'kabag@jambikota.go.id', roles: ['secretariat'], locale: 'en' },
+      ]),
+    );
+    const t = await TestApp.start({ directoryFile: file });
+    try {
+      const users = (await t.get('/api/users', USERS.admin)).body.items;
+      expect(users.find((u: any) => u.id === 'staf-1')).toMatchObject({ supervisorId: 'kabag-1', locale: 'id' });
+      expect(users.find((u: any) => u.id === 'kabag-1')).toMatchObject({ locale: 'en', supervisorId: null });
+    } finally {
+      await t.stop();
+    }
+  });
+});

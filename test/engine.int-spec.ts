@@ -145,4 +145,21 @@ describe('engine: atomic, hash-chained steps', () => {
     expect(row.stage).toBe('technical_review');
     expect(row.version).toBe(3);
   });
+
+  it('reverts every migration and applies them again (reversible, no synchronize)', async () => {
+    const { test: other, db: fresh } = await (async () => {
+      const o = await openTestDatabase();
+      return { test: o.test, db: o.db };
+    })();
+    try {
+      await fresh.revertAll();
+      await expect(fresh.read((em) => em.query('SELECT COUNT(*) FROM cases'))).rejects.toThrow();
+      await fresh.migrate();
+      const rows = await fresh.read((em) => em.query('SELECT COUNT(*) AS n FROM cases'));
+      expect(Number(rows[0].n)).toBe(0);
+    } finally {
+      await fresh.close();
+      await other.drop();
+    }
+  });
 });
