@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
+import { caseState, countCases, expectError, submittedCase } from './support/expectations.js';
 
 /**
  * Contract §7: every bad input gets its 4xx with JSON `{statusCode, error, message}` naming the field
@@ -21,41 +22,9 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
     await t.stop();
   });
 
-  /** The contract's error shape, a 4xx, and (optionally) the message naming something. */
-  function expectError(res: Response, status: number, ...named: (string | RegExp)[]): void {
-    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
-    expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-    expect(res.body).toEqual(expect.objectContaining({ statusCode: status, error: expect.any(String), message: expect.any(String) }));
-    expect(res.body.error.length).toBeGreaterThan(0);
-    for (const n of named) {
-      if (typeof n === 'string') expect(res.body.message).toContain(n);
-      else expect(res.body.message).toMatch(n);
-    }
-  }
-
-  async function caseCount(): Promise<number> {
-    const res = await t.get('/api/cases?limit=200', USERS.auditor);
-    expect(res.status).toBe(200);
-    return res.body.total;
-  }
-
-  /** Everything a refused request might have touched on one case. */
-  async function stateOf(caseId: string) {
-    const c = await t.get(`/api/cases/${caseId}`, USERS.auditor);
-    expect(c.status).toBe(200);
-    const history = await t.get(`/api/cases/${caseId}/history`, USERS.auditor);
-    expect(history.status).toBe(200);
-    const completed = await t.get(`/api/tasks?caseId=${caseId}&status=completed`, USERS.admin);
-    return {
-      stage: c.body.stage,
-      version: c.body.version,
-      updatedAt: c.body.updatedAt,
-      openTasks: c.body.openTasks.map((x: any) => ({ id: x.id, assigneeId: x.assigneeId, status: x.status })),
-      historyLength: history.body.length,
-      lastHash: history.body[history.body.length - 1]?.hash,
-      completedTasks: completed.body.total,
-    };
-  }
+  const caseCount = () => countCases(t);
+  const stateOf = (caseId: string) => caseState(t, caseId);
+  const submitted = (extra: Record<string, unknown> = {}) => submittedCase(t, extra);
 
   /** Runs `act`, which must be refused, and checks the case looks exactly as before. */
   async function refusedWithoutChange(caseId: string, act: () => Promise<Response>, status: number, ...named: (string | RegExp)[]): Promise<Response> {
@@ -84,13 +53,6 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
     expectError(res, status, ...named);
     expect(await caseCount()).toBe(before);
     return res;
-  }
-
-  async function submitted(extra: Record<string, unknown> = {}): Promise<any> {
-    const c = await t.createCase(extra);
-    const res = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
-    expect(res.status).toBe(201);
-    return res.body;
   }
 
   async function openTask(caseId: string, index = 0): Promise<any> {

@@ -1,4 +1,5 @@
 import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
+import { caseState, countCases, expectError, submittedCase } from './support/expectations.js';
 
 /**
  * Contract §3 and §6: the token's roles are checked on every action. Each refusal is a 403 in the
@@ -37,27 +38,9 @@ describe('role checks on every action', () => {
     { stage: 'mayor_signature', role: 'mayor', actor: USERS.mayor, decision: 'sign', next: 'signed' },
   ];
 
-  function expectError(res: Response, status: number): void {
-    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
-    expect(res.body).toEqual(expect.objectContaining({ statusCode: status, error: expect.any(String), message: expect.any(String) }));
-  }
-
-  async function caseCount(): Promise<number> {
-    return (await t.get('/api/cases?limit=1', USERS.auditor)).body.total;
-  }
-
-  async function stateOf(caseId: string) {
-    const c = await t.get(`/api/cases/${caseId}`, USERS.auditor);
-    expect(c.status).toBe(200);
-    const history = await t.get(`/api/cases/${caseId}/history`, USERS.auditor);
-    return {
-      stage: c.body.stage,
-      version: c.body.version,
-      updatedAt: c.body.updatedAt,
-      openTasks: c.body.openTasks.map((x: any) => ({ id: x.id, assigneeId: x.assigneeId, status: x.status })),
-      historyLength: history.body.length,
-    };
-  }
+  const caseCount = () => countCases(t);
+  const stateOf = (caseId: string) => caseState(t, caseId);
+  const createAndSubmit = (body: Record<string, unknown> = {}) => submittedCase(t, body);
 
   async function refusedWithoutChange(caseId: string, status: number, act: () => Promise<Response>): Promise<Response> {
     const before = await stateOf(caseId);
@@ -65,13 +48,6 @@ describe('role checks on every action', () => {
     expectError(res, status);
     expect(await stateOf(caseId)).toEqual(before);
     return res;
-  }
-
-  async function createAndSubmit(body: Record<string, unknown> = {}): Promise<any> {
-    const c = await t.createCase(body);
-    const res = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
-    expect(res.status).toBe(201);
-    return res.body;
   }
 
   /** A case with every stage, driven by the right roles up to `stage`. */
