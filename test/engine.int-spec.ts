@@ -162,4 +162,24 @@ describe('engine: atomic, hash-chained steps', () => {
       await other.drop();
     }
   });
+
+  it('advances each case on the workflow version it started on, when a newer version exists', async () => {
+    const { WORKFLOWS, CURRENT_VERSION } = await import('../workflows/registry.js');
+    const { setup } = await import('xstate');
+    const v2 = setup({}).createMachine({ id: 'cooperation', initial: 'proposal', context: { tasks: [] }, states: { proposal: { on: { SUBMIT: 'withdrawn' } }, withdrawn: { type: 'final' } } });
+    const old = await newCase();
+    (WORKFLOWS as unknown as unknown[]).push({ name: 'cooperation', version: 2, machine: v2, description: 'test only' });
+    CURRENT_VERSION.cooperation = 2;
+    try {
+      const { case: onV1 } = await engine.step({ caseId: old.id, actor: proposer, plan: submit });
+      expect([onV1.workflowVersion, onV1.stage]).toEqual([1, 'administrative_check']);
+      const fresh = await newCase();
+      expect(fresh.workflowVersion).toBe(2);
+      const { case: onV2, event } = await engine.step({ caseId: fresh.id, actor: proposer, plan: submit });
+      expect([onV2.stage, event.workflowVersion]).toEqual(['withdrawn', 2]);
+    } finally {
+      (WORKFLOWS as unknown as unknown[]).pop();
+      CURRENT_VERSION.cooperation = 1;
+    }
+  });
 });
