@@ -120,7 +120,6 @@ export class TasksService {
   ): Promise<TaskDto> {
     const found = await this.db.read((em) => em.findOneBy<TaskRow>(TASK, { id: taskId }));
     if (!found) throw notFound('task', taskId);
-    let unchanged = false;
     try {
       await this.engine.step({
         caseId: found.caseId,
@@ -131,10 +130,7 @@ export class TasksService {
             throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
           }
           const plan = await decide(task, current);
-          if (!plan) {
-            unchanged = true;
-            throw new NoChange();
-          }
+          if (!plan) throw new NoChange();
           return plan;
         },
       });
@@ -142,7 +138,6 @@ export class TasksService {
       if (!(err instanceof NoChange)) throw err;
     }
     const task = await this.db.read((em) => em.findOneByOrFail<TaskRow>(TASK, { id: taskId }));
-    void unchanged;
     return toTaskDto(task);
   }
 
