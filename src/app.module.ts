@@ -10,7 +10,9 @@ import type { Clock } from './common/clock.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core/core.module.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DirectoryService } from './directory/directory.service.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { UsersController } from './directory/users.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
@@ -24,8 +26,8 @@ export class AppModule {
   static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options)],
-      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController],
+      imports: [CoreModule.forRoot(config, options), DeadlinesModule],
+      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController],
       providers: [
         TokenService,
         DirectoryService,

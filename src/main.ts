@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
+  let app: NestFastifyApplication;
   try {
     config = loadConfig();
+    app = await createApp(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`onegate: configuration error: ${err.message}`);
@@ -14,12 +17,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await createApp(config);
   const logger = new Logger('onegate');
+  const where = `database: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded ${config.database.file}`} · queue: ${config.redisUrl ? 'Redis (BullMQ)' : 'in-process'} · mail: ${config.smtpUrl ? 'SMTP' : `.eml files in ${config.dataDir}/mail`} · role: ${config.role}`;
   if (config.role === 'worker') {
-    // No HTTP listener. Deadline timers and mail queues will run here (issue 3); until then the worker
-    // only holds its database connection and waits for SIGTERM, so an orchestrator sees a steady process.
-    logger.log('worker role: no HTTP listener; waiting for background work (SIGTERM to stop)');
+    // No HTTP listener: this process runs the BullMQ workers and reconciliation (DeadlinesService).
+    logger.log(`worker started · ${where} (SIGTERM stops it after active jobs finish)`);
     const keepAlive = setInterval(() => undefined, 60_000);
     const stop = async () => {
       clearInterval(keepAlive);
@@ -30,10 +32,9 @@ async function main(): Promise<void> {
     process.once('SIGINT', () => void stop());
     return;
   }
+  if (config.role === 'api' && config.redisUrl) logger.log('api role: timers and mail are processed by worker processes (ONEGATE_ROLE=worker)');
   await app.listen({ port: config.port, host: '0.0.0.0' });
-  logger.log(
-    `listening on http://localhost:${config.port} (API docs: /api/docs) · database: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded ${config.database.file}`} · queue: ${config.redisUrl ? 'Redis' : 'in-process'} · role: ${config.role}`,
-  );
+  logger.log(`listening on http://localhost:${config.port} (API docs: /api/docs) · ${where}`);
 }
 
 void main();

@@ -75,6 +75,12 @@ export class AuditService {
     return events.map(toHistoryEventDto);
   }
 
+  /** Throws 404 for an unknown case and 403 unless the actor may see its record. */
+  async assertCanSeeRecord(actor: Actor, caseId: string): Promise<void> {
+    const { row, events, tasks } = await this.loadCase(caseId);
+    if (!this.isParticipant(actor, row, events, tasks)) throw forbidden('the case record is open to auditors, admins and the case’s participants');
+  }
+
   async replay(caseId: string, query: { seq?: number; at?: string }): Promise<{ seq: number; at: string; stage: string; context: Record<string, unknown>; matchesStored: boolean }> {
     if ((query.seq === undefined) === (query.at === undefined)) throw invalid('seq', 'give exactly one of seq or at');
     const atDate = query.at !== undefined ? new Date(query.at) : null;

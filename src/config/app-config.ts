@@ -37,6 +37,14 @@ export interface AppConfig {
   holidaysFile: string | null;
   /** `ONEGATE_ROLE`: api, worker or all (default). */
   role: ProcessRole;
+  /** `ONEGATE_PUBLIC_URL`: the address users open, for links in e-mails (default http://localhost:PORT). */
+  publicUrl: string | null;
+  /** `ONEGATE_RECONCILE_SECONDS`: how often pending timers and mails are re-queued (default 30). */
+  reconcileSeconds: number;
+  /** `ONEGATE_QUEUE_LOCK_MS`: how long a worker holds a job before another may take it back (default 30000). */
+  queueLockMs: number;
+  /** `ONEGATE_QUEUE_PREFIX`: prefix of onegate's Redis keys (default onegate), to share one Redis. */
+  queuePrefix: string;
   /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
   demoUsers: boolean;
 }
@@ -85,8 +93,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timezone,
     holidaysFile: fileOrNull(env.ONEGATE_HOLIDAYS, 'ONEGATE_HOLIDAYS'),
     role,
+    publicUrl: blankToNull(env.ONEGATE_PUBLIC_URL),
+    reconcileSeconds: positiveNumber(env.ONEGATE_RECONCILE_SECONDS, 'ONEGATE_RECONCILE_SECONDS', 30),
+    queueLockMs: positiveNumber(env.ONEGATE_QUEUE_LOCK_MS, 'ONEGATE_QUEUE_LOCK_MS', 30_000),
+    queuePrefix: blankToNull(env.ONEGATE_QUEUE_PREFIX) ?? 'onegate',
     demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
   };
+}
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+  return n;
 }
 
 function blankToNull(value: string | undefined): string | null {

@@ -3,6 +3,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { Clock, SystemClock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { Engine } from '../engine/engine.js';
+import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
+import { loadHolidays, loadSlaTable } from '../deadlines/sla-config.js';
+import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { APP_CONFIG } from './tokens.js';
 
 /** Configuration, the database, the clock and the engine: what every feature stands on. */
@@ -12,15 +15,20 @@ export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly db: Database) {}
 
   static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
+    // Read and validated here, at boot: a bad ONEGATE_SLA or ONEGATE_HOLIDAYS file stops the start.
+    const sla = loadSlaTable(config.slaFile);
+    const calendar = new WorkingCalendar({ timeZone: config.timezone, extraHolidays: loadHolidays(config.holidaysFile) });
+    const planner = new DeadlinePlanner({ sla: sla.stages, expiryReminderDays: sla.expiryReminderDays, calendar, timeZone: config.timezone });
     return {
       module: CoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Database, useFactory: () => Database.open(config.database) },
-        { provide: Engine, useFactory: (db: Database, clock: Clock) => new Engine(db, clock), inject: [Database, Clock] },
+        { provide: WorkingCalendar, useValue: calendar },
+        { provide: Engine, useFactory: (db: Database, clock: Clock) => new Engine(db, clock, [planner]), inject: [Database, Clock] },
       ],
-      exports: [APP_CONFIG, Clock, Database, Engine],
+      exports: [APP_CONFIG, Clock, Database, Engine, WorkingCalendar],
     };
   }
 

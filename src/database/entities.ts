@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { CaseEventRow, CaseRow, CounterRow, IdempotencyRow, OutboxRow, TaskRow, UserRow } from './rows.js';
+import type { CaseEventRow, CaseRow, CounterRow, DeliveryRow, IdempotencyRow, OutboxRow, TaskRow, TimerRow, UserRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -9,6 +9,8 @@ export const OUTBOX = 'outbox';
 export const USER = 'user';
 export const IDEMPOTENCY = 'idempotency';
 export const COUNTER = 'counter';
+export const TIMER = 'timer';
+export const DELIVERY = 'delivery';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -130,6 +132,43 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
       columns: {
         name: { type: 'varchar', length: 64, primary: true },
         value: { type: 'integer' },
+      },
+    }),
+    new EntitySchema<TimerRow>({
+      name: TIMER,
+      tableName: 'timers',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        taskId: str('task_id', 36, true),
+        kind: str('kind', 32),
+        idx: { type: 'integer' },
+        offset: str('offset_spec', 32),
+        fireAt: ts('fire_at'),
+        dueAt: ts('due_at', true),
+        status: str('status', 16),
+        createdAt: ts('created_at'),
+        settledAt: ts('settled_at', true),
+      },
+    }),
+    new EntitySchema<DeliveryRow>({
+      name: DELIVERY,
+      tableName: 'deliveries',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        timerId: str('timer_id', 36),
+        kind: str('kind', 32),
+        recipientId: str('recipient_id', 128),
+        recipientEmail: str('recipient_email', 320),
+        locale: str('locale', 8),
+        subject: str('subject', 500),
+        body: { type: 'text' },
+        status: str('status', 16),
+        attempts: { type: 'integer' },
+        lastError: { type: 'text', name: 'last_error', nullable: true },
+        createdAt: ts('created_at'),
+        sentAt: ts('sent_at', true),
       },
     }),
   ];

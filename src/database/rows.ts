@@ -97,3 +97,41 @@ export interface CounterRow {
   name: string;
   value: number;
 }
+
+export type TimerKind = 'remind' | 'escalate' | 'deemed_approval' | 'expiry_reminder' | 'expire';
+export type TimerStatus = 'pending' | 'fired' | 'cancelled';
+
+export interface TimerRow {
+  id: string;
+  caseId: string;
+  taskId: string | null;
+  kind: TimerKind;
+  /** Which reminder or escalation of the list (0-based); days before expiry for expiry reminders. */
+  idx: number;
+  /** The configured offset that placed it (`P1D`, `PT10S`, `90`). */
+  offset: string;
+  fireAt: Date;
+  dueAt: Date | null;
+  status: TimerStatus;
+  createdAt: Date;
+  settledAt: Date | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface DeliveryRow {
+  id: string;
+  caseId: string;
+  timerId: string;
+  kind: string;
+  recipientId: string;
+  recipientEmail: string;
+  locale: string;
+  subject: string;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}

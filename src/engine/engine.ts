@@ -9,7 +9,7 @@ import type { Clock } from '../common/clock.js';
 import { ConcurrentWrite, DomainError } from '../common/errors.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
-import type { CaseEventRow, CaseRow, TaskRow } from '../database/rows.js';
+import type { CaseEventRow, CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
 
 /** The case as loaded inside a step's transaction. */
@@ -45,7 +45,27 @@ export interface StepResult {
   case: CaseRow;
   event: CaseEventRow;
   tasks: TaskRow[];
+  /** Timers the step scheduled (deadlines), to hand to the scheduler after commit. */
+  timers: TimerRow[];
 }
+
+/** What a step's effects see, inside its transaction, after the event and tasks are written. */
+export interface StepContext {
+  em: EntityManager;
+  caseBefore: CaseRow | null;
+  caseAfter: CaseRow;
+  event: CaseEventRow;
+  /** Task rows the step opened, closed or reassigned. */
+  tasks: TaskRow[];
+  now: Date;
+}
+
+/** Writes more of a step in its transaction (deadline timers); returns timers to schedule. */
+export interface StepEffect {
+  apply(ctx: StepContext): Promise<TimerRow[]>;
+}
+
+export type CommitListener = (result: StepResult) => void | Promise<void>;
 
 export interface StartCommand {
   actor: Actor;
@@ -61,10 +81,35 @@ const MAX_ATTEMPTS = 8;
  * snapshot, task changes and an outbox row in one transaction, guarded by the case version.
  */
 export class Engine {
+  private readonly listeners: CommitListener[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly effects: StepEffect[] = [],
   ) {}
+
+  /** Called after each committed step (e.g. to hand new timers to the scheduler). */
+  onCommitted(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async committed(result: StepResult): Promise<StepResult> {
+    for (const l of this.listeners) {
+      try {
+        await l(result);
+      } catch {
+        // A listener failing must not undo a committed step; reconciliation catches up.
+      }
+    }
+    return result;
+  }
+
+  private async applyEffects(ctx: StepContext): Promise<TimerRow[]> {
+    const timers: TimerRow[] = [];
+    for (const effect of this.effects) timers.push(...(await effect.apply(ctx)));
+    return timers;
+  }
 
   async start(cmd: StartCommand): Promise<StepResult> {
     const wf = cmd.workflow ?? { name: 'cooperation', version: CURRENT_VERSION.cooperation! };
@@ -72,7 +117,7 @@ export class Engine {
     if (!workflow) throw new DomainError('NotFound', `workflow ${wf.name}@${wf.version} not found`);
     const id = randomUUID();
     const [snapshot] = initialTransition(workflow.machine, { ...cmd.input, caseId: id });
-    return this.db.transaction(async (em) => {
+    const result = await this.db.transaction(async (em) => {
       const now = this.clock.now();
       const number = await this.nextCaseNumber(em, now);
       const event = this.buildEvent({
@@ -104,16 +149,18 @@ export class Engine {
       await em.insert(CASE, row);
       await em.insert(CASE_EVENT, event);
       const tasks = await this.syncTasks(em, id, [], (snapshot.context.tasks ?? []) as OpenTask[], now, null);
+      const timers = await this.applyEffects({ em, caseBefore: null, caseAfter: row, event, tasks, now });
       await em.insert(OUTBOX, { caseId: id, eventSeq: 1, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-      return { case: row, event, tasks };
+      return { case: row, event, tasks, timers };
     });
+    return this.committed(result);
   }
 
   /** Advances a case by one event; retried when another writer advanced it first. */
   async step(cmd: StepCommand): Promise<StepResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((em) => this.stepOnce(em, cmd));
+        return await this.committed(await this.db.transaction((em) => this.stepOnce(em, cmd)));
       } catch (err) {
         if (!(err instanceof ConcurrentWrite || isUniqueViolation(err)) || attempt >= MAX_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
@@ -178,8 +225,10 @@ export class Engine {
       now,
       plan.completion ? { ...plan.completion, by: cmd.actor.id } : null,
     );
+    const caseAfter = { ...row, ...updated } as CaseRow;
+    const timers = await this.applyEffects({ em, caseBefore: row, caseAfter, event, tasks, now });
     await em.insert(OUTBOX, { caseId: row.id, eventSeq: event.seq, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-    const stepResult = { case: { ...row, ...updated } as CaseRow, event, tasks };
+    const stepResult: StepResult = { case: caseAfter, event, tasks, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
   }

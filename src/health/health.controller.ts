@@ -5,7 +5,8 @@ import { Public } from '../auth/auth.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
-import { pingRedis } from './redis-ping.js';
+import { SCHEDULER } from '../deadlines/deadlines.tokens.js';
+import type { Scheduler } from '../deadlines/queue-catalogue.js';
 
 @ApiTags('health')
 @Controller('api/health')
@@ -13,6 +14,7 @@ export class HealthController {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
   ) {}
 
   @Get()
@@ -20,9 +22,8 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const dbOk = await this.db.ping();
     const database = { kind: this.db.dialect === 'postgres' ? 'postgres' : 'sqlite', status: dbOk ? 'ok' : 'down' };
-    const redisOk = this.config.redisUrl ? await pingRedis(this.config.redisUrl) : true;
-    const queue = { kind: this.config.redisUrl ? 'redis' : 'in-process', status: redisOk ? 'ok' : 'down' };
-    const ok = dbOk && redisOk;
+    const queue = await this.scheduler.health();
+    const ok = dbOk && queue.status === 'ok';
     void reply.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'down', database, queue, role: this.config.role };
   }

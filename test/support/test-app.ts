@@ -70,6 +70,10 @@ export class TestApp {
       holidaysFile: null,
       role: 'all',
       demoUsers: false,
+      publicUrl: 'http://onegate.test',
+      reconcileSeconds: 30,
+      queueLockMs: 30_000,
+      queuePrefix: `onegate-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...overrides,
     };
     const app = await createApp(config, { logger: process.env.ONEGATE_TEST_LOG === "1" ? undefined : false });

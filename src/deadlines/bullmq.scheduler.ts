@@ -1,0 +1,123 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MAX_MAIL_ATTEMPTS } from '../notifications/delivery.service.js';
+import {
+  JOBS,
+  QUEUES,
+  mailJobId,
+  timerJobId,
+  type FireTimerPayload,
+  type JobHandlers,
+  type QueueHealth,
+  type Scheduler,
+  type SendMailPayload,
+} from './queue-catalogue.js';
+
+export interface BullMqOptions {
+  /** How long a worker holds a job before others may take it back (stalled-job recovery). */
+  lockDurationMs?: number;
+  concurrency?: number;
+  /** Prefix of the Redis keys, so test runs do not collide. */
+  prefix?: string;
+}
+
+/** BullMQ on Redis: delayed timer jobs and retried mail jobs with deterministic ids, shared by every worker. */
+export class BullMqScheduler implements Scheduler {
+  private readonly logger = new Logger('BullMQ');
+  private readonly connection: Redis;
+  private readonly timers: Queue;
+  private readonly mail: Queue;
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly url: string,
+    private readonly options: BullMqOptions = {},
+  ) {
+    this.connection = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+    this.connection.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+    const common = { connection: this.connection as unknown as ConnectionOptions, prefix: options.prefix ?? 'onegate' };
+    this.timers = new Queue(QUEUES.timers, common);
+    this.mail = new Queue(QUEUES.mail, common);
+  }
+
+  async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
+    if (!timers.length) return;
+    const now = Date.now();
+    await this.timers.addBulk(
+      timers.map((t) => ({
+        name: JOBS.fireTimer,
+        data: { timerId: t.id } satisfies FireTimerPayload,
+        opts: { jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+      })),
+    );
+  }
+
+  async enqueueMail(deliveryIds: string[]): Promise<void> {
+    if (!deliveryIds.length) return;
+    await this.mail.addBulk(
+      deliveryIds.map((id) => ({
+        name: JOBS.sendMail,
+        data: { deliveryId: id } satisfies SendMailPayload,
+        opts: { jobId: mailJobId(id), attempts: MAX_MAIL_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+      })),
+    );
+  }
+
+  async startWorkers(handlers: JobHandlers): Promise<void> {
+    const opts = {
+      connection: this.connection.duplicate() as unknown as ConnectionOptions,
+      prefix: this.options.prefix ?? 'onegate',
+      concurrency: this.options.concurrency ?? 4,
+      lockDuration: this.options.lockDurationMs ?? 30_000,
+      stalledInterval: Math.max(500, Math.floor((this.options.lockDurationMs ?? 30_000) / 2)),
+    };
+    const byName: Record<string, (job: Job) => Promise<void>> = {
+      [JOBS.fireTimer]: (job) => handlers.fireTimer(job.data as FireTimerPayload),
+      [JOBS.sendMail]: (job) => handlers.sendMail(job.data as SendMailPayload),
+    };
+    const process = async (job: Job) => {
+      const handler = byName[job.name];
+      if (!handler) throw new Error(`no handler for job ${job.name}`);
+      await handler(job);
+    };
+    this.workers.push(new Worker(QUEUES.timers, process, opts), new Worker(QUEUES.mail, process, { ...opts, connection: this.connection.duplicate() as unknown as ConnectionOptions }));
+    for (const w of this.workers) w.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  async health(): Promise<QueueHealth> {
+    try {
+      const [t, m] = await Promise.all([
+        withTimeout(this.timers.getJobCounts('waiting', 'delayed', 'active', 'failed'), 1500),
+        withTimeout(this.mail.getJobCounts('waiting', 'delayed', 'active', 'failed'), 1500),
+      ]);
+      return {
+        kind: 'redis',
+        status: 'ok',
+        waiting: (t.waiting ?? 0) + (m.waiting ?? 0),
+        delayed: (t.delayed ?? 0) + (m.delayed ?? 0),
+        active: (t.active ?? 0) + (m.active ?? 0),
+        failed: (t.failed ?? 0) + (m.failed ?? 0),
+      };
+    } catch {
+      return { kind: 'redis', status: 'down' };
+    }
+  }
+
+  /** Graceful: workers finish their active jobs before the connections close. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([this.timers.close(), this.mail.close()]);
+    this.connection.disconnect();
+  }
+
+  /** For tests: a worker that dies mid-job without completing it. */
+  async killWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(true)));
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { FINAL_STAGES, type Stage, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import type { StageSla } from '../../workflows/cooperation/v1.sla.js';
+import { zonedInstant } from '../common/time-zone.js';
+import { TASK, TIMER } from '../database/entities.js';
+import type { CaseRow, TaskRow, TimerRow } from '../database/rows.js';
+import type { StepContext, StepEffect } from '../engine/engine.js';
+import type { WorkingCalendar } from './working-calendar.js';
+
+export interface DeadlineSettings {
+  sla: Partial<Record<TaskStage, StageSla>>;
+  expiryReminderDays: number[];
+  calendar: WorkingCalendar;
+  timeZone: string;
+}
+
+/** Expiry reminders go out at this local hour, like SIKERJA's daily 07:00 check. */
+const EXPIRY_REMINDER_HOUR = 7;
+
+/**
+ * Writes deadline timers in the step's own transaction: a task stage's reminders, escalations and
+ * optional expiry action when its task opens; cancels them when the task closes; expiry reminders and
+ * the expiry itself when an agreement is signed. The database row is the truth; queues only carry it.
+ */
+export class DeadlinePlanner implements StepEffect {
+  constructor(private readonly settings: DeadlineSettings) {}
+
+  async apply(ctx: StepContext): Promise<TimerRow[]> {
+    const { em, now } = ctx;
+    const created: TimerRow[] = [];
+    for (const task of ctx.tasks) {
+      if (task.status !== 'open') {
+        await em.update(TIMER, { taskId: task.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+        continue;
+      }
+      if (task.dueAt !== null) continue;
+      const sla = this.settings.sla[task.stage as TaskStage];
+      if (!sla) continue;
+      const planned = this.planTask(ctx.caseAfter, task, sla, now);
+      task.dueAt = planned.dueAt;
+      await em.update(TASK, { id: task.id }, { dueAt: planned.dueAt });
+      created.push(...planned.timers);
+    }
+    const stage = ctx.caseAfter.stage as Stage;
+    if ((FINAL_STAGES as readonly string[]).includes(stage)) {
+      await em.update(TIMER, { caseId: ctx.caseAfter.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+    } else if (stage === 'signed' && ctx.caseBefore?.stage !== 'signed' && ctx.caseAfter.validUntil) {
+      created.push(...this.planExpiry(ctx.caseAfter, now));
+    }
+    if (created.length) await em.insert(TIMER, created);
+    return created;
+  }
+
+  planTask(c: CaseRow, task: TaskRow, sla: StageSla, now: Date): { dueAt: Date; timers: TimerRow[] } {
+    const cal = this.settings.calendar;
+    const dueAt = cal.add(task.createdAt, sla.due);
+    const timer = (kind: TimerRow['kind'], idx: number, offset: string, fireAt: Date): TimerRow => ({
+      id: randomUUID(),
+      caseId: c.id,
+      taskId: task.id,
+      kind,
+      idx,
+      offset,
+      fireAt,
+      dueAt,
+      status: 'pending',
+      createdAt: now,
+      settledAt: null,
+    });
+    const timers = [
+      ...sla.remind.map((offset, i) => timer('remind', i, offset, cal.subtract(dueAt, offset))),
+      ...sla.escalate.map((offset, i) => timer('escalate', i, offset, cal.add(dueAt, offset))),
+      ...(sla.onExpiry ? [timer('deemed_approval', 0, sla.onExpiry.after, cal.add(task.createdAt, sla.onExpiry.after))] : []),
+    ];
+    return { dueAt, timers };
+  }
+
+  planExpiry(c: CaseRow, now: Date): TimerRow[] {
+    const [y, m, d] = c.validUntil!.split('-').map(Number) as [number, number, number];
+    // In force through validUntil; it expires at the start of the next day in the city.
+    const end = zonedInstant(y, m, d + 1, this.settings.timeZone);
+    const timer = (kind: TimerRow['kind'], idx: number, fireAt: Date): TimerRow => ({
+      id: randomUUID(),
+      caseId: c.id,
+      taskId: null,
+      kind,
+      idx,
+      offset: kind === 'expire' ? c.validUntil! : String(idx),
+      fireAt,
+      dueAt: end,
+      status: 'pending',
+      createdAt: now,
+      settledAt: null,
+    });
+    const reminders = this.settings.expiryReminderDays
+      .map((days) => timer('expiry_reminder', days, zonedInstant(y, m, d - days, this.settings.timeZone, EXPIRY_REMINDER_HOUR)))
+      .filter((t) => t.fireAt.getTime() > now.getTime());
+    return [...reminders, timer('expire', 0, end)];
+  }
+}

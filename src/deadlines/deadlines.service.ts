@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { LessThanOrEqual } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
+import { Database } from '../database/database.js';
+import { TIMER } from '../database/entities.js';
+import type { TimerRow } from '../database/rows.js';
+import { Engine } from '../engine/engine.js';
+import { DeliveryService, MAILER } from '../notifications/delivery.service.js';
+import type { Mailer } from '../notifications/mailer.js';
+import { SCHEDULER } from './deadlines.tokens.js';
+import type { Scheduler } from './queue-catalogue.js';
+import { TimerHandler } from './timer-handler.js';
+
+/** How far ahead reconciliation hands timers to the queue (the in-process one cannot hold long delays). */
+const HORIZON_MS = { redis: 7 * 86_400_000, inProcess: 86_400_000 };
+
+/**
+ * Wires deadlines into the process: new timers go to the scheduler after each commit; workers run in
+ * the `worker` and `all` roles (and always in-process); reconciliation re-queues every pending timer
+ * and mail at start and periodically, so nothing is lost when Redis loses its data or a process dies.
+ */
+@Injectable()
+export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Deadlines');
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<void> | null = null;
+  private readonly runsWorkers: boolean;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Database) private readonly db: Database,
+    @Inject(Engine) private readonly engine: Engine,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(TimerHandler) private readonly timers: TimerHandler,
+    @Inject(DeliveryService) private readonly deliveries: DeliveryService,
+    @Inject(MAILER) private readonly mailer: Mailer,
+  ) {
+    this.runsWorkers = !config.redisUrl || config.role !== 'api';
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.engine.onCommitted((result) => this.scheduler.scheduleTimers(result.timers));
+    if (!this.runsWorkers) return;
+    await this.scheduler.startWorkers({
+      fireTimer: ({ timerId }) => this.timers.fire(timerId),
+      sendMail: async ({ deliveryId }) => void (await this.deliveries.send(deliveryId)),
+    });
+    await this.reconcile();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileSeconds * 1000);
+    this.reconcileTimer.unref();
+  }
+
+  /** Every pending timer due within the horizon gets a job; every unsent mail gets a job. Idempotent. */
+  reconcile(): Promise<void> {
+    this.reconciling ??= (async () => {
+      try {
+        const horizon = new Date(Date.now() + (this.config.redisUrl ? HORIZON_MS.redis : HORIZON_MS.inProcess));
+        const pending = await this.db.read((em) =>
+          em.find<TimerRow>(TIMER, { where: { status: 'pending', fireAt: LessThanOrEqual(horizon) }, select: { id: true, fireAt: true }, order: { fireAt: 'ASC' }, take: 10_000 }),
+        );
+        await this.scheduler.scheduleTimers(pending);
+        await this.scheduler.enqueueMail(await this.deliveries.pendingIds());
+      } catch (err) {
+        this.logger.warn(`reconciliation failed, will retry: ${(err as Error).message}`);
+      } finally {
+        this.reconciling = null;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.reconciling;
+    await this.scheduler.close();
+    this.mailer.close();
+  }
+}

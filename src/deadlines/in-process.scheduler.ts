@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import { mailBackoffMs, type JobHandlers, type QueueHealth, type Scheduler } from './queue-catalogue.js';
+import { MAX_MAIL_ATTEMPTS } from '../notifications/delivery.service.js';
+
+/** setTimeout can wait at most ~24.8 days; later timers are picked up by reconciliation. */
+const MAX_DELAY_MS = 2_147_000_000;
+
+/** The embedded default: timers and mail run in this process; reconciliation restores them after a restart. */
+export class InProcessScheduler implements Scheduler {
+  private readonly logger = new Logger('InProcessScheduler');
+  private handlers: JobHandlers | null = null;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly mail = new Map<string, NodeJS.Timeout | 'running'>();
+  private readonly active = new Set<Promise<void>>();
+  private closed = false;
+
+  async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
+    for (const t of timers) {
+      if (this.closed || this.timers.has(t.id)) continue;
+      const delay = t.fireAt.getTime() - Date.now();
+      if (delay > MAX_DELAY_MS) continue;
+      const handle = setTimeout(() => {
+        this.timers.delete(t.id);
+        this.track(this.handlers?.fireTimer({ timerId: t.id }), `timer ${t.id}`);
+      }, Math.max(0, delay));
+      handle.unref?.();
+      this.timers.set(t.id, handle);
+    }
+  }
+
+  async enqueueMail(deliveryIds: string[]): Promise<void> {
+    for (const id of deliveryIds) {
+      if (this.closed || this.mail.has(id)) continue;
+      this.runMail(id, 1, 0);
+    }
+  }
+
+  private runMail(id: string, attempt: number, delay: number): void {
+    const handle = setTimeout(() => {
+      this.mail.set(id, 'running');
+      const job = (this.handlers ? this.handlers.sendMail({ deliveryId: id }) : Promise.resolve()).then(
+        () => void this.mail.delete(id),
+        (err) => {
+          this.mail.delete(id);
+          if (attempt < MAX_MAIL_ATTEMPTS && !this.closed) this.runMail(id, attempt + 1, mailBackoffMs(attempt));
+          else this.logger.warn(`mail ${id} failed after ${attempt} attempts: ${(err as Error).message}`);
+        },
+      );
+      this.track(job, `mail ${id}`);
+    }, delay);
+    handle.unref?.();
+    this.mail.set(id, handle);
+  }
+
+  async startWorkers(handlers: JobHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
+
+  async health(): Promise<QueueHealth> {
+    return { kind: 'in-process', status: 'ok', delayed: this.timers.size, waiting: [...this.mail.values()].filter((v) => v !== 'running').length, active: this.active.size };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const h of this.timers.values()) clearTimeout(h);
+    for (const h of this.mail.values()) if (h !== 'running') clearTimeout(h);
+    this.timers.clear();
+    await Promise.allSettled([...this.active]);
+  }
+
+  private track(job: Promise<void> | undefined, what: string): void {
+    if (!job) return;
+    const p = job.catch((err) => this.logger.warn(`${what}: ${(err as Error).message}`));
+    this.active.add(p);
+    void p.finally(() => this.active.delete(p));
+  }
+}

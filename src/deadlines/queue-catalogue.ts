@@ -1,0 +1,55 @@
+/** Queue and job names in one place (immich's rule): a job without a handler fails the start. */
+export const QUEUES = {
+  timers: 'onegate-timers',
+  mail: 'onegate-mail',
+} as const;
+
+export const JOBS = {
+  fireTimer: 'fire-timer',
+  sendMail: 'send-mail',
+} as const;
+
+export interface FireTimerPayload {
+  timerId: string;
+}
+
+export interface SendMailPayload {
+  deliveryId: string;
+}
+
+/** Deterministic job ids: a repeated enqueue of the same timer or delivery is a no-op. BullMQ ids may not contain ':'. */
+export const timerJobId = (timerId: string) => `timer-${timerId}`;
+export const mailJobId = (deliveryId: string) => `mail-${deliveryId}`;
+
+export interface JobHandlers {
+  fireTimer(payload: FireTimerPayload): Promise<void>;
+  sendMail(payload: SendMailPayload): Promise<void>;
+}
+
+export interface QueueHealth {
+  kind: 'redis' | 'in-process';
+  status: 'ok' | 'down';
+  waiting?: number;
+  delayed?: number;
+  active?: number;
+  failed?: number;
+}
+
+/**
+ * The scheduler port: delayed timer jobs and mail jobs. Two adapters: BullMQ on Redis, and
+ * in-process for the embedded default. Both only carry work; the database stays the truth.
+ */
+export interface Scheduler {
+  scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void>;
+  enqueueMail(deliveryIds: string[]): Promise<void>;
+  /** Starts processing (worker and all roles). */
+  startWorkers(handlers: JobHandlers): Promise<void>;
+  health(): Promise<QueueHealth>;
+  /** Stops taking jobs and lets active ones finish. */
+  close(): Promise<void>;
+}
+
+/** Retry delays for mail: 1 s, 2 s, 4 s … capped at 5 min. */
+export function mailBackoffMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 300_000);
+}

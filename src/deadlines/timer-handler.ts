@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/errors.js';
+import { Database } from '../database/database.js';
+import { TASK, TIMER } from '../database/entities.js';
+import type { TaskRow, TimerRow } from '../database/rows.js';
+import { Engine } from '../engine/engine.js';
+import { DeliveryService } from '../notifications/delivery.service.js';
+import { SCHEDULER } from './deadlines.tokens.js';
+import type { Scheduler } from './queue-catalogue.js';
+
+/** A timer job fired early (clock skew between processes) is put back rather than run. */
+const EARLY_TOLERANCE_MS = 1000;
+
+class Stale extends Error {}
+
+/**
+ * Runs a fired timer. Idempotent: it re-reads the database and does nothing for a timer that is
+ * stale, cancelled or already fired, so a duplicate job, a reconciled job or a racing worker is harmless.
+ */
+@Injectable()
+export class TimerHandler {
+  private readonly logger = new Logger('Timers');
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(Engine) private readonly engine: Engine,
+    @Inject(DeliveryService) private readonly deliveries: DeliveryService,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+  ) {}
+
+  async fire(timerId: string): Promise<void> {
+    const timer = await this.db.read((em) => em.findOneBy<TimerRow>(TIMER, { id: timerId }));
+    if (!timer || timer.status !== 'pending') return;
+    if (timer.fireAt.getTime() > Date.now() + EARLY_TOLERANCE_MS) {
+      await this.scheduler.scheduleTimers([timer]);
+      return;
+    }
+    if (timer.kind === 'expire' || timer.kind === 'deemed_approval') return this.fireAction(timer);
+    const now = this.clock.now();
+    const created = await this.db.transaction(async (em) => {
+      if (timer.taskId) {
+        const task = await em.findOneBy<TaskRow>(TASK, { id: timer.taskId });
+        if (!task || task.status !== 'open') {
+          await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+          return [];
+        }
+      }
+      const res = await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'fired', settledAt: now });
+      if (res.affected !== 1) return [];
+      return this.deliveries.createForTimer(em, timer, now);
+    });
+    if (created.length) this.logger.log(`${timer.kind} ${timer.idx} of case ${timer.caseId}: ${created.length} e-mail(s)`);
+    await this.scheduler.enqueueMail(created.map((d) => d.id));
+  }
+
+  /** Expiry of a signed agreement, or a configured deemed approval: an ordinary event by `system`. */
+  private async fireAction(timer: TimerRow): Promise<void> {
+    try {
+      await this.engine.step({
+        caseId: timer.caseId,
+        actor: SYSTEM_ACTOR,
+        plan: async ({ em }) => {
+          const current = await em.findOneBy<TimerRow>(TIMER, { id: timer.id });
+          if (!current || current.status !== 'pending') throw new Stale();
+          if (timer.kind === 'expire') return { type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { timerId: timer.id, validUntil: timer.offset } };
+          const task = timer.taskId ? await em.findOneBy<TaskRow>(TASK, { id: timer.taskId }) : null;
+          if (!task || task.status !== 'open') throw new Stale();
+          const comment = `deemed approved: no decision within ${timer.offset} (ONEGATE_SLA onExpiry)`;
+          return {
+            type: 'TASK_DEEMED_APPROVED',
+            machineEvent: { type: 'DECIDE', taskKey: task.key, decision: 'approve' },
+            data: { taskId: task.id, stage: task.stage, decision: 'approve', comment, timerId: timer.id },
+            completion: { taskKey: task.key, decision: 'approve', comment },
+          };
+        },
+        after: async (_result, em) => {
+          await em.update(TIMER, { id: timer.id }, { status: 'fired', settledAt: this.clock.now() });
+        },
+      });
+    } catch (err) {
+      if (err instanceof Stale) return;
+      if (err instanceof DomainError && (err.code === 'InvalidTransition' || err.code === 'NotFound')) {
+        await this.db.transaction((em) => em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: this.clock.now() }));
+        return;
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import { Clock } from '../common/clock.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
+import { Database } from '../database/database.js';
+import { CASE, DELIVERY, TASK, USER } from '../database/entities.js';
+import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
+import type { Mailer } from './mailer.js';
+import { renderMail, type Locale, type MailKind } from './templates.js';
+
+export const MAILER = Symbol('MAILER');
+/** After this many failed attempts a delivery is marked failed (and stays visible on the case). */
+export const MAX_MAIL_ATTEMPTS = 8;
+
+export interface NotificationDto {
+  kind: string;
+  to: string;
+  recipientId: string;
+  subject: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** Who gets which e-mail for a fired timer, and the sending of each one exactly per delivery key. */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger('Mail');
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MAILER) private readonly mailer: Mailer,
+  ) {}
+
+  /** Inside the timer's transaction: one delivery row per recipient (the unique key drops repeats). */
+  async createForTimer(em: EntityManager, timer: TimerRow, now: Date): Promise<DeliveryRow[]> {
+    const c = await em.findOneByOrFail<CaseRow>(CASE, { id: timer.caseId });
+    const task = timer.taskId ? await em.findOneBy<TaskRow>(TASK, { id: timer.taskId }) : null;
+    const kind: MailKind = timer.kind === 'remind' ? 'reminder' : timer.kind === 'escalate' ? 'escalation' : 'expiry_reminder';
+    const recipients = await this.recipients(em, timer, c, task);
+    const existing = new Set((await em.findBy<DeliveryRow>(DELIVERY, { timerId: timer.id })).map((d) => d.recipientEmail));
+    const assignee = task?.assigneeId ? ((await em.findOneBy<UserRow>(USER, { id: task.assigneeId }))?.name ?? task.assigneeId) : null;
+    const rows: DeliveryRow[] = [];
+    for (const user of recipients) {
+      if (existing.has(user.email)) continue;
+      existing.add(user.email);
+      const locale: Locale = user.locale === 'en' ? 'en' : 'id';
+      const mail = renderMail(kind, locale, {
+        caseNumber: c.number,
+        caseTitle: c.title,
+        stage: task?.stage ?? c.stage,
+        dueAt: timer.dueAt,
+        taskUrl: task ? `${this.publicUrl()}/tasks/${task.id}` : null,
+        caseUrl: `${this.publicUrl()}/cases/${c.id}`,
+        recipientName: user.name,
+        level: timer.kind === 'expiry_reminder' ? timer.idx : timer.idx,
+        assignee,
+        validUntil: c.validUntil,
+        timeZone: this.config.timezone,
+      });
+      rows.push({
+        id: randomUUID(),
+        caseId: c.id,
+        timerId: timer.id,
+        kind: timer.kind === 'escalate' ? `escalation_${timer.idx + 1}` : kind,
+        recipientId: user.id,
+        recipientEmail: user.email,
+        locale,
+        subject: mail.subject,
+        body: mail.text,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        sentAt: null,
+      });
+    }
+    if (rows.length) await em.insert(DELIVERY, rows);
+    return rows;
+  }
+
+  /**
+   * Reminders go to the assignee, or every holder of the task's role; the first escalation to the
+   * assignee's (or candidates') supervisors, later ones to every tkksd_chair; expiry reminders to the
+   * proposer and the secretariat. With nobody to escalate to, the chair is told rather than no one.
+   */
+  private async recipients(em: EntityManager, timer: TimerRow, c: CaseRow, task: TaskRow | null): Promise<UserRow[]> {
+    const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
+    const withRole = (role: Role) => users.filter((u) => u.roles.includes(role));
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const candidates = task ? (task.assigneeId ? [byId.get(task.assigneeId)].filter((u): u is UserRow => !!u) : withRole(task.role as Role)) : [];
+    if (timer.kind === 'remind') return candidates;
+    if (timer.kind === 'escalate') {
+      if (timer.idx > 0) return withRole('tkksd_chair');
+      const supervisors = [...new Set(candidates.map((u) => u.supervisorId).filter((id): id is string => !!id))]
+        .map((id) => byId.get(id))
+        .filter((u): u is UserRow => !!u);
+      return supervisors.length ? supervisors : withRole('tkksd_chair');
+    }
+    const proposer = byId.get(c.proposerId);
+    return [...(proposer ? [proposer] : []), ...withRole('secretariat')];
+  }
+
+  /** Sends one delivery unless it was sent already; records every failure on the delivery. */
+  async send(deliveryId: string): Promise<'sent' | 'skipped'> {
+    const d = await this.db.read((em) => em.findOneBy<DeliveryRow>(DELIVERY, { id: deliveryId }));
+    if (!d || d.status !== 'pending') return 'skipped';
+    try {
+      await this.mailer.send({ to: d.recipientEmail, subject: d.subject, text: d.body, messageId: `<${d.id}@onegate>` });
+    } catch (err) {
+      const attempts = d.attempts + 1;
+      const failed = attempts >= MAX_MAIL_ATTEMPTS;
+      await this.db.transaction((em) =>
+        em.update(DELIVERY, { id: d.id, status: 'pending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending' }),
+      );
+      this.logger.warn(`delivery ${d.id} to ${d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
+      throw err;
+    }
+    await this.db.transaction((em) => em.update(DELIVERY, { id: d.id, status: 'pending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null }));
+    return 'sent';
+  }
+
+  async pendingIds(limit = 1000): Promise<string[]> {
+    const rows = await this.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { status: 'pending' }, select: { id: true }, take: limit, order: { createdAt: 'ASC' } }));
+    return rows.map((r) => r.id);
+  }
+
+  async listForCase(caseId: string): Promise<NotificationDto[]> {
+    const rows = await this.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { caseId }, order: { createdAt: 'ASC', recipientEmail: 'ASC' } }));
+    return rows.map((d) => ({
+      kind: d.kind,
+      to: d.recipientEmail,
+      recipientId: d.recipientId,
+      subject: d.subject,
+      status: d.status,
+      attempts: d.attempts,
+      lastError: d.lastError,
+      createdAt: d.createdAt.toISOString(),
+      sentAt: d.sentAt?.toISOString() ?? null,
+    }));
+  }
+
+  byIds(ids: string[]) {
+    return this.db.read((em) => em.findBy<DeliveryRow>(DELIVERY, { id: In(ids) }));
+  }
+
+  private publicUrl(): string {
+    return (this.config.publicUrl ?? `http://localhost:${this.config.port}`).replace(/\/$/, '');
+  }
+}

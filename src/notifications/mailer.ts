@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** Stable per delivery, so a receiving system can drop a repeat. */
+  messageId: string;
+}
+
+/** Sends one e-mail; throws when the server refuses or cannot be reached (the job retries). */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** The embedded default: each mail is an .eml file in `data/mail/`, readable by any mail client. */
+export class EmlFileMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    private readonly dir: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = (await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId })) as { message: Buffer };
+    mkdirSync(this.dir, { recursive: true });
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`;
+    writeFileSync(join(this.dir, name), info.message);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
