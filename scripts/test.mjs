@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const db = process.env.DATABASE_URL ? `PostgreSQL (${redact(process.env.DATABASE_URL)})` : 'embedded SQLite file (better-sqlite3)';
-const queue = process.env.REDIS_URL ? `Redis at ${redact(process.env.REDIS_URL)} (health checks; BullMQ queues arrive with deadlines)` : 'in-process';
+const queue = process.env.REDIS_URL ? `Redis at ${redact(process.env.REDIS_URL)} (BullMQ)` : 'in-process';
 console.log(`onegate tests: database = ${db}; queue = ${queue}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'onegate-jest-'));

@@ -43,6 +43,8 @@ export interface AppConfig {
   reconcileSeconds: number;
   /** `ONEGATE_QUEUE_LOCK_MS`: how long a worker holds a job before another may take it back (default 30000). */
   queueLockMs: number;
+  /** `ONEGATE_SMTP_TIMEOUT_MS`: how long to wait on a silent SMTP server before the attempt fails and retries (default 20000). */
+  smtpTimeoutMs: number;
   /** `ONEGATE_QUEUE_PREFIX`: prefix of onegate's Redis keys (default onegate), to share one Redis. */
   queuePrefix: string;
   /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: blankToNull(env.ONEGATE_PUBLIC_URL),
     reconcileSeconds: positiveNumber(env.ONEGATE_RECONCILE_SECONDS, 'ONEGATE_RECONCILE_SECONDS', 30),
     queueLockMs: positiveNumber(env.ONEGATE_QUEUE_LOCK_MS, 'ONEGATE_QUEUE_LOCK_MS', 30_000),
+    smtpTimeoutMs: positiveNumber(env.ONEGATE_SMTP_TIMEOUT_MS, 'ONEGATE_SMTP_TIMEOUT_MS', 20_000),
     queuePrefix: blankToNull(env.ONEGATE_QUEUE_PREFIX) ?? 'onegate',
     demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
   };

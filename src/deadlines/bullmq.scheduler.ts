@@ -29,6 +29,8 @@ export class BullMqScheduler implements Scheduler {
   private readonly timers: Queue;
   private readonly mail: Queue;
   private readonly workers: Worker[] = [];
+  /** Blocking worker connections; BullMQ does not close connections it was given. */
+  private readonly workerConnections: Redis[] = [];
 
   constructor(
     private readonly url: string,
@@ -65,8 +67,14 @@ export class BullMqScheduler implements Scheduler {
   }
 
   async startWorkers(handlers: JobHandlers): Promise<void> {
+    const connect = () => {
+      const c = this.connection.duplicate();
+      c.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+      this.workerConnections.push(c);
+      return c as unknown as ConnectionOptions;
+    };
     const opts = {
-      connection: this.connection.duplicate() as unknown as ConnectionOptions,
+      connection: connect(),
       prefix: this.options.prefix ?? 'onegate',
       concurrency: this.options.concurrency ?? 4,
       lockDuration: this.options.lockDurationMs ?? 30_000,
@@ -81,7 +89,7 @@ export class BullMqScheduler implements Scheduler {
       if (!handler) throw new Error(`no handler for job ${job.name}`);
       await handler(job);
     };
-    this.workers.push(new Worker(QUEUES.timers, process, opts), new Worker(QUEUES.mail, process, { ...opts, connection: this.connection.duplicate() as unknown as ConnectionOptions }));
+    this.workers.push(new Worker(QUEUES.timers, process, opts), new Worker(QUEUES.mail, process, { ...opts, connection: connect() }));
     for (const w of this.workers) w.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
@@ -109,12 +117,14 @@ export class BullMqScheduler implements Scheduler {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([this.timers.close(), this.mail.close()]);
+    for (const c of this.workerConnections) c.disconnect();
     this.connection.disconnect();
   }
 
   /** For tests: a worker that dies mid-job without completing it. */
   async killWorkers(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close(true)));
+    for (const c of this.workerConnections) c.disconnect();
   }
 }
 

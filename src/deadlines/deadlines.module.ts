@@ -23,7 +23,7 @@ import { TimerHandler } from './timer-handler.js';
     {
       provide: MAILER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): Mailer => (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new EmlFileMailer(join(config.dataDir, 'mail'), config.mailFrom)),
+      useFactory: (config: AppConfig): Mailer => (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, config.smtpTimeoutMs) : new EmlFileMailer(join(config.dataDir, 'mail'), config.mailFrom)),
     },
     DeliveryService,
     TimerHandler,

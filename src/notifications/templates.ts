@@ -62,5 +62,5 @@ export function renderMail(kind: MailKind, locale: Locale, d: MailData): { subje
 }
 
 function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', { timeZone, dateStyle: 'long', timeStyle: 'short', timeZoneName: 'short' }).format(at);
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(at);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
+import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { Database } from '../../src/database/database.js';
@@ -45,7 +46,7 @@ export interface Response<T = any> {
 
 export class TestApp {
   private constructor(
-    readonly app: NestFastifyApplication,
+    public app: NestFastifyApplication,
     readonly config: AppConfig,
     private readonly testDb: TestDatabase,
     private readonly dataDir: string,
@@ -59,7 +60,7 @@ export class TestApp {
       production: false,
       dataDir,
       database: testDb.config,
-      redisUrl: null,
+      redisUrl: process.env.REDIS_URL ?? null,
       smtpUrl: null,
       mailFrom: 'onegate@localhost',
       jwtSecret: TEST_SECRET,
@@ -73,11 +74,11 @@ export class TestApp {
       publicUrl: 'http://onegate.test',
       reconcileSeconds: 30,
       queueLockMs: 30_000,
+      smtpTimeoutMs: 20_000,
       queuePrefix: `onegate-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...overrides,
     };
-    const app = await createApp(config, { logger: process.env.ONEGATE_TEST_LOG === "1" ? undefined : false });
-    await app.getHttpAdapter().getInstance().ready();
+    const app = await TestApp.boot(config);
     const t = new TestApp(app, config, testDb, dataDir);
     const directory = app.get(DirectoryService);
     for (const u of Object.values(USERS)) await directory.put(u.id, { name: u.name, email: `${u.id}@jambikota.go.id`, roles: [...u.roles] });
@@ -88,12 +89,30 @@ export class TestApp {
     return t;
   }
 
+  /** Stops this process's app and starts a new one on the same database and queues, as after a crash. */
+  async restart(overrides: Partial<AppConfig> = {}): Promise<void> {
+    await this.app.close();
+    this.app = await TestApp.boot({ ...this.config, ...overrides });
+  }
+
+  /** A second app process on the same database and queues (another worker or API replica). */
+  async sibling(overrides: Partial<AppConfig> = {}): Promise<NestFastifyApplication> {
+    return TestApp.boot({ ...this.config, ...overrides });
+  }
+
+  private static async boot(config: AppConfig): Promise<NestFastifyApplication> {
+    const app = await createApp(config, { logger: process.env.ONEGATE_TEST_LOG === '1' ? undefined : false });
+    await app.getHttpAdapter().getInstance().ready();
+    return app;
+  }
+
   get db(): Database {
     return this.app.get(Database);
   }
 
   async stop(): Promise<void> {
     await this.app.close();
+    if (this.config.redisUrl) await deleteRedisKeys(this.config.redisUrl, `${this.config.queuePrefix}:*`);
     await this.testDb.drop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
@@ -157,5 +176,20 @@ export class TestApp {
 
   async stageOf(caseId: string): Promise<string> {
     return (await this.get(`/api/cases/${caseId}`, USERS.auditor)).body.stage;
+  }
+}
+
+/** Removes one test app's queue keys, so suites leave Redis as they found it. */
+export async function deleteRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     target.pathname = `/${name}`;
     return {
       config: { kind: 'postgres', url: target.toString() },
-      label: `PostgreSQL database ${name}`,
+      label: `PostgreSQL database ${name}${process.env.REDIS_URL ? ' with BullMQ on Redis' : ''}`,
       async drop() {
         const c = new pg.Client({ connectionString: url });
         await c.connect();

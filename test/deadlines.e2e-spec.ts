@@ -1,0 +1,176 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SCHEDULER } from '../src/deadlines/deadlines.tokens.js';
+import type { BullMqScheduler } from '../src/deadlines/bullmq.scheduler.js';
+import { DELIVERY, TIMER } from '../src/database/entities.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { TestApp, USERS, deleteRedisKeys } from './support/test-app.js';
+
+const REDIS = Boolean(process.env.REDIS_URL);
+const mode = REDIS ? 'BullMQ on Redis' : 'in-process';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Contract §5 with seconds-long SLAs, a real SMTP server and (in CI) real Redis: the reminder and both
+ * escalations arrive as e-mails to the right people, once each, whatever happens to the queue or workers.
+ * Technical review: due 3 s after the task opens; reminder 2 s before (at +1 s); escalations 1 s and 2 s after (+4 s, +5 s).
+ */
+describe(`deadlines end to end (${mode}, real SMTP)`, () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await new SmtpSink().start();
+    const dir = mkdtempSync(join(tmpdir(), 'onegate-sla-'));
+    const slaFile = join(dir, 'sla.json');
+    writeFileSync(slaFile, JSON.stringify({ technical_review: { due: 'PT3S', remind: ['PT2S'], escalate: ['PT1S', 'PT2S'] } }));
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, reconcileSeconds: 1, queueLockMs: 1000, smtpTimeoutMs: 3000 });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await smtp.stop();
+  });
+
+  /** A case whose technical-review task opens now; with `reviewer`, assigned to that reviewer. */
+  async function atTechnicalReview(reviewer?: string): Promise<{ id: string; number: string; taskId: string }> {
+    const c = await t.createCase();
+    await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    const res = await t.decide(c.id, USERS.secretariat, 'approve', reviewer ? { reviewers: [reviewer] } : {});
+    expect(res.body.case.stage).toBe('technical_review');
+    return { id: c.id, number: c.number, taskId: res.body.case.openTasks[0].id };
+  }
+
+  const mailsFor = (caseNumber: string) => smtp.received.filter((m) => m.subject.includes(caseNumber));
+  const summary = (caseNumber: string) =>
+    mailsFor(caseNumber)
+      .map((m) => `${m.subject.match(/Pengingat|Terlambat|Reminder|Overdue/)![0]} → ${m.to.join(',')}`)
+      .sort();
+
+  async function waitForMails(caseNumber: string, count: number, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (mailsFor(caseNumber).length < count && Date.now() < until) await sleep(100);
+  }
+
+  it('sends the reminder to the assignee and escalates to the supervisor, then to the TKKSD chair, once each', async () => {
+    const assigned = await atTechnicalReview(USERS.reviewerA.id);
+    const open = await atTechnicalReview();
+    const task = (await t.get(`/api/cases/${assigned.id}`, USERS.auditor)).body.openTasks[0];
+    expect(new Date(task.dueAt).getTime() - new Date(task.createdAt).getTime()).toBe(3000);
+    await waitForMails(assigned.number, 3);
+    await waitForMails(open.number, 4);
+    await sleep(1500); // anything sent twice would arrive by now
+    expect(summary(assigned.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    // Unclaimed: every holder of the role is reminded; their supervisor (Sekda) is told once.
+    expect(summary(open.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Pengingat → tt-b@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    const reminder = mailsFor(assigned.number).find((m) => m.subject.startsWith('[onegate] Pengingat'))!;
+    const body = reminder.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    expect(body).toContain(`http://onegate.test/tasks/${assigned.taskId}`);
+    expect(body).toMatch(/Kajian Tim Teknis/);
+    const notes = (await t.get(`/api/cases/${assigned.id}/notifications`, USERS.auditor)).body;
+    expect(notes.map((n: any) => `${n.kind} ${n.to} ${n.status}`).sort()).toEqual([
+      'escalation_1 sekda@jambikota.go.id sent',
+      'escalation_2 sekda@jambikota.go.id sent',
+      'reminder tt-a@jambikota.go.id sent',
+    ]);
+    for (const n of notes) expect(n.sentAt).toEqual(expect.any(String));
+    expect((await t.get(`/api/cases/${assigned.id}/notifications`, USERS.proposer2)).status).toBe(403);
+  });
+
+  it('sends nothing for a task completed before its reminder, and cancels its timers', async () => {
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    expect((await t.decide(c.id, USERS.reviewerA, 'approve')).status).toBe(200);
+    await sleep(6000);
+    expect(mailsFor(c.number)).toEqual([]);
+    const timers = await t.db.read((em) => em.findBy<{ status: string; taskId: string }>(TIMER, { taskId: c.taskId }));
+    expect(timers.map((x) => x.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+
+  it('writes in English for a user who chose English', async () => {
+    await t.request('PUT', '/api/users/tt-b', { as: USERS.admin, body: { name: 'Tim Teknis B', email: 'tt-b@jambikota.go.id', roles: ['technical_reviewer'], supervisorId: 'sekda', locale: 'en' } });
+    const c = await atTechnicalReview(USERS.reviewerB.id);
+    await waitForMails(c.number, 1);
+    expect(mailsFor(c.number)[0]!.subject).toMatch(new RegExp(`^\\[onegate\\] Reminder: ${c.number} Technical review`));
+    await waitForMails(c.number, 3);
+  });
+
+  it('delivers every reminder after the queue loses its data and the process restarts, none twice', async () => {
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const pending = await t.db.read((em) => em.countBy(TIMER, { caseId: c.id, status: 'pending' }));
+    expect(pending).toBe(3);
+    // Redis loses every onegate key (what FLUSHALL does to us, without touching other suites' keys); the process dies.
+    if (REDIS) await deleteRedisKeys(t.config.redisUrl!, `${t.config.queuePrefix}:*`);
+    await t.restart();
+    await waitForMails(c.number, 3);
+    await sleep(1500);
+    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+  });
+
+  it('lets two workers race over the same timers with no duplicate e-mail', async () => {
+    const second: NestFastifyApplication = await t.sibling();
+    try {
+      const cases = await Promise.all([atTechnicalReview(USERS.reviewerA.id), atTechnicalReview(USERS.reviewerA.id), atTechnicalReview()]);
+      for (const c of cases) await waitForMails(c.number, c === cases[2] ? 4 : 3);
+      await sleep(2000);
+      for (const c of cases) {
+        // A repeat of one delivery would carry the same Message-ID (its delivery key).
+        const ids = mailsFor(c.number).map((m) => m.messageId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect([c.number, summary(c.number)]).toEqual([c.number, c === cases[2] ? expect.any(Array) : ['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']]);
+        expect(ids).toHaveLength(c === cases[2] ? 4 : 3);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
+  it(REDIS ? 'recovers a mail job from a worker killed mid-send (stalled job), sending it once' : 'recovers a mail whose worker died between attempts, sending it once', async () => {
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    if (REDIS) {
+      smtp.hold(); // the first send hangs inside the SMTP transaction
+      const until = Date.now() + 10_000;
+      while (Date.now() < until && (await t.db.read((em) => em.countBy(DELIVERY, { caseId: c.id }))) === 0) await sleep(50);
+      await sleep(300);
+      await (t.app.get(SCHEDULER) as BullMqScheduler).killWorkers(); // dies holding the job's lock
+      smtp.accept();
+      const rescuer = await t.sibling();
+      try {
+        await waitForMails(c.number, 3);
+        await sleep(1500);
+      } finally {
+        await rescuer.close();
+      }
+      await t.restart();
+    } else {
+      smtp.refuse(); // the first attempt fails; its retry waits in this process
+      const until = Date.now() + 10_000;
+      while (Date.now() < until && !(await t.db.read((em) => em.findOneBy<{ caseId: string; attempts: number }>(DELIVERY, { caseId: c.id })))?.attempts) await sleep(50);
+      smtp.accept();
+      await t.restart(); // the process dies with the retry in memory; the delivery row is still pending
+      await waitForMails(c.number, 3);
+      await sleep(1500);
+    }
+    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    const notes = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body;
+    expect(notes.every((n: any) => n.status === 'sent')).toBe(true);
+  });
+
+  it('keeps retrying while the SMTP server refuses, records the failure on the case, and sends once it accepts', async () => {
+    smtp.refuse();
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const until = Date.now() + 10_000;
+    let note: any;
+    while (Date.now() < until) {
+      note = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
+      if (note?.attempts >= 1) break;
+      await sleep(100);
+    }
+    expect(note).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/451|try again/) });
+    smtp.accept();
+    await waitForMails(c.number, 3, 20_000);
+    const after = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
+    expect(after).toMatchObject({ status: 'sent', lastError: null });
+    expect(after.attempts).toBeGreaterThanOrEqual(2);
+  });
+});
