@@ -1,0 +1,171 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IsNull } from 'typeorm';
+import { createApp } from '../src/app.js';
+import { ConfigError } from '../src/config/app-config.js';
+import { TimerHandler } from '../src/deadlines/timer-handler.js';
+import { TIMER } from '../src/database/entities.js';
+import type { TimerRow } from '../src/database/rows.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { TestApp, USERS, type TestUser } from './support/test-app.js';
+
+const mode = process.env.REDIS_URL ? 'BullMQ on Redis' : 'in-process';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let v = await probe();
+  while (!ok(v) && Date.now() < end) {
+    await sleep(100);
+    v = await probe();
+  }
+  return v;
+}
+
+function writeJson(name: string, value: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'onegate-cfg-')), name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+}
+
+describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`, () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await new SmtpSink().start();
+    // DPRD silence counts as approval after 2 s: off by default, switched on here as a city would by ONEGATE_SLA.
+    const slaFile = writeJson('sla.json', { dprd_approval: { due: 'PT1S', remind: [], escalate: [], onExpiry: { action: 'approve', after: 'PT2S' } }, expiryReminderDays: [30, 0] });
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, reconcileSeconds: 1 });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await smtp.stop();
+  });
+
+  async function drive(body: Record<string, unknown>, to: string): Promise<any> {
+    const c = await t.createCase(body);
+    await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    const steps: [string, TestUser, string][] = [
+      ['administrative_check', USERS.secretariat, 'approve'],
+      ['technical_review', USERS.reviewerA, 'approve'],
+      ['tkksd_coordination', USERS.chair, 'approve'],
+      ['legal_review', USERS.legal, 'approve'],
+      ['mayor_signature', USERS.mayor, 'sign'],
+    ];
+    for (const [stage, user, decision] of steps) {
+      if ((await t.stageOf(c.id)) === to) break;
+      expect(await t.stageOf(c.id)).toBe(stage);
+      expect((await t.decide(c.id, user, decision)).status).toBe(200);
+    }
+    return c;
+  }
+
+  it('treats DPRD silence as approval after the configured period, recorded as an event by the system', async () => {
+    const c = await drive({ instrument: 'pks', partner: { name: 'PT Jambi Mandiri', category: 'third_party' }, requiresDprdApproval: true }, 'dprd_approval');
+    expect(await t.stageOf(c.id)).toBe('dprd_approval');
+    const stage = await until(() => t.stageOf(c.id), (s) => s === 'mayor_signature');
+    expect(stage).toBe('mayor_signature');
+    const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+    expect(history.at(-1)).toMatchObject({ type: 'TASK_DEEMED_APPROVED', actor: { id: 'system', roles: [] }, stageBefore: 'dprd_approval', stageAfter: 'mayor_signature', data: { decision: 'approve' } });
+    expect(history.at(-1).data.comment).toMatch(/deemed approved.*PT2S/);
+    expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('does not deem approval when DPRD decided in time', async () => {
+    const c = await drive({ instrument: 'pks', partner: { name: 'PT Jambi Mandiri', category: 'third_party' }, requiresDprdApproval: true }, 'dprd_approval');
+    expect((await t.decide(c.id, USERS.dprd, 'reject', { comment: 'Ditolak rapat paripurna' })).status).toBe(200);
+    await sleep(3000);
+    const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+    expect(history.map((e: any) => e.type)).not.toContain('TASK_DEEMED_APPROVED');
+    expect(await t.stageOf(c.id)).toBe('rejected');
+  });
+
+  it('plans expiry reminders and the expiry when an agreement is signed; both fire when their time comes', async () => {
+    const validUntil = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const c = await drive({ validFrom: '2026-01-01', validUntil }, 'signed');
+    expect(await t.stageOf(c.id)).toBe('signed');
+    const timers = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: c.id, taskId: IsNull() }, order: { fireAt: 'ASC' } }));
+    expect(timers.map((x) => `${x.kind}:${x.idx}`)).toEqual(['expiry_reminder:30', 'expiry_reminder:0', 'expire:0']);
+    // 07:00 in Jakarta on validUntil − 30 days; the expiry at 00:00 after validUntil.
+    const [y, m, d] = validUntil.split('-').map(Number) as [number, number, number];
+    expect(timers[0]!.fireAt.toISOString()).toBe(new Date(Date.UTC(y, m - 1, d - 30, 0)).toISOString());
+    expect(timers[2]!.fireAt.toISOString()).toBe(new Date(Date.UTC(y, m - 1, d + 1, -7)).toISOString());
+
+    // Time travel: move a timer's time to now and deliver its job, as the queue would at that time.
+    const arrive = async (timer: TimerRow) => {
+      await t.db.transaction((em) => em.update(TIMER, { id: timer.id }, { fireAt: new Date() }));
+      await t.app.get(TimerHandler).fire(timer.id);
+    };
+    expect(await t.app.get(TimerHandler).fire(timers[0]!.id)).toBeUndefined(); // not yet due: put back, nothing sent
+    expect((await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { id: timers[0]!.id }))).status).toBe('pending');
+    await arrive(timers[0]!);
+    await until(async () => smtp.received.filter((x) => x.subject.includes(c.number)).length, (n) => n >= 3);
+    const expiryMails = smtp.received.filter((x) => x.subject.includes(c.number));
+    expect(expiryMails.map((x) => x.to.join(',')).sort()).toEqual(['opd-1@jambikota.go.id', 'sec-1@jambikota.go.id', 'sec-2@jambikota.go.id']);
+    expect(expiryMails[0]!.subject).toContain('dalam 30 hari');
+
+    await arrive(timers[2]!);
+    expect(await until(() => t.stageOf(c.id), (s) => s === 'expired')).toBe('expired');
+    const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+    expect(history.at(-1)).toMatchObject({ type: 'EXPIRE', actor: { id: 'system' }, stageBefore: 'signed', stageAfter: 'expired' });
+    const left = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, status: 'pending' }));
+    expect(left).toEqual([]);
+  });
+
+  it('cancels an agreement’s expiry timers when it is terminated early', async () => {
+    const validUntil = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    const c = await drive({ validUntil }, 'signed');
+    expect((await t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE' })).status).toBe(201);
+    const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, taskId: IsNull() }));
+    expect(timers.length).toBeGreaterThan(0);
+    expect(timers.every((x) => x.status === 'cancelled')).toBe(true);
+  });
+
+  it('reports the queue in /api/health', async () => {
+    const h = await t.get('/api/health');
+    expect(h.status).toBe(200);
+    expect(h.body.queue).toMatchObject({ kind: process.env.REDIS_URL ? 'redis' : 'in-process', status: 'ok', delayed: expect.any(Number) });
+  });
+
+  it(
+    process.env.REDIS_URL
+      ? 'leaves timers to worker processes when the API runs as ONEGATE_ROLE=api, and a worker then runs them'
+      : 'still runs timers in-process when ONEGATE_ROLE=api has no Redis to hand them to',
+    async () => {
+      // A separate installation (own database and queues) with only an API process at first.
+      const api = await TestApp.start({ role: 'api', slaFile: t.config.slaFile, smtpUrl: smtp.url, reconcileSeconds: 1 });
+      let worker: Awaited<ReturnType<TestApp['sibling']>> | null = null;
+      try {
+        const c = await api.createCase({ instrument: 'pks', partner: { name: 'PT Parkir', category: 'third_party' }, requiresDprdApproval: true });
+        await api.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+        for (const [user, decision] of [[USERS.secretariat, 'approve'], [USERS.reviewerA, 'approve'], [USERS.chair, 'approve'], [USERS.legal, 'approve']] as const) {
+          expect((await api.decide(c.id, user, decision)).status).toBe(200);
+        }
+        expect(await api.stageOf(c.id)).toBe('dprd_approval');
+        await sleep(3500); // past the 2 s deemed approval
+        if (process.env.REDIS_URL) {
+          expect(await api.stageOf(c.id)).toBe('dprd_approval'); // the API process does not run timers
+          const { queue } = (await api.get('/api/health')).body;
+          expect(queue.waiting + queue.delayed).toBeGreaterThanOrEqual(1); // the job waits in Redis for a worker
+          worker = await api.sibling({ role: 'worker' });
+        }
+        expect(await until(() => api.stageOf(c.id), (s) => s === 'mayor_signature')).toBe('mayor_signature');
+      } finally {
+        await worker?.close();
+        await api.stop();
+      }
+    },
+  );
+
+  it('refuses to start with a malformed ONEGATE_SLA or ONEGATE_HOLIDAYS, naming file, key and value', async () => {
+    const bad = writeJson('bad-sla.json', { technical_review: { due: 'P1M' } });
+    await expect(createApp({ ...t.config, slaFile: bad }, { logger: false })).rejects.toThrow(ConfigError);
+    await expect(createApp({ ...t.config, slaFile: bad }, { logger: false })).rejects.toThrow(/bad-sla\.json.*technical_review\.due.*P1M/);
+    const unknownStage = writeJson('sla2.json', { drafting: { due: 'P1D' } });
+    await expect(createApp({ ...t.config, slaFile: unknownStage }, { logger: false })).rejects.toThrow(/drafting/);
+    const holidays = writeJson('holidays.json', ['2026-12-24', '2026-02-30']);
+    await expect(createApp({ ...t.config, holidaysFile: holidays }, { logger: false })).rejects.toThrow(/holidays\.json.*2026-02-30/);
+  });
+});
