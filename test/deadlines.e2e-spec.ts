@@ -156,6 +156,21 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     expect(notes.every((n: any) => n.status === 'sent')).toBe(true);
   });
 
+  it('shuts down gracefully: a mail in flight finishes before the process stops, and is not sent again', async () => {
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    smtp.slow(1500);
+    const before = smtp.arrivals;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && smtp.arrivals === before) await sleep(20);
+    await t.restart(); // close waits for the active job; the new process must not send it again
+    smtp.accept();
+    await waitForMails(c.number, 3);
+    await sleep(1500);
+    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    const reminder = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
+    expect(reminder).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it('keeps retrying while the SMTP server refuses, records the failure on the case, and sends once it accepts', async () => {
     smtp.refuse();
     const c = await atTechnicalReview(USERS.reviewerA.id);

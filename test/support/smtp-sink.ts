@@ -15,7 +15,10 @@ export interface ReceivedMail {
  */
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
-  private mode: 'accept' | 'hold' | 'refuse' = 'accept';
+  private mode: 'accept' | 'hold' | 'refuse' | 'slow' = 'accept';
+  private slowMs = 0;
+  /** Messages whose DATA arrived, answered or not. */
+  arrivals = 0;
   private readonly server: SMTPServer;
   port = 0;
 
@@ -29,10 +32,15 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          this.arrivals++;
           if (this.mode === 'hold') return; // never answer: the sender waits until its socket times out
           if (this.mode === 'refuse') return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }));
-          this.received.push({ to: header(raw, 'To').split(/,\s*/), subject: decodeSubject(header(raw, 'Subject')), messageId: header(raw, 'Message-ID'), raw });
-          callback();
+          const accept = () => {
+            this.received.push({ to: header(raw, 'To').split(/,\s*/), subject: decodeSubject(header(raw, 'Subject')), messageId: header(raw, 'Message-ID'), raw });
+            callback();
+          };
+          if (this.mode === 'slow') setTimeout(accept, this.slowMs);
+          else accept();
         });
       },
     });
@@ -54,6 +62,12 @@ export class SmtpSink {
 
   hold(): void {
     this.mode = 'hold';
+  }
+
+  /** Accept, but only after `ms`: a send in flight for that long. */
+  slow(ms: number): void {
+    this.mode = 'slow';
+    this.slowMs = ms;
   }
 
   refuse(): void {
