@@ -6,8 +6,9 @@ export function zonedInstant(year: number, month: number, day: number, timeZone:
   return new Date(first + (offset - offsetMs(new Date(first), timeZone)));
 }
 
-function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+/** Formats an instant as the zone's wall clock (year … second, 24 h), for `formatToParts`. */
+export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -16,7 +17,11 @@ function offsetMs(at: Date, timeZone: string): number {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(at);
+  });
+}
+
+function offsetMs(at: Date, timeZone: string): number {
+  const parts = wallClockFormatter(timeZone).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;

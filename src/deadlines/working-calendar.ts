@@ -4,7 +4,7 @@
  * a `T` part is plain elapsed time.
  */
 import Holidays from 'date-holidays';
-import { zonedInstant } from '../common/time-zone.js';
+import { wallClockFormatter, zonedInstant } from '../common/time-zone.js';
 
 export class DurationError extends Error {
   override name = 'DurationError';
@@ -78,16 +78,7 @@ export class WorkingCalendar {
   constructor(options: WorkingCalendarOptions) {
     this.timeZone = options.timeZone;
     // Throws a RangeError for an unknown zone, so a bad calendar fails at construction.
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: options.timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    this.format = wallClockFormatter(options.timeZone);
     for (const date of options.extraHolidays ?? []) {
       if (!isCalendarDate(date)) throw new RangeError(`extra holiday "${date}" is not a YYYY-MM-DD date`);
     }
