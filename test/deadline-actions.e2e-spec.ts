@@ -159,6 +159,33 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     },
   );
 
+  it('writes mail as .eml files under data/mail when no SMTP_URL is set', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const sla = writeJson('sla-eml.json', { administrative_check: { due: 'PT2S', remind: ['PT1S'], escalate: [] } });
+    const local = await TestApp.start({ slaFile: sla, smtpUrl: null });
+    try {
+      const c = await local.createCase();
+      await local.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+      const dir = join(local.config.dataDir, 'mail');
+      const files = await until(
+        async () => {
+          try {
+            return readdirSync(dir).filter((f) => f.endsWith('.eml'));
+          } catch {
+            return [];
+          }
+        },
+        (f) => f.length >= 2,
+      );
+      const mails = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+      expect(mails.map((m) => /^To: (.*)$/m.exec(m)![1]).sort()).toEqual(['sec-1@jambikota.go.id', 'sec-2@jambikota.go.id']);
+      expect(mails[0]).toMatch(/^Subject: .*KS-\d{4}-\d{4}/m);
+      expect((await local.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.map((n: any) => n.status)).toEqual(['sent', 'sent']);
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('refuses to start with a malformed ONEGATE_SLA or ONEGATE_HOLIDAYS, naming file, key and value', async () => {
     const bad = writeJson('bad-sla.json', { technical_review: { due: 'P1M' } });
     await expect(createApp({ ...t.config, slaFile: bad }, { logger: false })).rejects.toThrow(ConfigError);
