@@ -1,0 +1,68 @@
+/**
+ * Document rules of the cooperation procedure, version 2: which kinds exist, who may upload which
+ * kind at which stage, and what SUBMIT and sign require. Pure data (domain.md §4), read by the
+ * machine (v2) for its guards and by the engine for role checks.
+ */
+import type { Instrument, PartnerCategory, Role, Stage } from './v1.rules.js';
+
+export const DOCUMENT_KINDS = [
+  'kak',
+  'feasibility_study',
+  'offer_letter',
+  'draft_kb',
+  'draft_pks',
+  'draft_nk',
+  'dprd_decision',
+  'ministry_approval',
+  'signed',
+  'other',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export interface UploadRule {
+  roles: readonly Role[];
+  kinds: readonly DocumentKind[];
+  /** Only the case's own proposer, not any holder of the role. */
+  proposerOnly?: boolean;
+}
+
+const PROPOSER_KINDS: readonly DocumentKind[] = ['kak', 'feasibility_study', 'offer_letter', 'draft_kb', 'draft_pks', 'draft_nk', 'other'];
+
+/**
+ * Uploads by stage: the proposer while drafting or revising; the secretariat its letters and the
+ * DPRD and minister's decisions it records; Bagian Hukum the text it reviews; the mayor's office the
+ * signed copy. A stage not listed (signed and every closed stage) takes no uploads.
+ */
+export const UPLOAD_RULES: Partial<Record<Stage, readonly UploadRule[]>> = {
+  proposal: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
+  revision: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
+  administrative_check: [{ roles: ['secretariat'], kinds: ['offer_letter', 'other'] }],
+  technical_review: [{ roles: ['technical_reviewer'], kinds: ['other'] }],
+  tkksd_coordination: [{ roles: ['tkksd_chair', 'secretariat'], kinds: ['other'] }],
+  legal_review: [{ roles: ['legal'], kinds: ['draft_kb', 'draft_pks', 'draft_nk', 'other'] }],
+  dprd_approval: [{ roles: ['secretariat'], kinds: ['dprd_decision', 'other'] }],
+  ministry_approval: [{ roles: ['secretariat'], kinds: ['ministry_approval', 'other'] }],
+  mayor_signature: [{ roles: ['mayor', 'secretariat'], kinds: ['signed', 'other'] }],
+};
+
+/** What SUBMIT needs: a KAK always, a feasibility study from a third party, a draft of the instrument's text. */
+export const SUBMIT_REQUIRES: {
+  always: readonly DocumentKind[];
+  byCategory: Partial<Record<PartnerCategory, readonly DocumentKind[]>>;
+  byInstrument: Partial<Record<Instrument, readonly DocumentKind[]>>;
+} = {
+  always: ['kak'],
+  byCategory: { third_party: ['feasibility_study'] },
+  byInstrument: { kb: ['draft_kb'], pks: ['draft_pks'], nk: ['draft_nk'] },
+};
+
+export function requiredForSubmit(instrument: Instrument, category: PartnerCategory): DocumentKind[] {
+  return [...SUBMIT_REQUIRES.always, ...(SUBMIT_REQUIRES.byCategory[category] ?? []), ...(SUBMIT_REQUIRES.byInstrument[instrument] ?? [])];
+}
+
+/** `sign` needs the signed copy uploaded at the signature stage. */
+export const SIGN_REQUIRES: { kind: DocumentKind; uploadedAt: Stage } = { kind: 'signed', uploadedAt: 'mayor_signature' };
+
+export function uploadKindsAt(stage: Stage): DocumentKind[] {
+  return [...new Set((UPLOAD_RULES[stage] ?? []).flatMap((r) => r.kinds))];
+}
