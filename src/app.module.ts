@@ -11,6 +11,9 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core/core.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { DocumentsController } from './documents/documents.controller.js';
+import { documentStoreProvider } from './documents/document-store.provider.js';
+import { DocumentsService } from './documents/documents.service.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { UsersController } from './directory/users.controller.js';
@@ -27,13 +30,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config, options), DeadlinesModule],
-      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController],
+      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController],
       providers: [
         TokenService,
         DirectoryService,
         CasesService,
         TasksService,
         AuditService,
+        DocumentsService,
+        documentStoreProvider,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
 import type { Clock } from './common/clock.js';
@@ -22,6 +23,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
   });
   // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  // Documents arrive as multipart/form-data; the 20 MiB limit is enforced while streaming.
+  await app.register(fastifyMultipart as never, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

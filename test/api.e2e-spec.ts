@@ -17,13 +17,17 @@ describe('health, workflows, users, OpenAPI', () => {
 
   it('lists workflow definitions and serves the diagram as SVG', async () => {
     const w = await t.get('/api/workflows', USERS.proposer);
-    expect(w.body).toEqual([expect.objectContaining({ name: 'cooperation', version: 1, current: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) })]);
+    expect(w.body).toEqual([
+      expect.objectContaining({ name: 'cooperation', version: 1, current: false, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      expect.objectContaining({ name: 'cooperation', version: 2, current: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+    ]);
     const svg = await t.get('/api/workflows/cooperation/1/diagram', USERS.mayor);
     expect(svg.status).toBe(200);
     expect(String(svg.headers['content-type'])).toMatch(/^image\/svg\+xml/);
     expect(svg.text).toMatch(/^(<\?xml[^>]*>\s*)?<svg /);
     expect(svg.text).toContain('ministry_approval');
-    expect((await t.get('/api/workflows/cooperation/2/diagram', USERS.mayor)).status).toBe(404);
+    expect((await t.get('/api/workflows/cooperation/2/diagram', USERS.mayor)).status).toBe(200);
+    expect((await t.get('/api/workflows/cooperation/3/diagram', USERS.mayor)).status).toBe(404);
     expect((await t.get('/api/workflows/cooperation/x/diagram', USERS.mayor)).status).toBe(404);
     expect((await t.get('/api/workflows', undefined)).status).toBe(401);
   });

@@ -34,31 +34,31 @@ describe('audit: history access and verify finds tampering', () => {
 
   it('finds an edited event as hash_mismatch', async () => {
     const c = await caseAtLegal();
-    expect(await verifyCase(c.id)).toMatchObject({ ok: true, eventsChecked: 5 });
+    expect(await verifyCase(c.id)).toMatchObject({ ok: true, eventsChecked: 7 });
     await t.db.transaction(async (em) => {
-      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: c.id, seq: 3 });
+      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: c.id, seq: 5 });
       await em.update(CASE_EVENT, { id: e.id }, { actorId: 'someone-else' });
     });
     const v = await verifyCase(c.id);
     expect(v.ok).toBe(false);
-    expect(v.problems).toContainEqual(expect.objectContaining({ caseId: c.id, seq: 3, kind: 'hash_mismatch' }));
+    expect(v.problems).toContainEqual(expect.objectContaining({ caseId: c.id, seq: 5, kind: 'hash_mismatch' }));
   });
 
   it('finds an event edited with its hash recomputed, through the chain', async () => {
     const c = await caseAtLegal();
     const { hashEvent } = await import('../src/engine/event-hash.js');
     await t.db.transaction(async (em) => {
-      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: c.id, seq: 2 });
+      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: c.id, seq: 4 });
       const forged = { ...e, at: new Date(e.at.getTime() - 86_400_000) };
       await em.update(CASE_EVENT, { id: e.id }, { at: forged.at, hash: hashEvent(forged) });
     });
     const v = await verifyCase(c.id);
-    expect(v.problems).toContainEqual(expect.objectContaining({ seq: 3, kind: 'hash_mismatch' }));
+    expect(v.problems).toContainEqual(expect.objectContaining({ seq: 5, kind: 'hash_mismatch' }));
   });
 
   it('finds a deleted event as a gap', async () => {
     const c = await caseAtLegal();
-    await t.db.transaction((em) => em.delete(CASE_EVENT, { caseId: c.id, seq: 4 }));
+    await t.db.transaction((em) => em.delete(CASE_EVENT, { caseId: c.id, seq: 6 }));
     const v = await verifyCase(c.id);
     expect(v.problems).toContainEqual(expect.objectContaining({ caseId: c.id, kind: 'gap' }));
   });
@@ -68,7 +68,7 @@ describe('audit: history access and verify finds tampering', () => {
     await t.db.transaction((em) => em.update(CASE, { id: c.id }, { stage: 'mayor_signature', snapshot: { value: 'mayor_signature', context: {} } as never }));
     const v = await verifyCase(c.id);
     expect(v.problems).toContainEqual(expect.objectContaining({ caseId: c.id, kind: 'replay_divergence' }));
-    const r = await t.get(`/api/cases/${c.id}/replay?seq=5`, USERS.auditor);
+    const r = await t.get(`/api/cases/${c.id}/replay?seq=7`, USERS.auditor);
     expect(r.body).toMatchObject({ stage: 'legal_review', matchesStored: false });
   });
 

@@ -318,12 +318,12 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
 
     it('refuses a stale expectedVersion with 409, accepts the current one', async () => {
       const c = await t.createCase();
-      expect(c.version).toBe(1);
-      await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT', expectedVersion: 2 }), 409);
-      const ok = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT', expectedVersion: 1 });
+      const v: number = c.version;
+      await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT', expectedVersion: v + 1 }), 409);
+      const ok = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT', expectedVersion: v });
       expect(ok.status).toBe(201);
-      expect(ok.body.version).toBe(2);
-      await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'WITHDRAW', expectedVersion: 1 }), 409, /stale|version/i);
+      expect(ok.body.version).toBe(v + 1);
+      await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'WITHDRAW', expectedVersion: v }), 409, /stale|version/i);
     });
   });
 

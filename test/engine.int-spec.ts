@@ -41,6 +41,8 @@ describe('engine: atomic, hash-chained steps', () => {
         proposerId: proposer.id,
       },
       input: { proposerId: proposer.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+      // Engine mechanics on the procedure alone: version 1 has no document rules.
+      workflow: { name: 'cooperation', version: 1 },
     });
     return row;
   }
@@ -168,18 +170,19 @@ describe('engine: atomic, hash-chained steps', () => {
     const { setup } = await import('xstate');
     const v2 = setup({}).createMachine({ id: 'cooperation', initial: 'proposal', context: { tasks: [] }, states: { proposal: { on: { SUBMIT: 'withdrawn' } }, withdrawn: { type: 'final' } } });
     const old = await newCase();
-    (WORKFLOWS as unknown as unknown[]).push({ name: 'cooperation', version: 2, machine: v2, description: 'test only' });
-    CURRENT_VERSION.cooperation = 2;
+    (WORKFLOWS as unknown as unknown[]).push({ name: 'cooperation', version: 99, machine: v2, description: 'test only' });
+    const current = CURRENT_VERSION.cooperation;
+    CURRENT_VERSION.cooperation = 99;
     try {
       const { case: onV1 } = await engine.step({ caseId: old.id, actor: proposer, plan: submit });
       expect([onV1.workflowVersion, onV1.stage]).toEqual([1, 'administrative_check']);
-      const fresh = await newCase();
-      expect(fresh.workflowVersion).toBe(2);
-      const { case: onV2, event } = await engine.step({ caseId: fresh.id, actor: proposer, plan: submit });
-      expect([onV2.stage, event.workflowVersion]).toEqual(['withdrawn', 2]);
+      const { case: fresh } = await engine.start({ actor: proposer, fields: { ...old, proposerId: proposer.id }, input: { proposerId: proposer.id } });
+      expect(fresh.workflowVersion).toBe(99);
+      const { case: onV99, event } = await engine.step({ caseId: fresh.id, actor: proposer, plan: submit });
+      expect([onV99.stage, event.workflowVersion]).toEqual(['withdrawn', 99]);
     } finally {
       (WORKFLOWS as unknown as unknown[]).pop();
-      CURRENT_VERSION.cooperation = 1;
+      CURRENT_VERSION.cooperation = current!;
     }
   });
 });

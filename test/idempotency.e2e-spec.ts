@@ -44,7 +44,7 @@ describe('Idempotency-Key on mutating calls', () => {
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
     const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
-    expect(history.map((e: any) => e.type)).toEqual(['CASE_CREATED', 'SUBMIT', 'TASK_COMPLETED']);
+    expect(history.map((e: any) => e.type)).toEqual(['CASE_CREATED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED', 'SUBMIT', 'TASK_COMPLETED']);
   });
 
   it('keeps nothing of a failed request, so the key may be retried', async () => {

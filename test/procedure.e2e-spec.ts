@@ -22,10 +22,11 @@ describe('procedure end to end over HTTP', () => {
 
   it('signs a KB with a region: proposal → check → Tim Teknis → TKKSD → legal → mayor → signed', async () => {
     const c = await t.createCase({ validFrom: '2027-01-01', validUntil: '2031-12-31' });
-    expect(c).toMatchObject({ stage: 'proposal', version: 1, workflow: { name: 'cooperation', version: 1 }, openTasks: [], number: expect.stringMatching(/^KS-\d{4}-\d{4}$/) });
+    // Created (version 1) with its KAK and draft KB uploaded (versions 2 and 3).
+    expect(c).toMatchObject({ stage: 'proposal', version: 3, workflow: { name: 'cooperation', version: 2 }, openTasks: [], number: expect.stringMatching(/^KS-\d{4}-\d{4}$/) });
     const submitted = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
     expect(submitted.status).toBe(201);
-    expect(submitted.body).toMatchObject({ stage: 'administrative_check', version: 2 });
+    expect(submitted.body).toMatchObject({ stage: 'administrative_check', version: 4 });
     expect(submitted.body.openTasks).toEqual([expect.objectContaining({ stage: 'administrative_check', role: 'secretariat', assigneeId: null })]);
     await throughTechnicalAndTkksd(c.id);
     expect(await t.stageOf(c.id)).toBe('mayor_signature');
@@ -36,20 +37,25 @@ describe('procedure end to end over HTTP', () => {
 
     const history = await t.get(`/api/cases/${c.id}/history`, USERS.auditor);
     expect(history.status).toBe(200);
-    expect(history.body.map((e: any) => `${e.stageBefore}>${e.stageAfter}`)).toEqual([
-      'null>proposal',
-      'proposal>administrative_check',
-      'administrative_check>technical_review',
-      'technical_review>tkksd_coordination',
-      'tkksd_coordination>legal_review',
-      'legal_review>mayor_signature',
-      'mayor_signature>signed',
+    expect(history.body.map((e: any) => `${e.type} ${e.stageBefore}>${e.stageAfter}`)).toEqual([
+      'CASE_CREATED null>proposal',
+      'DOCUMENT_UPLOADED proposal>proposal',
+      'DOCUMENT_UPLOADED proposal>proposal',
+      'SUBMIT proposal>administrative_check',
+      'TASK_COMPLETED administrative_check>technical_review',
+      'TASK_COMPLETED technical_review>tkksd_coordination',
+      'TASK_COMPLETED tkksd_coordination>legal_review',
+      'TASK_COMPLETED legal_review>mayor_signature',
+      'DOCUMENT_UPLOADED mayor_signature>mayor_signature',
+      'TASK_COMPLETED mayor_signature>signed',
     ]);
     history.body.forEach((e: any, i: number) => {
-      expect(e).toMatchObject({ seq: i + 1, workflowVersion: 1, actor: { id: expect.any(String), roles: expect.any(Array) }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(e).toMatchObject({ seq: i + 1, workflowVersion: 2, actor: { id: expect.any(String), roles: expect.any(Array) }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
       if (i > 0) expect(e.prevHash).toBe(history.body[i - 1].hash);
     });
-    expect(history.body[6]).toMatchObject({ type: 'TASK_COMPLETED', actor: { id: 'walikota', roles: ['mayor'] }, data: { decision: 'sign' } });
+    // The signature records the version of every document the case held when it was given.
+    expect(history.body[9]).toMatchObject({ type: 'TASK_COMPLETED', actor: { id: 'walikota', roles: ['mayor'] }, data: { decision: 'sign', documents: { kak: 1, draft_kb: 1, signed: 1 } } });
+    expect(history.body[8]).toMatchObject({ type: 'DOCUMENT_UPLOADED', data: { document: { kind: 'signed', version: 1, mediaType: 'application/pdf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
   });
 
   it('takes a PKS that burdens the budget through DPRD approval', async () => {
@@ -131,13 +137,14 @@ describe('procedure end to end over HTTP', () => {
     const list = await t.get('/api/cases?stage=signed', USERS.auditor);
     expect(list.body.total).toBeGreaterThanOrEqual(3);
     const c = list.body.items[0];
-    const r2 = await t.get(`/api/cases/${c.id}/replay?seq=2`, USERS.auditor);
-    expect(r2.body).toMatchObject({ seq: 2, stage: 'administrative_check', matchesStored: true });
+    const r4 = await t.get(`/api/cases/${c.id}/replay?seq=4`, USERS.auditor);
+    expect(r4.body).toMatchObject({ seq: 4, stage: 'administrative_check', matchesStored: true });
+    expect(Object.keys(r4.body.context.documents).sort()).toEqual(['draft_kb', 'kak']);
     const last = await t.get(`/api/cases/${c.id}/replay?seq=${c.version}`, USERS.auditor);
     expect(last.body).toMatchObject({ seq: c.version, stage: 'signed', matchesStored: true });
     const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
-    const byTime = await t.get(`/api/cases/${c.id}/replay?at=${encodeURIComponent(history[2].at)}`, USERS.auditor);
-    expect(byTime.body.seq).toBeGreaterThanOrEqual(3);
+    const byTime = await t.get(`/api/cases/${c.id}/replay?at=${encodeURIComponent(history[4].at)}`, USERS.auditor);
+    expect(byTime.body.seq).toBeGreaterThanOrEqual(5);
     expect(byTime.body.matchesStored).toBe(true);
     const verify = await t.get('/api/audit/verify', USERS.auditor);
     expect(verify.status).toBe(200);

@@ -94,6 +94,7 @@ describe('role checks on every action', () => {
           await refusedWithoutChange(c.id, 403, () => t.post(`/api/tasks/${task.id}/delegate`, user, { userId: s.actor.id }));
         }
       }
+      if (s.decision === 'sign') expect((await t.upload(c.id, s.actor, 'signed')).status).toBe(201);
       const ok = await t.post(`/api/tasks/${task.id}/complete`, s.actor, { decision: s.decision });
       expect(ok.status).toBe(200);
       expect(ok.body.task).toMatchObject({ status: 'completed', decision: s.decision, completedBy: s.actor.id });
@@ -223,9 +224,9 @@ describe('role checks on every action', () => {
         expectError(await t.get(`/api/cases/${c.id}/replay?seq=1`, user), 403);
       }
       for (const user of [USERS.auditor, USERS.admin]) {
-        const ok = await t.get(`/api/cases/${c.id}/replay?seq=2`, user);
+        const ok = await t.get(`/api/cases/${c.id}/replay?seq=${c.version}`, user);
         expect(ok.status).toBe(200);
-        expect(ok.body).toMatchObject({ seq: 2, stage: 'administrative_check', matchesStored: true });
+        expect(ok.body).toMatchObject({ seq: c.version, stage: 'administrative_check', matchesStored: true });
       }
     });
 
@@ -235,7 +236,7 @@ describe('role checks on every action', () => {
       for (const user of [USERS.auditor, USERS.admin, USERS.proposer, USERS.secretariat, USERS.reviewerA]) {
         const res = await t.get(`/api/cases/${c.id}/history`, user);
         expect(res.status).toBe(200);
-        expect(res.body).toHaveLength(3);
+        expect(res.body.map((e: any) => e.type)).toEqual(['CASE_CREATED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED', 'SUBMIT', 'TASK_COMPLETED']);
       }
       expectError(await t.get(`/api/cases/${c.id}/history`, USERS.proposer2), 403);
       // Roles the case never reached have no part in it either.

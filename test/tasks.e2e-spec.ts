@@ -54,7 +54,7 @@ describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => 
     const done = await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat2, { decision: 'approve' });
     expect(done.status).toBe(200);
     const types = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.map((e: any) => e.type);
-    expect(types).toEqual(['CASE_CREATED', 'SUBMIT', 'TASK_CLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED']);
+    expect(types).toEqual(['CASE_CREATED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED', 'SUBMIT', 'TASK_CLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED']);
     const completed = await t.get('/api/tasks?status=completed', USERS.secretariat2);
     expect(completed.body.items.find((x: any) => x.id === task.id)).toMatchObject({ status: 'completed', completedBy: USERS.secretariat2.id, decision: 'approve' });
   });
@@ -89,6 +89,6 @@ describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => 
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
     expect(await t.stageOf(c.id)).toBe('tkksd_coordination');
     const verify = await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor);
-    expect(verify.body).toMatchObject({ ok: true, casesChecked: 1, eventsChecked: 5 });
+    expect(verify.body).toMatchObject({ ok: true, casesChecked: 1, eventsChecked: 7 });
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { cooperationMachineV1 } from './cooperation/v1.machine.js';
+import { cooperationMachineV2 } from './cooperation/v2.machine.js';
 
 export interface WorkflowDefinition {
   name: string;
@@ -19,9 +20,15 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     machine: cooperationMachineV1,
     description: 'Kerja Sama Daerah through one gate: proposal to mayor signature (contract §4)',
   },
+  {
+    name: 'cooperation',
+    version: 2,
+    machine: cooperationMachineV2,
+    description: 'Version 1 plus documents: uploads are events; SUBMIT needs the KAK and drafts, sign needs the signed copy',
+  },
 ];
 
-export const CURRENT_VERSION: Record<string, number> = { cooperation: 1 };
+export const CURRENT_VERSION: Record<string, number> = { cooperation: 2 };
 
 export function findWorkflow(name: string, version: number): WorkflowDefinition | undefined {
   return WORKFLOWS.find((w) => w.name === name && w.version === version);

@@ -6,8 +6,9 @@ import { hasRole, type Actor } from '../common/actor.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { Database } from '../database/database.js';
-import { CASE, CASE_EVENT, TASK } from '../database/entities.js';
-import type { CaseEventRow, CaseRow, TaskRow } from '../database/rows.js';
+import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
+import type { CaseEventRow, CaseRow, DocumentRow, TaskRow } from '../database/rows.js';
+import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
 import { persist } from '../engine/engine.js';
 import { GENESIS_HASH, hashEvent } from '../engine/event-hash.js';
 
@@ -65,7 +66,10 @@ export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnap
 /** History, replay and verification of the tamper-evident event log. */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(Database) private readonly db: Database) {}
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
+  ) {}
 
   async history(actor: Actor, caseId: string): Promise<HistoryEventDto[]> {
     const { row, events, tasks } = await this.loadCase(caseId);
@@ -119,6 +123,10 @@ export class AuditService {
       casesChecked++;
       eventsChecked += events.length;
       problems.push(...checkChain(row, events));
+      problems.push(...checkDocumentRecords(row, events, await this.db.read((em) => em.findBy<DocumentRow>(DOCUMENT, { caseId: id }))));
+    }
+    for (const { doc, reason } of await findAlteredDocuments(this.db, this.store, caseId)) {
+      problems.push({ caseId: doc.caseId, seq: doc.eventSeq, kind: 'hash_mismatch', detail: reason });
     }
     return { ok: problems.length === 0, casesChecked, eventsChecked, problems };
   }
@@ -140,6 +148,16 @@ export class AuditService {
     if (events.some((e) => e.actorId === actor.id)) return true;
     return tasks.some((t) => t.assigneeId === actor.id || t.completedBy === actor.id || actor.roles.includes(t.role as never));
   }
+}
+
+/** Each stored document must match the upload event that recorded it (kind, version, sha256, size). */
+export function checkDocumentRecords(row: CaseRow, events: CaseEventRow[], docs: DocumentRow[]): Problem[] {
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
+  return docs.flatMap((doc) => {
+    const recorded = bySeq.get(doc.eventSeq)?.data.document as Partial<DocumentRow> | undefined;
+    const same = recorded && recorded.id === doc.id && recorded.sha256 === doc.sha256 && recorded.kind === doc.kind && recorded.version === doc.version && recorded.size === doc.size;
+    return same ? [] : [{ caseId: row.id, seq: doc.eventSeq, kind: 'hash_mismatch' as const, detail: `document ${doc.id} differs from its upload event` }];
+  });
 }
 
 export function checkChain(row: CaseRow, events: CaseEventRow[]): Problem[] {

@@ -5,6 +5,8 @@ import type { Actor } from '../common/actor.js';
 import type { SettableClock } from '../common/clock.js';
 import { zonedInstant } from '../common/time-zone.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { DocumentsService } from '../documents/documents.service.js';
+import { requiredForSubmit, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
 import { TasksService } from '../tasks/tasks.service.js';
 
 interface Agreement {
@@ -50,6 +52,9 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   const cases = app.get(CasesService);
   const tasks = app.get(TasksService);
   const directory = app.get(DirectoryService);
+  const documents = app.get(DocumentsService);
+  const pdf = (title: string) => Buffer.from(`%PDF-1.4\n% onegate demo: ${title}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
+  const attach = (caseId: string, who: Actor, kind: DocumentKind, title: string) => documents.add(who, caseId, kind, { name: `${kind} ${title}.pdf`, bytes: pdf(`${kind} ${title}`) });
   if ((await cases.list({ limit: 1 })).total > 0) throw new Error('onegate demo fills an empty installation; this one already has cases');
   if ((await directory.count()) === 0) await directory.createDemoUsers();
   const users = await directory.list();
@@ -68,8 +73,8 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
       await tasks.complete(actor(role), task.id, { decision: decision as never, comment, reviewers });
     },
   };
-  const create = async (a: Agreement, validFrom?: string) =>
-    cases.create(proposer, {
+  const create = async (a: Agreement, validFrom?: string) => {
+    const c = await cases.create(proposer, {
       title: `${a.title} — ${a.partner}`,
       instrument: a.instrument,
       partner: { name: a.partner, category: a.category, country: a.country },
@@ -77,6 +82,9 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
       validFrom,
       validUntil: validFrom ? `${Number(validFrom.slice(0, 4)) + 5}${validFrom.slice(4)}` : undefined,
     });
+    for (const kind of requiredForSubmit(a.instrument, a.category)) await attach(c.id, proposer, kind, a.title);
+    return c;
+  };
   const throughTo = async (caseId: string, stage: string, a: Agreement) => {
     const order: [string, string, string][] = [
       ['administrative_check', 'secretariat', 'approve'],
@@ -93,6 +101,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
       if (at === stage) return;
       if (at === 'dprd_approval' && !a.dprd) continue;
       if (at === 'ministry_approval' && a.category !== 'foreign') continue;
+      if (decision === 'sign') await attach(caseId, actor('mayor'), 'signed', a.title);
       await stepper.complete(caseId, role, decision, decision === 'approve' && at === 'dprd_approval' ? 'Keputusan DPRD diterima' : undefined);
     }
   };

@@ -7,12 +7,13 @@ export interface DialectTypes {
   /** DDL type for JSON values in migrations. */
   jsonDdl: 'jsonb' | 'text';
   timestamp: 'timestamptz' | 'datetime';
+  binary: 'bytea' | 'blob';
 }
 
 export function typesFor(dialect: Dialect): DialectTypes {
   return dialect === 'postgres'
-    ? { json: 'jsonb', jsonDdl: 'jsonb', timestamp: 'timestamptz' }
-    : { json: 'simple-json', jsonDdl: 'text', timestamp: 'datetime' };
+    ? { json: 'jsonb', jsonDdl: 'jsonb', timestamp: 'timestamptz', binary: 'bytea' }
+    : { json: 'simple-json', jsonDdl: 'text', timestamp: 'datetime', binary: 'blob' };
 }
 
 export function dialectOf(driverType: string): Dialect {

@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { CaseEventRow, CaseRow, CounterRow, DeliveryRow, IdempotencyRow, OutboxRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { CaseEventRow, CaseRow, CounterRow, BlobRow, DeliveryRow, DocumentRow, IdempotencyRow, OutboxRow, TaskRow, TimerRow, UserRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -11,6 +11,8 @@ export const IDEMPOTENCY = 'idempotency';
 export const COUNTER = 'counter';
 export const TIMER = 'timer';
 export const DELIVERY = 'delivery';
+export const DOCUMENT = 'document';
+export const BLOB = 'document_blob';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -169,6 +171,33 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         lastError: { type: 'text', name: 'last_error', nullable: true },
         createdAt: ts('created_at'),
         sentAt: ts('sent_at', true),
+      },
+    }),
+    new EntitySchema<DocumentRow>({
+      name: DOCUMENT,
+      tableName: 'documents',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        kind: str('kind', 32),
+        version: { type: 'integer' },
+        name: str('name', 255),
+        mediaType: str('media_type', 128),
+        size: { type: 'integer' },
+        sha256: str('sha256', 64),
+        uploadedBy: str('uploaded_by', 128),
+        uploadedAt: ts('uploaded_at'),
+        eventSeq: { type: 'integer', name: 'event_seq' },
+      },
+    }),
+    new EntitySchema<BlobRow>({
+      name: BLOB,
+      tableName: 'document_blobs',
+      columns: {
+        sha256: { type: 'varchar', length: 64, primary: true },
+        size: { type: 'integer' },
+        content: { type: t.binary },
+        createdAt: ts('created_at'),
       },
     }),
   ];

@@ -135,3 +135,25 @@ export interface DeliveryRow {
   createdAt: Date;
   sentAt: Date | null;
 }
+
+export interface DocumentRow {
+  id: string;
+  caseId: string;
+  kind: string;
+  version: number;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+  /** The case event that recorded the upload. */
+  eventSeq: number;
+}
+
+export interface BlobRow {
+  sha256: string;
+  size: number;
+  content: Buffer;
+  createdAt: Date;
+}

@@ -38,7 +38,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
     const userId = req.actor?.id ?? 'anonymous';
     const path = req.url.split('?')[0]!;
-    const requestHash = sha256Hex(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`);
+    // A multipart upload is streamed to its handler, so its key binds to the method and URL alone.
+    const body = req.isMultipart?.() ? '(multipart)' : canonicalJson(req.body ?? null);
+    const requestHash = sha256Hex(`${req.method} ${req.url}\n${body}`);
     const existing = await this.claim({ key, userId, method: req.method, path, requestHash });
     if (existing) {
       if (existing.requestHash !== requestHash) {

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { SIGN_REQUIRES } from '../../workflows/cooperation/v2.documents.js';
+
+const SIGN_DECISION = 'sign';
 import { hasRole, type Actor } from '../common/actor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { Database } from '../database/database.js';
@@ -77,7 +80,7 @@ export class TasksService {
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
-    const task = await this.act(actor, taskId, async (task, { em }) => {
+    const task = await this.act(actor, taskId, async (task, { em, snapshot }) => {
       const rule = TASK_STAGE_RULES[task.stage as TaskStage];
       if (task.assigneeId !== actor.id) {
         this.requireRole(actor, task);
@@ -98,10 +101,16 @@ export class TasksService {
           if (!u.roles.includes('technical_reviewer')) throw invalid('reviewers', `${id} is not a technical_reviewer`);
         }
       }
+      // The decision is taken on the documents the case holds now: record their versions with it.
+      const held = snapshot.context.documents as Record<string, { version: number; stage: string }> | undefined;
+      if (held && body.decision === SIGN_DECISION && held[SIGN_REQUIRES.kind]?.stage !== SIGN_REQUIRES.uploadedAt) {
+        throw new DomainError('InvalidTransition', `sign needs the ${SIGN_REQUIRES.kind} copy uploaded at ${SIGN_REQUIRES.uploadedAt} first`, { missingDocuments: [SIGN_REQUIRES.kind], allowedEvents: [] });
+      }
+      const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
       return {
         type: 'TASK_COMPLETED',
         machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}) },
-        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment },
+        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(documents ? { documents } : {}) },
         completion: { taskKey: task.key, decision: body.decision, comment },
       };
     });

@@ -9,6 +9,7 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { Database } from '../../src/database/database.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
 import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import { requiredForSubmit } from '../../workflows/cooperation/v2.documents.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_SECRET = 'onegate-test-secret-0123456789abcdef';
@@ -154,8 +155,11 @@ export class TestApp {
   get = <T = any>(url: string, as?: TestUser) => this.request<T>('GET', url, { as });
   post = <T = any>(url: string, as: TestUser | undefined, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', url, { as, body: body ?? {}, headers });
 
-  /** Creates a case as `proposer` and returns its body. */
-  async createCase(body: Record<string, unknown> = {}, as: TestUser = USERS.proposer): Promise<any> {
+  /**
+   * Creates a case as `proposer` and returns its body; unless `documents: false`, also uploads the
+   * documents SUBMIT needs (KAK, the instrument's draft, a third party's feasibility study).
+   */
+  async createCase(body: Record<string, unknown> = {}, as: TestUser = USERS.proposer, options: { documents?: boolean } = {}): Promise<any> {
     const res = await this.post('/api/cases', as, {
       title: 'Kesepakatan Bersama pengelolaan sampah',
       instrument: 'kb',
@@ -163,11 +167,52 @@ export class TestApp {
       ...body,
     });
     if (res.status !== 201) throw new Error(`create case: ${res.status} ${res.text}`);
-    return res.body;
+    if (options.documents === false) return res.body;
+    for (const kind of requiredForSubmit(res.body.instrument, res.body.partner.category)) {
+      const up = await this.upload(res.body.id, as, kind);
+      if (up.status !== 201) throw new Error(`upload ${kind}: ${up.status} ${up.text}`);
+    }
+    return (await this.get(`/api/cases/${res.body.id}`, as)).body;
+  }
+
+  /** Uploads a document as multipart/form-data (a small real PDF unless `bytes` is given). */
+  async upload(
+    caseId: string,
+    as: TestUser | undefined,
+    kind: string | undefined,
+    file: { bytes?: Buffer; name?: string; contentType?: string; field?: string } | null = {},
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const boundary = `----onegate${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    if (kind !== undefined) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${kind}\r\n`));
+    if (file) {
+      const bytes = file.bytes ?? samplePdf(`${caseId} ${kind} ${Math.random()}`);
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name ?? `${kind ?? 'file'}.pdf`}"\r\nContent-Type: ${file.contentType ?? 'application/pdf'}\r\n\r\n`),
+        bytes,
+        Buffer.from('\r\n'),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const h: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers };
+    if (as) h.authorization = `Bearer ${await this.token(as)}`;
+    const res = await this.app.inject({ method: 'POST', url: `/api/cases/${caseId}/documents`, headers: h, payload: Buffer.concat(parts) });
+    let body: any = res.body;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.statusCode, body, headers: res.headers, text: res.body };
   }
 
   /** Completes the only (or the first) open task of a case at its current stage. */
-  async decide(caseId: string, as: TestUser, decision: string, extra: Record<string, unknown> = {}): Promise<Response> {
+  async decide(caseId: string, as: TestUser, decision: string, extra: Record<string, unknown> = {}, options: { signedCopy?: boolean } = {}): Promise<Response> {
+    if (decision === 'sign' && options.signedCopy !== false) {
+      const up = await this.upload(caseId, as, 'signed');
+      if (up.status !== 201) throw new Error(`upload signed copy: ${up.status} ${up.text}`);
+    }
     const c = await this.get(`/api/cases/${caseId}`, as);
     const task = c.body.openTasks.find((t: any) => !t.assigneeId || t.assigneeId === as.id);
     if (!task) throw new Error(`no open task for ${as.id} on ${caseId} at ${c.body.stage}`);
@@ -192,4 +237,14 @@ export async function deleteRedisKeys(url: string, pattern: string): Promise<voi
   } finally {
     redis.disconnect();
   }
+}
+
+/** A small, valid PDF whose bytes (and so sha256) differ with `text`. */
+export function samplePdf(text = 'onegate'): Buffer {
+  const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  return Buffer.from(
+    `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n` +
+      `3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n` +
+      `4 0 obj<</Length ${stream.length}>>stream\n${stream}\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
+  );
 }

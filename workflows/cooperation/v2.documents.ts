@@ -29,16 +29,17 @@ export interface UploadRule {
 const PROPOSER_KINDS: readonly DocumentKind[] = ['kak', 'feasibility_study', 'offer_letter', 'draft_kb', 'draft_pks', 'draft_nk', 'other'];
 
 /**
- * Uploads by stage: the proposer while drafting or revising; the secretariat its letters and the
- * DPRD and minister's decisions it records; Bagian Hukum the text it reviews; the mayor's office the
- * signed copy. A stage not listed (signed and every closed stage) takes no uploads.
+ * Uploads by stage (contract §6: proposer, secretariat, legal, mayor): the proposer while drafting or
+ * revising; the secretariat its letters, minutes and the DPRD and minister's decisions it records;
+ * Bagian Hukum the text it reviews; the mayor's office the signed copy. A stage not listed (signed
+ * and every closed stage) takes no uploads.
  */
 export const UPLOAD_RULES: Partial<Record<Stage, readonly UploadRule[]>> = {
   proposal: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
   revision: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
   administrative_check: [{ roles: ['secretariat'], kinds: ['offer_letter', 'other'] }],
-  technical_review: [{ roles: ['technical_reviewer'], kinds: ['other'] }],
-  tkksd_coordination: [{ roles: ['tkksd_chair', 'secretariat'], kinds: ['other'] }],
+  technical_review: [{ roles: ['secretariat'], kinds: ['other'] }],
+  tkksd_coordination: [{ roles: ['secretariat'], kinds: ['other'] }],
   legal_review: [{ roles: ['legal'], kinds: ['draft_kb', 'draft_pks', 'draft_nk', 'other'] }],
   dprd_approval: [{ roles: ['secretariat'], kinds: ['dprd_decision', 'other'] }],
   ministry_approval: [{ roles: ['secretariat'], kinds: ['ministry_approval', 'other'] }],

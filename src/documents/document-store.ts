@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../database/database.js';
+import { BLOB, DOCUMENT } from '../database/entities.js';
+import type { BlobRow, DocumentRow } from '../database/rows.js';
+
+export const DOCUMENT_STORE = Symbol('DOCUMENT_STORE');
+
+/**
+ * Where document bytes live, content-addressed by sha256. A port with two adapters (files under
+ * data/ for the embedded default, PostgreSQL rows when DATABASE_URL is set) and room for an
+ * S3-compatible store.
+ */
+export interface DocumentStore {
+  readonly kind: 'files' | 'database';
+  /** Stores the bytes as part of the upload's transaction (the database adapter writes in it). */
+  put(em: EntityManager, sha256: string, bytes: Buffer): Promise<void>;
+  get(sha256: string): Promise<Buffer | null>;
+  /** After a failed upload: drop bytes no document refers to, so there are never bytes without an event. */
+  discard(sha256: string): Promise<void>;
+}
+
+export class DatabaseDocumentStore implements DocumentStore {
+  readonly kind = 'database' as const;
+
+  constructor(private readonly db: Database) {}
+
+  async put(em: EntityManager, sha256: string, bytes: Buffer): Promise<void> {
+    if (await em.existsBy(BLOB, { sha256 })) return;
+    await em.insert(BLOB, { sha256, size: bytes.length, content: bytes, createdAt: new Date() });
+  }
+
+  async get(sha256: string): Promise<Buffer | null> {
+    const row = await this.db.read((em) => em.findOneBy<BlobRow>(BLOB, { sha256 }));
+    return row ? Buffer.from(row.content) : null;
+  }
+
+  async discard(): Promise<void> {
+    // Rolled back with the transaction.
+  }
+}
+
+export class FileDocumentStore implements DocumentStore {
+  readonly kind = 'files' as const;
+
+  constructor(
+    private readonly dir: string,
+    private readonly db: Database,
+  ) {}
+
+  private path(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  /** Written (temp file, then rename) before the transaction commits; a failed commit discards it. */
+  async put(_em: EntityManager, sha256: string, bytes: Buffer): Promise<void> {
+    const path = this.path(sha256);
+    if (existsSync(path)) return;
+    mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  }
+
+  async get(sha256: string): Promise<Buffer | null> {
+    const path = this.path(sha256);
+    return existsSync(path) ? readFileSync(path) : null;
+  }
+
+  async discard(sha256: string): Promise<void> {
+    const referenced = await this.db.read((em) => em.existsBy(DOCUMENT, { sha256 }));
+    const path = this.path(sha256);
+    if (!referenced && existsSync(path)) unlinkSync(path);
+  }
+}
+
+/** For audit/verify: documents whose stored bytes no longer hash to what the log recorded. */
+export async function findAlteredDocuments(db: Database, store: DocumentStore, caseId?: string): Promise<{ doc: DocumentRow; reason: string }[]> {
+  const docs = await db.read((em) => em.find<DocumentRow>(DOCUMENT, { where: caseId ? { caseId } : {}, order: { uploadedAt: 'ASC' } }));
+  const altered: { doc: DocumentRow; reason: string }[] = [];
+  const hashes = new Map<string, string | null>();
+  for (const doc of docs) {
+    if (!hashes.has(doc.sha256)) {
+      const bytes = await store.get(doc.sha256);
+      hashes.set(doc.sha256, bytes === null ? null : createHash('sha256').update(bytes).digest('hex'));
+    }
+    const actual = hashes.get(doc.sha256);
+    if (actual === null) altered.push({ doc, reason: `document ${doc.id} (${doc.kind} v${doc.version}): bytes missing from storage` });
+    else if (actual !== doc.sha256) altered.push({ doc, reason: `document ${doc.id} (${doc.kind} v${doc.version}): stored bytes hash to ${actual}` });
+  }
+  return altered;
+}
