@@ -1,0 +1,60 @@
+import { crc32, deflateRawSync } from 'node:zlib';
+
+/** A real zip (as DOCX, XLSX and ODT are), entries in order; `stored` entries are not compressed. */
+export function zip(entries: { name: string; content: string; stored?: boolean }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const raw = Buffer.from(e.content, 'utf8');
+    const data = e.stored ? raw : deflateRawSync(raw);
+    const name = Buffer.from(e.name, 'utf8');
+    const crc = crc32(raw);
+    const method = e.stored ? 0 : 8;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const CT = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+
+export const sampleDocx = () => zip([{ name: '[Content_Types].xml', content: CT }, { name: 'word/document.xml', content: '<w:document/>' }]);
+export const sampleXlsx = () => zip([{ name: '[Content_Types].xml', content: CT }, { name: 'xl/workbook.xml', content: '<workbook/>' }]);
+export const sampleOdt = () =>
+  zip([
+    { name: 'mimetype', content: 'application/vnd.oasis.opendocument.text', stored: true },
+    { name: 'content.xml', content: '<office:document-content/>' },
+  ]);
+export const samplePng = () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452', 'hex'), Buffer.alloc(17)]);
+export const sampleJpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(32), Buffer.from([0xff, 0xd9])]);
+/** Not an accepted type whatever its name says: HTML, a script, a plain zip. */
+export const sampleHtml = () => Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
+export const sampleZip = () => zip([{ name: 'readme.txt', content: 'hello' }]);
