@@ -687,10 +687,9 @@ export function renderWorkflowSvg(machine: AnyStateMachine, options: WorkflowDia
   const foot: string[] = [];
   for (const [key, labels] of footSelf) {
     const states = key.split(',');
-    const where =
-      taskStages.length > 0 && states.length === taskStages.length && states.every((s) => taskStages.includes(s))
-        ? 'every task stage'
-        : states.join(', ');
+    const everyTask = taskStages.length > 0 && taskStages.every((s) => states.includes(s));
+    const others = states.filter((s) => !taskStages.includes(s));
+    const where = everyTask ? ['every task stage', ...others].join(', ') : states.join(', ');
     foot.push(`${labels.join(', ')}: accepted in ${where} without changing stage (not drawn).`);
   }
   foot.push('Double border: final stage. Second line: the role that acts on the stage\u2019s tasks. [..]: further guard.');
