@@ -5,6 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SCHEDULER } from '../src/deadlines/deadlines.tokens.js';
 import type { BullMqScheduler } from '../src/deadlines/bullmq.scheduler.js';
 import { DELIVERY, TIMER } from '../src/database/entities.js';
+import { randomUUID } from 'node:crypto';
+import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys } from './support/test-app.js';
 
@@ -123,6 +125,22 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('claims a delivery before sending it: ten simultaneous sends of one delivery give one e-mail', async () => {
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const id = randomUUID();
+    await t.db.transaction((em) =>
+      em.insert(DELIVERY, {
+        id, caseId: c.id, timerId: randomUUID(), kind: 'reminder', recipientId: 'tt-a', recipientEmail: 'claim-test@jambikota.go.id', locale: 'id',
+        subject: `[onegate] claim test ${c.number}`, body: 'x', status: 'pending', attempts: 0, lastError: null, createdAt: new Date(), sentAt: null, leaseUntil: null,
+      }),
+    );
+    const deliveries = t.app.get(DeliveryService);
+    const results = await Promise.all(Array.from({ length: 10 }, () => deliveries.send(id)));
+    expect(results.filter((r) => r === 'sent')).toHaveLength(1);
+    expect(smtp.to('claim-test@jambikota.go.id')).toHaveLength(1);
+    expect((await deliveries.send(id))).toBe('skipped');
   });
 
   it(REDIS ? 'recovers a mail job from a worker killed mid-send (stalled job), sending it once' : 'recovers a mail whose worker died between attempts, sending it once', async () => {

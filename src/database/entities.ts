@@ -171,6 +171,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         lastError: { type: 'text', name: 'last_error', nullable: true },
         createdAt: ts('created_at'),
         sentAt: ts('sent_at', true),
+        leaseUntil: ts('lease_until', true),
       },
     }),
     new EntitySchema<DocumentRow>({

@@ -117,7 +117,7 @@ export interface TimerRow {
   settledAt: Date | null;
 }
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 export interface DeliveryRow {
   id: string;
@@ -134,6 +134,8 @@ export interface DeliveryRow {
   lastError: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** While `sending`: until when this attempt holds the delivery; after that another worker may retry it. */
+  leaseUntil: Date | null;
 }
 
 export interface DocumentRow {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import { In, LessThan, type EntityManager } from 'typeorm';
 import type { Role } from '../../workflows/cooperation/v1.rules.js';
 import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -80,6 +80,7 @@ export class DeliveryService {
         lastError: null,
         createdAt: now,
         sentAt: null,
+        leaseUntil: null,
       });
     }
     if (rows.length) await em.insert(DELIVERY, rows);
@@ -108,27 +109,53 @@ export class DeliveryService {
     return [...(proposer ? [proposer] : []), ...withRole('secretariat')];
   }
 
-  /** Sends one delivery unless it was sent already; records every failure on the delivery. */
+  /**
+   * Sends one delivery unless it was sent already. The delivery is first claimed (status `sending`
+   * with a lease) in the database, so two workers or processes never both send it; a worker that dies
+   * mid-send leaves the lease to expire and the delivery to be retried. Every failure is recorded.
+   */
   async send(deliveryId: string): Promise<'sent' | 'skipped'> {
-    const d = await this.db.read((em) => em.findOneBy<DeliveryRow>(DELIVERY, { id: deliveryId }));
-    if (!d || d.status !== 'pending') return 'skipped';
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.config.smtpTimeoutMs * 3 + 5000);
+    const claimed = await this.db.transaction(async (em) => {
+      const res = await em
+        .createQueryBuilder()
+        .update(DELIVERY)
+        .set({ status: 'sending', leaseUntil })
+        .where("id = :id AND (status = 'pending' OR (status = 'sending' AND lease_until < :now))", { id: deliveryId, now })
+        .execute();
+      return res.affected === 1 ? em.findOneBy<DeliveryRow>(DELIVERY, { id: deliveryId }) : null;
+    });
+    if (!claimed) return 'skipped';
+    const d = claimed;
     try {
       await this.mailer.send({ to: d.recipientEmail, subject: d.subject, text: d.body, messageId: `<${d.id}@onegate>` });
     } catch (err) {
       const attempts = d.attempts + 1;
       const failed = attempts >= MAX_MAIL_ATTEMPTS;
       await this.db.transaction((em) =>
-        em.update(DELIVERY, { id: d.id, status: 'pending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending' }),
+        em.update(DELIVERY, { id: d.id, status: 'sending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending', leaseUntil: null }),
       );
       this.logger.warn(`delivery ${d.id} to ${d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
       throw err;
     }
-    await this.db.transaction((em) => em.update(DELIVERY, { id: d.id, status: 'pending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null }));
+    await this.db.transaction((em) =>
+      em.update(DELIVERY, { id: d.id, status: 'sending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null, leaseUntil: null }),
+    );
     return 'sent';
   }
 
+  /** Unsent mail: pending, or claimed by a worker whose lease ran out. */
   async pendingIds(limit = 1000): Promise<string[]> {
-    const rows = await this.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { status: 'pending' }, select: { id: true }, take: limit, order: { createdAt: 'ASC' } }));
+    const now = this.clock.now();
+    const rows = await this.db.read((em) =>
+      em.find<DeliveryRow>(DELIVERY, {
+        where: [{ status: 'pending' }, { status: 'sending', leaseUntil: LessThan(now) }],
+        select: { id: true },
+        take: limit,
+        order: { createdAt: 'ASC' },
+      }),
+    );
     return rows.map((r) => r.id);
   }
 
