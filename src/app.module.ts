@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { SignInController } from './auth/sign-in.controller.js';
 import { TokenService } from './auth/token.service.js';
 import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
@@ -30,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config, options), DeadlinesModule],
-      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController],
+      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController, SignInController],
       providers: [
         TokenService,
         DirectoryService,

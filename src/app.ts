@@ -9,6 +9,7 @@ import type { Clock } from './common/clock.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
+import { serveWebApp } from './web/web.js';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -37,6 +38,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await serveWebApp(app);
   await app.init();
   await prepareDirectory(app, config);
   return app;

@@ -9,7 +9,7 @@ import { yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
-import { CASE } from '../database/entities.js';
+import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow } from '../database/rows.js';
 
 export class AgreementsQuery {
@@ -30,6 +30,53 @@ export class ReportsController {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** For the dashboard: open cases by stage, overdue open tasks by role, signed per year, expiring soon. */
+  @Get('dashboard')
+  @Roles('any')
+  async dashboard() {
+    const now = this.clock.now();
+    const soon = new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+    const today = now.toISOString().slice(0, 10);
+    return this.db.read(async (em) => {
+      const open: { stage: string; n: string | number }[] = await em
+        .createQueryBuilder<CaseRow>(CASE, 'c')
+        .select('c.stage', 'stage')
+        .addSelect('COUNT(*)', 'n')
+        .where('c.stage NOT IN (:...closed)', { closed: ['signed', 'expired', 'terminated', 'rejected', 'withdrawn'] })
+        .groupBy('c.stage')
+        .getRawMany();
+      const overdue: { role: string; n: string | number }[] = await em
+        .createQueryBuilder(TASK, 't')
+        .select('t.role', 'role')
+        .addSelect('COUNT(*)', 'n')
+        .where("t.status = 'open' AND t.due_at < :now", { now })
+        .groupBy('t.role')
+        .getRawMany();
+      const signed = await em.createQueryBuilder<CaseRow>(CASE, 'c').select(['c.instrument', 'c.partnerCategory', 'c.signedAt']).where('c.signed_at IS NOT NULL').getMany();
+      const byYear = new Map<number, { year: number; total: number; byInstrument: Record<string, number>; byCategory: Record<string, number> }>();
+      for (const c of signed) {
+        const year = Number(new Intl.DateTimeFormat('en', { timeZone: this.config.timezone, year: 'numeric' }).format(c.signedAt!));
+        const y = byYear.get(year) ?? { year, total: 0, byInstrument: {}, byCategory: {} };
+        y.total++;
+        y.byInstrument[c.instrument] = (y.byInstrument[c.instrument] ?? 0) + 1;
+        y.byCategory[c.partnerCategory] = (y.byCategory[c.partnerCategory] ?? 0) + 1;
+        byYear.set(year, y);
+      }
+      const expiring = await em
+        .createQueryBuilder<CaseRow>(CASE, 'c')
+        .where("c.stage = 'signed' AND c.valid_until IS NOT NULL AND c.valid_until >= :today AND c.valid_until <= :soon", { today, soon })
+        .orderBy('c.valid_until', 'ASC')
+        .take(50)
+        .getMany();
+      return {
+        openByStage: Object.fromEntries(open.map((r) => [r.stage, Number(r.n)])),
+        overdueByRole: Object.fromEntries(overdue.map((r) => [r.role, Number(r.n)])),
+        signedByYear: [...byYear.values()].sort((a, b) => a.year - b.year),
+        expiringSoon: expiring.map((c) => ({ id: c.id, number: c.number, title: c.title, partner: c.partnerName, validUntil: c.validUntil })),
+      };
+    });
+  }
 
   /** Agreements signed in a year (city time zone), by instrument and partner category. */
   @Get('agreements')
