@@ -1,0 +1,64 @@
+import { TestApp, USERS } from './support/test-app.js';
+
+/** What the web app stands on: the page and its modules, the sign-in picker, the dashboard report. */
+describe('web app server side', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('serves the page at / and the browser modules it imports', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    for (const m of ['preact.mjs', 'preact-hooks.mjs', 'htm.mjs', 'htm-preact.mjs']) {
+      const res = await t.app.inject({ method: 'GET', url: `/vendor/${m}` });
+      expect([m, res.statusCode, String(res.headers['content-type'])]).toEqual([m, 200, expect.stringMatching(/javascript/)]);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/vendor/../package.json' })).statusCode).not.toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/nope' })).statusCode).toBe(404);
+  });
+
+  it('offers a sign-in picker over the directory outside production, whose token works', async () => {
+    const options = await t.get('/api/auth/sign-in-options');
+    expect(options.body.mode).toBe('picker');
+    expect(options.body.users.map((u: any) => u.id)).toEqual(expect.arrayContaining([USERS.proposer.id, USERS.mayor.id]));
+    const signed = await t.post('/api/auth/sign-in-as', undefined, { userId: USERS.mayor.id });
+    expect(signed.status).toBe(200);
+    expect(signed.body.user).toMatchObject({ id: USERS.mayor.id, roles: ['mayor'] });
+    const me = await t.request('GET', '/api/tasks', { headers: { authorization: `Bearer ${signed.body.token}` } });
+    expect(me.status).toBe(200);
+    expect((await t.post('/api/auth/sign-in-as', undefined, { userId: 'nobody' })).status).toBe(400);
+  });
+
+  it('refuses the picker in production', async () => {
+    const prod = await TestApp.start({ production: true });
+    try {
+      expect((await prod.get('/api/auth/sign-in-options')).body).toMatchObject({ mode: 'bearer' });
+      const refused = await prod.post('/api/auth/sign-in-as', undefined, { userId: USERS.mayor.id });
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/production/);
+    } finally {
+      await prod.stop();
+    }
+  });
+
+  it('reports open cases by stage, overdue tasks by role, signed per year and expiring agreements', async () => {
+    const c = await t.createCase({ validFrom: '2026-01-01', validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
+    await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    for (const [u, d] of [[USERS.secretariat, 'approve'], [USERS.reviewerA, 'approve'], [USERS.chair, 'approve'], [USERS.legal, 'approve'], [USERS.mayor, 'sign']] as const) {
+      expect((await t.decide(c.id, u, d)).status).toBe(200);
+    }
+    const open = await t.createCase();
+    await t.post(`/api/cases/${open.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+    const d = (await t.get('/api/reports/dashboard', USERS.secretariat)).body;
+    expect(d.openByStage).toMatchObject({ administrative_check: 1 });
+    const year = new Date().getUTCFullYear();
+    expect(d.signedByYear).toEqual(expect.arrayContaining([expect.objectContaining({ year, byInstrument: expect.objectContaining({ kb: 1 }) })]));
+    expect(d.expiringSoon.map((x: any) => x.id)).toContain(c.id);
+    expect(d.overdueByRole).toEqual({});
+  });
+});
