@@ -78,4 +78,51 @@ describe('audit: history access and verify finds tampering', () => {
     expect(v.casesChecked).toBeGreaterThanOrEqual(5);
     expect(new Set(v.problems.map((p: any) => p.kind))).toEqual(new Set(['hash_mismatch', 'gap', 'replay_divergence']));
   });
+
+  it('finds an edited payload, two reordered events and a truncated tail, each with its kind and seq', async () => {
+    const edited = await caseAtLegal();
+    await t.db.transaction(async (em) => {
+      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: edited.id, seq: 5 });
+      await em.update(CASE_EVENT, { id: e.id }, { data: { ...e.data, decision: 'reject' } as never });
+    });
+    expect((await verifyCase(edited.id)).problems).toContainEqual(expect.objectContaining({ seq: 5, kind: 'hash_mismatch' }));
+
+    const reordered = await caseAtLegal();
+    await t.db.transaction(async (em) => {
+      const a = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: reordered.id, seq: 5 });
+      const b = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: reordered.id, seq: 6 });
+      await em.update(CASE_EVENT, { id: a.id }, { seq: -1 });
+      await em.update(CASE_EVENT, { id: b.id }, { seq: 5 });
+      await em.update(CASE_EVENT, { id: a.id }, { seq: 6 });
+    });
+    const r = await verifyCase(reordered.id);
+    expect(r.problems).toContainEqual(expect.objectContaining({ seq: 5, kind: 'hash_mismatch' }));
+
+    const truncated = await caseAtLegal();
+    await t.db.transaction((em) => em.delete(CASE_EVENT, { caseId: truncated.id, seq: 7 }));
+    const tr = await verifyCase(truncated.id);
+    expect(tr.problems).toContainEqual(expect.objectContaining({ caseId: truncated.id, seq: 7, kind: 'gap' }));
+  });
+
+  it('replays cases recorded on version 1 after version 2 is deployed, on version 1', async () => {
+    const { Engine } = await import('../src/engine/engine.js');
+    const { INSTRUMENT_RULES } = await import('../workflows/cooperation/v1.rules.js');
+    const engine = t.app.get(Engine);
+    const { case: v1 } = await engine.start({
+      actor: { id: USERS.proposer.id, roles: ['proposer'] },
+      fields: { title: 'KB lama (v1)', instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: USERS.proposer.id },
+      input: { proposerId: USERS.proposer.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+      workflow: { name: 'cooperation', version: 1 },
+    });
+    // Version 1 has no document rules: SUBMIT goes through without uploads, as it did when recorded.
+    expect((await t.post(`/api/cases/${v1.id}/events`, USERS.proposer, { type: 'SUBMIT' })).body).toMatchObject({ stage: 'administrative_check', workflow: { version: 1 } });
+    await t.decide(v1.id, USERS.secretariat, 'approve');
+    const replay = await t.get(`/api/cases/${v1.id}/replay?seq=3`, USERS.auditor);
+    expect(replay.body).toMatchObject({ stage: 'technical_review', matchesStored: true });
+    expect(replay.body.context.documents).toBeUndefined();
+    expect(await verifyCase(v1.id)).toMatchObject({ ok: true });
+    expect((await t.upload(v1.id, USERS.proposer, 'other')).status).toBe(409);
+    const fresh = await t.createCase();
+    expect(fresh.workflow.version).toBe(2);
+  });
 });
