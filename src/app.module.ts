@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
+import { CheckpointsService } from './audit/checkpoints.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { SignInController } from './auth/sign-in.controller.js';
 import { TokenService } from './auth/token.service.js';
@@ -38,6 +39,7 @@ export class AppModule {
         CasesService,
         TasksService,
         AuditService,
+        CheckpointsService,
         DocumentsService,
         documentStoreProvider,
         { provide: APP_GUARD, useClass: AuthGuard },

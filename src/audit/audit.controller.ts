@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { CheckpointsService } from './checkpoints.service.js';
 import { Database } from '../database/database.js';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportEvents, type ExportFormat } from './audit-export.js';
 import { invalid } from '../common/errors.js';
@@ -26,6 +27,18 @@ export class VerifyQuery {
   @IsOptional()
   @IsString()
   caseId?: string;
+
+  /** The id of a stored checkpoint to verify against. */
+  @IsOptional()
+  @IsString()
+  checkpoint?: string;
+}
+
+export class VerifyBody {
+  /** A checkpoint file the auditor kept outside the database. */
+  @IsDefined()
+  @IsObject()
+  checkpoint: Record<string, unknown>;
 }
 
 export class ExportQuery {
@@ -48,7 +61,40 @@ export class AuditController {
   constructor(
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(Database) private readonly db: Database,
+    @Inject(CheckpointsService) private readonly checkpoints: CheckpointsService,
   ) {}
+
+  @Get('audit/checkpoints')
+  @Roles('auditor')
+  listCheckpoints() {
+    return this.checkpoints.list();
+  }
+
+  /** A checkpoint now, returned as the signed file to keep outside the database. */
+  @Post('audit/checkpoints')
+  @Roles('auditor')
+  createCheckpoint() {
+    return this.checkpoints.create();
+  }
+
+  @Get('audit/checkpoints/:id')
+  @Roles('auditor')
+  checkpointFile(@Param('id') id: string) {
+    return this.checkpoints.file(id);
+  }
+
+  /** Verify every chain and replay, and the kept checkpoint file sent in the body. */
+  @Post('audit/verify')
+  @HttpCode(200)
+  @Roles('auditor')
+  async verifyWithFile(@Body() body: VerifyBody) {
+    return this.withCheckpoint(await this.audit.verify(), await this.checkpoints.verifyAgainst(body.checkpoint));
+  }
+
+  private withCheckpoint(result: Awaited<ReturnType<AuditService['verify']>>, checked: Awaited<ReturnType<CheckpointsService['verifyAgainst']>>) {
+    const problems = [...result.problems, ...checked.problems];
+    return { ...result, ok: problems.length === 0, problems, checkpoint: { id: checked.checkpoint, eventsCovered: checked.eventsCovered, ok: checked.problems.length === 0 } };
+  }
 
   /** The whole event log, streamed: JSON lines, CSV, or XES (IEEE 1849) for process-mining tools. */
   @Get('audit/export')
@@ -81,7 +127,8 @@ export class AuditController {
 
   @Get('audit/verify')
   @Roles('auditor')
-  verify(@Query() query: VerifyQuery) {
-    return this.audit.verify(query.caseId);
+  async verify(@Query() query: VerifyQuery) {
+    const result = await this.audit.verify(query.caseId);
+    return query.checkpoint ? this.withCheckpoint(result, await this.checkpoints.verifyAgainst(query.checkpoint)) : result;
   }
 }

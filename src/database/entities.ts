@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { CaseEventRow, CaseRow, CounterRow, BlobRow, DeliveryRow, DocumentRow, IdempotencyRow, OutboxRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, OutboxRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -13,6 +13,8 @@ export const TIMER = 'timer';
 export const DELIVERY = 'delivery';
 export const DOCUMENT = 'document';
 export const BLOB = 'document_blob';
+export const CHECKPOINT = 'checkpoint';
+export const SETTING = 'setting';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -200,6 +202,24 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         content: { type: t.binary },
         createdAt: ts('created_at'),
       },
+    }),
+    new EntitySchema<CheckpointRow>({
+      name: CHECKPOINT,
+      tableName: 'checkpoints',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        createdAt: ts('created_at'),
+        root: str('root', 64),
+        cases: { type: 'integer' },
+        events: { type: 'integer' },
+        leaves: { type: t.json },
+        signature: str('signature', 64),
+      },
+    }),
+    new EntitySchema<SettingRow>({
+      name: SETTING,
+      tableName: 'settings',
+      columns: { key: { type: 'varchar', length: 64, primary: true }, value: str('value', 500) },
     }),
   ];
 }

@@ -159,3 +159,19 @@ export interface BlobRow {
   content: Buffer;
   createdAt: Date;
 }
+
+export interface CheckpointRow {
+  id: string;
+  createdAt: Date;
+  root: string;
+  cases: number;
+  events: number;
+  /** [caseId, seq, leafHash] of every case's chain head, sorted by case id. */
+  leaves: [string, number, string][];
+  signature: string;
+}
+
+export interface SettingRow {
+  key: string;
+  value: string;
+}
