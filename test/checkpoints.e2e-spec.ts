@@ -74,6 +74,17 @@ describe('audit checkpoints', () => {
     expect(again.problems).toContainEqual(expect.objectContaining({ caseId: '*', kind: 'checkpoint_mismatch', detail: expect.stringMatching(/kept root/) }));
   });
 
+  it('takes a periodic checkpoint only when the last is older than ONEGATE_CHECKPOINT_HOURS', async () => {
+    const { CheckpointsService } = await import('../src/audit/checkpoints.service.js');
+    const svc = t.app.get(CheckpointsService);
+    (t.config as { checkpointHours: number }).checkpointHours = 24;
+    expect(await svc.checkpointIfDue()).toBeNull(); // one was just taken by the tests above
+    (t.config as { checkpointHours: number }).checkpointHours = 1 / 3_600_000; // older than a millisecond
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await svc.checkpointIfDue()).toMatchObject({ format: 'onegate-checkpoint/1' });
+    (t.config as { checkpointHours: number }).checkpointHours = 0;
+  });
+
   it('refuses a malformed checkpoint file, one altered, and one from another installation', async () => {
     const kept = (await t.post('/api/audit/checkpoints', USERS.auditor)).body;
     expectError(await t.post('/api/audit/verify', USERS.auditor, { checkpoint: { hello: 1 } }), 400, 'checkpoint');

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { In } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
@@ -30,12 +30,36 @@ export interface CheckpointFile {
  * recomputed every hash, since the covered heads would no longer hash to the kept root.
  */
 @Injectable()
-export class CheckpointsService {
+export class CheckpointsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Checkpoints');
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Periodic checkpoints run where background work runs (worker and all roles). */
+  onApplicationBootstrap(): void {
+    if (this.config.checkpointHours <= 0 || (this.config.redisUrl && this.config.role === 'api')) return;
+    const tick = () => void this.checkpointIfDue().catch((err) => this.logger.warn(`periodic checkpoint failed: ${(err as Error).message}`));
+    this.timer = setInterval(tick, Math.min(this.config.checkpointHours * 3_600_000, 3_600_000));
+    this.timer.unref();
+    tick();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async checkpointIfDue(): Promise<CheckpointFile | null> {
+    const last = await this.db.read((em) => em.findOne<CheckpointRow>(CHECKPOINT, { where: {}, order: { createdAt: 'DESC' }, select: { id: true, createdAt: true } }));
+    if (last && this.clock.now().getTime() - last.createdAt.getTime() < this.config.checkpointHours * 3_600_000) return null;
+    const file = await this.create();
+    this.logger.log(`checkpoint ${file.id}: ${file.cases} cases, ${file.events} events, root ${file.root.slice(0, 16)}…`);
+    return file;
+  }
 
   async create(): Promise<CheckpointFile> {
     const installation = await this.installation();

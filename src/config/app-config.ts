@@ -45,6 +45,8 @@ export interface AppConfig {
   queueLockMs: number;
   /** `ONEGATE_SMTP_TIMEOUT_MS`: how long to wait on a silent SMTP server before the attempt fails and retries (default 20000). */
   smtpTimeoutMs: number;
+  /** `ONEGATE_CHECKPOINT_HOURS`: a Merkle checkpoint is taken when the last is older than this (default 24; 0 = off). */
+  checkpointHours: number;
   /** `ONEGATE_QUEUE_PREFIX`: prefix of onegate's Redis keys (default onegate), to share one Redis. */
   queuePrefix: string;
   /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileSeconds: positiveNumber(env.ONEGATE_RECONCILE_SECONDS, 'ONEGATE_RECONCILE_SECONDS', 30),
     queueLockMs: positiveNumber(env.ONEGATE_QUEUE_LOCK_MS, 'ONEGATE_QUEUE_LOCK_MS', 30_000),
     smtpTimeoutMs: positiveNumber(env.ONEGATE_SMTP_TIMEOUT_MS, 'ONEGATE_SMTP_TIMEOUT_MS', 20_000),
+    checkpointHours: env.ONEGATE_CHECKPOINT_HOURS === '0' ? 0 : positiveNumber(env.ONEGATE_CHECKPOINT_HOURS, 'ONEGATE_CHECKPOINT_HOURS', 24),
     queuePrefix: blankToNull(env.ONEGATE_QUEUE_PREFIX) ?? 'onegate',
     demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
   };

@@ -76,6 +76,7 @@ export class TestApp {
       reconcileSeconds: 30,
       queueLockMs: 30_000,
       smtpTimeoutMs: 20_000,
+      checkpointHours: 0,
       queuePrefix: `onegate-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...overrides,
     };
