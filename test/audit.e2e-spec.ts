@@ -118,7 +118,16 @@ describe('audit: history access and verify finds tampering', () => {
     expect((await t.post(`/api/cases/${v1.id}/events`, USERS.proposer, { type: 'SUBMIT' })).body).toMatchObject({ stage: 'administrative_check', workflow: { version: 1 } });
     await t.decide(v1.id, USERS.secretariat, 'approve');
     const replay = await t.get(`/api/cases/${v1.id}/replay?seq=3`, USERS.auditor);
-    expect(replay.body).toMatchObject({ stage: 'technical_review', matchesStored: true });
+    expect(replay.body).toMatchObject({
+      stage: 'technical_review',
+      matchesStored: true,
+      workflow: { name: 'cooperation', version: 1 },
+      openTasks: [{ stage: 'technical_review', role: 'technical_reviewer', assignee: null }],
+      couldAct: { tasks: [{ role: 'technical_reviewer' }], events: [{ type: 'WITHDRAW', roles: ['proposer'], proposerOnly: true }] },
+    });
+    const before = await t.get(`/api/cases/${v1.id}/replay?at=2000-01-01T00:00:00Z`, USERS.auditor);
+    expect(before.status).toBe(404);
+    expect((await t.get(`/api/cases/${v1.id}/replay?at=not-a-date`, USERS.auditor)).status).toBe(400);
     expect(replay.body.context.documents).toBeUndefined();
     expect(await verifyCase(v1.id)).toMatchObject({ ok: true });
     expect((await t.upload(v1.id, USERS.proposer, 'other')).status).toBe(409);

@@ -9,7 +9,8 @@ import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, DocumentRow, TaskRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
-import { persist } from '../engine/engine.js';
+import { allowedEvents, persist } from '../engine/engine.js';
+import { CASE_EVENT_RULES, type CaseEventType } from '../../workflows/cooperation/v1.rules.js';
 import { GENESIS_HASH, hashEvent } from '../engine/event-hash.js';
 
 export interface HistoryEventDto {
@@ -85,7 +86,7 @@ export class AuditService {
     if (!this.isParticipant(actor, row, events, tasks)) throw forbidden('the case record is open to auditors, admins and the case’s participants');
   }
 
-  async replay(caseId: string, query: { seq?: number; at?: string }): Promise<{ seq: number; at: string; stage: string; context: Record<string, unknown>; matchesStored: boolean }> {
+  async replay(caseId: string, query: { seq?: number; at?: string }) {
     if ((query.seq === undefined) === (query.at === undefined)) throw invalid('seq', 'give exactly one of seq or at');
     const atDate = query.at !== undefined ? new Date(query.at) : null;
     if (atDate && Number.isNaN(atDate.getTime())) throw invalid('at', 'must be an ISO 8601 date-time');
@@ -105,7 +106,19 @@ export class AuditService {
     const replayed = persist(snapshot);
     const matchesStored =
       stage === last.stageAfter && (last.seq === row.version ? canonicalJson(replayed) === canonicalJson(row.snapshot) : true);
-    return { seq: last.seq, at: last.at.toISOString(), stage, context: replayed.context, matchesStored };
+    const tasks = (replayed.context.tasks ?? []) as { key: string; stage: string; role: string; assignee: string | null }[];
+    const caseEvents = allowedEvents(snapshot).map((type) => ({ type, roles: CASE_EVENT_RULES[type as CaseEventType].roles, proposerOnly: CASE_EVENT_RULES[type as CaseEventType].proposerOnly }));
+    return {
+      seq: last.seq,
+      at: last.at.toISOString(),
+      workflow: { name: last.workflowName, version: last.workflowVersion },
+      stage,
+      openTasks: tasks.map((t) => ({ key: t.key, stage: t.stage, role: t.role, assignee: t.assignee })),
+      // Who could act at that instant: each open task's assignee, or any holder of its role; and the case events allowed.
+      couldAct: { tasks: tasks.map((t) => (t.assignee ? { task: t.key, user: t.assignee } : { task: t.key, role: t.role })), events: caseEvents },
+      context: replayed.context,
+      matchesStored,
+    };
   }
 
   /** Checks every case (or one): contiguous seq, hash chain, replay against stored stages and snapshot. */
