@@ -122,7 +122,8 @@ export class AuditService {
   }
 
   /** Checks every case (or one): contiguous seq, hash chain, replay against stored stages and snapshot. */
-  async verify(caseId?: string): Promise<{ ok: boolean; casesChecked: number; eventsChecked: number; problems: Problem[] }> {
+  /** Streams case by case (one case's events in memory at a time); `onProgress` gets (done, total). */
+  async verify(caseId?: string, onProgress?: (done: number, total: number) => void): Promise<{ ok: boolean; casesChecked: number; eventsChecked: number; problems: Problem[] }> {
     const problems: Problem[] = [];
     let casesChecked = 0;
     let eventsChecked = 0;
@@ -135,6 +136,7 @@ export class AuditService {
       const events = await this.db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: id }, order: { seq: 'ASC' } }));
       casesChecked++;
       eventsChecked += events.length;
+      onProgress?.(casesChecked, ids.length);
       problems.push(...checkChain(row, events));
       problems.push(...checkDocumentRecords(row, events, await this.db.read((em) => em.findBy<DocumentRow>(DOCUMENT, { caseId: id }))));
     }

@@ -42,7 +42,7 @@ export class CheckpointsService implements OnApplicationBootstrap, OnApplication
 
   /** Periodic checkpoints run where background work runs (worker and all roles). */
   onApplicationBootstrap(): void {
-    if (this.config.checkpointHours <= 0 || (this.config.redisUrl && this.config.role === 'api')) return;
+    if (this.config.checkpointHours <= 0 || this.config.role === 'cli' || (this.config.redisUrl && this.config.role === 'api')) return;
     const tick = () => void this.checkpointIfDue().catch((err) => this.logger.warn(`periodic checkpoint failed: ${(err as Error).message}`));
     this.timer = setInterval(tick, Math.min(this.config.checkpointHours * 3_600_000, 3_600_000));
     this.timer.unref();

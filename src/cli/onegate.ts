@@ -5,10 +5,23 @@ import { SettableClock } from '../common/clock.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { runDemo } from './demo.js';
+import { exportCommand, replayCommand, verifyCommand, type CliIo } from './auditor.js';
+import { DomainError } from '../common/errors.js';
 
 const USAGE = `usage: npm run onegate -- <command>
   token <userId> [--ttl 24h]   print a bearer token for a directory user, signed with the local secret
-  demo                         fill an empty installation with Kota Jambi's 2017 and cases open at every stage`;
+  demo                         fill an empty installation with Kota Jambi's 2017 and cases open at every stage
+  replay <caseId> [--at ISO] [--seq N]          print a case's timeline and its state at that point
+  verify [--checkpoint file] [--case id]        check every chain, replay and document; exit 1 on any problem
+  export --format jsonl|csv|xes --out file [--from ISO] [--to ISO]   write the event log`;
+
+const io: CliIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  progress: (text) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+  },
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
+  // Commands do no background work (no timers, mail or periodic checkpoints): the server does that.
+  const config = { ...loadConfig(), role: 'cli' as const };
   if (command === 'token') {
     const userId = rest.find((a) => !a.startsWith('--'));
     const ttlIndex = rest.indexOf('--ttl');
@@ -45,6 +59,23 @@ async function main(argv: string[]): Promise<number> {
     try {
       await runDemo(app, clock, config.timezone, (line) => console.log(`onegate demo: ${line}`));
       return 0;
+    } finally {
+      await app.close();
+    }
+  }
+  const auditCommands: Record<string, typeof verifyCommand> = { replay: replayCommand, verify: verifyCommand, export: exportCommand };
+  if (auditCommands[command]) {
+    const app = await createApp(config, { logger: false });
+    try {
+      const code = await auditCommands[command]!(app, rest, io);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      return code;
+    } catch (err) {
+      if (err instanceof DomainError) {
+        console.error(`onegate: ${err.message}`);
+        return 2;
+      }
+      throw err;
     } finally {
       await app.close();
     }

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export type ProcessRole = 'api' | 'worker' | 'all';
+/** `cli` is internal: a command-line run that does no background work. */
+export type ProcessRole = 'api' | 'worker' | 'all' | 'cli';
 
 export interface AppConfig {
   /** HTTP port (`PORT`, default 3000). */

@@ -36,7 +36,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(DeliveryService) private readonly deliveries: DeliveryService,
     @Inject(MAILER) private readonly mailer: Mailer,
   ) {
-    this.runsWorkers = !config.redisUrl || config.role !== 'api';
+    this.runsWorkers = config.role !== 'cli' && (!config.redisUrl || config.role !== 'api');
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,0 +1,140 @@
+// @ts-check
+/**
+ * The HTTP client: JSON calls to /api with the bearer token of the session, errors as ApiError
+ * carrying the server's `{statusCode, error, message}` body. The session (token and user) lives in
+ * sessionStorage so a tab forgets it when closed.
+ */
+import { t } from './i18n.js';
+
+const SESSION_KEY = 'onegate.session';
+
+/** @typedef {{id: string, name: string, email?: string, roles: string[], locale?: string}} User */
+/** @typedef {{token: string, user: User}} Session */
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {any} body
+   */
+  constructor(status, body) {
+    super(body?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** @returns {Session|null} */
+export function loadSession() {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Session|null} s */
+export function saveSession(s) {
+  if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+/** Reads the claims of a bearer token (no verification: the server verifies it on every call). */
+export function userFromToken(/** @type {string} */ token) {
+  const part = token.split('.')[1];
+  if (!part) throw new Error('not a JWT');
+  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+  const claims = JSON.parse(decodeURIComponent(escape(json)));
+  return /** @type {User} */ ({ id: claims.sub, name: claims.name ?? claims.preferred_username ?? claims.sub, email: claims.email, roles: claims.roles ?? [] });
+}
+
+/**
+ * Calls the API. `body` is sent as JSON, `form` as multipart; `as: 'text' | 'blob'` reads the
+ * response that way instead of as JSON.
+ * @param {string} path  e.g. '/cases?stage=proposal'
+ * @param {{method?: string, body?: unknown, form?: FormData, as?: 'json'|'text'|'blob'}} [opts]
+ */
+export async function api(path, opts = {}) {
+  const session = loadSession();
+  /** @type {Record<string,string>} */
+  const headers = {};
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  let body;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res;
+  try {
+    res = await fetch(`/api${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body });
+  } catch {
+    throw new ApiError(0, { message: t('error.network') });
+  }
+  if (!res.ok) {
+    let err;
+    try {
+      err = await res.json();
+    } catch {
+      err = { statusCode: res.status, message: res.statusText };
+    }
+    if (res.status === 401 && session) window.dispatchEvent(new CustomEvent('onegate:unauthorized'));
+    throw new ApiError(res.status, err);
+  }
+  if (opts.as === 'text') return res.text();
+  if (opts.as === 'blob') return res.blob();
+  if (res.status === 204) return null;
+  const type = res.headers.get('content-type') ?? '';
+  return type.includes('json') ? res.json() : res.text();
+}
+
+/** An error in words for a banner: the server's message, or a sentence for network trouble. */
+export function errorText(/** @type {unknown} */ err) {
+  if (err instanceof ApiError) {
+    const msg = Array.isArray(err.body?.message) ? err.body.message.join('; ') : err.body?.message;
+    if (err.status === 0) return t('error.network');
+    if (err.status === 409) return `${t('error.conflict')} ${msg ?? ''}`.trim();
+    if (err.status === 403) return msg ? `${t('error.forbidden')} (${msg})` : t('error.forbidden');
+    if (err.status === 404) return msg ?? t('error.notFound');
+    return msg ?? t('error.generic');
+  }
+  return err instanceof Error ? err.message : t('error.generic');
+}
+
+/** Downloads a document: fetches the bytes with the bearer header, then saves them under the stored name. */
+export async function downloadDocument(/** @type {{id: string, name: string}} */ doc) {
+  const blob = await api(`/documents/${encodeURIComponent(doc.id)}/content`, { as: 'blob' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = doc.name || 'document';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads the audit event log in one of the export formats (jsonl, csv, xes). */
+export async function downloadExport(/** @type {'jsonl'|'csv'|'xes'} */ format) {
+  const blob = await api(`/audit/export?format=${format}`, { as: 'blob' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `onegate-events.${format}`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Workflow diagrams never change for a given name and version; fetch each once. */
+const diagrams = new Map();
+export function diagram(/** @type {string} */ name, /** @type {number} */ version) {
+  const key = `${name}/${version}`;
+  if (!diagrams.has(key)) {
+    const p = api(`/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/diagram`, { as: 'text' });
+    p.catch(() => diagrams.delete(key));
+    diagrams.set(key, p);
+  }
+  return diagrams.get(key);
+}

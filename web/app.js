@@ -1,0 +1,207 @@
+// @ts-check
+/**
+ * The onegate web app: sign-in, the header, and hash routing to the screens
+ * (#/inbox, #/cases, #/cases/<id>, #/new, #/audit/<id>, #/dashboard).
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText, loadSession, saveSession, userFromToken } from './api.js';
+import { Banner, html, Loading } from './components.js';
+import { getLang, label, setLang, t } from './i18n.js';
+import { Inbox } from './inbox.js';
+import { CaseList, CasePage } from './case.js';
+import { NewCase } from './new-case.js';
+import { Auditor } from './auditor.js';
+import { Dashboard } from './dashboard.js';
+
+/** @typedef {import('./api.js').User} User */
+
+/** The current route from the location hash: `#/cases/abc` → {name:'cases', id:'abc'}. */
+function parseHash() {
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return { name: parts[0] ?? '', id: parts[1] ?? null, query: new URLSearchParams(query) };
+}
+
+function useRoute() {
+  const [route, setRoute] = useState(parseHash);
+  useEffect(() => {
+    const on = () => {
+      setRoute(parseHash());
+      window.scrollTo(0, 0);
+    };
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+/** Where a user starts: their inbox, or the case list for those who have no tasks. */
+function homeFor(/** @type {User} */ user) {
+  const actsOnTasks = user.roles.some((r) => ['secretariat', 'technical_reviewer', 'tkksd', 'tkksd_chair', 'legal', 'dprd', 'mayor', 'admin'].includes(r));
+  return actsOnTasks ? '#/inbox' : '#/cases';
+}
+
+function SignIn({ onSignedIn, notice }) {
+  const [options, setOptions] = useState(/** @type {any} */ (null));
+  const [error, setError] = useState(/** @type {string|null} */ (null));
+  const [token, setToken] = useState('');
+  useEffect(() => {
+    api('/auth/sign-in-options').then(setOptions, (e) => setError(errorText(e)));
+  }, []);
+
+  async function pick(/** @type {string} */ userId) {
+    setError(null);
+    try {
+      const res = await api('/auth/sign-in-as', { body: { userId } });
+      onSignedIn({ token: res.token, user: res.user }, options.users);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  async function useToken(/** @type {Event} */ ev) {
+    ev.preventDefault();
+    setError(null);
+    let user;
+    try {
+      user = userFromToken(token.trim());
+    } catch {
+      setError(t('signin.badToken'));
+      return;
+    }
+    saveSession({ token: token.trim(), user });
+    try {
+      await api('/tasks');
+      onSignedIn({ token: token.trim(), user }, []);
+    } catch (e) {
+      saveSession(null);
+      setError(errorText(e));
+    }
+  }
+
+  return html`<section class="card signin" aria-labelledby="signin-title">
+    <h1 id="signin-title">${t('signin.title')}</h1>
+    <${Banner} kind="info" text=${notice} />
+    <${Banner} text=${error} />
+    ${!options && !error && html`<${Loading} />`}
+    ${options?.mode === 'picker' &&
+    html`<p>${t('signin.intro')}</p>
+      ${options.users.length === 0 && html`<p class="muted">${t('signin.empty')}</p>`}
+      <ul class="user-picker" data-testid="user-picker">
+        ${options.users.map(
+          (u) => html`<li key=${u.id}>
+            <button type="button" class="user-button" data-testid=${`sign-in-as-${u.id}`} onClick=${() => pick(u.id)}>
+              <span class="user-name">${t('signin.as', { name: u.name })}</span>
+              <span class="user-roles">${u.roles.map((r) => label('role', r)).join(', ')}</span>
+            </button>
+          </li>`,
+        )}
+      </ul>`}
+    ${options?.mode === 'bearer' &&
+    html`<form onSubmit=${useToken} class="stack">
+      <p>${t('signin.bearer')}</p>
+      <label for="token">${t('signin.token')}</label>
+      <textarea id="token" rows="4" value=${token} onInput=${(e) => setToken(e.currentTarget.value)} required></textarea>
+      <div><button type="submit" class="primary">${t('signin.submit')}</button></div>
+    </form>`}
+  </section>`;
+}
+
+function Header({ user, lang, onLang, onSignOut, route }) {
+  const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ name) =>
+    html`<a href=${href} class=${route.name === name ? 'active' : ''} aria-current=${route.name === name ? 'page' : undefined} data-testid=${`nav-${name}`}>${text}</a>`;
+  return html`<header class="topbar">
+    <div class="brand"><a href=${user ? homeFor(user) : '#/'}><strong>${t('app.name')}</strong></a> <span class="tagline">${t('app.tagline')}</span></div>
+    ${user &&
+    html`<nav aria-label=${t('nav.main')} class="mainnav">
+      ${link('#/inbox', t('nav.inbox'), 'inbox')} ${link('#/cases', t('nav.cases'), 'cases')}
+      ${user.roles.includes('proposer') && link('#/new', t('nav.new'), 'new')} ${link('#/dashboard', t('nav.dashboard'), 'dashboard')}
+    </nav>`}
+    <div class="userbox">
+      ${user &&
+      html`<span class="whoami" data-testid="whoami"><span class="user-name">${user.name}</span> <span class="user-roles">${user.roles.map((r) => label('role', r)).join(', ')}</span></span>`}
+      <button type="button" class="link-button" onClick=${onLang} data-testid="lang-switch" lang=${lang === 'id' ? 'en' : 'id'}>${t('lang.switch')}</button>
+      ${user && html`<button type="button" class="link-button" onClick=${onSignOut} data-testid="sign-out">${t('signout')}</button>`}
+    </div>
+  </header>`;
+}
+
+function App() {
+  const [session, setSession] = useState(loadSession);
+  const [people, setPeople] = useState(/** @type {Record<string,string>} */ ({}));
+  const [lang, setLangState] = useState(getLang());
+  const [notice, setNotice] = useState(/** @type {string|null} */ (null));
+  const route = useRoute();
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    const onUnauthorized = () => {
+      saveSession(null);
+      setSession(null);
+      setNotice(t('signin.expired'));
+    };
+    window.addEventListener('onegate:unauthorized', onUnauthorized);
+    return () => window.removeEventListener('onegate:unauthorized', onUnauthorized);
+  }, []);
+  useEffect(() => {
+    // Names for the timeline and inbox: the picker's directory list, when the server offers it.
+    if (!session) return;
+    api('/auth/sign-in-options').then(
+      (o) => o.mode === 'picker' && setPeople(Object.fromEntries(o.users.map((u) => [u.id, u.name]))),
+      () => {},
+    );
+  }, [session?.user.id]);
+
+  const user = session?.user ?? null;
+  const toggleLang = () => {
+    const next = lang === 'id' ? 'en' : 'id';
+    setLang(next);
+    setLangState(next);
+  };
+  const signOut = () => {
+    saveSession(null);
+    setSession(null);
+    setNotice(null);
+    location.hash = '#/';
+  };
+  const signedIn = (/** @type {import('./api.js').Session} */ s) => {
+    saveSession(s);
+    setSession(s);
+    setNotice(null);
+    location.hash = homeFor(s.user);
+  };
+
+  let page;
+  if (!user) page = html`<${SignIn} onSignedIn=${signedIn} notice=${notice} />`;
+  else {
+    const props = { user, people, route };
+    switch (route.name) {
+      case 'inbox':
+        page = html`<${Inbox} ...${props} />`;
+        break;
+      case 'cases':
+        page = route.id ? html`<${CasePage} key=${route.id} id=${route.id} ...${props} />` : html`<${CaseList} ...${props} />`;
+        break;
+      case 'new':
+        page = html`<${NewCase} ...${props} />`;
+        break;
+      case 'audit':
+        page = html`<${Auditor} key=${route.id} id=${route.id} ...${props} />`;
+        break;
+      case 'dashboard':
+        page = html`<${Dashboard} ...${props} />`;
+        break;
+      default:
+        location.replace(homeFor(user));
+        page = html`<${Loading} />`;
+    }
+  }
+  return html`<${Header} user=${user} lang=${lang} onLang=${toggleLang} onSignOut=${signOut} route=${route} />
+    <main id="content" class="content" lang=${lang}>${page}</main>`;
+}
+
+setLang(getLang());
+render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById('app')));

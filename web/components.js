@@ -1,0 +1,112 @@
+// @ts-check
+/** Small shared pieces: the error/success banner, stage badges, the workflow diagram, bar charts. */
+import { html } from 'htm/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { diagram, errorText } from './api.js';
+import { label, t } from './i18n.js';
+
+export { html };
+
+/**
+ * A message strip. `kind` 'error' is announced assertively to screen readers.
+ * @param {{kind?: 'error'|'ok'|'info', text: string|null|undefined, onClose?: () => void, testid?: string}} props
+ */
+export function Banner({ kind = 'error', text, onClose, testid }) {
+  if (!text) return null;
+  return html`<div class=${`banner banner-${kind}`} role=${kind === 'error' ? 'alert' : 'status'} data-testid=${testid ?? `banner-${kind}`}>
+    <span>${text}</span>
+    ${onClose && html`<button type="button" class="banner-close" aria-label=${t('error.dismiss')} onClick=${onClose}>×</button>`}
+  </div>`;
+}
+
+/**
+ * A `{error, ok}` message pair with helpers, for pages that act and then report.
+ */
+export function useMessages() {
+  const [msg, setMsg] = useState(/** @type {{kind: 'error'|'ok', text: string}|null} */ (null));
+  return {
+    msg,
+    fail: (/** @type {unknown} */ e) => setMsg({ kind: 'error', text: errorText(e) }),
+    ok: (/** @type {string} */ text) => setMsg({ kind: 'ok', text }),
+    clear: () => setMsg(null),
+    view: () => (msg ? html`<${Banner} kind=${msg.kind} text=${msg.text} onClose=${() => setMsg(null)} />` : null),
+  };
+}
+
+export function StageBadge({ stage }) {
+  return html`<span class=${`stage-badge stage-${stage}`} data-stage=${stage}>${label('stage', stage)}</span>`;
+}
+
+export function Loading() {
+  return html`<p class="muted" aria-busy="true">${t('loading')}</p>`;
+}
+
+/**
+ * The workflow's SVG (trusted, from the server) with `stage` highlighted.
+ * @param {{name: string, version: number, stage: string}} props
+ */
+export function Diagram({ name, version, stage }) {
+  const [svg, setSvg] = useState(/** @type {string|null} */ (null));
+  const [error, setError] = useState(/** @type {string|null} */ (null));
+  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  useEffect(() => {
+    let live = true;
+    diagram(name, version).then(
+      (/** @type {string} */ s) => live && setSvg(s),
+      (/** @type {unknown} */ e) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [name, version]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    for (const g of el.querySelectorAll('g.stage.current')) g.classList.remove('current');
+    el.querySelector(`g.stage#stage-${CSS.escape(stage)}`)?.classList.add('current');
+  }, [svg, stage]);
+  if (error) return html`<${Banner} text=${error} />`;
+  if (!svg) return html`<${Loading} />`;
+  // The only raw HTML in the app: the server's own SVG of the workflow definition, no user text in it.
+  return html`<div class="diagram" data-testid="diagram" data-stage=${stage} ref=${ref} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
+}
+
+const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];
+
+/**
+ * Horizontal bar chart as inline SVG. Each row has a label and one or more stacked segments.
+ * @param {{rows: {label: string, parts: {key: string, value: number}[]}[], title: string, keyLabel?: (k: string) => string, testid?: string}} props
+ */
+export function BarChart({ rows, title, keyLabel, testid }) {
+  if (!rows.length) return html`<p class="muted">${t('dash.noData')}</p>`;
+  const keys = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))];
+  const color = (/** @type {string} */ k) => PALETTE[keys.indexOf(k) % PALETTE.length];
+  const max = Math.max(1, ...rows.map((r) => r.parts.reduce((s, p) => s + p.value, 0)));
+  const labelW = 190;
+  const barW = 260;
+  const rowH = 28;
+  const legend = keys.length > 1 && keyLabel;
+  const height = rows.length * rowH + 8;
+  return html`<figure class="chart" data-testid=${testid}>
+    <svg viewBox=${`0 0 ${labelW + barW + 50} ${height}`} role="img" aria-label=${title} preserveAspectRatio="xMinYMin meet">
+      ${rows.map((r, i) => {
+        let x = labelW;
+        const total = r.parts.reduce((s, p) => s + p.value, 0);
+        return html`<g transform=${`translate(0 ${i * rowH + 4})`}>
+          <text x=${labelW - 8} y="15" text-anchor="end" class="chart-label">${r.label}</text>
+          ${r.parts.map((p) => {
+            const w = (p.value / max) * barW;
+            const rect = html`<rect x=${x} y="2" width=${Math.max(w, 0)} height="18" rx="3" fill=${color(p.key)}><title>${`${keyLabel ? keyLabel(p.key) : r.label}: ${p.value}`}</title></rect>`;
+            x += w;
+            return rect;
+          })}
+          <text x=${x + 6} y="15" class="chart-value">${total}</text>
+        </g>`;
+      })}
+    </svg>
+    ${legend &&
+    html`<figcaption class="legend">
+      ${keys.map((k) => html`<span class="legend-item"><span class="swatch" style=${{ background: color(k) }}></span>${keyLabel(k)}</span>`)}
+    </figcaption>`}
+  </figure>`;
+}
