@@ -125,6 +125,8 @@ test('each role does its work in the web app, from proposal to signature and aud
   // The secretariat approves from its inbox.
   await signIn(page, USERS.secretariat);
   await page.locator(`[data-testid="task-row"][data-case-id="${caseId}"]`).waitFor();
+  // Administrative check is due in 5 working days (the default SLA), counted by the server's calendar.
+  expect(await page.locator(`[data-testid="task-row"][data-case-id="${caseId}"] [data-testid="working-days-left"]`).textContent()).toMatch(/5 hari kerja lagi/);
   await page.screenshot({ path: join(SCREENSHOTS, 'inbox.png'), fullPage: true });
   await openFromInbox(page, caseId);
   await decide(page, 'approve', 'technical_review');

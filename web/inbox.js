@@ -21,8 +21,12 @@ export function isOverdue(/** @type {{dueAt?: string|null}} */ task) {
 export function Due({ task }) {
   if (!task.dueAt) return html`<span class="muted">${t('none')}</span>`;
   const late = isOverdue(task);
+  const days = typeof task.workingDaysLeft === 'number' ? task.workingDaysLeft : null;
+  const left =
+    days === null ? '' : days > 0 ? t('due.daysLeft', { n: days }) : days === 0 ? t('due.today') : t('due.daysLate', { n: -days });
   return html`<span class=${late ? 'due overdue' : 'due'}>
     <time datetime=${task.dueAt}>${formatDate(task.dueAt, true)}</time>${late && html` <strong class="overdue-tag">${t('overdue')}</strong>`}
+    ${left && html`<span class="muted small" data-testid="working-days-left"> · ${left}</span>`}
   </span>`;
 }
 

@@ -230,3 +230,16 @@ describe('WorkingCalendar', () => {
     });
   });
 });
+
+describe('WorkingCalendar.workingDaysBetween', () => {
+  const cal = new WorkingCalendar({ timeZone: 'Asia/Jakarta' });
+  const wib = (date: string, time = '10:00') => new Date(`${date}T${time}:00+07:00`);
+
+  it('counts working days ahead and behind, skipping weekends and holidays', () => {
+    expect(cal.workingDaysBetween(wib('2026-11-27'), wib('2026-11-27', '16:00'))).toBe(0);
+    expect(cal.workingDaysBetween(wib('2026-11-27'), wib('2026-11-30'))).toBe(1); // Friday → Monday
+    expect(cal.workingDaysBetween(wib('2026-11-30'), wib('2026-11-27'))).toBe(-1);
+    expect(cal.workingDaysBetween(wib('2026-03-18'), wib('2026-03-23'))).toBe(1); // Nyepi and Idul Fitri between
+    expect(cal.workingDaysBetween(wib('2026-12-31'), wib('2027-01-04'))).toBe(1);
+  });
+});

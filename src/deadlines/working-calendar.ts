@@ -99,6 +99,29 @@ export class WorkingCalendar {
   }
 
   /** `start` plus `days` working days at the same wall-clock time, then the `T` part as elapsed time. */
+  /**
+   * Working days from `now`'s local date to `due`'s: 0 when due today, positive ahead, negative when
+   * overdue (counting the working days since). Bounded to about two years either way.
+   */
+  workingDaysBetween(now: Date, due: Date): number {
+    const from = this.localDate(now);
+    const to = this.localDate(due);
+    if (from === to) return 0;
+    const sign = to > from ? 1 : -1;
+    const step = (date: string) => {
+      const d = new Date(`${date}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + sign);
+      return d.toISOString().slice(0, 10);
+    };
+    let count = 0;
+    let date = from;
+    for (let i = 0; i < 800 && date !== to; i++) {
+      date = step(date);
+      if (this.isWorkingDay(date)) count++;
+    }
+    return sign * count;
+  }
+
   add(start: Date, duration: string | Duration): Date {
     const { days, ms } = typeof duration === 'string' ? parseDuration(duration) : duration;
     return new Date(this.stepWorkingDays(start, days, 1).getTime() + ms);

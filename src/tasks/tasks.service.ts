@@ -6,7 +6,9 @@ import { SIGN_REQUIRES } from '../../workflows/cooperation/v2.documents.js';
 const SIGN_DECISION = 'sign';
 import { hasRole, type Actor } from '../common/actor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
+import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { CASE, TASK, USER } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
 import { Engine, type LoadedCase, type StepPlan } from '../engine/engine.js';
@@ -19,6 +21,8 @@ export class TasksService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,
+    @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** Open tasks the caller may act on (assigned to them, or unassigned for a role they hold); or what they completed. */
@@ -41,7 +45,13 @@ export class TasksService {
       const tasks = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(500).getMany();
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
       const byId = new Map(cases.map((c) => [c.id, c]));
-      return { items: tasks.map((t) => toTaskDto(t, byId.get(t.caseId))), total: tasks.length };
+      const now = this.clock.now();
+      const items = tasks.map((t) => ({
+        ...toTaskDto(t, byId.get(t.caseId)),
+        // For the inbox: working days until due (negative: overdue by that many).
+        workingDaysLeft: t.status === 'open' && t.dueAt ? this.calendar.workingDaysBetween(now, t.dueAt) : null,
+      }));
+      return { items, total: tasks.length };
     });
   }
 
