@@ -6,9 +6,13 @@ export function zonedInstant(year: number, month: number, day: number, timeZone:
   return new Date(first + (offset - offsetMs(new Date(first), timeZone)));
 }
 
-/** Formats an instant as the zone's wall clock (year … second, 24 h), for `formatToParts`. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats an instant as the zone's wall clock (year … second, 24 h), for `formatToParts`; one per zone, since building one is costly. */
 export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-US', {
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  const formatter = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -18,6 +22,8 @@ export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
     minute: '2-digit',
     second: '2-digit',
   });
+  formatters.set(timeZone, formatter);
+  return formatter;
 }
 
 function offsetMs(at: Date, timeZone: string): number {

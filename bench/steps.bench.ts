@@ -1,0 +1,212 @@
+/**
+ * `npm run bench`: task completions per second over HTTP, divided by the machine's own limit measured
+ * in the same run — pgbench running the same writes as one plain SQL transaction (an event insert with
+ * a ~500-byte JSON payload, a case update, an outbox insert) at the same concurrency. Then the same load
+ * on the embedded default, divided by the PostgreSQL figure. Writes bench/results/<date>.md.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { createApp } from '../src/app.js';
+import { TokenService } from '../src/auth/token.service.js';
+import type { AppConfig } from '../src/config/app-config.js';
+import { DirectoryService } from '../src/directory/directory.service.js';
+import { Engine } from '../src/engine/engine.js';
+import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PAYLOAD = JSON.stringify({ decision: 'approve', comment: 'x'.repeat(380), stage: 'administrative_check', taskId: '00000000-0000-0000-0000-000000000000' });
+
+interface Run {
+  clients: number;
+  completions: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  const name = `onegate_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'onegate-bench-'));
+  const lines: string[] = [];
+  const log = (s = '') => {
+    console.log(s);
+    lines.push(s);
+  };
+  try {
+    log(`# onegate bench — ${new Date().toISOString()}`);
+    log('');
+    log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim()}`);
+    log(`Command: \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_CONCURRENCY=${CONCURRENCY.join(',')}); each figure below was measured in this run.`);
+    log('');
+    const baseline = await pgbenchBaseline(url.toString());
+    const postgres = await loadRuns({ kind: 'postgres', url: url.toString() }, dataDir, 'pg');
+    const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
+    log('## 1. Steps: task completions over HTTP on PostgreSQL ÷ plain SQL transaction (pgbench), same concurrency');
+    log('');
+    log('| clients | onegate completions/s | p50 ms | p99 ms | pgbench tx/s | ratio (bar ≥ 0.5) |');
+    log('|---:|---:|---:|---:|---:|---:|');
+    for (const r of postgres) {
+      const b = baseline.get(r.clients)!;
+      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${b.toFixed(0)} | ${(r.perSecond / b).toFixed(2)}${r.perSecond / b >= 0.5 ? '' : ' (below bar)'} |`);
+    }
+    log('');
+    log('## 2. Embedded default (SQLite file) ÷ the PostgreSQL figure, same load');
+    log('');
+    log('| clients | embedded completions/s | p50 ms | p99 ms | PostgreSQL completions/s | ratio (bar ≥ 0.3) |');
+    log('|---:|---:|---:|---:|---:|---:|');
+    for (const r of embedded) {
+      const p = postgres.find((x) => x.clients === r.clients)!;
+      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${p.perSecond.toFixed(0)} | ${(r.perSecond / p.perSecond).toFixed(2)}${r.perSecond / p.perSecond >= 0.3 ? '' : ' (below bar)'} |`);
+    }
+    const errors = [...postgres, ...embedded].reduce((n, r) => n + r.errors, 0);
+    log('');
+    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load case, transition, event (hash chain), snapshot, task rows, deadline timers and outbox in one transaction, plus HTTP, JWT and validation.`);
+    mkdirSync('bench/results', { recursive: true });
+    const file = join('bench', 'results', `${new Date().toISOString().slice(0, 10)}-steps.md`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    console.log(`\nwrote ${file}`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** pgbench with the same writes as one step, as a plain SQL transaction. */
+async function pgbenchBaseline(url: string): Promise<Map<number, number>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE TABLE bench_cases (id int PRIMARY KEY, version int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+  await c.query(`INSERT INTO bench_cases SELECT g, 1 FROM generate_series(1, 100000) g`);
+  await c.query(`CREATE TABLE bench_events (id bigserial PRIMARY KEY, case_id int NOT NULL, seq int NOT NULL, type varchar(64) NOT NULL, at timestamptz NOT NULL DEFAULT now(), data jsonb NOT NULL, hash varchar(64) NOT NULL)`);
+  await c.query(`CREATE INDEX ON bench_events (case_id, seq)`);
+  await c.query(`CREATE TABLE bench_outbox (id bigserial PRIMARY KEY, case_id int NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await c.end();
+  const dir = mkdtempSync(join(tmpdir(), 'onegate-pgbench-'));
+  const script = join(dir, 'step.sql');
+  writeFileSync(
+    script,
+    [
+      '\\set cid random(1, 100000)',
+      'BEGIN;',
+      `INSERT INTO bench_events (case_id, seq, type, data, hash) VALUES (:cid, 1, 'TASK_COMPLETED', '${PAYLOAD}', md5(random()::text) || md5(random()::text));`,
+      'UPDATE bench_cases SET version = version + 1, updated_at = now() WHERE id = :cid;',
+      `INSERT INTO bench_outbox (case_id, payload) VALUES (:cid, '{"topic":"case.step","seq":1}');`,
+      'END;',
+    ].join('\n'),
+  );
+  const u = new URL(url);
+  const results = new Map<number, number>();
+  for (const clients of CONCURRENCY) {
+    const out = execFileSync(
+      'pgbench',
+      ['-n', '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', String(SECONDS), '-f', script, u.pathname.slice(1)],
+      { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } },
+    );
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+    results.set(clients, tps);
+    console.log(`pgbench ${clients} clients: ${tps.toFixed(0)} tx/s`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return results;
+}
+
+/** Starts the app on that database, seeds cases with an open task each, and completes them over HTTP. */
+async function loadRuns(database: AppConfig['database'], dataDir: string, label: string): Promise<Run[]> {
+  const config: AppConfig = {
+    port: 0,
+    production: false,
+    dataDir: join(dataDir, label),
+    database,
+    redisUrl: null,
+    smtpUrl: null,
+    mailFrom: 'onegate@localhost',
+    jwtSecret: 'bench-secret-0123456789abcdef0123456789',
+    jwksUrl: null,
+    directoryFile: null,
+    slaFile: null,
+    timezone: 'Asia/Jakarta',
+    holidaysFile: null,
+    role: 'cli',
+    demoUsers: false,
+    publicUrl: null,
+    reconcileSeconds: 3600,
+    queueLockMs: 30_000,
+    smtpTimeoutMs: 20_000,
+    checkpointHours: 0,
+    queuePrefix: 'onegate-bench',
+  };
+  const app = await createApp(config, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const secretariat = await app.get(DirectoryService).put('bench-sec', { name: 'Bench Sekretariat', email: 'bench@localhost', roles: ['secretariat'] });
+  const token = await app.get(TokenService).sign(secretariat, '2h');
+  const engine = app.get(Engine);
+  const runs: Run[] = [];
+  try {
+    for (const clients of CONCURRENCY) {
+      // Enough open tasks for the run: seeded through the engine (version 1, no documents needed).
+      const want = Math.max(2000, clients * 400);
+      const taskIds: string[] = [];
+      for (let i = 0; i < want; i++) {
+        const { case: c } = await engine.start({
+          actor: { id: 'bench-opd', roles: ['proposer'] },
+          fields: { title: `Bench ${i}`, instrument: 'kb', partnerName: 'Mitra', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: 'bench-opd' },
+          input: { proposerId: 'bench-opd', instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+          workflow: { name: 'cooperation', version: 1 },
+        });
+        const { tasks } = await engine.step({ caseId: c.id, actor: { id: 'bench-opd', roles: ['proposer'] }, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
+        taskIds.push(tasks[0]!.id);
+      }
+      const latencies: number[] = [];
+      let errors = 0;
+      let next = 0;
+      const started = performance.now();
+      const deadline = started + SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (performance.now() < deadline && next < taskIds.length) {
+            const id = taskIds[next++]!;
+            const t0 = performance.now();
+            const res = await fetch(`${base}/api/tasks/${id}/complete`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ decision: 'approve', comment: 'x'.repeat(300) }),
+            });
+            await res.arrayBuffer();
+            if (res.status !== 200) errors++;
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
+      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${errors} errors${next >= taskIds.length ? ' (ran out of seeded tasks)' : ''}`);
+      runs.push(run);
+    }
+  } finally {
+    await app.close();
+  }
+  return runs;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
