@@ -22,6 +22,17 @@ describe('web app server side', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/nope' })).statusCode).toBe(404);
   });
 
+  it('publishes the procedure rules the forms use, for the current version and each version', async () => {
+    const current = await t.get('/api/workflows/cooperation/current/rules');
+    expect(current.status).toBe(200);
+    expect(current.body).toMatchObject({ workflow: { name: 'cooperation', version: 2 }, instrumentRules: { region: ['kb', 'pks'], foreign: ['loi', 'kb', 'pks'] } });
+    expect(current.body.submitRequires).toMatchObject({ always: ['kak'], byCategory: { third_party: ['feasibility_study'] } });
+    expect(current.body.uploadRules.mayor_signature).toEqual([{ roles: ['mayor', 'secretariat'], kinds: ['signed', 'other'] }]);
+    expect(current.body.taskStageRules.technical_review).toMatchObject({ role: 'technical_reviewer', decisions: ['approve', 'revise'] });
+    expect((await t.get('/api/workflows/cooperation/1/rules')).body).toMatchObject({ workflow: { version: 1 }, documentKinds: [] });
+    expect((await t.get('/api/workflows/cooperation/9/rules')).status).toBe(404);
+  });
+
   it('offers a sign-in picker over the directory outside production, whose token works', async () => {
     const options = await t.get('/api/auth/sign-in-options');
     expect(options.body.mode).toBe('picker');

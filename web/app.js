@@ -13,6 +13,7 @@ import { CaseList, CasePage } from './case.js';
 import { NewCase } from './new-case.js';
 import { Auditor } from './auditor.js';
 import { Dashboard } from './dashboard.js';
+import { loadRules } from './rules.js';
 
 /** @typedef {import('./api.js').User} User */
 
@@ -204,4 +205,8 @@ function App() {
 }
 
 setLang(getLang());
-render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById('app')));
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+loadRules().then(
+  () => render(html`<${App} />`, root),
+  (err) => render(html`<${Banner} kind="error" text=${errorText(err)} />`, root),
+);

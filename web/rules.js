@@ -1,69 +1,38 @@
 // @ts-check
 /**
- * The few procedure rules the forms need to offer only what is allowed, mirrored from
- * workflows/cooperation (v1.rules.ts, v2.documents.ts). The server checks every action anyway;
- * these only keep forbidden choices off the screen.
+ * The procedure rules the forms need to offer only what is allowed, loaded once from the server
+ * (`GET /api/workflows/cooperation/<current>/rules`, the data in workflows/cooperation). The server
+ * checks every action anyway; these only keep forbidden choices off the screen.
  */
 
-export const STAGES = [
-  'proposal',
-  'administrative_check',
-  'technical_review',
-  'tkksd_coordination',
-  'legal_review',
-  'dprd_approval',
-  'ministry_approval',
-  'mayor_signature',
-  'signed',
-  'expired',
-  'terminated',
-  'revision',
-  'rejected',
-  'withdrawn',
-];
+/** @type {string[]} */ export let STAGES = [];
+/** @type {string[]} */ export let TASK_STAGES = [];
+/** @type {string[]} */ export let FINAL_STAGES = [];
+/** @type {string[]} */ export let INSTRUMENTS = [];
+/** @type {string[]} */ export let CATEGORIES = [];
+/** @type {Record<string, string[]>} */ export let INSTRUMENT_RULES = {};
+/** @type {Record<string, string>} */ export let STAGE_ROLE = {};
+/** @type {string[]} */ export let COMMENT_REQUIRED = [];
+/** @type {Record<string, {roles: string[], kinds: string[], proposerOnly?: boolean}[]>} */ let UPLOAD_RULES = {};
+/** @type {{always: string[], byCategory: Record<string, string[]>, byInstrument: Record<string, string[]>}} */
+let SUBMIT_REQUIRES = { always: [], byCategory: {}, byInstrument: {} };
 
-export const TASK_STAGES = ['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'ministry_approval', 'mayor_signature'];
-
-/** Who acts at each task stage. */
-export const STAGE_ROLE = {
-  administrative_check: 'secretariat',
-  technical_review: 'technical_reviewer',
-  tkksd_coordination: 'tkksd_chair',
-  legal_review: 'legal',
-  dprd_approval: 'dprd',
-  ministry_approval: 'secretariat',
-  mayor_signature: 'mayor',
-};
-
-export const FINAL_STAGES = ['signed', 'expired', 'terminated', 'rejected', 'withdrawn'];
-
-export const INSTRUMENTS = ['kb', 'pks', 'nk', 'loi'];
-export const CATEGORIES = ['region', 'third_party', 'central_government', 'foreign'];
-
-/** @type {Record<string, string[]>} */
-export const INSTRUMENT_RULES = {
-  region: ['kb', 'pks'],
-  third_party: ['kb', 'pks'],
-  central_government: ['nk', 'pks'],
-  foreign: ['loi', 'kb', 'pks'],
-};
-
-export const COMMENT_REQUIRED = ['revise', 'reject'];
-
-const PROPOSER_KINDS = ['kak', 'feasibility_study', 'offer_letter', 'draft_kb', 'draft_pks', 'draft_nk', 'other'];
-
-/** @type {Record<string, {roles: string[], kinds: string[], proposerOnly?: boolean}[]>} */
-const UPLOAD_RULES = {
-  proposal: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
-  revision: [{ roles: ['proposer'], kinds: PROPOSER_KINDS, proposerOnly: true }],
-  administrative_check: [{ roles: ['secretariat'], kinds: ['offer_letter', 'other'] }],
-  technical_review: [{ roles: ['secretariat'], kinds: ['other'] }],
-  tkksd_coordination: [{ roles: ['secretariat'], kinds: ['other'] }],
-  legal_review: [{ roles: ['legal'], kinds: ['draft_kb', 'draft_pks', 'draft_nk', 'other'] }],
-  dprd_approval: [{ roles: ['secretariat'], kinds: ['dprd_decision', 'other'] }],
-  ministry_approval: [{ roles: ['secretariat'], kinds: ['ministry_approval', 'other'] }],
-  mayor_signature: [{ roles: ['mayor', 'secretariat'], kinds: ['signed', 'other'] }],
-};
+/** Loads the current workflow's rules; the app renders after this. */
+export async function loadRules() {
+  const res = await fetch('/api/workflows/cooperation/current/rules');
+  if (!res.ok) throw new Error(`cannot load the procedure rules (${res.status})`);
+  const data = await res.json();
+  STAGES = data.stages;
+  TASK_STAGES = data.taskStages;
+  FINAL_STAGES = data.finalStages;
+  INSTRUMENTS = data.instruments;
+  CATEGORIES = data.partnerCategories;
+  INSTRUMENT_RULES = data.instrumentRules;
+  STAGE_ROLE = Object.fromEntries(Object.entries(data.taskStageRules).map(([stage, rule]) => [stage, /** @type {any} */ (rule).role]));
+  COMMENT_REQUIRED = [...new Set(Object.values(data.taskStageRules).flatMap((rule) => /** @type {any} */ (rule).commentRequired))];
+  UPLOAD_RULES = data.uploadRules;
+  SUBMIT_REQUIRES = data.submitRequires;
+}
 
 /**
  * Document kinds `user` may upload to `c` now (empty: no upload form).
@@ -80,9 +49,7 @@ export function uploadKinds(c, user) {
   return [...new Set(kinds)];
 }
 
-/** What SUBMIT needs: a KAK always, a feasibility study from a third party, a draft of the instrument. */
+/** What SUBMIT needs, from the server's rules: a KAK always, a feasibility study from a third party, a draft of the instrument. */
 export function requiredForSubmit(/** @type {string} */ instrument, /** @type {string} */ category) {
-  /** @type {Record<string,string>} */
-  const drafts = { kb: 'draft_kb', pks: 'draft_pks', nk: 'draft_nk' };
-  return ['kak', ...(category === 'third_party' ? ['feasibility_study'] : []), ...(drafts[instrument] ? [drafts[instrument]] : [])];
+  return [...SUBMIT_REQUIRES.always, ...(SUBMIT_REQUIRES.byCategory[category] ?? []), ...(SUBMIT_REQUIRES.byInstrument[instrument] ?? [])];
 }
