@@ -5,12 +5,15 @@
 import type { AnyStateMachine } from 'xstate';
 import { cooperationMachineV1 } from './cooperation/v1.machine.js';
 import { cooperationMachineV2 } from './cooperation/v2.machine.js';
+import { explainDocumentRefusal } from './cooperation/v2.documents.js';
 
 export interface WorkflowDefinition {
   name: string;
   version: number;
   machine: AnyStateMachine;
   description: string;
+  /** Says why the machine refused an event, when the rules can tell (for the 409's message). */
+  explainRefusal?: (context: never, stage: string, event: { type: string; [k: string]: unknown }) => { message: string; details: Record<string, unknown> } | null;
 }
 
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
@@ -24,6 +27,7 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     name: 'cooperation',
     version: 2,
     machine: cooperationMachineV2,
+    explainRefusal: explainDocumentRefusal,
     description: 'Version 1 plus documents: uploads are events; SUBMIT needs the KAK and drafts, sign needs the signed copy',
   },
 ];

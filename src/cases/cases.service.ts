@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { CASE_EVENT_RULES, INSTRUMENT_RULES, type Instrument, type PartnerCategory, type Role } from '../../workflows/cooperation/v1.rules.js';
-import { requiredForSubmit } from '../../workflows/cooperation/v2.documents.js';
+import { CASE_EVENT_RULES, INSTRUMENT_RULES, type Role } from '../../workflows/cooperation/v1.rules.js';
 import { hasRole, type Actor } from '../common/actor.js';
-import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import { forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
@@ -64,23 +63,16 @@ export class CasesService {
     if (!hasRole(actor, ...(rule.roles as Role[]))) {
       throw forbidden(`${body.type} needs one of the roles: ${rule.roles.join(', ')}`);
     }
-    const { case: row } = await this.engine.step({
+    const { case: row, openTasks } = await this.engine.step({
       caseId,
       actor,
       expectedVersion: body.expectedVersion,
-      plan: ({ row, snapshot }) => {
+      plan: ({ row }) => {
         if (rule.proposerOnly && row.proposerId !== actor.id) throw forbidden(`only the case's proposer (${row.proposerId}) may ${body.type}`);
-        const documents = snapshot.context.documents as Record<string, unknown> | undefined;
-        if (body.type === 'SUBMIT' && row.stage === 'proposal' && documents) {
-          const missing = requiredForSubmit(row.instrument as Instrument, row.partnerCategory as PartnerCategory).filter((kind) => !documents[kind]);
-          if (missing.length) {
-            throw new DomainError('InvalidTransition', `SUBMIT needs these documents first: ${missing.join(', ')}`, { missingDocuments: missing, allowedEvents: ['WITHDRAW'] });
-          }
-        }
         return { type: body.type, machineEvent: { type: body.type }, data: { comment: body.comment ?? null } };
       },
     });
-    return this.get(row.id);
+    return toCaseDto(row, openTasks);
   }
 
   async get(id: string): Promise<CaseDto> {

@@ -44,7 +44,10 @@ export interface StepCommand {
 export interface StepResult {
   case: CaseRow;
   event: CaseEventRow;
+  /** Task rows the step opened, closed or reassigned. */
   tasks: TaskRow[];
+  /** The case's open task rows after the step (what a case DTO shows). */
+  openTasks: TaskRow[];
   /** Timers the step scheduled (deadlines), to hand to the scheduler after commit. */
   timers: TimerRow[];
 }
@@ -148,10 +151,10 @@ export class Engine {
       };
       await em.insert(CASE, row);
       await em.insert(CASE_EVENT, event);
-      const tasks = await this.syncTasks(em, id, [], (snapshot.context.tasks ?? []) as OpenTask[], now, null);
+      const { touched: tasks, open: openTasks } = await this.syncTasks(em, id, [], (snapshot.context.tasks ?? []) as OpenTask[], now, null);
       const timers = await this.applyEffects({ em, caseBefore: null, caseAfter: row, event, tasks, now });
       await em.insert(OUTBOX, { caseId: id, eventSeq: 1, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-      return { case: row, event, tasks, timers };
+      return { case: row, event, tasks, openTasks, timers };
     });
     return this.committed(result);
   }
@@ -182,9 +185,11 @@ export class Engine {
     const plan = await cmd.plan({ row, snapshot, workflow, em });
     const [next] = transition(workflow.machine, snapshot, plan.machineEvent as never);
     if (next === snapshot) {
-      throw new DomainError('InvalidTransition', `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
+      const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
+      throw new DomainError('InvalidTransition', why?.message ?? `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
         stage: row.stage,
         allowedEvents: allowedEvents(snapshot),
+        ...why?.details,
       });
     }
     const now = this.clock.now();
@@ -217,7 +222,7 @@ export class Engine {
       .execute();
     if (result.affected !== 1) throw new ConcurrentWrite(`case ${row.id} moved past version ${row.version}`);
     await em.insert(CASE_EVENT, event);
-    const tasks = await this.syncTasks(
+    const { touched: tasks, open: openTasks } = await this.syncTasks(
       em,
       row.id,
       (snapshot.context.tasks ?? []) as OpenTask[],
@@ -228,12 +233,15 @@ export class Engine {
     const caseAfter = { ...row, ...updated } as CaseRow;
     const timers = await this.applyEffects({ em, caseBefore: row, caseAfter, event, tasks, now });
     await em.insert(OUTBOX, { caseId: row.id, eventSeq: event.seq, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-    const stepResult: StepResult = { case: caseAfter, event, tasks, timers };
+    const stepResult: StepResult = { case: caseAfter, event, tasks, openTasks, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
   }
 
-  /** Makes the tasks table match the machine's open tasks; returns the rows it touched. */
+  /**
+   * Makes the tasks table match the machine's open tasks. Reads the case's open rows once, updates or
+   * inserts what changed, and returns the rows it touched and the open rows after the step.
+   */
   private async syncTasks(
     em: EntityManager,
     caseId: string,
@@ -241,10 +249,12 @@ export class Engine {
     after: OpenTask[],
     now: Date,
     completion: { taskKey: string; decision: string; comment: string | null; by: string } | null,
-  ): Promise<TaskRow[]> {
+  ): Promise<{ touched: TaskRow[]; open: TaskRow[] }> {
+    const rows = new Map(
+      (before.length ? await em.findBy<TaskRow>(TASK, { caseId, status: 'open' }) : []).map((r) => [r.key, r]),
+    );
     const touched: TaskRow[] = [];
     const afterKeys = new Map(after.map((t) => [t.key, t]));
-    const beforeKeys = new Map(before.map((t) => [t.key, t]));
     for (const task of before) {
       const kept = afterKeys.get(task.key);
       if (kept && kept.assignee === task.assignee) continue;
@@ -259,12 +269,13 @@ export class Engine {
         .set(set)
         .where('case_id = :caseId AND key = :key AND status = :open', { caseId, key: task.key, open: 'open' })
         .execute();
-      if (res.affected !== 1) throw new ConcurrentWrite(`task ${task.key} of case ${caseId} is no longer open`);
-      const current = await em.findOneByOrFail<TaskRow>(TASK, { caseId, key: task.key });
-      touched.push(current);
+      const row = rows.get(task.key);
+      if (res.affected !== 1 || !row) throw new ConcurrentWrite(`task ${task.key} of case ${caseId} is no longer open`);
+      Object.assign(row, set);
+      touched.push(row);
     }
     for (const task of after) {
-      if (beforeKeys.has(task.key)) continue;
+      if (rows.has(task.key)) continue;
       const row: TaskRow = {
         id: randomUUID(),
         caseId,
@@ -281,9 +292,10 @@ export class Engine {
         dueAt: null,
       };
       await em.insert(TASK, row);
+      rows.set(task.key, row);
       touched.push(row);
     }
-    return touched;
+    return { touched, open: after.map((t) => rows.get(t.key)!) };
   }
 
   private buildEvent(e: {

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
-import { SIGN_REQUIRES } from '../../workflows/cooperation/v2.documents.js';
 
-const SIGN_DECISION = 'sign';
 import { hasRole, type Actor } from '../common/actor.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { Clock } from '../common/clock.js';
@@ -11,7 +9,7 @@ import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { CASE, TASK, USER } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
-import { Engine, type LoadedCase, type StepPlan } from '../engine/engine.js';
+import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
 import { toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
 
@@ -56,7 +54,7 @@ export class TasksService {
   }
 
   async claim(actor: Actor, taskId: string): Promise<TaskDto> {
-    return this.act(actor, taskId, (task) => {
+    return this.actOnTask(actor, taskId, (task) => {
       this.requireRole(actor, task);
       if (task.assigneeId === actor.id) return null;
       if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
@@ -65,7 +63,7 @@ export class TasksService {
   }
 
   async unclaim(actor: Actor, taskId: string): Promise<TaskDto> {
-    return this.act(actor, taskId, (task) => {
+    return this.actOnTask(actor, taskId, (task) => {
       if (!task.assigneeId) throw new DomainError('InvalidTransition', `task ${task.id} is not claimed`, { allowedEvents: ['claim'] });
       if (task.assigneeId !== actor.id && !hasRole(actor, 'admin')) {
         throw new DomainError('NotYourTask', `task ${task.id} is claimed by ${task.assigneeId}; only they or an admin may unclaim it`);
@@ -75,7 +73,7 @@ export class TasksService {
   }
 
   async delegate(actor: Actor, taskId: string, userId: string): Promise<TaskDto> {
-    return this.act(actor, taskId, async (task, { em }) => {
+    return this.actOnTask(actor, taskId, async (task, { em }) => {
       const mayDelegate = task.assigneeId === actor.id || hasRole(actor, 'admin') || (task.assigneeId === null && actor.roles.includes(task.role as Role));
       if (!mayDelegate) {
         if (!actor.roles.includes(task.role as Role)) this.requireRole(actor, task);
@@ -90,7 +88,7 @@ export class TasksService {
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
-    const task = await this.act(actor, taskId, async (task, { em, snapshot }) => {
+    const { task, step } = await this.act(actor, taskId, async (task, { em, snapshot }) => {
       const rule = TASK_STAGE_RULES[task.stage as TaskStage];
       if (task.assigneeId !== actor.id) {
         this.requireRole(actor, task);
@@ -112,10 +110,7 @@ export class TasksService {
         }
       }
       // The decision is taken on the documents the case holds now: record their versions with it.
-      const held = snapshot.context.documents as Record<string, { version: number; stage: string }> | undefined;
-      if (held && body.decision === SIGN_DECISION && held[SIGN_REQUIRES.kind]?.stage !== SIGN_REQUIRES.uploadedAt) {
-        throw new DomainError('InvalidTransition', `sign needs the ${SIGN_REQUIRES.kind} copy uploaded at ${SIGN_REQUIRES.uploadedAt} first`, { missingDocuments: [SIGN_REQUIRES.kind], allowedEvents: [] });
-      }
+      const held = snapshot.context.documents as Record<string, { version: number }> | undefined;
       const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
       return {
         type: 'TASK_COMPLETED',
@@ -124,23 +119,23 @@ export class TasksService {
         completion: { taskKey: task.key, decision: body.decision, comment },
       };
     });
-    const c = await this.db.read(async (em) => ({
-      row: await em.findOneByOrFail<CaseRow>(CASE, { id: task.caseId }),
-      tasks: await em.find<TaskRow>(TASK, { where: { caseId: task.caseId, status: 'open' }, order: { key: 'ASC' } }),
-    }));
-    return { task, case: toCaseDto(c.row, c.tasks) };
+    // A completion always changes the case, so the step is there.
+    return { task: toTaskDto(task), case: toCaseDto(step!.case, step!.openTasks) };
   }
 
-  /** Loads the task, lets `decide` check it inside the step's transaction, and records the event. */
+  /**
+   * Loads the task, lets `decide` check it inside the step's transaction, and records the event.
+   * Returns the task after the step and the step itself (null when the request asked for what was already so).
+   */
   private async act(
     actor: Actor,
     taskId: string,
     decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
-  ): Promise<TaskDto> {
+  ): Promise<{ task: TaskRow; step: StepResult | null }> {
     const found = await this.db.read((em) => em.findOneBy<TaskRow>(TASK, { id: taskId }));
     if (!found) throw notFound('task', taskId);
     try {
-      await this.engine.step({
+      const step = await this.engine.step({
         caseId: found.caseId,
         actor,
         plan: async (current) => {
@@ -153,11 +148,15 @@ export class TasksService {
           return plan;
         },
       });
+      return { task: step.tasks.find((t) => t.id === taskId) ?? found, step };
     } catch (err) {
       if (!(err instanceof NoChange)) throw err;
+      return { task: found, step: null };
     }
-    const task = await this.db.read((em) => em.findOneByOrFail<TaskRow>(TASK, { id: taskId }));
-    return toTaskDto(task);
+  }
+
+  private async actOnTask(actor: Actor, taskId: string, decide: Parameters<TasksService['act']>[2]): Promise<TaskDto> {
+    return toTaskDto((await this.act(actor, taskId, decide)).task);
   }
 
   private requireRole(actor: Actor, task: TaskRow): void {

@@ -67,3 +67,24 @@ export const SIGN_REQUIRES: { kind: DocumentKind; uploadedAt: Stage } = { kind: 
 export function uploadKindsAt(stage: Stage): DocumentKind[] {
   return [...new Set((UPLOAD_RULES[stage] ?? []).flatMap((r) => r.kinds))];
 }
+
+/**
+ * Why the machine refused an event, when documents are the reason: the engine puts this in the 409,
+ * so the reason is told from the same rules the guards use.
+ */
+export function explainDocumentRefusal(
+  context: { instrument: Instrument; partnerCategory: PartnerCategory; documents?: Partial<Record<DocumentKind, { stage: Stage }>> },
+  stage: string,
+  event: { type: string; decision?: unknown },
+): { message: string; details: Record<string, unknown> } | null {
+  const held = context.documents;
+  if (!held) return null;
+  if (event.type === 'SUBMIT' && stage === 'proposal') {
+    const missing = requiredForSubmit(context.instrument, context.partnerCategory).filter((kind) => !held[kind]);
+    if (missing.length) return { message: `SUBMIT needs these documents first: ${missing.join(', ')}`, details: { missingDocuments: missing } };
+  }
+  if (event.type === 'DECIDE' && event.decision === 'sign' && held[SIGN_REQUIRES.kind]?.stage !== SIGN_REQUIRES.uploadedAt) {
+    return { message: `sign needs the ${SIGN_REQUIRES.kind} copy uploaded at ${SIGN_REQUIRES.uploadedAt} first`, details: { missingDocuments: [SIGN_REQUIRES.kind] } };
+  }
+  return null;
+}
