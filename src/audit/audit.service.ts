@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { LessThanOrEqual } from 'typeorm';
+import { Brackets, LessThanOrEqual } from 'typeorm';
 import { findWorkflow } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
-import type { CaseEventRow, CaseRow, DocumentRow, TaskRow } from '../database/rows.js';
+import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
 import { allowedEvents, persist } from '../engine/engine.js';
 import { CASE_EVENT_RULES, type CaseEventType } from '../../workflows/cooperation/v1.rules.js';
@@ -33,6 +33,8 @@ export interface Problem {
   kind: ProblemKind;
   detail?: string;
 }
+
+const VERIFY_BATCH = 200;
 
 export function toHistoryEventDto(e: CaseEventRow): HistoryEventDto {
   return {
@@ -73,17 +75,33 @@ export class AuditService {
   ) {}
 
   async history(actor: Actor, caseId: string): Promise<HistoryEventDto[]> {
-    const { row, events, tasks } = await this.loadCase(caseId);
-    if (!this.isParticipant(actor, row, events, tasks)) {
-      throw forbidden('the history is open to auditors, admins and the case’s participants');
-    }
+    await this.assertCanSeeRecord(actor, caseId);
+    const events = await this.db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { where: { caseId }, order: { seq: 'ASC' } }));
     return events.map(toHistoryEventDto);
   }
 
-  /** Throws 404 for an unknown case and 403 unless the actor may see its record. */
+  /**
+   * Throws 404 for an unknown case and 403 unless the actor may see its record: auditors, admins, the
+   * proposer, anyone who acted on the case, and holders of a role it has (had) tasks for. Asked with
+   * a few indexed existence queries, not by loading the history.
+   */
   async assertCanSeeRecord(actor: Actor, caseId: string): Promise<void> {
-    const { row, events, tasks } = await this.loadCase(caseId);
-    if (!this.isParticipant(actor, row, events, tasks)) throw forbidden('the case record is open to auditors, admins and the case’s participants');
+    const allowed = await this.db.read(async (em) => {
+      const row = await em.findOne<CaseRow>(CASE, { where: { id: caseId }, select: { id: true, proposerId: true } });
+      if (!row) throw notFound('case', caseId);
+      if (hasRole(actor, 'auditor', 'admin') || row.proposerId === actor.id) return true;
+      if (await em.existsBy(CASE_EVENT, { caseId, actorId: actor.id })) return true;
+      const tasks = em.createQueryBuilder(TASK, 't').where('t.case_id = :caseId', { caseId });
+      return tasks
+        .andWhere(
+          new Brackets((w) => {
+            w.where('t.assignee_id = :me', { me: actor.id }).orWhere('t.completed_by = :me', { me: actor.id });
+            if (actor.roles.length) w.orWhere('t.role IN (:...roles)', { roles: actor.roles });
+          }),
+        )
+        .getExists();
+    });
+    if (!allowed) throw forbidden('the case record is open to auditors, admins and the case’s participants');
   }
 
   async replay(caseId: string, query: { seq?: number; at?: string }) {
@@ -122,46 +140,41 @@ export class AuditService {
   }
 
   /** Checks every case (or one): contiguous seq, hash chain, replay against stored stages and snapshot. */
-  /** Streams case by case (one case's events in memory at a time); `onProgress` gets (done, total). */
+  /**
+   * Streams case by case (a batch of cases, then one case's events and documents at a time):
+   * contiguous seq, hash chain, replay against the stored stage and snapshot, each document against
+   * its upload event and its stored bytes. `onProgress` gets (done, total).
+   */
   async verify(caseId?: string, onProgress?: (done: number, total: number) => void): Promise<{ ok: boolean; casesChecked: number; eventsChecked: number; problems: Problem[] }> {
     const problems: Problem[] = [];
     let casesChecked = 0;
     let eventsChecked = 0;
-    const ids = caseId
-      ? [caseId]
-      : (await this.db.read((em) => em.find<CaseRow>(CASE, { select: { id: true }, order: { createdAt: 'ASC' } }))).map((c) => c.id);
-    for (const id of ids) {
-      const row = await this.db.read((em) => em.findOneBy<CaseRow>(CASE, { id }));
-      if (!row) throw notFound('case', id);
-      const events = await this.db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: id }, order: { seq: 'ASC' } }));
-      casesChecked++;
-      eventsChecked += events.length;
-      onProgress?.(casesChecked, ids.length);
-      problems.push(...checkChain(row, events));
-      problems.push(...checkDocumentRecords(row, events, await this.db.read((em) => em.findBy<DocumentRow>(DOCUMENT, { caseId: id }))));
-    }
-    for (const { doc, reason } of await findAlteredDocuments(this.db, this.store, caseId)) {
-      problems.push({ caseId: doc.caseId, seq: doc.eventSeq, kind: 'hash_mismatch', detail: reason });
+    const total = caseId ? 1 : await this.db.read((em) => em.count(CASE));
+    const byteHashes = new Map<string, string | null>();
+    for (let offset = 0; ; offset += VERIFY_BATCH) {
+      const rows = caseId
+        ? offset === 0
+          ? [await this.db.read((em) => em.findOneBy<CaseRow>(CASE, { id: caseId }))]
+          : []
+        : await this.db.read((em) => em.find<CaseRow>(CASE, { order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: VERIFY_BATCH }));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (!row) throw notFound('case', caseId!);
+        const { events, docs } = await this.db.read(async (em) => ({
+          events: await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: row.id }, order: { seq: 'ASC' } }),
+          docs: await em.find<DocumentRow>(DOCUMENT, { where: { caseId: row.id }, order: { uploadedAt: 'ASC' } }),
+        }));
+        casesChecked++;
+        eventsChecked += events.length;
+        problems.push(...checkChain(row, events), ...checkDocumentRecords(row, events, docs));
+        for (const { doc, reason } of await findAlteredDocuments(this.store, docs, byteHashes)) {
+          problems.push({ caseId: doc.caseId, seq: doc.eventSeq, kind: 'hash_mismatch', detail: reason });
+        }
+        onProgress?.(casesChecked, total);
+      }
+      if (caseId) break;
     }
     return { ok: problems.length === 0, casesChecked, eventsChecked, problems };
-  }
-
-  private async loadCase(caseId: string) {
-    return this.db.read(async (em) => {
-      const row = await em.findOneBy<CaseRow>(CASE, { id: caseId });
-      if (!row) throw notFound('case', caseId);
-      const events = await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId }, order: { seq: 'ASC' } });
-      const tasks = await em.findBy<TaskRow>(TASK, { caseId });
-      return { row, events, tasks };
-    });
-  }
-
-  /** Auditors, admins, the proposer, anyone who acted on the case, and holders of a role it has tasks for. */
-  private isParticipant(actor: Actor, row: CaseRow, events: CaseEventRow[], tasks: TaskRow[]): boolean {
-    if (hasRole(actor, 'auditor', 'admin')) return true;
-    if (row.proposerId === actor.id) return true;
-    if (events.some((e) => e.actorId === actor.id)) return true;
-    return tasks.some((t) => t.assigneeId === actor.id || t.completedBy === actor.id || actor.roles.includes(t.role as never));
   }
 }
 

@@ -76,11 +76,12 @@ export class FileDocumentStore implements DocumentStore {
   }
 }
 
-/** For audit/verify: documents whose stored bytes no longer hash to what the log recorded. */
-export async function findAlteredDocuments(db: Database, store: DocumentStore, caseId?: string): Promise<{ doc: DocumentRow; reason: string }[]> {
-  const docs = await db.read((em) => em.find<DocumentRow>(DOCUMENT, { where: caseId ? { caseId } : {}, order: { uploadedAt: 'ASC' } }));
+/**
+ * For audit/verify: which of `docs` no longer have their bytes in storage, or bytes that hash to
+ * something else. `hashes` caches each sha256's result across calls (content is shared between cases).
+ */
+export async function findAlteredDocuments(store: DocumentStore, docs: DocumentRow[], hashes: Map<string, string | null>): Promise<{ doc: DocumentRow; reason: string }[]> {
   const altered: { doc: DocumentRow; reason: string }[] = [];
-  const hashes = new Map<string, string | null>();
   for (const doc of docs) {
     if (!hashes.has(doc.sha256)) {
       const bytes = await store.get(doc.sha256);
