@@ -116,18 +116,19 @@ export class CheckpointsService implements OnApplicationBootstrap, OnApplication
     }
     for (let i = 0; i < stored.leaves.length; i += 500) {
       const batch = stored.leaves.slice(i, i + 500);
-      const events = await this.db.read((em) =>
-        em.find<CaseEventRow>(CASE_EVENT, { where: batch.map(([caseId, seq]) => ({ caseId, seq })), select: { caseId: true, seq: true, hash: true } }),
-      );
+      const { events, cases } = await this.db.read(async (em) => ({
+        events: await em.find<CaseEventRow>(CASE_EVENT, { where: batch.map(([caseId, seq]) => ({ caseId, seq })), select: { caseId: true, seq: true, hash: true } }),
+        cases: await em.find<CaseRow>(CASE, { where: { id: In(batch.map((l) => l[0])) }, select: { id: true } }),
+      }));
       const byKey = new Map(events.map((e) => [`${e.caseId}#${e.seq}`, e.hash]));
+      const known = new Set(cases.map((c) => c.id));
       for (const [caseId, seq, leaf] of batch) {
         const hash = byKey.get(`${caseId}#${seq}`);
+        if (!known.has(caseId)) problems.push({ caseId, seq: 0, kind: 'checkpoint_mismatch', detail: 'a case the checkpoint covered is gone' });
         if (hash === undefined) problems.push({ caseId, seq, kind: 'checkpoint_mismatch', detail: 'the event the checkpoint covered is gone' });
         else if (leafHash(caseId, seq, hash) !== leaf) problems.push({ caseId, seq, kind: 'checkpoint_mismatch', detail: 'the event the checkpoint covered was rewritten' });
       }
     }
-    const known = new Set((await this.db.read((em) => em.find<CaseRow>(CASE, { where: { id: In(stored.leaves.map((l) => l[0])) }, select: { id: true } }))).map((c) => c.id));
-    for (const [caseId] of stored.leaves) if (!known.has(caseId)) problems.push({ caseId, seq: 0, kind: 'checkpoint_mismatch', detail: 'a case the checkpoint covered is gone' });
     return { checkpoint: kept.id, eventsCovered: kept.events, problems };
   }
 
