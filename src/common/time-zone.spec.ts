@@ -1,4 +1,4 @@
-import { yearRange, zonedInstant } from './time-zone.js';
+import { yearIn, yearRange, zonedInstant } from './time-zone.js';
 
 describe('time zones', () => {
   it('puts midnight in Jakarta at 17:00 UTC the day before', () => {
@@ -14,5 +14,10 @@ describe('time zones', () => {
   it('gives a year as [start, end) in the zone', () => {
     const [from, to] = yearRange(2017, 'Asia/Jakarta');
     expect([from.toISOString(), to.toISOString()]).toEqual(['2016-12-31T17:00:00.000Z', '2017-12-31T17:00:00.000Z']);
+  });
+
+  it('tells the year of an instant in the zone, across New Year', () => {
+    expect(yearIn(new Date('2026-12-31T17:30:00Z'), 'Asia/Jakarta')).toBe(2027);
+    expect(yearIn(new Date('2026-12-31T16:30:00Z'), 'Asia/Jakarta')).toBe(2026);
   });
 });

@@ -37,3 +37,8 @@ function offsetMs(at: Date, timeZone: string): number {
 export function yearRange(year: number, timeZone: string): [Date, Date] {
   return [zonedInstant(year, 1, 1, timeZone), zonedInstant(year + 1, 1, 1, timeZone)];
 }
+
+/** The calendar year of an instant in a time zone. */
+export function yearIn(at: Date, timeZone: string): number {
+  return Number(wallClockFormatter(timeZone).formatToParts(at).find((p) => p.type === 'year')!.value);
+}

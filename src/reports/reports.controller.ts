@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/cooperation/v1.rules.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
-import { yearRange } from '../common/time-zone.js';
+import { yearIn, yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
@@ -56,7 +56,7 @@ export class ReportsController {
       const signed = await em.createQueryBuilder<CaseRow>(CASE, 'c').select(['c.instrument', 'c.partnerCategory', 'c.signedAt']).where('c.signed_at IS NOT NULL').getMany();
       const byYear = new Map<number, { year: number; total: number; byInstrument: Record<string, number>; byCategory: Record<string, number> }>();
       for (const c of signed) {
-        const year = Number(new Intl.DateTimeFormat('en', { timeZone: this.config.timezone, year: 'numeric' }).format(c.signedAt!));
+        const year = yearIn(c.signedAt!, this.config.timezone);
         const y = byYear.get(year) ?? { year, total: 0, byInstrument: {}, byCategory: {} };
         y.total++;
         y.byInstrument[c.instrument] = (y.byInstrument[c.instrument] ?? 0) + 1;
@@ -82,7 +82,7 @@ export class ReportsController {
   @Get('agreements')
   @Roles('any')
   async agreements(@Query() query: AgreementsQuery) {
-    const year = query.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: this.config.timezone, year: 'numeric' }).format(this.clock.now()));
+    const year = query.year ?? yearIn(this.clock.now(), this.config.timezone);
     const [from, to] = yearRange(year, this.config.timezone);
     const rows = await this.db.read((em) =>
       em

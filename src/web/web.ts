@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -30,10 +30,10 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const instance = app.getHttpAdapter().getInstance();
   await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false });
   for (const [name, modulePath] of Object.entries(VENDOR)) {
-    const file = join(root, 'node_modules', modulePath);
-    instance.get(`/vendor/${name}`, async (_req, reply) => {
-      const { readFile } = await import('node:fs/promises');
-      return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(await readFile(file));
-    });
+    // Read once at start: a few small files that do not change while the process runs.
+    const body = readFileSync(join(root, 'node_modules', modulePath));
+    instance.get(`/vendor/${name}`, (_req, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(body),
+    );
   }
 }
