@@ -75,11 +75,15 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
 
   it('does not deem approval when DPRD decided in time', async () => {
     const c = await drive({ instrument: 'pks', partner: { name: 'PT Jambi Mandiri', category: 'third_party' }, requiresDprdApproval: true }, 'dprd_approval');
-    expect((await t.decide(c.id, USERS.dprd, 'reject', { comment: 'Ditolak rapat paripurna' })).status).toBe(200);
+    const dprdTask = (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.openTasks[0];
+    expect((await t.decide(c.id, USERS.dprd, 'approve', { comment: 'Disetujui rapat paripurna' })).status).toBe(200);
+    // The decision cancels the deemed-approval timer in its own transaction; it never fires.
+    const timer = await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { taskId: dprdTask.id, kind: 'deemed_approval' }));
+    expect(timer.status).toBe('cancelled');
     await sleep(3000);
     const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
-    expect(history.map((e: any) => e.type)).not.toContain('TASK_DEEMED_APPROVED');
-    expect(await t.stageOf(c.id)).toBe('rejected');
+    expect(history.filter((e: any) => e.stageBefore === 'dprd_approval').map((e: any) => `${e.type} ${e.actor.id}`)).toEqual(['TASK_COMPLETED dprd-1']);
+    expect(await t.stageOf(c.id)).toBe('mayor_signature');
   });
 
   it('plans expiry reminders and the expiry when an agreement is signed; both fire when their time comes', async () => {
