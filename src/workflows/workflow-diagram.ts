@@ -377,22 +377,19 @@ export function renderWorkflowSvg(machine: AnyStateMachine, options: WorkflowDia
   const bused = edges.filter((e) => side.has(e.from) !== side.has(e.to));
   const sideToSide = edges.filter((e) => side.has(e.from) && side.has(e.to));
 
-  const laneOf = assignLanes(
-    laned.map((e) => {
-      const a = rowOf.get(e.from)!;
-      const b = rowOf.get(e.to)!;
-      return { lo: Math.min(a, b), hi: Math.max(a, b), id: `${e.from}\u0000${e.to}` };
-    }),
-  );
-  const laneCount = laned.length > 0 ? Math.max(...laneOf.values()) + 1 : 0;
-  const sideLaneOf = assignLanes(
-    sideToSide.map((e) => {
-      const a = sideRow.get(e.from)!;
-      const b = sideRow.get(e.to)!;
-      return { lo: Math.min(a, b), hi: Math.max(a, b), id: `${e.from}\u0000${e.to}` };
-    }),
-  );
-  const sideLaneCount = sideToSide.length > 0 ? Math.max(...sideLaneOf.values()) + 1 : 0;
+  /** Lanes for edges spanning rows: each edge gets the lowest lane free over its row span. */
+  const lanesFor = (list: typeof edges, rows: Map<string, number>) => {
+    const lanes = assignLanes(
+      list.map((e) => {
+        const a = rows.get(e.from)!;
+        const b = rows.get(e.to)!;
+        return { lo: Math.min(a, b), hi: Math.max(a, b), id: `${e.from}\u0000${e.to}` };
+      }),
+    );
+    return { lanes, count: list.length > 0 ? Math.max(...lanes.values()) + 1 : 0 };
+  };
+  const { lanes: laneOf, count: laneCount } = lanesFor(laned, rowOf);
+  const { lanes: sideLaneOf, count: sideLaneCount } = lanesFor(sideToSide, sideRow);
 
   // Buses: one per side stage and direction, ordered by the side stage's row.
   const busKeys: string[] = [];
