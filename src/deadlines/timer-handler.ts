@@ -34,7 +34,7 @@ export class TimerHandler {
   async fire(timerId: string): Promise<void> {
     const timer = await this.db.read((em) => em.findOneBy<TimerRow>(TIMER, { id: timerId }));
     if (!timer || timer.status !== 'pending') return;
-    if (timer.fireAt.getTime() > Date.now() + EARLY_TOLERANCE_MS) {
+    if (timer.fireAt.getTime() > this.clock.now().getTime() + EARLY_TOLERANCE_MS) {
       await this.scheduler.scheduleTimers([timer]);
       return;
     }

@@ -71,7 +71,8 @@ export class DocumentsService {
     const name = sanitizeName(file.name, type.ext);
     const id = randomUUID();
     try {
-      const result = await this.engine.step({
+      let stored: DocumentRow | undefined;
+      await this.engine.step({
         caseId,
         actor,
         plan: async ({ row, snapshot, em }) => {
@@ -89,11 +90,12 @@ export class DocumentsService {
         },
         after: async (step, em) => {
           const data = step.event.data.document as Omit<DocumentRow, 'caseId' | 'uploadedBy' | 'uploadedAt' | 'eventSeq'>;
-          await em.insert(DOCUMENT, { ...data, caseId, uploadedBy: actor.id, uploadedAt: step.event.at, eventSeq: step.event.seq });
+          stored = { ...data, caseId, uploadedBy: actor.id, uploadedAt: step.event.at, eventSeq: step.event.seq };
+          await em.insert(DOCUMENT, stored);
           await this.store.put(em, sha256, file.bytes);
         },
       });
-      return toDocumentDto(await this.db.read((em) => em.findOneByOrFail<DocumentRow>(DOCUMENT, { id: (result.event.data.document as { id: string }).id })));
+      return toDocumentDto(stored!);
     } catch (err) {
       await this.store.discard(sha256);
       throw err;

@@ -40,7 +40,8 @@ export class TasksService {
         );
       }
       if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
-      const tasks = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(500).getMany();
+      // At most 500 rows are returned; `total` still counts every match.
+      const [tasks, total] = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(500).getManyAndCount();
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
       const byId = new Map(cases.map((c) => [c.id, c]));
       const now = this.clock.now();
@@ -49,7 +50,7 @@ export class TasksService {
         // For the inbox: working days until due (negative: overdue by that many).
         workingDaysLeft: t.status === 'open' && t.dueAt ? this.calendar.workingDaysBetween(now, t.dueAt) : null,
       }));
-      return { items, total: tasks.length };
+      return { items, total };
     });
   }
 
