@@ -76,7 +76,8 @@ async function main(): Promise<void> {
     log('');
     log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load case, transition, event (hash chain), snapshot, task rows, deadline timers and outbox in one transaction, plus HTTP, JWT and validation.`);
     mkdirSync('bench/results', { recursive: true });
-    const file = join('bench', 'results', `${new Date().toISOString().slice(0, 10)}-steps.md`);
+    // Date and time in the name: a later run never overwrites a report already kept.
+    const file = join('bench', 'results', `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}-steps.md`);
     writeFileSync(file, lines.join('\n') + '\n');
     console.log(`\nwrote ${file}`);
   } finally {
