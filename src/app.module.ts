@@ -21,6 +21,8 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { UsersController } from './directory/users.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TasksService } from './tasks/tasks.service.js';
@@ -32,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config, options), DeadlinesModule],
-      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController, SignInController],
+      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController, SignInController, MetricsController],
       providers: [
         TokenService,
         DirectoryService,
@@ -42,6 +44,7 @@ export class AppModule {
         CheckpointsService,
         DocumentsService,
         documentStoreProvider,
+        MetricsService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

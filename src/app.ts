@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,22 +7,39 @@ import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
 import type { Clock } from './common/clock.js';
+import { requestIdFrom } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
+import { registerRequestLogging } from './logging/http-logging.js';
+import { createLogger, PinoLoggerService, secretsOf, type LogOptions } from './logging/logger.js';
 import { serveWebApp } from './web/web.js';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-/** Builds the HTTP application (not yet listening): used by `main.ts` and the end-to-end tests. */
-export async function createApp(config: AppConfig, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT, routerOptions: { maxParamLength: 256 } });
+/**
+ * Builds the HTTP application (not yet listening): used by `main.ts` and the end-to-end tests.
+ * `logger: false` silences it (tests); log options pick the level and where the JSON lines go.
+ */
+export async function createApp(config: AppConfig, options: { clock?: Clock; logger?: boolean | LogOptions } = {}): Promise<NestFastifyApplication> {
+  const logOptions = typeof options.logger === 'object' ? options.logger : {};
+  const logger = createLogger({
+    level: options.logger === false ? 'silent' : (logOptions.level ?? config.logLevel),
+    destination: logOptions.destination,
+    secrets: [...secretsOf(config), ...(logOptions.secrets ?? [])],
+  });
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: { maxParamLength: 256 },
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
-    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+    logger: options.logger === false ? false : new PinoLoggerService(logger),
     bufferLogs: false,
     // Fastify's own JSON parser only: Nest's would add a form-urlencoded parser we do not want.
     bodyParser: false,
   });
+  registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
   // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   // Documents arrive as multipart/form-data; the 20 MiB limit is enforced while streaming.
@@ -55,6 +73,7 @@ async function prepareDirectory(app: NestFastifyApplication, config: AppConfig):
   if (!config.demoUsers || (await directory.count()) > 0) return;
   const users = await directory.createDemoUsers();
   const tokens = app.get(TokenService);
-  const lines = await Promise.all(users.map(async (u) => `  ${u.id.padEnd(24)} ${u.roles.join(',').padEnd(22)} ${await tokens.sign(u, '30d')}`));
-  logger.log(`created one demo user per role (tokens valid 30 days; new ones with \`npm run onegate -- token <userId>\`):\n${lines.join('\n')}`);
+  logger.log('created one demo user per role; their tokens follow (valid 30 days; new ones with `npm run onegate -- token <userId>`)');
+  // One log line per user, the token in the message text only (never a structured field), for the newcomer to copy.
+  for (const u of users) logger.log(`demo user ${u.id} (${u.roles.join(',')}): ${await tokens.sign(u, '30d')}`);
 }

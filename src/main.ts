@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { serveMetrics } from './metrics/metrics-server.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -20,11 +22,11 @@ async function main(): Promise<void> {
   const logger = new Logger('onegate');
   const where = `database: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded ${config.database.file}`} · queue: ${config.redisUrl ? 'Redis (BullMQ)' : 'in-process'} · mail: ${config.smtpUrl ? 'SMTP' : `.eml files in ${config.dataDir}/mail`} · role: ${config.role}`;
   if (config.role === 'worker') {
-    // No HTTP listener: this process runs the BullMQ workers and reconciliation (DeadlinesService).
-    logger.log(`worker started · ${where} (SIGTERM stops it after active jobs finish)`);
-    const keepAlive = setInterval(() => undefined, 60_000);
+    // No API: this process runs the BullMQ workers and reconciliation (DeadlinesService), and answers GET /metrics.
+    const metrics = await serveMetrics(app.get(MetricsService), config.port);
+    logger.log(`worker started · ${where} · metrics on http://localhost:${metrics.port}/metrics (SIGTERM stops it after active jobs finish)`);
     const stop = async () => {
-      clearInterval(keepAlive);
+      metrics.server.close();
       await app.close();
       process.exit(0);
     };

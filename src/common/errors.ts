@@ -42,3 +42,6 @@ export const forbidden = (message: string) => new DomainError('Forbidden', messa
 
 /** Raised inside a transaction when another writer advanced the case first; the engine retries. */
 export class ConcurrentWrite extends Error {}
+
+/** Thrown by a step's plan to leave without writing when there is nothing to do: not a failure. */
+export class NothingToDo extends Error {}

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
     [{ ONEGATE_TIMEZONE: 'Mars/Olympus' }, /ONEGATE_TIMEZONE/],
     [{ ONEGATE_DIRECTORY: '/nope.json' }, /ONEGATE_DIRECTORY/],
     [{ NODE_ENV: 'production' }, /AUTH_JWT_SECRET/],
+    [{ ONEGATE_LOG_LEVEL: 'loud' }, /ONEGATE_LOG_LEVEL/],
   ])('refuses %p, naming the variable', (env, pattern) => {
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(pattern);
@@ -41,5 +42,10 @@ describe('loadConfig', () => {
     const file = join(dir, 'users.json');
     writeFileSync(file, '[]');
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'x', ONEGATE_DIRECTORY: file })).toMatchObject({ production: true, directoryFile: file });
+  });
+
+  it('keeps /metrics open and logs at info unless told otherwise', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir })).toMatchObject({ metricsToken: null, logLevel: 'info' });
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_METRICS_TOKEN: ' scrape-me ', ONEGATE_LOG_LEVEL: 'debug' })).toMatchObject({ metricsToken: 'scrape-me', logLevel: 'debug' });
   });
 });

@@ -52,7 +52,17 @@ export interface AppConfig {
   queuePrefix: string;
   /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
   demoUsers: boolean;
+  /**
+   * `ONEGATE_METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <it>`; unset (and
+   * absent here), /metrics is open, as Prometheus scrapes usually are inside a private network.
+   */
+  metricsToken?: string | null;
+  /** `ONEGATE_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
+  logLevel?: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {}
 
@@ -76,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch {
     throw new ConfigError(`ONEGATE_TIMEZONE is not a known time zone: "${timezone}"`);
   }
+  const logLevel = (blankToNull(env.ONEGATE_LOG_LEVEL) ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`ONEGATE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.ONEGATE_LOG_LEVEL}"`);
   const production = env.NODE_ENV === 'production';
   const jwksUrl = blankToNull(env.AUTH_JWKS_URL);
   let jwtSecret = blankToNull(env.AUTH_JWT_SECRET);
@@ -105,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkpointHours: env.ONEGATE_CHECKPOINT_HOURS === '0' ? 0 : positiveNumber(env.ONEGATE_CHECKPOINT_HOURS, 'ONEGATE_CHECKPOINT_HOURS', 24),
     queuePrefix: blankToNull(env.ONEGATE_QUEUE_PREFIX) ?? 'onegate',
     demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
+    metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
+    logLevel,
   };
 }
 

@@ -6,9 +6,10 @@ import { Engine } from '../engine/engine.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
 import { loadHolidays, loadSlaTable } from '../deadlines/sla-config.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
+import { Metrics } from '../metrics/metrics.js';
 import { APP_CONFIG } from './tokens.js';
 
-/** Configuration, the database, the clock and the engine: what every feature stands on. */
+/** Configuration, the database, the clock, the engine and the app's metrics: what every feature stands on. */
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
@@ -26,9 +27,18 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Database, useFactory: () => Database.open(config.database) },
         { provide: WorkingCalendar, useValue: calendar },
-        { provide: Engine, useFactory: (db: Database, clock: Clock) => new Engine(db, clock, [planner]), inject: [Database, Clock] },
+        { provide: Metrics, useValue: new Metrics() },
+        {
+          provide: Engine,
+          useFactory: (db: Database, clock: Clock, metrics: Metrics) => {
+            const engine = new Engine(db, clock, [planner]);
+            metrics.observe(engine);
+            return engine;
+          },
+          inject: [Database, Clock, Metrics],
+        },
       ],
-      exports: [APP_CONFIG, Clock, Database, Engine, WorkingCalendar],
+      exports: [APP_CONFIG, Clock, Database, Engine, WorkingCalendar, Metrics],
     };
   }
 

@@ -7,6 +7,7 @@ import {
   QUEUES,
   mailJobId,
   timerJobId,
+  traced,
   type FireTimerPayload,
   type JobHandlers,
   type QueueHealth,
@@ -46,10 +47,11 @@ export class BullMqScheduler implements Scheduler {
   async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
     if (!timers.length) return;
     const now = Date.now();
+    const trace = traced();
     await this.timers.addBulk(
       timers.map((t) => ({
         name: JOBS.fireTimer,
-        data: { timerId: t.id } satisfies FireTimerPayload,
+        data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
         opts: { jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
       })),
     );
@@ -57,10 +59,11 @@ export class BullMqScheduler implements Scheduler {
 
   async enqueueMail(deliveryIds: string[]): Promise<void> {
     if (!deliveryIds.length) return;
+    const trace = traced();
     await this.mail.addBulk(
       deliveryIds.map((id) => ({
         name: JOBS.sendMail,
-        data: { deliveryId: id } satisfies SendMailPayload,
+        data: { deliveryId: id, ...trace } satisfies SendMailPayload,
         opts: { jobId: mailJobId(id), attempts: MAX_MAIL_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
       })),
     );

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LessThanOrEqual } from 'typeorm';
+import { runInContext } from '../common/request-context.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
@@ -9,7 +10,7 @@ import { Engine } from '../engine/engine.js';
 import { DeliveryService, MAILER } from '../notifications/delivery.service.js';
 import type { Mailer } from '../notifications/mailer.js';
 import { SCHEDULER } from './deadlines.tokens.js';
-import type { Scheduler } from './queue-catalogue.js';
+import { mailJobId, timerJobId, type Scheduler } from './queue-catalogue.js';
 import { TimerHandler } from './timer-handler.js';
 
 /** How far ahead reconciliation hands timers to the queue (the in-process one cannot hold long delays). */
@@ -42,9 +43,10 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.engine.onCommitted((result) => this.scheduler.scheduleTimers(result.timers));
     if (!this.runsWorkers) return;
+    // Each job runs in the context of the request that caused it (if any), so its log lines carry that id.
     await this.scheduler.startWorkers({
-      fireTimer: ({ timerId }) => this.timers.fire(timerId),
-      sendMail: async ({ deliveryId }) => void (await this.deliveries.send(deliveryId)),
+      fireTimer: ({ timerId, requestId }) => runInContext({ requestId, jobId: timerJobId(timerId) }, () => this.timers.fire(timerId)),
+      sendMail: ({ deliveryId, requestId }) => runInContext({ requestId, jobId: mailJobId(deliveryId) }, async () => void (await this.deliveries.send(deliveryId))),
     });
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileSeconds * 1000);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { mailBackoffMs, type JobHandlers, type QueueHealth, type Scheduler } from './queue-catalogue.js';
+import { mailBackoffMs, traced, type JobHandlers, type QueueHealth, type Scheduler, type SendMailPayload } from './queue-catalogue.js';
 import { MAX_MAIL_ATTEMPTS } from '../notifications/delivery.service.js';
 
 /** setTimeout can wait at most ~24.8 days; later timers are picked up by reconciliation. */
@@ -15,13 +15,14 @@ export class InProcessScheduler implements Scheduler {
   private closed = false;
 
   async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
+    const trace = traced();
     for (const t of timers) {
       if (this.closed || this.timers.has(t.id)) continue;
       const delay = t.fireAt.getTime() - Date.now();
       if (delay > MAX_DELAY_MS) continue;
       const handle = setTimeout(() => {
         this.timers.delete(t.id);
-        this.track(this.handlers?.fireTimer({ timerId: t.id }), `timer ${t.id}`);
+        this.track(this.handlers?.fireTimer({ timerId: t.id, ...trace }), `timer ${t.id}`);
       }, Math.max(0, delay));
       handle.unref?.();
       this.timers.set(t.id, handle);
@@ -29,20 +30,22 @@ export class InProcessScheduler implements Scheduler {
   }
 
   async enqueueMail(deliveryIds: string[]): Promise<void> {
+    const trace = traced();
     for (const id of deliveryIds) {
       if (this.closed || this.mail.has(id)) continue;
-      this.runMail(id, 1, 0);
+      this.runMail({ deliveryId: id, ...trace }, 1, 0);
     }
   }
 
-  private runMail(id: string, attempt: number, delay: number): void {
+  private runMail(payload: SendMailPayload, attempt: number, delay: number): void {
+    const id = payload.deliveryId;
     const handle = setTimeout(() => {
       this.mail.set(id, 'running');
-      const job = (this.handlers ? this.handlers.sendMail({ deliveryId: id }) : Promise.resolve()).then(
+      const job = (this.handlers ? this.handlers.sendMail(payload) : Promise.resolve()).then(
         () => void this.mail.delete(id),
         (err) => {
           this.mail.delete(id);
-          if (attempt < MAX_MAIL_ATTEMPTS && !this.closed) this.runMail(id, attempt + 1, mailBackoffMs(attempt));
+          if (attempt < MAX_MAIL_ATTEMPTS && !this.closed) this.runMail(payload, attempt + 1, mailBackoffMs(attempt));
           else this.logger.warn(`mail ${id} failed after ${attempt} attempts: ${(err as Error).message}`);
         },
       );

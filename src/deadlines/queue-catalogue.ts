@@ -1,3 +1,5 @@
+import { currentRequestId } from '../common/request-context.js';
+
 /** Queue and job names in one place (immich's rule): a job without a handler fails the start. */
 export const QUEUES = {
   timers: 'onegate-timers',
@@ -9,12 +11,23 @@ export const JOBS = {
   sendMail: 'send-mail',
 } as const;
 
-export interface FireTimerPayload {
+/** The HTTP request that caused the job, so the worker's log lines about it carry its id. */
+interface Traced {
+  requestId?: string;
+}
+
+export interface FireTimerPayload extends Traced {
   timerId: string;
 }
 
-export interface SendMailPayload {
+export interface SendMailPayload extends Traced {
   deliveryId: string;
+}
+
+/** The current request's id, for a job's data (nothing when no request is being served). */
+export function traced(): Traced {
+  const requestId = currentRequestId();
+  return requestId ? { requestId } : {};
 }
 
 /** Deterministic job ids: a repeated enqueue of the same timer or delivery is a no-op. BullMQ ids may not contain ':'. */

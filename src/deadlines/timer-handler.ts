@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { DomainError } from '../common/errors.js';
+import { DomainError, NothingToDo } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { TASK, TIMER } from '../database/entities.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
 import { Engine } from '../engine/engine.js';
+import { Metrics } from '../metrics/metrics.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
 import { SCHEDULER } from './deadlines.tokens.js';
 import type { Scheduler } from './queue-catalogue.js';
@@ -13,7 +14,7 @@ import type { Scheduler } from './queue-catalogue.js';
 /** A timer job fired early (clock skew between processes) is put back rather than run. */
 const EARLY_TOLERANCE_MS = 1000;
 
-class Stale extends Error {}
+class Stale extends NothingToDo {}
 
 /**
  * Runs a fired timer. Idempotent: it re-reads the database and does nothing for a timer that is
@@ -29,6 +30,7 @@ export class TimerHandler {
     @Inject(Engine) private readonly engine: Engine,
     @Inject(DeliveryService) private readonly deliveries: DeliveryService,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   async fire(timerId: string): Promise<void> {
@@ -45,19 +47,22 @@ export class TimerHandler {
         const task = await em.findOneBy<TaskRow>(TASK, { id: timer.taskId });
         if (!task || task.status !== 'open') {
           await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
-          return [];
+          return null;
         }
       }
       const res = await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'fired', settledAt: now });
-      if (res.affected !== 1) return [];
+      if (res.affected !== 1) return null;
       return this.deliveries.createForTimer(em, timer, now);
     });
+    if (!created) return;
+    this.observeLateness(timer, now);
     if (created.length) this.logger.log(`${timer.kind} ${timer.idx} of case ${timer.caseId}: ${created.length} e-mail(s)`);
     await this.scheduler.enqueueMail(created.map((d) => d.id));
   }
 
   /** Expiry of a signed agreement, or a configured deemed approval: an ordinary event by `system`. */
   private async fireAction(timer: TimerRow): Promise<void> {
+    const firedAt = this.clock.now();
     try {
       await this.engine.step({
         caseId: timer.caseId,
@@ -80,6 +85,7 @@ export class TimerHandler {
           await em.update(TIMER, { id: timer.id }, { status: 'fired', settledAt: this.clock.now() });
         },
       });
+      this.observeLateness(timer, firedAt);
     } catch (err) {
       if (err instanceof Stale) return;
       if (err instanceof DomainError && (err.code === 'InvalidTransition' || err.code === 'NotFound')) {
@@ -88,5 +94,9 @@ export class TimerHandler {
       }
       throw err;
     }
+  }
+
+  private observeLateness(timer: TimerRow, firedAt: Date): void {
+    this.metrics.timerLateness.observe({ kind: timer.kind }, Math.max(0, firedAt.getTime() - timer.fireAt.getTime()) / 1000);
   }
 }

@@ -70,6 +70,9 @@ export interface StepEffect {
 
 export type CommitListener = (result: StepResult) => void | Promise<void>;
 
+/** Told of each step attempt that did not commit (metrics): the stage it found, if any, and whether it runs again. */
+export type FailureListener = (err: unknown, attempt: { caseId: string; stage: string | null; retrying: boolean }) => void;
+
 export interface StartCommand {
   actor: Actor;
   fields: Omit<CaseRow, 'id' | 'number' | 'stage' | 'version' | 'workflowName' | 'workflowVersion' | 'snapshot' | 'headHash' | 'signedAt' | 'createdAt' | 'updatedAt'>;
@@ -85,6 +88,7 @@ const MAX_ATTEMPTS = 8;
  */
 export class Engine {
   private readonly listeners: CommitListener[] = [];
+  private readonly failureListeners: FailureListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -95,6 +99,10 @@ export class Engine {
   /** Called after each committed step (e.g. to hand new timers to the scheduler). */
   onCommitted(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  onFailed(listener: FailureListener): void {
+    this.failureListeners.push(listener);
   }
 
   private async committed(result: StepResult): Promise<StepResult> {
@@ -162,10 +170,19 @@ export class Engine {
   /** Advances a case by one event; retried when another writer advanced it first. */
   async step(cmd: StepCommand): Promise<StepResult> {
     for (let attempt = 1; ; attempt++) {
+      let stage: string | null = null;
       try {
-        return await this.committed(await this.db.transaction((em) => this.stepOnce(em, cmd)));
+        return await this.committed(await this.db.transaction((em) => this.stepOnce(em, { ...cmd, plan: (current) => ((stage = current.row.stage), cmd.plan(current)) })));
       } catch (err) {
-        if (!(err instanceof ConcurrentWrite || isUniqueViolation(err)) || attempt >= MAX_ATTEMPTS) throw err;
+        const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err)) && attempt < MAX_ATTEMPTS;
+        for (const l of this.failureListeners) {
+          try {
+            l(err, { caseId: cmd.caseId, stage, retrying });
+          } catch {
+            // An observer must not change the outcome of a step.
+          }
+        }
+        if (!retrying) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
     }

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
 import { CASE, DELIVERY, TASK, USER } from '../database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
+import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
 import { renderMail, type Locale, type MailKind } from './templates.js';
 
@@ -37,6 +38,7 @@ export class DeliveryService {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   /** Inside the timer's transaction: one delivery row per recipient (the unique key drops repeats). */
@@ -136,12 +138,15 @@ export class DeliveryService {
       await this.db.transaction((em) =>
         em.update(DELIVERY, { id: d.id, status: 'sending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending', leaseUntil: null }),
       );
+      this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
       this.logger.warn(`delivery ${d.id} to ${d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
       throw err;
     }
+    this.metrics.mailAttempt(d.kind, 'sent');
     await this.db.transaction((em) =>
       em.update(DELIVERY, { id: d.id, status: 'sending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null, leaseUntil: null }),
     );
+    this.logger.log(`delivery ${d.id} (${d.kind}, case ${d.caseId}) sent`);
     return 'sent';
   }
 

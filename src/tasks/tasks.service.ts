@@ -3,7 +3,7 @@ import { Brackets, In } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
-import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../common/errors.js';
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
@@ -166,4 +166,4 @@ export class TasksService {
 }
 
 /** Thrown to leave a step without writing, when the request asks for what is already so. */
-class NoChange extends Error {}
+class NoChange extends NothingToDo {}

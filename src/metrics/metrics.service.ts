@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
+import { Database } from '../database/database.js';
+import { TASK } from '../database/entities.js';
+import { SCHEDULER } from '../deadlines/deadlines.tokens.js';
+import type { Scheduler } from '../deadlines/queue-catalogue.js';
+import { Metrics, type OpenTaskCount } from './metrics.js';
+
+/** A scrape: the task gauges from one aggregate query, the queue counts health reports, then the text. */
+@Injectable()
+export class MetricsService {
+  private readonly logger = new Logger('Metrics');
+
+  constructor(
+    @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(Database) private readonly db: Database,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get contentType(): string {
+    return this.metrics.contentType;
+  }
+
+  /** True when no `ONEGATE_METRICS_TOKEN` is set, or the header carries it as a bearer token. */
+  authorized(authorization: string | undefined): boolean {
+    const expected = this.config.metricsToken;
+    if (!expected) return true;
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!given) return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async scrape(): Promise<string> {
+    const now = this.clock.now();
+    const [tasks, queue] = await Promise.all([this.openTasks(now), this.scheduler.health()]);
+    this.metrics.setOpenTasks(tasks, now);
+    this.metrics.setQueue(queue);
+    return this.metrics.render();
+  }
+
+  private async openTasks(now: Date): Promise<OpenTaskCount[] | null> {
+    try {
+      const rows: { stage: string; role: string; open: string | number; overdue: string | number | null; oldest: Date | string }[] = await this.db.read((em) =>
+        em
+          .createQueryBuilder(TASK, 't')
+          .select('t.stage', 'stage')
+          .addSelect('t.role', 'role')
+          .addSelect('COUNT(*)', 'open')
+          .addSelect('SUM(CASE WHEN t.due_at < :now THEN 1 ELSE 0 END)', 'overdue')
+          .addSelect('MIN(t.created_at)', 'oldest')
+          .where("t.status = 'open'")
+          .setParameter('now', now)
+          .groupBy('t.stage')
+          .addGroupBy('t.role')
+          .getRawMany(),
+      );
+      return rows.map((r) => ({ stage: r.stage, role: r.role, open: Number(r.open), overdue: Number(r.overdue ?? 0), oldestCreatedAt: toDate(r.oldest) }));
+    } catch (err) {
+      this.logger.warn(`task gauges not read: ${(err as Error).message}`);
+      return null;
+    }
+  }
+}
+
+/** PostgreSQL returns a Date; SQLite the stored text, which TypeORM writes as UTC `YYYY-MM-DD HH:MM:SS.SSS`. */
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
