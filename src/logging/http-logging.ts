@@ -8,7 +8,8 @@ const PROBES = new Set(['/metrics', '/api/health']);
 /**
  * Every request runs in a context holding its id (fastify's `request.id`, from a sane `X-Request-Id`
  * or a new UUID, see `requestIdFrom`), which is echoed in the response and carried by every log line
- * written while serving it; one line is written per completed request.
+ * written while serving it (also when the body arrives in several packets: test/logging.e2e-spec.ts);
+ * one line is written per completed request.
  */
 export function registerRequestLogging(instance: FastifyInstance, logger: Logger): void {
   instance.addHook('onRequest', (request, reply, done) => {
@@ -18,8 +19,6 @@ export function registerRequestLogging(instance: FastifyInstance, logger: Logger
       done();
     });
   });
-  // The body is read on the socket's callbacks, outside the context: enter it again for validation and the handler.
-  instance.addHook('preValidation', (request, _reply, done) => runInContext({ requestId: request.id }, done));
   instance.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0]!;
     const level = PROBES.has(path) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';

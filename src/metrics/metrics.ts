@@ -118,7 +118,7 @@ export class Metrics {
   readonly contentType = this.registry.contentType;
 
   /** Counts every step the engine commits or fails. */
-  observe(engine: Engine): void {
+  observe(engine: Pick<Engine, 'onCommitted' | 'onFailed'>): void {
     engine.onCommitted((result) => this.steps.inc({ stage: result.event.stageBefore ?? 'none', outcome: 'committed' }));
     engine.onFailed((err, { stage, retrying }) => {
       const outcome = stepOutcome(err, retrying);
