@@ -138,6 +138,7 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
     mailFrom: 'onegate@localhost',
     jwtSecret: 'bench-secret-0123456789abcdef0123456789',
     jwksUrl: null,
+    oidc: null,
     directoryFile: null,
     slaFile: null,
     timezone: 'Asia/Jakarta',
