@@ -27,10 +27,11 @@ export class DeadlinePlanner implements StepEffect {
 
   async apply(ctx: StepContext): Promise<TimerRow[]> {
     const { em, now } = ctx;
+    const timers = ctx.raw<TimerRow>(TIMER);
     const created: TimerRow[] = [];
     for (const task of ctx.tasks) {
       if (task.status !== 'open') {
-        await em.update(TIMER, { taskId: task.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+        await timers.update(em, { status: 'cancelled', settledAt: now }, { taskId: task.id, status: 'pending' });
         continue;
       }
       if (task.dueAt !== null) continue;
@@ -38,16 +39,16 @@ export class DeadlinePlanner implements StepEffect {
       if (!sla) continue;
       const planned = this.planTask(ctx.caseAfter, task, sla, now);
       task.dueAt = planned.dueAt;
-      await em.update(TASK, { id: task.id }, { dueAt: planned.dueAt });
+      await ctx.raw<TaskRow>(TASK).update(em, { dueAt: planned.dueAt }, { id: task.id });
       created.push(...planned.timers);
     }
     const stage = ctx.caseAfter.stage as Stage;
     if ((FINAL_STAGES as readonly string[]).includes(stage)) {
-      await em.update(TIMER, { caseId: ctx.caseAfter.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+      await timers.update(em, { status: 'cancelled', settledAt: now }, { caseId: ctx.caseAfter.id, status: 'pending' });
     } else if (stage === 'signed' && ctx.caseBefore?.stage !== 'signed' && ctx.caseAfter.validUntil) {
       created.push(...this.planExpiry(ctx.caseAfter, now));
     }
-    if (created.length) await em.insert(TIMER, created);
+    await timers.insert(em, created);
     return created;
   }
 

@@ -133,14 +133,16 @@ export class TasksService {
     taskId: string,
     decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
   ): Promise<{ task: TaskRow; step: StepResult | null }> {
-    const found = await this.db.read((em) => em.findOneBy<TaskRow>(TASK, { id: taskId }));
+    const tasks = this.db.raw<TaskRow>(TASK);
+    const [found] = await this.db.read((em) => tasks.select(em, { id: taskId }));
     if (!found) throw notFound('task', taskId);
     try {
       const step = await this.engine.step({
         caseId: found.caseId,
         actor,
         plan: async (current) => {
-          const task = await current.em.findOneByOrFail<TaskRow>(TASK, { id: taskId });
+          const [task] = await tasks.select(current.em, { id: taskId });
+          if (!task) throw notFound('task', taskId);
           if (task.status !== 'open') {
             throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
           }
