@@ -37,13 +37,8 @@ export class RawTable<T extends object> {
   /** Inserts rows in one statement; `returning` reads a generated column back into each row. */
   async insert(em: EntityManager, rows: T[], returning?: keyof T & string): Promise<void> {
     if (rows.length === 0) return;
-    const keys = this.columns.filter((c) => !(c.isGenerated && (rows[0] as Record<string, unknown>)[c.propertyName] === undefined)).map((c) => c.propertyName);
-    const sql = this.cached(`i:${keys.join()}:${rows.length}:${returning ?? ''}`, () => {
-      const names = keys.map((k) => quote(this.byProperty.get(k)!.databaseName)).join(', ');
-      const tuples = rows.map((_, r) => `(${keys.map((_k, i) => this.placeholder(r * keys.length + i + 1)).join(', ')})`).join(', ');
-      const back = returning ? ` RETURNING ${quote(this.byProperty.get(returning)!.databaseName)}` : '';
-      return `INSERT INTO ${this.table} (${names}) VALUES ${tuples}${back}`;
-    });
+    const keys = this.insertKeys(rows[0]!);
+    const sql = this.cached(`i:${keys.join()}:${rows.length}:${returning ?? ''}`, () => this.insertText(keys, rows.length, 1, returning ? this.columnName(returning) : null));
     const params = rows.flatMap((row) => this.values(row, keys));
     const result = await runner(em).query(sql, params, true);
     if (returning) {
@@ -67,6 +62,46 @@ export class RawTable<T extends object> {
     return result.affected ?? 0;
   }
 
+  /** `UPDATE … SET … WHERE …` text for a batch statement, numbering parameters from `first`. */
+  updateText(setKeys: string[], whereKeys: string[], first: number, returning: string): string {
+    const assignments = setKeys.map((k, i) => `${quote(this.byProperty.get(k)!.databaseName)} = ${this.placeholder(first + i)}`).join(', ');
+    return `UPDATE ${this.table} SET ${assignments} WHERE ${this.conditions(whereKeys, first + setKeys.length)} RETURNING ${returning}`;
+  }
+
+  /** `INSERT … VALUES …` text for a batch statement, numbering parameters from `first`. */
+  insertText(keys: string[], rowCount: number, first: number, returning: string | null): string {
+    const names = keys.map((k) => quote(this.byProperty.get(k)!.databaseName)).join(', ');
+    const tuples = Array.from({ length: rowCount }, (_, r) => `(${keys.map((_k, i) => this.placeholder(first + r * keys.length + i)).join(', ')})`).join(', ');
+    return `INSERT INTO ${this.table} (${names}) VALUES ${tuples}${returning ? ` RETURNING ${returning}` : ''}`;
+  }
+
+  /** The columns an insert writes: all but a generated one left empty. */
+  insertKeys(sample: T): string[] {
+    return this.columns.filter((c) => !(c.isGenerated && (sample as Record<string, unknown>)[c.propertyName] === undefined)).map((c) => c.propertyName);
+  }
+
+  columnName(property: string): string {
+    return quote(this.byProperty.get(property)!.databaseName);
+  }
+
+  /** Database values of `keys` of a row, in order. */
+  values(row: Partial<T>, keys: string[]): unknown[] {
+    return keys.map((k) => {
+      const column = this.byProperty.get(k);
+      if (!column) throw new Error(`${this.table} has no column for ${k}`);
+      return this.dataSource.driver.preparePersistentValue((row as Record<string, unknown>)[k] ?? null, column);
+    });
+  }
+
+  /** One column's database value turned back into the row's. */
+  hydrateColumn(property: string, value: unknown): unknown {
+    return this.dataSource.driver.prepareHydratedValue(value, this.byProperty.get(property)!);
+  }
+
+  get tableName(): string {
+    return this.table;
+  }
+
   hydrate(raw: Record<string, unknown>): T {
     const row: Record<string, unknown> = {};
     for (const c of this.columns) row[c.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[c.databaseName], c);
@@ -75,14 +110,6 @@ export class RawTable<T extends object> {
 
   private conditions(keys: string[], first: number): string {
     return keys.map((k, i) => `${quote(this.byProperty.get(k)!.databaseName)} = ${this.placeholder(first + i)}`).join(' AND ');
-  }
-
-  private values(row: Partial<T>, keys: string[]): unknown[] {
-    return keys.map((k) => {
-      const column = this.byProperty.get(k);
-      if (!column) throw new Error(`${this.table} has no column for ${k}`);
-      return this.dataSource.driver.preparePersistentValue((row as Record<string, unknown>)[k] ?? null, column);
-    });
   }
 
   private placeholder(n: number): string {
