@@ -5,10 +5,11 @@
  * on the embedded default, divided by the PostgreSQL figure. Writes bench/results/<date>.md.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
@@ -21,6 +22,8 @@ import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_PROFILE=<dir>: a V8 CPU profile of the server during each load, for finding where the time goes. */
+const PROFILE_DIR = process.env.BENCH_PROFILE || null;
 const PAYLOAD = JSON.stringify({ decision: 'approve', comment: 'x'.repeat(380), stage: 'administrative_check', taskId: '00000000-0000-0000-0000-000000000000' });
 
 interface Run {
@@ -31,6 +34,8 @@ interface Run {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time of the server process (user + system) per completion, measured over the load. */
+  cpuMs: number;
 }
 
 async function main(): Promise<void> {
@@ -57,20 +62,20 @@ async function main(): Promise<void> {
     const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
     log('## 1. Steps: task completions over HTTP on PostgreSQL ÷ plain SQL transaction (pgbench), same concurrency');
     log('');
-    log('| clients | onegate completions/s | p50 ms | p99 ms | pgbench tx/s | ratio (bar ≥ 0.5) |');
-    log('|---:|---:|---:|---:|---:|---:|');
+    log('| clients | onegate completions/s | p50 ms | p99 ms | server CPU ms / completion | pgbench tx/s | ratio (bar ≥ 0.5) |');
+    log('|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of postgres) {
       const b = baseline.get(r.clients)!;
-      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${b.toFixed(0)} | ${(r.perSecond / b).toFixed(2)}${r.perSecond / b >= 0.5 ? '' : ' (below bar)'} |`);
+      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${b.toFixed(0)} | ${(r.perSecond / b).toFixed(2)}${r.perSecond / b >= 0.5 ? '' : ' (below bar)'} |`);
     }
     log('');
     log('## 2. Embedded default (SQLite file) ÷ the PostgreSQL figure, same load');
     log('');
-    log('| clients | embedded completions/s | p50 ms | p99 ms | PostgreSQL completions/s | ratio (bar ≥ 0.3) |');
-    log('|---:|---:|---:|---:|---:|---:|');
+    log('| clients | embedded completions/s | p50 ms | p99 ms | server CPU ms / completion | PostgreSQL completions/s | ratio (bar ≥ 0.3) |');
+    log('|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of embedded) {
       const p = postgres.find((x) => x.clients === r.clients)!;
-      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${p.perSecond.toFixed(0)} | ${(r.perSecond / p.perSecond).toFixed(2)}${r.perSecond / p.perSecond >= 0.3 ? '' : ' (below bar)'} |`);
+      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${p.perSecond.toFixed(0)} | ${(r.perSecond / p.perSecond).toFixed(2)}${r.perSecond / p.perSecond >= 0.3 ? '' : ' (below bar)'} |`);
     }
     const errors = [...postgres, ...embedded].reduce((n, r) => n + r.errors, 0);
     log('');
@@ -138,6 +143,7 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
     mailFrom: 'onegate@localhost',
     jwtSecret: 'bench-secret-0123456789abcdef0123456789',
     jwksUrl: null,
+    oidc: null,
     directoryFile: null,
     slaFile: null,
     timezone: 'Asia/Jakarta',
@@ -173,38 +179,51 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
         const { tasks } = await engine.step({ caseId: c.id, actor: { id: 'bench-opd', roles: ['proposer'] }, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
         taskIds.push(tasks[0]!.id);
       }
-      const latencies: number[] = [];
-      let errors = 0;
-      let next = 0;
-      const started = performance.now();
-      const deadline = started + SECONDS * 1000;
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (performance.now() < deadline && next < taskIds.length) {
-            const id = taskIds[next++]!;
-            const t0 = performance.now();
-            const res = await fetch(`${base}/api/tasks/${id}/complete`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ decision: 'approve', comment: 'x'.repeat(300) }),
-            });
-            await res.arrayBuffer();
-            if (res.status !== 200) errors++;
-            latencies.push(performance.now() - t0);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
+      // The load runs in a child process, as pgbench does, so the server's event loop only serves.
+      const profile = PROFILE_DIR ? await startProfile() : null;
+      const cpuBefore = process.cpuUsage();
+      const out = await runClient({ base, token, taskIds, clients, seconds: SECONDS });
+      const cpu = process.cpuUsage(cpuBefore);
+      if (profile) await profile.stop(join(PROFILE_DIR!, `${label}-${clients}.cpuprofile`));
+      const { latencies, errors } = out;
+      const seconds = out.seconds;
       latencies.sort((a, b) => a - b);
       const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
-      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${errors} errors${next >= taskIds.length ? ' (ran out of seeded tasks)' : ''}`);
+      const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
+      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors, cpuMs };
+      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${cpuMs.toFixed(2)} ms per completion, ${errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
       runs.push(run);
     }
   } finally {
     await app.close();
   }
   return runs;
+}
+
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'load-client.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited with ${code}`))));
+  });
 }
 
 main().catch((err) => {

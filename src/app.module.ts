@@ -18,7 +18,7 @@ import { documentStoreProvider } from './documents/document-store.provider.js';
 import { DocumentsService } from './documents/documents.service.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
-import { UsersController } from './directory/users.controller.js';
+import { PeopleController, UsersController } from './directory/users.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -34,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config, options), DeadlinesModule],
-      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, NotificationsController, DocumentsController, SignInController, MetricsController],
+      controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, PeopleController, NotificationsController, DocumentsController, SignInController, MetricsController],
       providers: [
         TokenService,
         DirectoryService,

@@ -1,5 +1,6 @@
 import { Engine, type StepPlan } from '../src/engine/engine.js';
 import { SystemClock } from '../src/common/clock.js';
+import { ConcurrentWrite } from '../src/common/errors.js';
 import type { Database } from '../src/database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../src/database/entities.js';
 import type { CaseEventRow, CaseRow, TaskRow } from '../src/database/rows.js';
@@ -110,6 +111,30 @@ describe('engine: atomic, hash-chained steps', () => {
       outbox: await em.countBy(OUTBOX, { caseId: c.id }),
     }));
     expect([state.row.stage, state.row.version, state.events, state.tasks, state.outbox]).toEqual(['proposal', 1, 1, 0, 1]);
+  });
+
+  it('aborts the whole step when a task it closes changed after it was read, writing nothing', async () => {
+    const c = await newCase();
+    const { tasks } = await engine.step({ caseId: c.id, actor: proposer, plan: submit });
+    const key = tasks[0]!.key;
+    const before = await db.read(async (em) => ({ events: await em.countBy(CASE_EVENT, { caseId: c.id }), outbox: await em.countBy(OUTBOX, { caseId: c.id }) }));
+    // Another writer closes the task between the step's read and its write (the case version is unchanged).
+    const step = engine.step({
+      caseId: c.id,
+      actor: secretariat,
+      plan: async ({ em }) => {
+        await em.update(TASK, { caseId: c.id, key }, { status: 'cancelled' });
+        return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
+      },
+    });
+    await expect(step).rejects.toBeInstanceOf(ConcurrentWrite);
+    const after = await db.read(async (em) => ({
+      row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
+      events: await em.countBy(CASE_EVENT, { caseId: c.id }),
+      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
+      completed: await em.countBy(TASK, { caseId: c.id, status: 'completed' }),
+    }));
+    expect([after.row.stage, after.row.version, after.events, after.outbox, after.completed]).toEqual(['administrative_check', 2, before.events, before.outbox, 0]);
   });
 
   it('rejects a stale expectedVersion', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { TestOidcProvider } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 /** AUTH_JWKS_URL: tokens of an identity provider (RS256) are verified against its published keys. */
@@ -40,5 +41,39 @@ describe('tokens from an identity provider (AUTH_JWKS_URL)', () => {
     const forged = await t.request('GET', '/api/cases', { headers: { authorization: `Bearer ${await idpToken(other.privateKey, ['auditor'])}` } });
     expect(forged.status).toBe(401);
     expect((await t.get('/api/cases', USERS.auditor)).status).toBe(200);
+  });
+});
+
+/** AUTH_OIDC_ISSUER: the web app signs in through the provider; its tokens must carry that issuer. */
+describe('an OpenID Connect provider for the web sign-in (AUTH_OIDC_ISSUER)', () => {
+  let t: TestApp;
+  let idp: TestOidcProvider;
+  const legal = { id: 'kc-hukum', name: 'Bagian Hukum (SSO)', roles: ['legal', 'default-roles-jambi'] };
+
+  beforeAll(async () => {
+    idp = await TestOidcProvider.start({ clientId: 'onegate-web', redirectUris: ['http://onegate.test/'], users: [legal] });
+    t = await TestApp.start({ production: true, jwtSecret: null, jwksUrl: idp.jwksUrl, oidc: { issuer: idp.issuer, clientId: 'onegate-web', scope: 'openid' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await idp.stop();
+  });
+
+  it('tells the page where to sign in, and offers no picker', async () => {
+    const options = await t.get('/api/auth/sign-in-options');
+    expect(options.body).toEqual({ mode: 'bearer', jwks: true, oidc: { issuer: idp.issuer, clientId: 'onegate-web', scope: 'openid' } });
+    expect((await t.post('/api/auth/sign-in-as', undefined, { userId: USERS.mayor.id })).status).toBe(403);
+  });
+
+  it("takes Keycloak's realm roles and preferred name, ignoring roles onegate does not know", async () => {
+    const me = await t.request('GET', '/api/auth/me', { headers: { authorization: `Bearer ${await idp.accessToken(legal)}` } });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ id: 'kc-hukum', name: 'Bagian Hukum (SSO)', email: null, roles: ['legal'] });
+  });
+
+  it('refuses a token of the right key but another issuer, naming the claim', async () => {
+    const res = await t.request('GET', '/api/auth/me', { headers: { authorization: `Bearer ${await idp.accessToken(legal, { issuer: 'https://other.example/realms/jambi' })}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/iss/);
   });
 });

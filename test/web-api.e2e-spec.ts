@@ -45,6 +45,32 @@ describe('web app server side', () => {
     expect((await t.post('/api/auth/sign-in-as', undefined, { userId: 'nobody' })).status).toBe(400);
   });
 
+  it('lists people by role for anyone signed in, without e-mails; the full directory stays with the admin', async () => {
+    const reviewers = await t.get('/api/people?role=technical_reviewer', USERS.secretariat);
+    expect(reviewers.status).toBe(200);
+    expect(reviewers.body).toEqual({
+      items: [
+        { id: USERS.reviewerA.id, name: USERS.reviewerA.name, roles: ['technical_reviewer'] },
+        { id: USERS.reviewerB.id, name: USERS.reviewerB.name, roles: ['technical_reviewer'] },
+      ],
+      total: 2,
+    });
+    const everyone = await t.get('/api/people', USERS.proposer);
+    expect(everyone.body.items.map((u: any) => u.id)).toEqual(expect.arrayContaining(Object.values(USERS).map((u) => u.id)));
+    expect(everyone.body.items.every((u: any) => Object.keys(u).sort().join() === 'id,name,roles')).toBe(true);
+    const bad = await t.get('/api/people?role=walikota', USERS.proposer);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toMatch(/role/);
+    expect((await t.get('/api/people')).status).toBe(401);
+    expect((await t.get('/api/users', USERS.secretariat)).status).toBe(403);
+  });
+
+  it('tells the caller who the API takes them for (/api/auth/me)', async () => {
+    const me = await t.get('/api/auth/me', USERS.chair);
+    expect(me.body).toEqual({ id: USERS.chair.id, name: USERS.chair.name, email: expect.any(String), roles: ['tkksd_chair', 'tkksd'] });
+    expect((await t.get('/api/auth/me')).status).toBe(401);
+  });
+
   it('refuses the picker in production', async () => {
     const prod = await TestApp.start({ production: true });
     try {

@@ -230,3 +230,44 @@ test('each role does its work in the web app, from proposal to signature and aud
   await ctx.close();
   expect(errors).toEqual([]);
 }, 60_000);
+
+test('the secretariat delegates the check to a colleague, who assigns two Tim Teknis members', async () => {
+  const errors: string[] = [];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await newPage(ctx, errors);
+  const c = await t.createCase({ title: 'PKS magang mahasiswa', instrument: 'pks', partner: { name: 'Universitas Jambi', category: 'region' } });
+  expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+
+  // Bagian Kerja Sama 1 hands the check to Bagian Kerja Sama 2; it leaves 1's hands at once.
+  await signIn(page, USERS.secretariat);
+  await openFromInbox(page, c.id);
+  expect(await page.locator('[data-testid="delegate-to"] option').allTextContents()).toEqual(['Pilih rekan…', USERS.secretariat2.name]);
+  await page.getByTestId('delegate-to').selectOption(USERS.secretariat2.id);
+  await page.getByTestId('delegate').click();
+  expect(await page.getByTestId('banner-ok').textContent()).toContain(USERS.secretariat2.name);
+  await page.getByTestId('task-panel').waitFor({ state: 'detached' });
+  await page.getByTestId('nav-inbox').click();
+  await page.getByTestId('inbox').waitFor();
+  expect(await page.locator(`[data-testid="task-row"][data-case-id="${c.id}"]`).count()).toBe(0);
+
+  // Bagian Kerja Sama 2 finds it in the inbox, picks both technical reviewers and approves.
+  await signIn(page, USERS.secretariat2);
+  await openFromInbox(page, c.id);
+  await page.getByTestId(`reviewer-${USERS.reviewerA.id}`).check();
+  await page.getByTestId(`reviewer-${USERS.reviewerB.id}`).check();
+  await decide(page, 'approve', 'technical_review');
+  for (const reviewer of [USERS.reviewerA, USERS.reviewerB]) {
+    const mine = (await t.get(`/api/tasks?caseId=${c.id}`, reviewer)).body.items;
+    expect(mine.map((x: any) => [x.stage, x.assigneeId])).toEqual([['technical_review', reviewer.id]]);
+  }
+  const delegated = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.find((e: any) => e.type === 'TASK_DELEGATED');
+  expect(delegated).toMatchObject({ actor: { id: USERS.secretariat.id }, data: { to: USERS.secretariat2.id } });
+
+  // Each reviewer has their own task; a reviewer's own task offers no one to delegate to but themselves, so no form.
+  await signIn(page, USERS.reviewerB);
+  await openFromInbox(page, c.id);
+  expect(await page.getByTestId('task-panel').count()).toBe(1);
+  expect(await page.getByTestId('reviewer-picker').count()).toBe(0);
+  await ctx.close();
+  expect(errors).toEqual([]);
+}, 60_000);

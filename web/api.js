@@ -9,7 +9,7 @@ import { t } from './i18n.js';
 const SESSION_KEY = 'onegate.session';
 
 /** @typedef {{id: string, name: string, email?: string, roles: string[], locale?: string}} User */
-/** @typedef {{token: string, user: User}} Session */
+/** @typedef {{token: string, user: User, idToken?: string|null, endSession?: string|null, clientId?: string}} Session */
 
 export class ApiError extends Error {
   /**
@@ -39,26 +39,19 @@ export function saveSession(s) {
   else sessionStorage.removeItem(SESSION_KEY);
 }
 
-/** Reads the claims of a bearer token (no verification: the server verifies it on every call). */
-export function userFromToken(/** @type {string} */ token) {
-  const part = token.split('.')[1];
-  if (!part) throw new Error('not a JWT');
-  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-  const claims = JSON.parse(decodeURIComponent(escape(json)));
-  return /** @type {User} */ ({ id: claims.sub, name: claims.name ?? claims.preferred_username ?? claims.sub, email: claims.email, roles: claims.roles ?? [] });
-}
-
 /**
  * Calls the API. `body` is sent as JSON, `form` as multipart; `as: 'text' | 'blob'` reads the
  * response that way instead of as JSON.
  * @param {string} path  e.g. '/cases?stage=proposal'
- * @param {{method?: string, body?: unknown, form?: FormData, as?: 'json'|'text'|'blob'}} [opts]
+ * `token` overrides the session's (to try a token before keeping it).
+ * @param {{method?: string, body?: unknown, form?: FormData, as?: 'json'|'text'|'blob', token?: string}} [opts]
  */
 export async function api(path, opts = {}) {
   const session = loadSession();
+  const token = opts.token ?? session?.token;
   /** @type {Record<string,string>} */
   const headers = {};
-  if (session) headers.authorization = `Bearer ${session.token}`;
+  if (token) headers.authorization = `Bearer ${token}`;
   let body;
   if (opts.form) body = opts.form;
   else if (opts.body !== undefined) {
@@ -78,7 +71,7 @@ export async function api(path, opts = {}) {
     } catch {
       err = { statusCode: res.status, message: res.statusText };
     }
-    if (res.status === 401 && session) window.dispatchEvent(new CustomEvent('onegate:unauthorized'));
+    if (res.status === 401 && session && !opts.token) window.dispatchEvent(new CustomEvent('onegate:unauthorized'));
     throw new ApiError(res.status, err);
   }
   if (opts.as === 'text') return res.text();
@@ -137,4 +130,15 @@ export function diagram(/** @type {string} */ name, /** @type {number} */ versio
     diagrams.set(key, p);
   }
   return diagrams.get(key);
+}
+
+/** People holding a role (id and name), from the directory; asked once per role and page load. */
+const peopleByRole = new Map();
+export function peopleWithRole(/** @type {string} */ role) {
+  if (!peopleByRole.has(role)) {
+    const p = api(`/people?role=${encodeURIComponent(role)}`).then((r) => /** @type {{id: string, name: string}[]} */ (r.items));
+    p.catch(() => peopleByRole.delete(role));
+    peopleByRole.set(role, p);
+  }
+  return peopleByRole.get(role);
 }

@@ -5,7 +5,8 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, loadSession, saveSession, userFromToken } from './api.js';
+import { api, errorText, loadSession, saveSession } from './api.js';
+import { endSessionUrl, finishSignIn, startSignIn } from './oidc.js';
 import { Banner, html, Loading } from './components.js';
 import { getLang, label, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
@@ -47,6 +48,7 @@ function SignIn({ onSignedIn, notice }) {
   const [options, setOptions] = useState(/** @type {any} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
   const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     api('/auth/sign-in-options').then(setOptions, (e) => setError(errorText(e)));
   }, []);
@@ -55,7 +57,7 @@ function SignIn({ onSignedIn, notice }) {
     setError(null);
     try {
       const res = await api('/auth/sign-in-as', { body: { userId } });
-      onSignedIn({ token: res.token, user: res.user }, options.users);
+      onSignedIn({ token: res.token, user: res.user });
     } catch (e) {
       setError(errorText(e));
     }
@@ -64,22 +66,30 @@ function SignIn({ onSignedIn, notice }) {
   async function useToken(/** @type {Event} */ ev) {
     ev.preventDefault();
     setError(null);
-    let user;
     try {
-      user = userFromToken(token.trim());
-    } catch {
-      setError(t('signin.badToken'));
-      return;
-    }
-    saveSession({ token: token.trim(), user });
-    try {
-      await api('/tasks');
-      onSignedIn({ token: token.trim(), user }, []);
+      onSignedIn(await sessionFor(token.trim()));
     } catch (e) {
-      saveSession(null);
       setError(errorText(e));
     }
   }
+
+  async function sso() {
+    setError(null);
+    setBusy(true);
+    try {
+      await startSignIn(options.oidc);
+    } catch (e) {
+      setBusy(false);
+      setError(errorText(e));
+    }
+  }
+
+  const tokenForm = html`<form onSubmit=${useToken} class="stack">
+    <p>${t('signin.bearer')}</p>
+    <label for="token">${t('signin.token')}</label>
+    <textarea id="token" rows="4" value=${token} onInput=${(e) => setToken(e.currentTarget.value)} required></textarea>
+    <div><button type="submit" class=${options?.oidc ? '' : 'primary'}>${t('signin.submit')}</button></div>
+  </form>`;
 
   return html`<section class="card signin" aria-labelledby="signin-title">
     <h1 id="signin-title">${t('signin.title')}</h1>
@@ -99,14 +109,18 @@ function SignIn({ onSignedIn, notice }) {
           </li>`,
         )}
       </ul>`}
-    ${options?.mode === 'bearer' &&
-    html`<form onSubmit=${useToken} class="stack">
-      <p>${t('signin.bearer')}</p>
-      <label for="token">${t('signin.token')}</label>
-      <textarea id="token" rows="4" value=${token} onInput=${(e) => setToken(e.currentTarget.value)} required></textarea>
-      <div><button type="submit" class="primary">${t('signin.submit')}</button></div>
-    </form>`}
+    ${options?.mode === 'bearer' && options.oidc &&
+    html`<p>${t('signin.oidcIntro')}</p>
+      <div><button type="button" class="primary" data-testid="oidc-sign-in" onClick=${sso} disabled=${busy}>${t('signin.oidc')}</button></div>
+      <details class="token-signin"><summary>${t('signin.pasteToken')}</summary>${tokenForm}</details>`}
+    ${options?.mode === 'bearer' && !options.oidc && tokenForm}
   </section>`;
+}
+
+/** A session for a bearer token: the user and roles as the API sees them (`/auth/me`), not as the token claims. */
+async function sessionFor(/** @type {string} */ token, /** @type {Partial<import('./api.js').Session>} */ extra = {}) {
+  const me = await api('/auth/me', { token });
+  return { ...extra, token, user: { id: me.id, name: me.name, email: me.email ?? undefined, roles: me.roles } };
 }
 
 function Header({ user, lang, onLang, onSignOut, route }) {
@@ -128,11 +142,11 @@ function Header({ user, lang, onLang, onSignOut, route }) {
   </header>`;
 }
 
-function App() {
+function App({ initialNotice }) {
   const [session, setSession] = useState(loadSession);
   const [people, setPeople] = useState(/** @type {Record<string,string>} */ ({}));
   const [lang, setLangState] = useState(getLang());
-  const [notice, setNotice] = useState(/** @type {string|null} */ (null));
+  const [notice, setNotice] = useState(/** @type {string|null} */ (initialNotice ?? null));
   const route = useRoute();
 
   useEffect(() => {
@@ -148,10 +162,10 @@ function App() {
     return () => window.removeEventListener('onegate:unauthorized', onUnauthorized);
   }, []);
   useEffect(() => {
-    // Names for the timeline and inbox: the picker's directory list, when the server offers it.
+    // Names for the timeline and inbox, from the directory.
     if (!session) return;
-    api('/auth/sign-in-options').then(
-      (o) => o.mode === 'picker' && setPeople(Object.fromEntries(o.users.map((u) => [u.id, u.name]))),
+    api('/people').then(
+      (o) => setPeople(Object.fromEntries(o.items.map((/** @type {{id: string, name: string}} */ u) => [u.id, u.name]))),
       () => {},
     );
   }, [session?.user.id]);
@@ -163,10 +177,13 @@ function App() {
     setLangState(next);
   };
   const signOut = () => {
+    const endSession = session ? endSessionUrl(session) : null;
     saveSession(null);
     setSession(null);
     setNotice(null);
-    location.hash = '#/';
+    // Signed in through the provider: end its session too, or the next "sign in" would pass straight through.
+    if (endSession) location.assign(endSession);
+    else location.hash = '#/';
   };
   const signedIn = (/** @type {import('./api.js').Session} */ s) => {
     saveSession(s);
@@ -204,9 +221,24 @@ function App() {
     <main id="content" class="content" lang=${lang}>${page}</main>`;
 }
 
+/** Back from the identity provider: turns the code into a session before the app renders. Returns a notice on failure. */
+async function completeProviderSignIn() {
+  try {
+    const tokens = await finishSignIn();
+    if (!tokens) return null;
+    const session = await sessionFor(tokens.accessToken, { idToken: tokens.idToken, endSession: tokens.endSession, clientId: tokens.clientId });
+    saveSession(session);
+    if (!location.hash || location.hash === '#/') location.hash = homeFor(session.user);
+    return null;
+  } catch (e) {
+    saveSession(null);
+    return errorText(e);
+  }
+}
+
 setLang(getLang());
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-loadRules().then(
-  () => render(html`<${App} />`, root),
+Promise.all([loadRules(), completeProviderSignIn()]).then(
+  ([, notice]) => render(html`<${App} initialNotice=${notice} />`, root),
   (err) => render(html`<${Banner} kind="error" text=${errorText(err)} />`, root),
 );

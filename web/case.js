@@ -1,7 +1,7 @@
 // @ts-check
 /** The case list and the case page: details, documents, actions, diagram, timeline and e-mails. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, downloadDocument, errorText } from './api.js';
+import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './api.js';
 import { Banner, Diagram, html, Loading, StageBadge, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
 import { Due } from './inbox.js';
@@ -201,6 +201,8 @@ export function CasePage({ id, user, people, route }) {
 /** Decision buttons, comment and claim for one open task the user may act on. */
 function TaskPanel({ task, user, who, focus, messages, reload }) {
   const [comment, setComment] = useState('');
+  const [reviewers, setReviewers] = useState(/** @type {string[]} */ ([]));
+  const [delegateTo, setDelegateTo] = useState('');
   const [localError, setLocalError] = useState(/** @type {string|null} */ (null));
   const [busy, setBusy] = useState(false);
   const ref = useRef(/** @type {HTMLElement|null} */ (null));
@@ -229,12 +231,25 @@ function TaskPanel({ task, user, who, focus, messages, reload }) {
       document.getElementById(`comment-${task.id}`)?.focus();
       return;
     }
-    post('complete', { decision, ...(comment.trim() ? { comment: comment.trim() } : {}) }, (res) => {
+    const assign = task.stage === 'administrative_check' && decision === 'approve' && reviewers.length ? { reviewers } : {};
+    post('complete', { decision, ...(comment.trim() ? { comment: comment.trim() } : {}), ...assign }, (res) => {
       setComment('');
+      setReviewers([]);
       messages.ok(t('case.decided', { decision: label('decision', decision), stage: label('stage', res.case.stage) }));
     });
   }
 
+  function delegate(/** @type {Event} */ ev) {
+    ev.preventDefault();
+    if (!delegateTo) return;
+    post('delegate', { userId: delegateTo }, () => {
+      messages.ok(t('task.delegated', { who: who(delegateTo) }));
+      setDelegateTo('');
+    });
+  }
+
+  // Who may hand the task on: its assignee, an admin, or a holder of its role while nobody holds it (as the API decides).
+  const mayDelegate = task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role));
   const cid = `comment-${task.id}`;
   return html`<section class="card action-panel" ref=${ref} aria-labelledby=${`task-${task.id}`} data-testid="task-panel" data-task-id=${task.id}>
     <div class="panel-head">
@@ -247,7 +262,9 @@ function TaskPanel({ task, user, who, focus, messages, reload }) {
       ${!task.assigneeId && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('claim', {}, () => messages.ok(t('task.claimed')))} data-testid="claim">${t('task.claim')}</button>`}
       ${task.assigneeId === user.id && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('unclaim', {}, () => messages.ok(t('task.unclaimed')))} data-testid="unclaim">${t('task.unclaim')}</button>`}
     </p>
+    ${mayDelegate && html`<${DelegateForm} task=${task} user=${user} value=${delegateTo} onChange=${setDelegateTo} onSubmit=${delegate} busy=${busy} />`}
     ${task.decisions.includes('sign') && html`<p class="hint">${t('case.signHint')}</p>`}
+    ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
     <label for=${cid}>${t('case.comment')}</label>
     <textarea id=${cid} rows="3" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
     ${localError && html`<p id=${`${cid}-err`} class="field-error" role="alert" data-testid="comment-error">${localError}</p>`}
@@ -259,6 +276,47 @@ function TaskPanel({ task, user, who, focus, messages, reload }) {
       )}
     </div>
   </section>`;
+}
+
+/**
+ * The secretariat's choice of Tim Teknis members when it approves the administrative check: one
+ * technical review task each. None chosen means one task for the whole role.
+ */
+function ReviewerPicker({ value, onChange }) {
+  const [people, setPeople] = useState(/** @type {{id: string, name: string}[]|null} */ (null));
+  useEffect(() => {
+    peopleWithRole('technical_reviewer').then(setPeople, () => setPeople([]));
+  }, []);
+  const toggle = (/** @type {string} */ id) => onChange(value.includes(id) ? value.filter((x) => x !== id) : [...value, id]);
+  return html`<fieldset class="reviewer-picker" data-testid="reviewer-picker">
+    <legend>${t('case.reviewers')}</legend>
+    <p class="hint">${t('case.reviewersHint')}</p>
+    ${people === null && html`<${Loading} />`}
+    ${people?.length === 0 && html`<p class="muted">${t('case.reviewersNone')}</p>`}
+    ${people?.map(
+      (p) => html`<label class="check" key=${p.id}>
+        <input type="checkbox" checked=${value.includes(p.id)} onChange=${() => toggle(p.id)} data-testid=${`reviewer-${p.id}`} /> ${p.name}
+      </label>`,
+    )}
+  </fieldset>`;
+}
+
+/** Hands the task to a colleague holding its role. */
+function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
+  const [people, setPeople] = useState(/** @type {{id: string, name: string}[]} */ ([]));
+  useEffect(() => {
+    peopleWithRole(task.role).then((all) => setPeople(all.filter((p) => p.id !== task.assigneeId && p.id !== user.id)), () => setPeople([]));
+  }, [task.role, task.assigneeId]);
+  if (people.length === 0) return null;
+  const sid = `delegate-${task.id}`;
+  return html`<form class="delegate-form" onSubmit=${onSubmit} data-testid="delegate-form">
+    <label for=${sid}>${t('task.delegateTo')}</label>
+    <select id=${sid} value=${value} onChange=${(e) => onChange(e.currentTarget.value)} data-testid="delegate-to">
+      <option value="">${t('task.delegateChoose')}</option>
+      ${people.map((p) => html`<option value=${p.id} key=${p.id}>${p.name}</option>`)}
+    </select>
+    <button type="submit" class="small-button" disabled=${busy || !value} data-testid="delegate">${t('task.delegate')}</button>
+  </form>`;
 }
 
 /** Submit / resubmit / withdraw for the case's own proposer. */

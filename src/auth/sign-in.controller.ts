@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../core/tokens.js';
 import { DomainError, invalid } from '../common/errors.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
-import { Public } from './auth.decorators.js';
+import { CurrentActor, Public } from './auth.decorators.js';
+import type { Actor } from '../common/actor.js';
 import { TokenService } from './token.service.js';
 
 export class SignInAsDto {
@@ -35,9 +36,15 @@ export class SignInController {
   @Get('sign-in-options')
   @Public()
   async options() {
-    if (!this.pickerAllowed) return { mode: 'bearer' as const, jwks: this.config.jwksUrl !== null };
+    if (!this.pickerAllowed) return { mode: 'bearer' as const, jwks: this.config.jwksUrl !== null, oidc: this.config.oidc };
     const users = await this.directory.list();
     return { mode: 'picker' as const, users: users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })) };
+  }
+
+  /** The caller as the API sees their token: the roles it honours, whatever the token's other claims say. */
+  @Get('me')
+  me(@CurrentActor() actor: Actor) {
+    return { id: actor.id, name: actor.name ?? actor.id, email: actor.email ?? null, roles: actor.roles };
   }
 
   @Post('sign-in-as')

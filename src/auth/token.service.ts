@@ -11,10 +11,15 @@ import { APP_CONFIG } from '../core/tokens.js';
 export class TokenService {
   private readonly secret: Uint8Array | null;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  /** Tokens verified by the JWKS must come from this issuer when an OpenID Connect provider is configured. */
+  private readonly jwksOptions: { algorithms: string[]; issuer?: string };
+  private readonly clientId: string | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
     this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
+    this.jwksOptions = { algorithms: ['RS256', 'ES256'], ...(config.oidc ? { issuer: config.oidc.issuer } : {}) };
+    this.clientId = config.oidc?.clientId ?? null;
   }
 
   async verify(token: string): Promise<Actor> {
@@ -25,25 +30,38 @@ export class TokenService {
           ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] }));
         } catch (err) {
           if (!this.jwks) throw err;
-          ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+          ({ payload } = await jwtVerify(token, this.jwks, this.jwksOptions));
         }
       } else if (this.jwks) {
-        ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+        ({ payload } = await jwtVerify(token, this.jwks, this.jwksOptions));
       } else {
         throw new Error('no verification key configured');
       }
     } catch (err) {
-      const reason = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
+      const code = (err as { code?: string }).code;
+      const reason = code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `the token's ${(err as { claim?: string }).claim ?? 'claims'} is not accepted` : 'the token is invalid';
       throw new DomainError('Unauthenticated', `Authorization: ${reason}`);
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new DomainError('Unauthenticated', 'Authorization: the token has no subject');
-    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r as string)) : [];
+    const roles = this.rolesOf(payload).filter((r): r is Role => (ROLES as readonly string[]).includes(r as string));
+    const name = typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined;
     return {
       id: payload.sub,
-      roles,
-      name: typeof payload.name === 'string' ? payload.name : undefined,
+      roles: [...new Set(roles)],
+      name,
       email: typeof payload.email === 'string' ? payload.email : undefined,
     };
+  }
+
+  /**
+   * onegate's roles from a token: a top-level `roles` claim (local tokens, or a provider mapper), else
+   * Keycloak's realm roles and the web client's roles.
+   */
+  private rolesOf(payload: JWTPayload): unknown[] {
+    if (Array.isArray(payload.roles)) return payload.roles;
+    const realm = (payload.realm_access as { roles?: unknown } | undefined)?.roles;
+    const client = this.clientId ? (payload.resource_access as Record<string, { roles?: unknown }> | undefined)?.[this.clientId]?.roles : undefined;
+    return [...(Array.isArray(realm) ? realm : []), ...(Array.isArray(client) ? client : [])];
   }
 
   async sign(user: { id: string; name: string; email: string; roles: string[] }, ttl = '24h'): Promise<string> {

@@ -33,9 +33,26 @@ describe('loadConfig', () => {
     [{ ONEGATE_DIRECTORY: '/nope.json' }, /ONEGATE_DIRECTORY/],
     [{ NODE_ENV: 'production' }, /AUTH_JWT_SECRET/],
     [{ ONEGATE_LOG_LEVEL: 'loud' }, /ONEGATE_LOG_LEVEL/],
+    [{ AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi', AUTH_JWKS_URL: 'https://sso/certs' }, /AUTH_OIDC_CLIENT_ID/],
+    [{ AUTH_OIDC_CLIENT_ID: 'onegate-web', AUTH_JWKS_URL: 'https://sso/certs' }, /AUTH_OIDC_ISSUER/],
+    [{ AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi', AUTH_OIDC_CLIENT_ID: 'onegate-web' }, /AUTH_JWKS_URL/],
+    [{ AUTH_OIDC_ISSUER: 'sso.jambikota.go.id', AUTH_OIDC_CLIENT_ID: 'onegate-web', AUTH_JWKS_URL: 'https://sso/certs' }, /AUTH_OIDC_ISSUER/],
   ])('refuses %p, naming the variable', (env, pattern) => {
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ...env })).toThrow(pattern);
+  });
+
+  it('takes an OpenID Connect provider for the web sign-in, with a default scope', () => {
+    const c = loadConfig({
+      ONEGATE_DATA_DIR: dir,
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://sso.jambikota.go.id/realms/jambi/protocol/openid-connect/certs',
+      AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi/',
+      AUTH_OIDC_CLIENT_ID: 'onegate-web',
+    });
+    expect(c.oidc).toEqual({ issuer: 'https://sso.jambikota.go.id/realms/jambi', clientId: 'onegate-web', scope: 'openid profile email' });
+    expect(c.jwtSecret).toBeNull();
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).oidc).toBeNull();
   });
 
   it('accepts production with a secret, and a directory file that exists', () => {

@@ -28,6 +28,11 @@ export interface AppConfig {
   jwtSecret: string | null;
   /** `AUTH_JWKS_URL`: verify RS256/ES256 tokens of an identity provider. */
   jwksUrl: string | null;
+  /**
+   * `AUTH_OIDC_ISSUER` + `AUTH_OIDC_CLIENT_ID` (+ `AUTH_OIDC_SCOPE`): the web app signs in through that
+   * OpenID Connect provider (authorization code with PKCE, a public client). Tokens must then carry this issuer.
+   */
+  oidc: { issuer: string; clientId: string; scope: string } | null;
   /** `ONEGATE_DIRECTORY`: JSON file of users loaded at start. */
   directoryFile: string | null;
   /** `ONEGATE_SLA`: JSON file overriding stage SLAs (deadlines, next issue). */
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (production) throw new ConfigError('NODE_ENV=production needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
     jwtSecret = readOrCreateSecret(dataDir);
   }
+  const oidc = oidcConfig(env, jwksUrl);
   return {
     port,
     production,
@@ -105,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? 'onegate@localhost',
     jwtSecret,
     jwksUrl,
+    oidc,
     directoryFile: fileOrNull(env.ONEGATE_DIRECTORY, 'ONEGATE_DIRECTORY'),
     slaFile: fileOrNull(env.ONEGATE_SLA, 'ONEGATE_SLA'),
     timezone,
@@ -120,6 +127,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
     logLevel,
   };
+}
+
+function oidcConfig(env: NodeJS.ProcessEnv, jwksUrl: string | null): AppConfig['oidc'] {
+  const issuer = blankToNull(env.AUTH_OIDC_ISSUER);
+  const clientId = blankToNull(env.AUTH_OIDC_CLIENT_ID);
+  if (!issuer && !clientId) return null;
+  if (!issuer) throw new ConfigError('AUTH_OIDC_CLIENT_ID needs AUTH_OIDC_ISSUER (the provider\'s issuer URL)');
+  if (!clientId) throw new ConfigError('AUTH_OIDC_ISSUER needs AUTH_OIDC_CLIENT_ID (the web app\'s public client id)');
+  if (!/^https?:\/\//.test(issuer)) throw new ConfigError(`AUTH_OIDC_ISSUER must be an http(s) URL, got "${issuer}"`);
+  if (!jwksUrl) throw new ConfigError('AUTH_OIDC_ISSUER needs AUTH_JWKS_URL, where the API finds the provider\'s signing keys');
+  return { issuer: issuer.replace(/\/+$/, ''), clientId, scope: blankToNull(env.AUTH_OIDC_SCOPE) ?? 'openid profile email' };
 }
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {

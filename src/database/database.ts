@@ -6,6 +6,7 @@ import { Mutex } from '../common/mutex.js';
 import { dialectOf, type Dialect } from './columns.js';
 import { createEntities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { RawTable } from './raw-table.js';
 
 /**
  * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
@@ -15,6 +16,7 @@ import { MIGRATIONS } from './migrations/index.js';
 export class Database {
   readonly dialect: Dialect;
   private readonly mutex: Mutex | null;
+  private readonly rawTables = new Map<string, RawTable<object>>();
 
   private constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource.options.type);
@@ -55,6 +57,16 @@ export class Database {
         await this.dataSource.undoLastMigration({ transaction: 'each' });
       }
     });
+  }
+
+  /** Hand-written statements for one entity's table (the engine's hot path), built once per entity. */
+  raw<T extends object>(entity: string): RawTable<T> {
+    let table = this.rawTables.get(entity);
+    if (!table) {
+      table = new RawTable<T>(this.dataSource, entity, this.dialect);
+      this.rawTables.set(entity, table);
+    }
+    return table as RawTable<T>;
   }
 
   /** Runs `fn` in one database transaction; serialized in-process on the embedded database. */

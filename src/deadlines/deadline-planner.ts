@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FINAL_STAGES, type Stage, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 import type { StageSla } from '../../workflows/cooperation/v1.sla.js';
 import { zonedInstant } from '../common/time-zone.js';
-import { TASK, TIMER } from '../database/entities.js';
+import { TIMER } from '../database/entities.js';
 import type { CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
 import type { WorkingCalendar } from './working-calendar.js';
@@ -26,28 +26,28 @@ export class DeadlinePlanner implements StepEffect {
   constructor(private readonly settings: DeadlineSettings) {}
 
   async apply(ctx: StepContext): Promise<TimerRow[]> {
-    const { em, now } = ctx;
+    const { now } = ctx;
+    const timers = ctx.raw<TimerRow>(TIMER);
     const created: TimerRow[] = [];
     for (const task of ctx.tasks) {
       if (task.status !== 'open') {
-        await em.update(TIMER, { taskId: task.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+        ctx.batch.update(timers, { status: 'cancelled', settledAt: now }, { taskId: task.id, status: 'pending' });
         continue;
       }
       if (task.dueAt !== null) continue;
       const sla = this.settings.sla[task.stage as TaskStage];
       if (!sla) continue;
       const planned = this.planTask(ctx.caseAfter, task, sla, now);
-      task.dueAt = planned.dueAt;
-      await em.update(TASK, { id: task.id }, { dueAt: planned.dueAt });
+      ctx.updateTask(task, { dueAt: planned.dueAt });
       created.push(...planned.timers);
     }
     const stage = ctx.caseAfter.stage as Stage;
     if ((FINAL_STAGES as readonly string[]).includes(stage)) {
-      await em.update(TIMER, { caseId: ctx.caseAfter.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
+      ctx.batch.update(timers, { status: 'cancelled', settledAt: now }, { caseId: ctx.caseAfter.id, status: 'pending' });
     } else if (stage === 'signed' && ctx.caseBefore?.stage !== 'signed' && ctx.caseAfter.validUntil) {
       created.push(...this.planExpiry(ctx.caseAfter, now));
     }
-    if (created.length) await em.insert(TIMER, created);
+    ctx.batch.insert(timers, created);
     return created;
   }
 

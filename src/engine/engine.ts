@@ -9,7 +9,8 @@ import type { Clock } from '../common/clock.js';
 import { ConcurrentWrite, DomainError } from '../common/errors.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
-import type { CaseEventRow, CaseRow, TaskRow, TimerRow } from '../database/rows.js';
+import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
+import { WriteBatch } from '../database/write-batch.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
 
 /** The case as loaded inside a step's transaction. */
@@ -55,17 +56,33 @@ export interface StepResult {
 /** What a step's effects see, inside its transaction, after the event and tasks are written. */
 export interface StepContext {
   em: EntityManager;
+  /** Hand-written statements for a table, as the engine writes its own (Database.raw). */
+  raw: Database['raw'];
+  /** The step's writes, sent together after the effects (one statement on PostgreSQL). */
+  batch: WriteBatch;
+  /** Adds to what the step writes on one of its tasks (a task must not be updated twice in one statement). */
+  updateTask(task: TaskRow, set: Partial<TaskRow>): void;
   caseBefore: CaseRow | null;
   caseAfter: CaseRow;
   event: CaseEventRow;
   /** Task rows the step opened, closed or reassigned. */
   tasks: TaskRow[];
+  /** Of those, the ones this step opens: written after the effects, so an effect may still fill them in (due date). */
+  newTaskIds: ReadonlySet<string>;
   now: Date;
 }
 
 /** Writes more of a step in its transaction (deadline timers); returns timers to schedule. */
 export interface StepEffect {
   apply(ctx: StepContext): Promise<TimerRow[]>;
+}
+
+interface TaskSync {
+  touched: TaskRow[];
+  open: TaskRow[];
+  inserted: TaskRow[];
+  /** The `set` of each task update queued in the batch, by task id. */
+  updates: Map<string, Partial<TaskRow>>;
 }
 
 export type CommitListener = (result: StepResult) => void | Promise<void>;
@@ -89,12 +106,25 @@ const MAX_ATTEMPTS = 8;
 export class Engine {
   private readonly listeners: CommitListener[] = [];
   private readonly failureListeners: FailureListener[] = [];
+  // The step's statements are hand-written (see RawTable): TypeORM's builders cost more CPU than the SQL.
+  private readonly cases;
+  private readonly events;
+  private readonly taskTable;
+  private readonly outbox;
+
+  private readonly raw: Database['raw'];
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly effects: StepEffect[] = [],
-  ) {}
+  ) {
+    this.raw = (entity) => db.raw(entity);
+    this.cases = db.raw<CaseRow>(CASE);
+    this.events = db.raw<CaseEventRow>(CASE_EVENT);
+    this.taskTable = db.raw<TaskRow>(TASK);
+    this.outbox = db.raw<OutboxRow>(OUTBOX);
+  }
 
   /** Called after each committed step (e.g. to hand new timers to the scheduler). */
   onCommitted(listener: CommitListener): void {
@@ -157,12 +187,15 @@ export class Engine {
         createdAt: now,
         updatedAt: now,
       };
-      await em.insert(CASE, row);
-      await em.insert(CASE_EVENT, event);
-      const { touched: tasks, open: openTasks } = await this.syncTasks(em, id, [], (snapshot.context.tasks ?? []) as OpenTask[], now, null);
-      const timers = await this.applyEffects({ em, caseBefore: null, caseAfter: row, event, tasks, now });
-      await em.insert(OUTBOX, { caseId: id, eventSeq: 1, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-      return { case: row, event, tasks, openTasks, timers };
+      const batch = new WriteBatch();
+      batch.insert(this.cases, [row]);
+      batch.insert(this.events, [event], 'id');
+      const sync = this.syncTasks(batch, id, [], new Map(), (snapshot.context.tasks ?? []) as OpenTask[], now, null);
+      const timers = await this.applyEffects(this.effectContext(em, batch, sync, null, row, event, now));
+      batch.insert(this.taskTable, sync.inserted);
+      batch.insert(this.outbox, [outboxRow(event, sync.touched, now)]);
+      await batch.flush(em, this.db.dialect);
+      return { case: row, event, tasks: sync.touched, openTasks: sync.open, timers };
     });
     return this.committed(result);
   }
@@ -172,7 +205,15 @@ export class Engine {
     for (let attempt = 1; ; attempt++) {
       let stage: string | null = null;
       try {
-        return await this.committed(await this.db.transaction((em) => this.stepOnce(em, { ...cmd, plan: (current) => ((stage = current.row.stage), cmd.plan(current)) })));
+        // Notes the stage the step was taken in, for the metrics of failed steps.
+        const observed: StepCommand = { ...cmd, plan: (current) => ((stage = current.row.stage), cmd.plan(current)) };
+        // On PostgreSQL a step is one read and one write statement, atomic by itself (WriteBatch); a
+        // command with extra writes of its own (`after`) still takes a transaction around them.
+        const result =
+          this.db.dialect === 'postgres' && !cmd.after
+            ? await this.db.read((em) => this.stepOnce(em, observed))
+            : await this.db.transaction((em) => this.stepOnce(em, observed));
+        return await this.committed(result);
       } catch (err) {
         const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err)) && attempt < MAX_ATTEMPTS;
         for (const l of this.failureListeners) {
@@ -189,7 +230,7 @@ export class Engine {
   }
 
   private async stepOnce(em: EntityManager, cmd: StepCommand): Promise<StepResult> {
-    const row = await em.findOneBy<CaseRow>(CASE, { id: cmd.caseId });
+    const { row, openRows } = await this.load(em, cmd.caseId);
     if (!row) throw new DomainError('NotFound', `case ${cmd.caseId} not found`);
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
       throw new DomainError('StaleVersion', `expectedVersion ${cmd.expectedVersion} is stale: the case is at version ${row.version}`, {
@@ -231,66 +272,63 @@ export class Engine {
       updatedAt: now,
       ...(stageAfter === 'signed' && row.stage !== 'signed' ? { signedAt: now } : {}),
     };
-    const result = await em
-      .createQueryBuilder()
-      .update(CASE)
-      .set(updated)
-      .where('id = :id AND version = :version', { id: row.id, version: row.version })
-      .execute();
-    if (result.affected !== 1) throw new ConcurrentWrite(`case ${row.id} moved past version ${row.version}`);
-    await em.insert(CASE_EVENT, event);
-    const { touched: tasks, open: openTasks } = await this.syncTasks(
-      em,
+    const batch = new WriteBatch();
+    batch.update(this.cases, updated, { id: row.id, version: row.version }, { expect: 1, what: `case ${row.id} (version ${row.version})` });
+    batch.insert(this.events, [event], 'id');
+    const before = (snapshot.context.tasks ?? []) as OpenTask[];
+    const rows = before.length ? (openRows ?? (await this.taskTable.select(em, { caseId: row.id, status: 'open' }))) : [];
+    const sync = this.syncTasks(
+      batch,
       row.id,
-      (snapshot.context.tasks ?? []) as OpenTask[],
+      before,
+      new Map(rows.map((r) => [r.key, r])),
       (next.context.tasks ?? []) as OpenTask[],
       now,
       plan.completion ? { ...plan.completion, by: cmd.actor.id } : null,
     );
     const caseAfter = { ...row, ...updated } as CaseRow;
-    const timers = await this.applyEffects({ em, caseBefore: row, caseAfter, event, tasks, now });
-    await em.insert(OUTBOX, { caseId: row.id, eventSeq: event.seq, topic: 'case.step', payload: outboxPayload(event, tasks), createdAt: now, processedAt: null });
-    const stepResult: StepResult = { case: caseAfter, event, tasks, openTasks, timers };
+    const timers = await this.applyEffects(this.effectContext(em, batch, sync, row, caseAfter, event, now));
+    batch.insert(this.taskTable, sync.inserted);
+    batch.insert(this.outbox, [outboxRow(event, sync.touched, now)]);
+    await batch.flush(em, this.db.dialect);
+    const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
   }
 
   /**
-   * Makes the tasks table match the machine's open tasks. Reads the case's open rows once, updates or
-   * inserts what changed, and returns the rows it touched and the open rows after the step.
+   * Makes the tasks table match the machine's open tasks: queues an update for each task that closed
+   * or changed hands (guarded: it must still be open) and builds the rows of new tasks, which the
+   * caller inserts once the step's effects have filled them in. Returns the rows touched, the open rows
+   * after the step, the new rows, and each queued update's `set` (effects may add to it).
    */
-  private async syncTasks(
-    em: EntityManager,
+  private syncTasks(
+    batch: WriteBatch,
     caseId: string,
     before: OpenTask[],
+    rows: Map<string, TaskRow>,
     after: OpenTask[],
     now: Date,
     completion: { taskKey: string; decision: string; comment: string | null; by: string } | null,
-  ): Promise<{ touched: TaskRow[]; open: TaskRow[] }> {
-    const rows = new Map(
-      (before.length ? await em.findBy<TaskRow>(TASK, { caseId, status: 'open' }) : []).map((r) => [r.key, r]),
-    );
+  ): TaskSync {
     const touched: TaskRow[] = [];
+    const updates = new Map<string, Partial<TaskRow>>();
     const afterKeys = new Map(after.map((t) => [t.key, t]));
     for (const task of before) {
       const kept = afterKeys.get(task.key);
       if (kept && kept.assignee === task.assignee) continue;
+      const row = rows.get(task.key);
+      if (!row) throw new ConcurrentWrite(`task ${task.key} of case ${caseId} is no longer open`);
       const set: Partial<TaskRow> = kept
         ? { assigneeId: kept.assignee }
         : completion && completion.taskKey === task.key
           ? { status: 'completed', decision: completion.decision, comment: completion.comment, completedBy: completion.by, completedAt: now }
           : { status: 'cancelled', completedAt: now };
-      const res = await em
-        .createQueryBuilder()
-        .update(TASK)
-        .set(set)
-        .where('case_id = :caseId AND key = :key AND status = :open', { caseId, key: task.key, open: 'open' })
-        .execute();
-      const row = rows.get(task.key);
-      if (res.affected !== 1 || !row) throw new ConcurrentWrite(`task ${task.key} of case ${caseId} is no longer open`);
+      updates.set(row.id, batch.update(this.taskTable, { ...set }, { caseId, key: task.key, status: 'open' }, { expect: 1, what: `task ${task.key} of case ${caseId}` }));
       Object.assign(row, set);
       touched.push(row);
     }
+    const inserted: TaskRow[] = [];
     for (const task of after) {
       if (rows.has(task.key)) continue;
       const row: TaskRow = {
@@ -308,11 +346,48 @@ export class Engine {
         completedAt: null,
         dueAt: null,
       };
-      await em.insert(TASK, row);
+      inserted.push(row);
       rows.set(task.key, row);
       touched.push(row);
     }
-    return { touched, open: after.map((t) => rows.get(t.key)!) };
+    return { touched, open: after.map((t) => rows.get(t.key)!), inserted, updates };
+  }
+
+  private effectContext(em: EntityManager, batch: WriteBatch, sync: TaskSync, caseBefore: CaseRow | null, caseAfter: CaseRow, event: CaseEventRow, now: Date): StepContext {
+    const newTaskIds = new Set(sync.inserted.map((t) => t.id));
+    return {
+      em,
+      raw: this.raw,
+      batch,
+      caseBefore,
+      caseAfter,
+      event,
+      tasks: sync.touched,
+      newTaskIds,
+      now,
+      updateTask: (task, set) => {
+        Object.assign(task, set);
+        if (newTaskIds.has(task.id)) return; // inserted after the effects, with these values
+        const queued = sync.updates.get(task.id);
+        if (queued) Object.assign(queued, set);
+        else sync.updates.set(task.id, batch.update(this.taskTable, { ...set }, { id: task.id }));
+      },
+    };
+  }
+
+  /**
+   * The case row and, on PostgreSQL, its open task rows in the same query (one round trip); on SQLite
+   * the tasks are read when needed (`openRows` null).
+   */
+  private async load(em: EntityManager, caseId: string): Promise<{ row: CaseRow | undefined; openRows: TaskRow[] | null }> {
+    if (this.db.dialect !== 'postgres') return { row: (await this.cases.select(em, { id: caseId }))[0], openRows: null };
+    const raw: Record<string, unknown>[] = await em.query(
+      `SELECT c.*, (SELECT coalesce(json_agg(t), '[]'::json) FROM "tasks" t WHERE t."case_id" = c."id" AND t."status" = 'open') AS "__open_tasks" FROM "cases" c WHERE c."id" = $1`,
+      [caseId],
+    );
+    if (!raw[0]) return { row: undefined, openRows: null };
+    const openRows = (raw[0].__open_tasks as Record<string, unknown>[]).map((t) => this.taskTable.hydrate(t));
+    return { row: this.cases.hydrate(raw[0]), openRows };
   }
 
   private buildEvent(e: {
@@ -369,8 +444,8 @@ export function allowedEvents(snapshot: AnyMachineSnapshot): string[] {
   return CASE_EVENT_TYPES.filter((type) => snapshot.can({ type }));
 }
 
-function outboxPayload(event: CaseEventRow, tasks: TaskRow[]): Record<string, unknown> {
-  return {
+function outboxRow(event: CaseEventRow, tasks: TaskRow[], now: Date): OutboxRow {
+  const payload = {
     caseId: event.caseId,
     seq: event.seq,
     type: event.type,
@@ -378,6 +453,7 @@ function outboxPayload(event: CaseEventRow, tasks: TaskRow[]): Record<string, un
     stageAfter: event.stageAfter,
     tasks: tasks.map((t) => ({ id: t.id, key: t.key, stage: t.stage, role: t.role, status: t.status, assigneeId: t.assigneeId })),
   };
+  return { caseId: event.caseId, eventSeq: event.seq, topic: 'case.step', payload, createdAt: now, processedAt: null };
 }
 
 function isUniqueViolation(err: unknown): boolean {

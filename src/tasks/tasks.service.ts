@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
 import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../common/errors.js';
@@ -133,17 +134,23 @@ export class TasksService {
     taskId: string,
     decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
   ): Promise<{ task: TaskRow; step: StepResult | null }> {
-    const found = await this.db.read((em) => em.findOneBy<TaskRow>(TASK, { id: taskId }));
+    const tasks = this.db.raw<TaskRow>(TASK);
+    const [found] = await this.db.read((em) => tasks.select(em, { id: taskId }));
     if (!found) throw notFound('task', taskId);
     try {
       const step = await this.engine.step({
         caseId: found.caseId,
         actor,
         plan: async (current) => {
-          const task = await current.em.findOneByOrFail<TaskRow>(TASK, { id: taskId });
-          if (task.status !== 'open') {
-            throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
+          // The snapshot, read with the case version the step is guarded by, says whether the task is
+          // still open and who holds it; the row read before the step gives what never changes.
+          const live = ((current.snapshot.context.tasks ?? []) as OpenTask[]).find((t) => t.key === found.key);
+          if (!live) {
+            const [closed] = await tasks.select(current.em, { id: taskId });
+            const status = closed?.status ?? 'completed';
+            throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${status}`, { taskStatus: status });
           }
+          const task: TaskRow = { ...found, status: 'open', assigneeId: live.assignee };
           const plan = await decide(task, current);
           if (!plan) throw new NoChange();
           return plan;

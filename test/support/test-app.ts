@@ -69,6 +69,7 @@ export class TestApp {
       mailFrom: 'onegate@localhost',
       jwtSecret: TEST_SECRET,
       jwksUrl: null,
+      oidc: null,
       directoryFile: null,
       slaFile: null,
       timezone: 'Asia/Jakarta',

@@ -1,0 +1,136 @@
+/**
+ * The web app signed in through an OpenID Connect provider (AUTH_OIDC_ISSUER), in a real browser:
+ * the authorization code flow with PKCE against a Keycloak-shaped provider, acting on a task with the
+ * provider's token, a forged return refused, sign-out ending the provider's session, an expired token,
+ * and a pasted bearer token. Uses the system's Chromium; fails, not skips, when it is missing.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TestOidcProvider, type OidcUser } from './support/oidc-provider.js';
+import { TestApp, USERS } from './support/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SECRETARIAT: OidcUser = { id: USERS.secretariat.id, name: 'Siti (Bagian Kerja Sama)', email: 'siti@jambikota.go.id', roles: ['secretariat', 'offline_access', 'uma_authorization'] };
+const MAYOR: OidcUser = { id: USERS.mayor.id, name: 'Wali Kota Jambi', roles: ['mayor'] };
+
+let t: TestApp;
+let idp: TestOidcProvider;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium).`);
+  idp = await TestOidcProvider.start({ clientId: 'onegate-web', redirectUris: [], users: [SECRETARIAT, MAYOR] });
+  // As in production: no sign-in picker; the local secret stays for the CLI (and this test's own API calls).
+  t = await TestApp.start({ production: true, jwksUrl: idp.jwksUrl, oidc: { issuer: idp.issuer, clientId: idp.clientId, scope: 'openid profile email' } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  idp.redirectUris.push(`${base}/`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+  await idp?.stop();
+}, 30_000);
+
+async function newPage(errors: string[]): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.setDefaultTimeout(8_000);
+  return page;
+}
+
+/** Through the provider's login page and back. */
+async function signInWithProvider(page: Page, user: OidcUser): Promise<void> {
+  await page.getByTestId('oidc-sign-in').click();
+  await page.waitForURL((url) => url.href.startsWith(idp.issuer));
+  await page.getByLabel('Username').fill(user.id);
+  await page.locator('#kc-login').click();
+  await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
+}
+
+test('a reviewer signs in through the provider, acts on a task with its token, and signs out of both', async () => {
+  const c = await t.createCase();
+  expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+  const errors: string[] = [];
+  const page = await newPage(errors);
+
+  await page.goto(`${base}/`);
+  await page.getByTestId('oidc-sign-in').waitFor();
+  expect(await page.getByTestId('user-picker').count()).toBe(0);
+  await signInWithProvider(page, SECRETARIAT);
+  // The code and state are taken off the address bar; the roles shown are the ones the API honours.
+  expect(page.url()).not.toMatch(/code=|state=/);
+  expect(await page.locator('[data-testid="whoami"] .user-roles').textContent()).toBe('Bagian Kerja Sama');
+  // The provider saw a correct PKCE verifier (it refuses the exchange otherwise).
+  expect(idp.refusals).toEqual([]);
+
+  // The provider's token works on the API: the task is in the inbox and the approval lands.
+  await page.locator(`[data-testid="task-row"][data-case-id="${c.id}"] [data-testid="task-open"]`).click();
+  await page.getByTestId('decide-approve').click();
+  await page.locator(`[data-testid="case-page"][data-stage="technical_review"]`).waitFor();
+  const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+  expect(history.at(-1)).toMatchObject({ type: 'TASK_COMPLETED', actor: { id: SECRETARIAT.id } });
+
+  // A reload keeps the session; signing out ends the provider's session and returns to the sign-in page.
+  await page.reload();
+  await page.getByTestId('whoami').filter({ hasText: SECRETARIAT.name }).waitFor();
+  await page.getByTestId('sign-out').click();
+  await page.waitForURL(`${base}/`);
+  await page.getByTestId('oidc-sign-in').waitFor();
+  expect(await page.getByTestId('whoami').count()).toBe(0);
+  expect(errors).toEqual([]);
+}, 60_000);
+
+test('a forged or replayed return from the provider is refused, and so is a code without its verifier', async () => {
+  const errors: string[] = [];
+  const page = await newPage(errors);
+  await page.goto(`${base}/?code=stolen-code&state=guessed`);
+  expect(await page.getByTestId('banner-info').textContent()).toMatch(/tidak cocok/);
+  expect(await page.getByTestId('whoami').count()).toBe(0);
+  expect(page.url()).not.toContain('stolen-code');
+
+  // A code exchanged without the verifier this tab made is refused by the provider.
+  const exchange = await fetch(`${idp.issuer}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'stolen-code', client_id: idp.clientId, redirect_uri: `${base}/`, code_verifier: 'x' }),
+  });
+  expect(exchange.status).toBe(400);
+  expect(errors).toEqual([]);
+}, 30_000);
+
+test('an expired provider token sends the user back to sign in, with a notice', async () => {
+  const errors: string[] = [];
+  const page = await newPage(errors);
+  await page.goto(`${base}/`);
+  idp.tokenTtl = '3s';
+  try {
+    await signInWithProvider(page, MAYOR);
+  } finally {
+    idp.tokenTtl = '10m';
+  }
+  await page.waitForTimeout(3_500);
+  await page.getByTestId('nav-cases').click();
+  expect(await page.getByTestId('banner-info').textContent()).toMatch(/Sesi Anda berakhir/);
+  await page.getByTestId('oidc-sign-in').waitFor();
+  expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+}, 30_000);
+
+test('a bearer token from the provider can also be pasted, and a token of another issuer is refused', async () => {
+  const errors: string[] = [];
+  const page = await newPage(errors);
+  await page.goto(`${base}/`);
+  await page.getByText('Atau tempelkan token akses').click();
+  await page.getByLabel('Token akses').fill(await idp.accessToken(MAYOR, { issuer: 'https://sso.elsewhere.example/realms/x' }));
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  expect(await page.getByTestId('banner-error').textContent()).toMatch(/iss/);
+  await page.getByLabel('Token akses').fill(await idp.accessToken(MAYOR));
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await page.getByTestId('whoami').filter({ hasText: MAYOR.name }).waitFor();
+  expect(await page.getByTestId('whoami').textContent()).toContain('Wali Kota');
+  expect(errors).toEqual([]);
+}, 30_000);
