@@ -71,6 +71,17 @@ describe('an OpenID Connect provider for the web sign-in (AUTH_OIDC_ISSUER)', ()
     expect(me.body).toEqual({ id: 'kc-hukum', name: 'Bagian Hukum (SSO)', email: null, roles: ['legal'] });
   });
 
+  it('stops taking a token the moment it expires, though verified tokens are kept for a while', async () => {
+    const token = await idp.accessToken(legal, { ttl: '2s' });
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await t.request('GET', '/api/auth/me', { headers })).status).toBe(200);
+    expect((await t.request('GET', '/api/auth/me', { headers })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2_100));
+    const late = await t.request('GET', '/api/auth/me', { headers });
+    expect(late.status).toBe(401);
+    expect(late.body.message).toMatch(/expired/);
+  });
+
   it('refuses a token of the right key but another issuer, naming the claim', async () => {
     const res = await t.request('GET', '/api/auth/me', { headers: { authorization: `Bearer ${await idp.accessToken(legal, { issuer: 'https://other.example/realms/jambi' })}` } });
     expect(res.status).toBe(401);

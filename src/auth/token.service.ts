@@ -6,6 +6,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/errors.js';
 import { APP_CONFIG } from '../core/tokens.js';
 
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 /** Verifies bearer JWTs (HS256 with the shared secret, or RS256/ES256 from a JWKS) and signs local ones. */
 @Injectable()
 export class TokenService {
@@ -22,7 +25,25 @@ export class TokenService {
     this.clientId = config.oidc?.clientId ?? null;
   }
 
+  /**
+   * Verified tokens, kept briefly: verifying an HMAC or RSA signature through WebCrypto costs more CPU
+   * than the rest of a small request. A token is immutable, so the answer holds until it expires; it
+   * is kept at most VERIFIED_TTL_MS so a key removed from the JWKS stops working soon after.
+   */
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
+
   async verify(token: string): Promise<Actor> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) return hit.actor;
+    if (hit) this.verified.delete(token);
+    const { actor, exp } = await this.verifyNow(token);
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { actor, until: Math.min(now + VERIFIED_TTL_MS, exp === undefined ? Infinity : exp * 1000) });
+    return actor;
+  }
+
+  private async verifyNow(token: string): Promise<{ actor: Actor; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
       if (this.secret) {
@@ -45,12 +66,14 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new DomainError('Unauthenticated', 'Authorization: the token has no subject');
     const roles = this.rolesOf(payload).filter((r): r is Role => (ROLES as readonly string[]).includes(r as string));
     const name = typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined;
-    return {
+    // Shared by every request that presents this token while it is cached: read-only.
+    const actor: Actor = Object.freeze({
       id: payload.sub,
-      roles: [...new Set(roles)],
+      roles: Object.freeze([...new Set(roles)]) as Role[],
       name,
       email: typeof payload.email === 'string' ? payload.email : undefined,
-    };
+    });
+    return { actor, exp: payload.exp };
   }
 
   /**
