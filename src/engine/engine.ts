@@ -6,7 +6,7 @@ import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
 import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
 import type { Clock } from '../common/clock.js';
-import { ConcurrentWrite, DomainError } from '../common/errors.js';
+import { ConcurrentWrite, DomainError, notFound } from '../common/errors.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
@@ -16,6 +16,8 @@ import { GENESIS_HASH, hashEvent } from './event-hash.js';
 /** The case as loaded inside a step's transaction. */
 export interface LoadedCase {
   row: CaseRow;
+  /** The task the command addressed (`StepCommand.taskId`), read with the case. */
+  task?: TaskRow;
   snapshot: AnyMachineSnapshot;
   workflow: WorkflowDefinition;
   em: EntityManager;
@@ -34,6 +36,11 @@ export interface StepPlan {
 
 export interface StepCommand {
   caseId: string;
+  /**
+   * A task action: the task, read in the same query as its case (then `caseId` may be left empty and
+   * is taken from the task). An unknown task is a NotFound.
+   */
+  taskId?: string;
   actor: Actor;
   expectedVersion?: number;
   /** Runs inside the transaction with the current case; throws domain errors to refuse. */
@@ -218,7 +225,7 @@ export class Engine {
         const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err)) && attempt < MAX_ATTEMPTS;
         for (const l of this.failureListeners) {
           try {
-            l(err, { caseId: cmd.caseId, stage, retrying });
+            l(err, { caseId: cmd.caseId || (cmd.taskId ?? ''), stage, retrying });
           } catch {
             // An observer must not change the outcome of a step.
           }
@@ -230,7 +237,8 @@ export class Engine {
   }
 
   private async stepOnce(em: EntityManager, cmd: StepCommand): Promise<StepResult> {
-    const { row, openRows } = await this.load(em, cmd.caseId);
+    const { row, openRows, task } = await this.load(em, cmd);
+    if (cmd.taskId && !task) throw notFound('task', cmd.taskId);
     if (!row) throw new DomainError('NotFound', `case ${cmd.caseId} not found`);
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
       throw new DomainError('StaleVersion', `expectedVersion ${cmd.expectedVersion} is stale: the case is at version ${row.version}`, {
@@ -240,7 +248,7 @@ export class Engine {
     const workflow = findWorkflow(row.workflowName, row.workflowVersion);
     if (!workflow) throw new DomainError('NotFound', `workflow ${row.workflowName}@${row.workflowVersion} not found`);
     const snapshot = restore(workflow.machine, row.snapshot);
-    const plan = await cmd.plan({ row, snapshot, workflow, em });
+    const plan = await cmd.plan({ row, snapshot, workflow, em, ...(task ? { task } : {}) });
     const [next] = transition(workflow.machine, snapshot, plan.machineEvent as never);
     if (next === snapshot) {
       const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
@@ -376,18 +384,27 @@ export class Engine {
   }
 
   /**
-   * The case row and, on PostgreSQL, its open task rows in the same query (one round trip); on SQLite
-   * the tasks are read when needed (`openRows` null).
+   * The case row (by id, or by the addressed task) and, on PostgreSQL, its open task rows and the
+   * addressed task in the same query: one round trip. On SQLite (in-process) plain reads, the open
+   * tasks when needed (`openRows` null).
    */
-  private async load(em: EntityManager, caseId: string): Promise<{ row: CaseRow | undefined; openRows: TaskRow[] | null }> {
-    if (this.db.dialect !== 'postgres') return { row: (await this.cases.select(em, { id: caseId }))[0], openRows: null };
-    const raw: Record<string, unknown>[] = await em.query(
-      `SELECT c.*, (SELECT coalesce(json_agg(t), '[]'::json) FROM "tasks" t WHERE t."case_id" = c."id" AND t."status" = 'open') AS "__open_tasks" FROM "cases" c WHERE c."id" = $1`,
-      [caseId],
-    );
+  private async load(em: EntityManager, cmd: StepCommand): Promise<{ row: CaseRow | undefined; openRows: TaskRow[] | null; task?: TaskRow }> {
+    if (this.db.dialect !== 'postgres') {
+      const task = cmd.taskId ? (await this.taskTable.select(em, { id: cmd.taskId }))[0] : undefined;
+      if (cmd.taskId && !task) return { row: undefined, openRows: null };
+      return { row: (await this.cases.select(em, { id: task?.caseId ?? cmd.caseId }))[0], openRows: null, task };
+    }
+    const openTasks = `(SELECT coalesce(json_agg(t), '[]'::json) FROM "tasks" t WHERE t."case_id" = c."id" AND t."status" = 'open') AS "__open_tasks"`;
+    const raw: Record<string, unknown>[] = cmd.taskId
+      ? await em.query(
+          `SELECT c.*, ${openTasks}, row_to_json(a) AS "__task" FROM "tasks" a JOIN "cases" c ON c."id" = a."case_id" WHERE a."id" = $1`,
+          [cmd.taskId],
+        )
+      : await em.query(`SELECT c.*, ${openTasks} FROM "cases" c WHERE c."id" = $1`, [cmd.caseId]);
     if (!raw[0]) return { row: undefined, openRows: null };
     const openRows = (raw[0].__open_tasks as Record<string, unknown>[]).map((t) => this.taskTable.hydrate(t));
-    return { row: this.cases.hydrate(raw[0]), openRows };
+    const task = raw[0].__task ? this.taskTable.hydrate(raw[0].__task as Record<string, unknown>) : undefined;
+    return { row: this.cases.hydrate(raw[0]), openRows, task };
   }
 
   private buildEvent(e: {

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
-import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
-import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../common/errors.js';
+import { DomainError, NothingToDo, forbidden, invalid } from '../common/errors.js';
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
@@ -134,32 +133,27 @@ export class TasksService {
     taskId: string,
     decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
   ): Promise<{ task: TaskRow; step: StepResult | null }> {
-    const tasks = this.db.raw<TaskRow>(TASK);
-    const [found] = await this.db.read((em) => tasks.select(em, { id: taskId }));
-    if (!found) throw notFound('task', taskId);
+    // The task is read in the step's own query, with its case, so its state matches the case version
+    // the step is guarded by.
+    let found: TaskRow | undefined;
     try {
       const step = await this.engine.step({
-        caseId: found.caseId,
+        caseId: '',
+        taskId,
         actor,
         plan: async (current) => {
-          // The snapshot, read with the case version the step is guarded by, says whether the task is
-          // still open and who holds it; the row read before the step gives what never changes.
-          const live = ((current.snapshot.context.tasks ?? []) as OpenTask[]).find((t) => t.key === found.key);
-          if (!live) {
-            const [closed] = await tasks.select(current.em, { id: taskId });
-            const status = closed?.status ?? 'completed';
-            throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${status}`, { taskStatus: status });
-          }
-          const task: TaskRow = { ...found, status: 'open', assigneeId: live.assignee };
-          const plan = await decide(task, current);
+          const task = current.task!;
+          found = task;
+          if (task.status !== 'open') throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
+          const plan = await decide({ ...task }, current);
           if (!plan) throw new NoChange();
           return plan;
         },
       });
-      return { task: step.tasks.find((t) => t.id === taskId) ?? found, step };
+      return { task: step.tasks.find((t) => t.id === taskId) ?? found!, step };
     } catch (err) {
       if (!(err instanceof NoChange)) throw err;
-      return { task: found, step: null };
+      return { task: found!, step: null };
     }
   }
 
