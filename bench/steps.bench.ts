@@ -57,6 +57,9 @@ async function main(): Promise<void> {
     log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim()}`);
     log(`Command: \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_CONCURRENCY=${CONCURRENCY.join(',')}); each figure below was measured in this run.`);
     log('');
+    const roundTrip = await queryCost(url.toString());
+    log(`One \`SELECT 1\` round trip through node-postgres on this machine: ${roundTrip.wallUs.toFixed(0)} µs wall, ${roundTrip.cpuUs.toFixed(0)} µs CPU of the Node process (user + system), mean of 2000.`);
+    log('');
     const baseline = await pgbenchBaseline(url.toString());
     const postgres = await loadRuns({ kind: 'postgres', url: url.toString() }, dataDir, 'pg');
     const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
@@ -89,6 +92,23 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** What one database round trip costs the Node process here: context for the CPU per completion. */
+async function queryCost(url: string): Promise<{ wallUs: number; cpuUs: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (let i = 0; i < 200; i++) await c.query('SELECT 1');
+    const n = 2000;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await c.query('SELECT 1');
+    const cpu = process.cpuUsage(cpu0);
+    return { wallUs: ((performance.now() - t0) * 1000) / n, cpuUs: (cpu.user + cpu.system) / n };
+  } finally {
+    await c.end();
   }
 }
 
