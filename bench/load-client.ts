@@ -1,6 +1,6 @@
 /**
  * The HTTP load generator of `npm run bench`, in its own process as pgbench is: the server's event
- * loop then does only server work. Reads its job from argv (JSON), completes the given tasks with N
+ * loop then does only server work. Reads its job as JSON on stdin, completes the given tasks with N
  * concurrent keep-alive clients for a time, and prints the latencies as one JSON line.
  */
 import { Agent, request } from 'node:http';
@@ -13,10 +13,10 @@ interface Job {
   seconds: number;
 }
 
-const job = JSON.parse(process.argv[2]!) as Job;
-const agent = new Agent({ keepAlive: true, maxSockets: job.clients });
-const url = new URL(job.base);
 const body = JSON.stringify({ decision: 'approve', comment: 'x'.repeat(300) });
+let job: Job;
+let agent: Agent;
+let url: URL;
 
 function complete(id: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,6 +40,11 @@ function complete(id: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  job = JSON.parse(input) as Job;
+  agent = new Agent({ keepAlive: true, maxSockets: job.clients });
+  url = new URL(job.base);
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;

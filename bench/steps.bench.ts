@@ -238,7 +238,9 @@ async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
 
 function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'load-client.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The job goes on stdin: thousands of task ids do not fit in a command line.
+    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'load-client.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(job));
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);
