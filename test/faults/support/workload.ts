@@ -81,12 +81,11 @@ export class Workload {
         }
       }
     }, 20);
-    try {
-      await Promise.all(Array.from({ length: this.options.clients }, (_, i) => this.client(i)));
-    } finally {
-      clearInterval(watcher);
-    }
+    const clients = await Promise.allSettled(Array.from({ length: this.options.clients }, (_, i) => this.client(i)));
+    clearInterval(watcher);
     await Promise.all(hooks);
+    const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async client(i: number): Promise<void> {
@@ -189,7 +188,9 @@ export class Workload {
         e.replayed = res.headers['idempotent-replayed'] === 'true';
         return res;
       }
-      if (res.status === 409 && res.body?.code === 'IdempotencyInProgress') {
+      // Still running for our key (its first attempt died with the server), or a server error whose
+      // effect cannot be known from here: the caller reads the case again.
+      if ((res.status === 409 && res.body?.code === 'IdempotencyInProgress') || res.status >= 500) {
         e.outcome = 'unknown';
         return null;
       }
