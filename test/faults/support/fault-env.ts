@@ -35,6 +35,8 @@ export class FaultEnv {
   readonly dataDir: string;
   readonly prefix: string;
   readonly servers: ServerProcess[] = [];
+  /** Directory users beyond USERS, written to ONEGATE_DIRECTORY for every server started after. */
+  readonly extraUsers: DirectoryUser[] = [];
   private testDb: TestDatabase | null = null;
   private tokenCache = new Map<string, string>();
 
@@ -93,7 +95,8 @@ export class FaultEnv {
     return {
       AUTH_JWT_SECRET: FAULT_SECRET,
       ONEGATE_DATA_DIR: this.dataDir,
-      ONEGATE_DIRECTORY: this.writeDirectory(),
+      ONEGATE_DIRECTORY: this.writeDirectory(this.extraUsers),
+      NO_COLOR: '1',
       ONEGATE_DEMO_USERS: 'false',
       ONEGATE_QUEUE_PREFIX: this.prefix,
       ONEGATE_CHECKPOINT_HOURS: '0',
