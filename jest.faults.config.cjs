@@ -20,4 +20,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/faults/global-setup.cjs',
   testTimeout: 300_000,
   maxWorkers: 1,
+  // A scenario that fails half-way may leave a client connection open; the run must still end.
+  forceExit: true,
 };
