@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { TokenService } from './auth/token.service.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFrom } from './common/request-context.js';
+import { refuseHostileInput } from './common/hostile-input.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
@@ -42,6 +43,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
   // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  // Deep nesting, NUL characters and prototype names are refused with a 400 before any validator sees them.
+  refuseHostileInput(app.getHttpAdapter().getInstance());
   // Documents arrive as multipart/form-data; the 20 MiB limit is enforced while streaming.
   await app.register(fastifyMultipart as never, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   app.useGlobalPipes(createValidationPipe());

@@ -45,3 +45,39 @@ export class ConcurrentWrite extends Error {}
 
 /** Thrown by a step's plan to leave without writing when there is nothing to do: not a failure. */
 export class NothingToDo extends Error {}
+
+/** Connection-level failures of a dependency (Node socket errors; PostgreSQL classes 08, 53300, 57P01–57P03). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+/** What pg and TypeORM say, without a code, when the connection went away under a query or transaction. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Query runner already released|Connection is not established|database system is (shutting down|starting up|in recovery mode)/i;
+
+/**
+ * True when `err` says the database (or another dependency) cannot be reached, not that the request
+ * was wrong: the API answers 503 with Retry-After, so clients retry, instead of a 500.
+ */
+export function isDependencyUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; name?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (e.name === 'QueryRunnerAlreadyReleasedError' || (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from './errors.js';
+import { DomainError, isDependencyUnavailable } from './errors.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -23,6 +23,9 @@ export interface ErrorBody {
   code?: string;
   [extra: string]: unknown;
 }
+
+/** Seconds a client should wait before retrying a 503 (the database restarting, a failover). */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** The one place that turns any error into the contract's `{statusCode, error, message}` (§7). */
 export function toErrorBody(err: unknown): ErrorBody {
@@ -49,6 +52,9 @@ export function toErrorBody(err: unknown): ErrorBody {
             : (fastifyError.message ?? 'bad request');
     return { statusCode: status, error: REASONS[status] ?? 'Error', message, code: fastifyError.code };
   }
+  if (isDependencyUnavailable(err)) {
+    return { statusCode: 503, error: REASONS[503]!, message: 'the database is unavailable; try again shortly', code: 'DependencyUnavailable' };
+  }
   return { statusCode: 500, error: REASONS[500]!, message: 'internal error' };
 }
 
@@ -58,8 +64,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(err);
-    if (body.statusCode >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (body.statusCode === 503) {
+      this.logger.warn(`503: ${err instanceof Error ? err.message : String(err)}`);
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (body.statusCode >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

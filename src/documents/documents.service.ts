@@ -141,21 +141,27 @@ async function readUpload(req: FastifyRequest): Promise<{ kind: DocumentKind; fi
   }
   const fields: Record<string, string> = {};
   let file: { name: string; bytes: Buffer } | null = null;
-  for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 1024 } })) {
-    if (part.type === 'file') {
-      const f = part as MultipartFile;
-      if (f.fieldname !== 'file') {
-        f.file.resume();
-        throw invalid(f.fieldname, 'unknown file field; send the document as "file"');
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 1024 } })) {
+      if (part.type === 'file') {
+        const f = part as MultipartFile;
+        if (f.fieldname !== 'file') {
+          f.file.resume();
+          throw invalid(f.fieldname, 'unknown file field; send the document as "file"');
+        }
+        const chunks: Buffer[] = [];
+        for await (const chunk of f.file) chunks.push(chunk as Buffer);
+        if (f.file.truncated) throw new DomainError('PayloadTooLarge', 'file: larger than 20 MiB', { field: 'file' });
+        file = { name: f.filename, bytes: Buffer.concat(chunks) };
+      } else {
+        if (part.fieldname !== 'kind') throw invalid(part.fieldname, 'unknown field; only file and kind are accepted');
+        fields[part.fieldname] = String(part.value);
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of f.file) chunks.push(chunk as Buffer);
-      if (f.file.truncated) throw new DomainError('PayloadTooLarge', 'file: larger than 20 MiB', { field: 'file' });
-      file = { name: f.filename, bytes: Buffer.concat(chunks) };
-    } else {
-      if (part.fieldname !== 'kind') throw invalid(part.fieldname, 'unknown field; only file and kind are accepted');
-      fields[part.fieldname] = String(part.value);
     }
+  } catch (err) {
+    // The multipart parser's own errors (a body cut short, a broken boundary) are the client's, not ours.
+    if (err instanceof DomainError || (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500)) throw err;
+    throw invalid('body', `malformed multipart/form-data: ${(err as Error).message}`);
   }
   if (fields.kind === undefined) throw invalid('kind', `required: one of ${DOCUMENT_KINDS.join(', ')}`);
   if (!(DOCUMENT_KINDS as readonly string[]).includes(fields.kind)) throw invalid('kind', `must be one of ${DOCUMENT_KINDS.join(', ')}`);
