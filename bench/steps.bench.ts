@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     }
     const errors = [...postgres, ...embedded].reduce((n, r) => n + r.errors, 0);
     log('');
-    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load case, transition, event (hash chain), snapshot, task rows, deadline timers and outbox in one transaction, plus HTTP, JWT and validation.`);
+    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows, deadline timers and outbox, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
     mkdirSync('bench/results', { recursive: true });
     // Date and time in the name: a later run never overwrites a report already kept.
     const file = join('bench', 'results', `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}-steps.md`);
