@@ -7,7 +7,7 @@ import { sleep, type ServerProcess } from './support/server-process.js';
 import { postgres } from './support/services.js';
 import { Workload, checkLedger } from './support/workload.js';
 
-const COMMANDS = Number(process.env.FAULT_PG_COMMANDS ?? 3_000);
+const COMMANDS = Number(process.env.FAULT_PG_COMMANDS ?? 2_000);
 /** How long PostgreSQL stays down; short, since the machine's other test runs share it. */
 const DOWN_MS = 3_000;
 
