@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   TaskAlreadyCompleted: 409,
   TaskClaimedByAnother: 409,
   IdempotencyInProgress: 409,
+  IdempotencyResponseLost: 409,
   IdempotencyKeyReused: 422,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,

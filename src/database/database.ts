@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { mkdirSync } from 'node:fs';
@@ -7,6 +8,11 @@ import { dialectOf, type Dialect } from './columns.js';
 import { createEntities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { RawTable } from './raw-table.js';
+
+/** A write a caller adds to every transaction it starts (see `withCommitHook`). */
+export type CommitHook = (em: EntityManager) => Promise<void>;
+
+const commitHooks = new AsyncLocalStorage<CommitHook>();
 
 /**
  * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
@@ -71,7 +77,24 @@ export class Database {
 
   /** Runs `fn` in one database transaction; serialized in-process on the embedded database. */
   transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.dataSource.transaction(fn));
+    const hook = commitHooks.getStore();
+    const body = hook
+      ? async (em: EntityManager) => {
+          const result = await fn(em);
+          await hook(em);
+          return result;
+        }
+      : fn;
+    return this.exclusive(() => this.dataSource.transaction(body));
+  }
+
+  /**
+   * Runs `fn`; every transaction it starts (however deep in the call) also runs `hook` just before it
+   * commits, so the hook's write lands with the others or not at all. Idempotency keys use it to record
+   * that their request's writes were carried out, in the same transaction as those writes.
+   */
+  withCommitHook<T>(hook: CommitHook, fn: () => Promise<T>): Promise<T> {
+    return commitHooks.run(hook, fn);
   }
 
   /** A read outside a transaction; still waits its turn on the single embedded connection. */

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { IsNull } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
@@ -12,6 +14,12 @@ import type { IdempotencyRow } from '../database/rows.js';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A pending key older than this belongs to a request that died; a retry may take it over. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
+/**
+ * The status a key holds once its request's writes committed and before its response is kept: written
+ * in the same transaction as those writes, so a process killed in between leaves a key that says the
+ * request was carried out, and a retry is never carried out a second time.
+ */
+const CARRIED_OUT = 0;
 
 /**
  * `Idempotency-Key` on mutating calls (IETF draft-ietf-httpapi-idempotency-key-header): the same key
@@ -46,20 +54,40 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (existing.requestHash !== requestHash) {
         throw new DomainError('IdempotencyKeyReused', 'Idempotency-Key: this key was used with a different request');
       }
-      if (existing.statusCode === null) throw new DomainError('IdempotencyInProgress', 'Idempotency-Key: a request with this key is still in progress');
+      if (existing.statusCode === CARRIED_OUT && this.abandoned(existing)) {
+        throw new DomainError(
+          'IdempotencyResponseLost',
+          'Idempotency-Key: the request with this key was carried out, but the server stopped before it kept the response; read the resource to see its state',
+        );
+      }
+      if (existing.statusCode === null || existing.statusCode === CARRIED_OUT) {
+        throw new DomainError('IdempotencyInProgress', 'Idempotency-Key: a request with this key is still in progress');
+      }
       void reply.status(existing.statusCode).header('idempotent-replayed', 'true');
       return existing.response;
     }
+    // Only while the handler runs: work it leaves behind (timers, queued jobs) must not mark the key later.
+    let running = true;
+    const markCarriedOut = async (em: EntityManager) => {
+      if (running) await em.update(IDEMPOTENCY, { key, userId, statusCode: IsNull() }, { statusCode: CARRIED_OUT });
+    };
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const body = await this.db.withCommitHook(markCarriedOut, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+      running = false;
       await this.db.transaction((em) =>
         em.update(IDEMPOTENCY, { key, userId }, { statusCode: reply.statusCode, response: (body ?? null) as never }),
       );
       return body;
     } catch (err) {
-      await this.db.transaction((em) => em.delete(IDEMPOTENCY, { key, userId }));
+      running = false;
+      // A request that failed before any of its writes committed keeps nothing, so its key may be retried.
+      await this.db.transaction((em) => em.delete(IDEMPOTENCY, { key, userId, statusCode: IsNull() }));
       throw err;
     }
+  }
+
+  private abandoned(row: IdempotencyRow): boolean {
+    return this.clock.now().getTime() - row.createdAt.getTime() > ABANDONED_AFTER_MS;
   }
 
   /** Inserts a pending row for the key; returns the earlier row when the key was used before. */
@@ -67,7 +95,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return this.db.transaction(async (em) => {
       const found = await em.findOneBy<IdempotencyRow>(IDEMPOTENCY, { key: r.key, userId: r.userId });
       const now = this.clock.now();
-      if (found && !(found.statusCode === null && now.getTime() - found.createdAt.getTime() > ABANDONED_AFTER_MS)) return found;
+      if (found && !(found.statusCode === null && this.abandoned(found))) return found;
       if (found) await em.delete(IDEMPOTENCY, { key: r.key, userId: r.userId });
       try {
         await em.insert(IDEMPOTENCY, { ...r, statusCode: null, response: null, createdAt: now });

@@ -4,7 +4,7 @@ import { FaultEnv, REVIEWERS } from './support/fault-env.js';
 import { reminderSla, seedTechnicalReviews, waitForReminders } from './support/reminders.js';
 import type { ServerProcess } from './support/server-process.js';
 
-const CASES = Number(process.env.FAULT_RACE_CASES ?? 10);
+const CASES = Number(process.env.FAULT_RACE_CASES ?? 5);
 const REMINDERS_PER_TASK = 10;
 const TIMERS = CASES * REVIEWERS.length * REMINDERS_PER_TASK;
 
@@ -26,7 +26,7 @@ describe('two worker processes racing over the same queue', () => {
     env.extraUsers.push(...REVIEWERS);
     smtp = await new SmtpSink().start();
     console.log(`[faults] racing workers on ${env.label}`);
-    const sla = env.writeJson('sla.json', reminderSla(REMINDERS_PER_TASK, 12, 1));
+    const sla = env.writeJson('sla.json', reminderSla(REMINDERS_PER_TASK, 5, 1));
     const common = { ONEGATE_SLA: sla, SMTP_URL: smtp.url, ONEGATE_RECONCILE_SECONDS: '1', ONEGATE_QUEUE_LOCK_MS: '2000', ONEGATE_SMTP_TIMEOUT_MS: '2000' };
     api = await env.server('api', { ...common, ONEGATE_ROLE: 'api' });
     workers = [await env.server('worker-1', { ...common, ONEGATE_ROLE: 'worker' }), await env.server('worker-2', { ...common, ONEGATE_ROLE: 'worker' })];

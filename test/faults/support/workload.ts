@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../../../src/database/database.js';
-import { CASE_EVENT } from '../../../src/database/entities.js';
-import type { CaseEventRow } from '../../../src/database/rows.js';
+import { Like } from 'typeorm';
+import { CASE_EVENT, IDEMPOTENCY } from '../../../src/database/entities.js';
+import type { CaseEventRow, IdempotencyRow } from '../../../src/database/rows.js';
 import { USERS, samplePdf, type TestUser } from '../../support/test-app.js';
 import type { FaultEnv } from './fault-env.js';
 import { call, isNetworkError, multipart, request, type HttpResponse } from './http-client.js';
@@ -161,7 +162,7 @@ export class Workload {
    * means the first attempt's outcome cannot be known from this call: the caller re-reads the case.
    */
   private async send(e: LedgerEntry, go: (key: string) => Promise<HttpResponse>): Promise<HttpResponse | null> {
-    const key = `${this.runId}-${e.n}`;
+    const key = idempotencyKey(this.runId, e);
     const until = Date.now() + (this.options.retryForMs ?? 90_000);
     for (;;) {
       let res: HttpResponse;
@@ -309,23 +310,37 @@ export class Workload {
   }
 }
 
+const idempotencyKey = (runId: string, e: LedgerEntry) => `${runId}-${e.n}`;
+/** What an Idempotency-Key holds once its request's writes committed, before the response is kept. */
+const CARRIED_OUT = 0;
+
 /**
  * Every acknowledged command is in the history exactly once (and where its answer carried the case's
  * version, it is the event at that seq); a command whose outcome is unknown is there at most once; a
- * refused one not at all; and no event carries a marker no command sent.
+ * refused one not at all; and no event carries a marker no command sent. Each command's
+ * Idempotency-Key agrees: the answer kept for an acknowledged one; for one cut off by a crash, "carried
+ * out" exactly when it is in the history (so no retry can carry it out twice), nothing kept otherwise.
  */
-export async function checkLedger(db: Database, ledger: LedgerEntry[], runId: string): Promise<string[]> {
+export async function checkLedger(db: Database, ledger: LedgerEntry[], runId: string): Promise<{ problems: string[]; cutOffButCarriedOut: number }> {
   const events = await db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { select: { caseId: true, seq: true, type: true, data: true } }));
+  const keys = new Map(
+    (await db.read((em) => em.find<IdempotencyRow>(IDEMPOTENCY, { where: { key: Like(`${runId}-%`) }, select: { key: true, statusCode: true } }))).map((k) => [k.key, k]),
+  );
   const byMarker = new Map<string, CaseEventRow[]>();
   for (const e of events) {
     for (const m of markersOf(e)) byMarker.set(m, [...(byMarker.get(m) ?? []), e]);
   }
   const problems: string[] = [];
   const sent = new Set<string>();
+  let cutOffButCarriedOut = 0;
   for (const entry of ledger) {
     sent.add(entry.marker);
     const found = byMarker.get(entry.marker) ?? [];
     const what = `command #${entry.n} ${entry.label} (${entry.outcome}, statuses ${entry.statuses.join(',') || 'none'}, ${entry.networkErrors} network errors)`;
+    const key = keys.get(idempotencyKey(runId, entry));
+    if (entry.outcome === 'ok' && key?.statusCode !== entry.statuses.find((s) => s >= 200 && s < 300)) problems.push(`${what}: its key holds status ${key?.statusCode}`);
+    if (entry.outcome === 'unknown' && found.length === 1 && key?.statusCode !== CARRIED_OUT) problems.push(`${what}: carried out, but its key holds ${key ? key.statusCode : 'nothing'}`);
+    if (entry.outcome === 'unknown' && found.length === 0 && key && key.statusCode !== null) problems.push(`${what}: not carried out, but its key holds ${key.statusCode}`);
     if (entry.outcome === 'ok') {
       if (found.length !== 1) problems.push(`${what}: acknowledged but in the history ${found.length} times`);
       else if (entry.version !== null && (found[0]!.caseId !== entry.caseId || found[0]!.seq !== entry.version)) {
@@ -333,6 +348,7 @@ export async function checkLedger(db: Database, ledger: LedgerEntry[], runId: st
       }
     } else if (entry.outcome === 'unknown') {
       if (found.length > 1) problems.push(`${what}: in the history ${found.length} times`);
+      if (found.length === 1) cutOffButCarriedOut++;
     } else if (found.length !== 0) {
       problems.push(`${what}: in the history ${found.length} times`);
     }
@@ -340,7 +356,7 @@ export async function checkLedger(db: Database, ledger: LedgerEntry[], runId: st
   for (const [marker, evs] of byMarker) {
     if (marker.startsWith(`fault ${runId} `) && !sent.has(marker)) problems.push(`event ${evs[0]!.caseId}#${evs[0]!.seq} carries marker "${marker}" that no command sent`);
   }
-  return problems;
+  return { problems, cutOffButCarriedOut };
 }
 
 function markersOf(e: CaseEventRow): string[] {
