@@ -68,6 +68,19 @@ describe('Idempotency-Key across a crash between commit and response', () => {
     expect(await total()).toBe(before + 1);
   });
 
+  it('records a task completion as carried out in the step that completes it (also on PostgreSQL, whose steps are one statement)', async () => {
+    const c = await t.createCase();
+    expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+    const task = (await t.get(`/api/tasks?caseId=${c.id}`, USERS.secretariat)).body.items[0];
+    dieBeforeKeepingResponses();
+    const first = await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat, { decision: 'approve' }, { 'idempotency-key': 'crash-task' });
+    jest.restoreAllMocks();
+    expect(first.status).toBe(500);
+    expect((await t.get(`/api/cases/${c.id}`, USERS.secretariat)).body.stage).toBe('technical_review');
+    const key = await t.db.read((em) => em.findOneBy<IdempotencyRow>(IDEMPOTENCY, { key: 'crash-task', userId: USERS.secretariat.id }));
+    expect(key?.statusCode).toBe(0);
+  });
+
   it('still lets a request that failed before writing anything be retried with its key', async () => {
     const bad = await t.post('/api/cases', USERS.proposer, { ...body, instrument: 'loi' }, { 'idempotency-key': 'crash-2' });
     expect(bad.status).toBe(400);

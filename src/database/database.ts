@@ -97,6 +97,11 @@ export class Database {
     return commitHooks.run(hook, fn);
   }
 
+  /** True inside `withCommitHook`: writes must then go through `transaction()`, where the hook runs. */
+  get hasCommitHook(): boolean {
+    return commitHooks.getStore() !== undefined;
+  }
+
   /** A read outside a transaction; still waits its turn on the single embedded connection. */
   read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.exclusive(() => fn(this.dataSource.manager));

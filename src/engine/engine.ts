@@ -215,9 +215,10 @@ export class Engine {
         // Notes the stage the step was taken in, for the metrics of failed steps.
         const observed: StepCommand = { ...cmd, plan: (current) => ((stage = current.row.stage), cmd.plan(current)) };
         // On PostgreSQL a step is one read and one write statement, atomic by itself (WriteBatch); a
-        // command with extra writes of its own (`after`) still takes a transaction around them.
+        // command with extra writes of its own (`after`, or a commit hook such as an Idempotency-Key's
+        // record) still takes a transaction around them.
         const result =
-          this.db.dialect === 'postgres' && !cmd.after
+          this.db.dialect === 'postgres' && !cmd.after && !this.db.hasCommitHook
             ? await this.db.read((em) => this.stepOnce(em, observed))
             : await this.db.transaction((em) => this.stepOnce(em, observed));
         return await this.committed(result);
