@@ -333,25 +333,35 @@ export async function checkLedger(db: Database, ledger: LedgerEntry[], runId: st
   const problems: string[] = [];
   const sent = new Set<string>();
   let cutOffButCarriedOut = 0;
-  for (const entry of ledger) {
-    sent.add(entry.marker);
-    const found = byMarker.get(entry.marker) ?? [];
-    const what = `command #${entry.n} ${entry.label} (${entry.outcome}, statuses ${entry.statuses.join(',') || 'none'}, ${entry.networkErrors} network errors)`;
-    const key = keys.get(idempotencyKey(runId, entry));
-    if (entry.outcome === 'ok' && key?.statusCode !== entry.statuses.find((s) => s >= 200 && s < 300)) problems.push(`${what}: its key holds status ${key?.statusCode}`);
-    if (entry.outcome === 'unknown' && found.length === 1 && key?.statusCode !== CARRIED_OUT) problems.push(`${what}: carried out, but its key holds ${key ? key.statusCode : 'nothing'}`);
-    if (entry.outcome === 'unknown' && found.length === 0 && key && key.statusCode !== null) problems.push(`${what}: not carried out, but its key holds ${key.statusCode}`);
-    if (entry.outcome === 'ok') {
-      if (found.length !== 1) problems.push(`${what}: acknowledged but in the history ${found.length} times`);
-      else if (entry.version !== null && (found[0]!.caseId !== entry.caseId || found[0]!.seq !== entry.version)) {
-        problems.push(`${what}: answered version ${entry.version} of ${entry.caseId}, recorded as seq ${found[0]!.seq} of ${found[0]!.caseId}`);
+  // Commands grouped by marker: a claim's marker is its task, which a client claims again when the
+  // first claim's outcome was unknown and the task turned out unclaimed.
+  const byCommandMarker = new Map<string, LedgerEntry[]>();
+  for (const entry of ledger) byCommandMarker.set(entry.marker, [...(byCommandMarker.get(entry.marker) ?? []), entry]);
+  for (const [marker, entries] of byCommandMarker) {
+    sent.add(marker);
+    const found = byMarker.get(marker) ?? [];
+    const what = (entry: LedgerEntry) => `command #${entry.n} ${entry.label} (${entry.outcome}, statuses ${entry.statuses.join(',') || 'none'}, ${entry.networkErrors} network errors)`;
+    let carried = 0;
+    let acknowledged = 0;
+    for (const entry of entries) {
+      const key = keys.get(idempotencyKey(runId, entry));
+      if (entry.outcome === 'ok') {
+        acknowledged++;
+        if (key?.statusCode !== entry.statuses.find((st) => st >= 200 && st < 300)) problems.push(`${what(entry)}: its key holds status ${key?.statusCode}`);
+        if (entry.version !== null && !found.some((ev) => ev.caseId === entry.caseId && ev.seq === entry.version)) {
+          problems.push(`${what(entry)}: answered version ${entry.version} of ${entry.caseId}, but no event with its marker is at that seq`);
+        }
+      } else if (entry.outcome === 'unknown') {
+        // Its key says whether it was carried out: "carried out" is written with its writes, or nothing is kept.
+        if (key?.statusCode === CARRIED_OUT) carried++;
+        else if (key && key.statusCode !== null) problems.push(`${what(entry)}: cut off, but its key holds ${key.statusCode}`);
       }
-    } else if (entry.outcome === 'unknown') {
-      if (found.length > 1) problems.push(`${what}: in the history ${found.length} times`);
-      if (found.length === 1) cutOffButCarriedOut++;
-    } else if (found.length !== 0) {
-      problems.push(`${what}: in the history ${found.length} times`);
     }
+    // Each acknowledged command, and each cut-off one whose key says carried out, is in the history once; nothing else is.
+    if (found.length !== acknowledged + carried) {
+      problems.push(`${entries.map(what).join(' and ')}: in the history ${found.length} times, but ${acknowledged} acknowledged and ${carried} carried out by their keys`);
+    }
+    cutOffButCarriedOut += carried;
   }
   for (const [marker, evs] of byMarker) {
     if (marker.startsWith(`fault ${runId} `) && !sent.has(marker)) problems.push(`event ${evs[0]!.caseId}#${evs[0]!.seq} carries marker "${marker}" that no command sent`);
