@@ -28,10 +28,10 @@ export class InProcessScheduler implements Scheduler {
     }
   }
 
-  async enqueueMail(deliveryIds: string[]): Promise<void> {
+  async enqueueMail(deliveryIds: string[], delayMs = 0): Promise<void> {
     for (const id of deliveryIds) {
       if (this.closed || this.mail.has(id)) continue;
-      this.runMail(id, 1, 0);
+      this.runMail(id, 1, delayMs);
     }
   }
 
