@@ -79,6 +79,44 @@ describe('audit: history access and verify finds tampering', () => {
     expect(new Set(v.problems.map((p: any) => p.kind))).toEqual(new Set(['hash_mismatch', 'gap', 'replay_divergence']));
   });
 
+  it('checks every case across verify’s batches, oldest first, and says 404 for an unknown case', async () => {
+    const { Engine } = await import('../src/engine/engine.js');
+    const { INSTRUMENT_RULES } = await import('../workflows/cooperation/v1.rules.js');
+    const engine = t.app.get(Engine);
+    const actor = { id: USERS.proposer.id, roles: ['proposer' as const] };
+    // More cases than one batch of 200, so the second batch's read and the first's checks overlap.
+    const ids: string[] = [];
+    for (let i = 0; i < 230; i++) {
+      const { case: c } = await engine.start({
+        actor,
+        fields: { title: `Banyak ${i}`, instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: actor.id },
+        input: { proposerId: actor.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+        workflow: { name: 'cooperation', version: 1 },
+      });
+      await engine.step({ caseId: c.id, actor, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' }, data: { comment: null } }) });
+      ids.push(c.id);
+    }
+    const early = ids[3]!;
+    const late = ids[225]!;
+    await t.db.transaction(async (em) => {
+      const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId: late, seq: 2 });
+      await em.update(CASE_EVENT, { id: e.id }, { actorId: 'someone-else' });
+      await em.delete(CASE_EVENT, { caseId: early, seq: 2 });
+    });
+    const progress: [number, number][] = [];
+    const { AuditService } = await import('../src/audit/audit.service.js');
+    const v = await t.app.get(AuditService).verify(undefined, (done, total) => progress.push([done, total]));
+    const total = await t.db.read((em) => em.count(CASE));
+    expect(v.casesChecked).toBe(total);
+    expect(progress.at(-1)).toEqual([total, total]);
+    const mine = v.problems.filter((p) => ids.includes(p.caseId));
+    // Oldest first: the truncated case's problems, then the edited one's, and no other of these cases.
+    expect([...new Set(mine.map((p) => p.caseId))]).toEqual([early, late]);
+    expect(mine).toContainEqual(expect.objectContaining({ caseId: early, seq: 2, kind: 'gap' }));
+    expect(mine.filter((p) => p.caseId === late)).toEqual([expect.objectContaining({ seq: 2, kind: 'hash_mismatch' })]);
+    expect((await t.get('/api/audit/verify?caseId=00000000-0000-4000-8000-000000000000', USERS.auditor)).status).toBe(404);
+  }, 120_000);
+
   it('finds an edited payload, two reordered events and a truncated tail, each with its kind and seq', async () => {
     const edited = await caseAtLegal();
     await t.db.transaction(async (em) => {

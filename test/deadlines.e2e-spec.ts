@@ -143,6 +143,24 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     expect((await deliveries.send(id))).toBe('skipped');
   });
 
+  it('sends a mail whose worker died between firing its timer and sending it, once its lease runs out', async () => {
+    // The timer's transaction creates its deliveries already claimed for the worker that sends them
+    // right after; one that dies in between leaves them `sending` under a lease that then runs out.
+    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const id = randomUUID();
+    await t.db.transaction((em) =>
+      em.insert(DELIVERY, {
+        id, caseId: c.id, timerId: randomUUID(), kind: 'reminder', recipientId: 'tt-a', recipientEmail: 'orphan@jambikota.go.id', locale: 'id',
+        subject: `[onegate] orphaned ${c.number}`, body: 'x', status: 'sending', attempts: 0, lastError: null, createdAt: new Date(), sentAt: null, leaseUntil: new Date(Date.now() - 1000),
+      }),
+    );
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && smtp.to('orphan@jambikota.go.id').length === 0) await sleep(100);
+    await sleep(1500);
+    expect(smtp.to('orphan@jambikota.go.id')).toHaveLength(1);
+    expect(await t.db.read((em) => em.findOneBy<{ id: string; status: string; attempts: number }>(DELIVERY, { id }))).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it(REDIS ? 'recovers a mail job from a worker killed mid-send (stalled job), sending it once' : 'recovers a mail whose worker died between attempts, sending it once', async () => {
     const c = await atTechnicalReview(USERS.reviewerA.id);
     if (REDIS) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BLOB, CASE_EVENT, DOCUMENT } from '../src/database/entities.js';
 import { caseState, expectError } from './support/expectations.js';
@@ -184,6 +184,24 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
     // The event that recorded the upload still holds the original hash.
     const event = await t.db.read((em) => em.findOneByOrFail<{ data: any }>(CASE_EVENT, { caseId: c.id, seq: up.body.eventSeq } as never));
     expect(event.data.document.sha256).toBe(up.body.sha256);
+  });
+
+  it('lets audit/verify catch a document whose bytes are gone from storage, and a shared content hashed once stays shared', async () => {
+    const shared = samplePdf('same bytes in two cases');
+    const a = await t.createCase({}, USERS.proposer, { documents: false });
+    const b = await t.createCase({}, USERS.proposer, { documents: false });
+    const upA = await t.upload(a.id, USERS.proposer, 'kak', { bytes: shared });
+    const upB = await t.upload(b.id, USERS.proposer, 'kak', { bytes: shared });
+    const lonely = await t.upload(b.id, USERS.proposer, 'draft_kb', { bytes: samplePdf('only here') });
+    expect(upA.body.sha256).toBe(upB.body.sha256);
+    if (onPostgres) {
+      await t.db.transaction((em) => em.delete(BLOB, { sha256: lonely.body.sha256 }));
+    } else {
+      rmSync(join(t.config.dataDir, 'documents', lonely.body.sha256.slice(0, 2), lonely.body.sha256));
+    }
+    const all = (await t.get('/api/audit/verify', USERS.auditor)).body;
+    const mine = all.problems.filter((p: any) => p.caseId === a.id || p.caseId === b.id);
+    expect(mine).toEqual([expect.objectContaining({ caseId: b.id, seq: lonely.body.eventSeq, kind: 'hash_mismatch', detail: expect.stringContaining('bytes missing from storage') })]);
   });
 });
 

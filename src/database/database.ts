@@ -102,6 +102,14 @@ export class Database {
     return commitHooks.getStore() !== undefined;
   }
 
+  /**
+   * One statement committed on its own (autocommit): for a single-row update, a transaction would
+   * only add a BEGIN and a COMMIT round trip. Waits its turn on the embedded connection like the rest.
+   */
+  write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => fn(this.dataSource.manager));
+  }
+
   /** A read outside a transaction; still waits its turn on the single embedded connection. */
   read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.exclusive(() => fn(this.dataSource.manager));

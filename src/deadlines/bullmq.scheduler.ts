@@ -57,14 +57,14 @@ export class BullMqScheduler implements Scheduler {
     );
   }
 
-  async enqueueMail(deliveryIds: string[]): Promise<void> {
+  async enqueueMail(deliveryIds: string[], delayMs = 0): Promise<void> {
     if (!deliveryIds.length) return;
     const trace = traced();
     await this.mail.addBulk(
       deliveryIds.map((id) => ({
         name: JOBS.sendMail,
         data: { deliveryId: id, ...trace } satisfies SendMailPayload,
-        opts: { jobId: mailJobId(id), attempts: MAX_MAIL_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+        opts: { jobId: mailJobId(id), delay: delayMs, attempts: MAX_MAIL_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
       })),
     );
   }

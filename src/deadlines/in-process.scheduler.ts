@@ -29,11 +29,11 @@ export class InProcessScheduler implements Scheduler {
     }
   }
 
-  async enqueueMail(deliveryIds: string[]): Promise<void> {
+  async enqueueMail(deliveryIds: string[], delayMs = 0): Promise<void> {
     const trace = traced();
     for (const id of deliveryIds) {
       if (this.closed || this.mail.has(id)) continue;
-      this.runMail({ deliveryId: id, ...trace }, 1, 0);
+      this.runMail({ deliveryId: id, ...trace }, 1, delayMs);
     }
   }
 

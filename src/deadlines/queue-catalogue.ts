@@ -54,7 +54,8 @@ export interface QueueHealth {
  */
 export interface Scheduler {
   scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void>;
-  enqueueMail(deliveryIds: string[]): Promise<void>;
+  /** `delayMs`: wait before the first attempt (a retry after a refusal elsewhere). */
+  enqueueMail(deliveryIds: string[], delayMs?: number): Promise<void>;
   /** Starts processing (worker and all roles). */
   startWorkers(handlers: JobHandlers): Promise<void>;
   health(): Promise<QueueHealth>;

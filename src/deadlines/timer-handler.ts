@@ -9,7 +9,7 @@ import { Engine } from '../engine/engine.js';
 import { Metrics } from '../metrics/metrics.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
 import { SCHEDULER } from './deadlines.tokens.js';
-import type { Scheduler } from './queue-catalogue.js';
+import { mailBackoffMs, type Scheduler } from './queue-catalogue.js';
 
 /** A timer job fired early (clock skew between processes) is put back rather than run. */
 const EARLY_TOLERANCE_MS = 1000;
@@ -43,21 +43,32 @@ export class TimerHandler {
     if (timer.kind === 'expire' || timer.kind === 'deemed_approval') return this.fireAction(timer);
     const now = this.clock.now();
     const created = await this.db.transaction(async (em) => {
+      let task: TaskRow | null = null;
       if (timer.taskId) {
-        const task = await em.findOneBy<TaskRow>(TASK, { id: timer.taskId });
+        task = await em.findOneBy<TaskRow>(TASK, { id: timer.taskId });
         if (!task || task.status !== 'open') {
           await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
           return null;
         }
       }
       const res = await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'fired', settledAt: now });
-      if (res.affected !== 1) return null;
-      return this.deliveries.createForTimer(em, timer, now);
+      if (res.affected !== 1) return [];
+      return this.deliveries.createForTimer(em, timer, task, now);
     });
     if (!created) return;
     this.observeLateness(timer, now);
     if (created.length) this.logger.log(`${timer.kind} ${timer.idx} of case ${timer.caseId}: ${created.length} e-mail(s)`);
-    await this.scheduler.enqueueMail(created.map((d) => d.id));
+    // Sent here, claimed in the timer's own transaction: no second queue hop for the common case.
+    // A refused mail goes to the mail queue, first retry after the first backoff, as if the queue had sent it.
+    const refused: string[] = [];
+    for (const d of created) {
+      try {
+        await this.deliveries.deliver(d);
+      } catch {
+        refused.push(d.id);
+      }
+    }
+    await this.scheduler.enqueueMail(refused, mailBackoffMs(1));
   }
 
   /** Expiry of a signed agreement, or a configured deemed approval: an ordinary event by `system`. */

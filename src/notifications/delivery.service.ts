@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
-import { CASE, DELIVERY, TASK, USER } from '../database/entities.js';
+import { CASE, DELIVERY, USER } from '../database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
@@ -41,14 +41,23 @@ export class DeliveryService {
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
-  /** Inside the timer's transaction: one delivery row per recipient (the unique key drops repeats). */
-  async createForTimer(em: EntityManager, timer: TimerRow, now: Date): Promise<DeliveryRow[]> {
-    const c = await em.findOneByOrFail<CaseRow>(CASE, { id: timer.caseId });
-    const task = timer.taskId ? await em.findOneBy<TaskRow>(TASK, { id: timer.taskId }) : null;
+  /**
+   * Inside the timer's transaction: one delivery row per recipient address,
+   * created already claimed (`sending`, leased) by the caller, which sends them as soon as the
+   * transaction commits. A caller that dies first leaves the lease to run out; reconciliation then
+   * hands them to the mail queue like any unsent mail.
+   */
+  async createForTimer(em: EntityManager, timer: TimerRow, task: TaskRow | null, now: Date): Promise<DeliveryRow[]> {
+    // The snapshot is not needed for a mail: the columns the templates use only.
+    const c = await em.findOneOrFail<CaseRow>(CASE, { where: { id: timer.caseId }, select: { id: true, number: true, title: true, stage: true, validUntil: true, proposerId: true } });
     const kind: MailKind = timer.kind === 'remind' ? 'reminder' : timer.kind === 'escalate' ? 'escalation' : 'expiry_reminder';
-    const recipients = await this.recipients(em, timer, c, task);
-    const existing = new Set((await em.findBy<DeliveryRow>(DELIVERY, { timerId: timer.id })).map((d) => d.recipientEmail));
-    const assignee = task?.assigneeId ? ((await em.findOneBy<UserRow>(USER, { id: task.assigneeId }))?.name ?? task.assigneeId) : null;
+    const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
+    const recipients = this.recipients(users, timer, c, task);
+    // No delivery of this timer can exist yet: they are only made here, in the one transaction whose
+    // pending→fired update won; the unique key (timer, recipient) stays the last guard. Two users may share an address.
+    const existing = new Set<string>();
+    const assignee = task?.assigneeId ? (users.find((u) => u.id === task.assigneeId)?.name ?? task.assigneeId) : null;
+    const leaseUntil = this.leaseFrom(now);
     const rows: DeliveryRow[] = [];
     for (const user of recipients) {
       if (existing.has(user.email)) continue;
@@ -77,12 +86,12 @@ export class DeliveryService {
         locale,
         subject: mail.subject,
         body: mail.text,
-        status: 'pending',
+        status: 'sending',
         attempts: 0,
         lastError: null,
         createdAt: now,
         sentAt: null,
-        leaseUntil: null,
+        leaseUntil,
       });
     }
     if (rows.length) await em.insert(DELIVERY, rows);
@@ -94,8 +103,7 @@ export class DeliveryService {
    * assignee's (or candidates') supervisors, later ones to every tkksd_chair; expiry reminders to the
    * proposer and the secretariat. With nobody to escalate to, the chair is told rather than no one.
    */
-  private async recipients(em: EntityManager, timer: TimerRow, c: CaseRow, task: TaskRow | null): Promise<UserRow[]> {
-    const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
+  private recipients(users: UserRow[], timer: TimerRow, c: Pick<CaseRow, 'proposerId'>, task: TaskRow | null): UserRow[] {
     const withRole = (role: Role) => users.filter((u) => u.roles.includes(role));
     const byId = new Map(users.map((u) => [u.id, u]));
     const candidates = task ? (task.assigneeId ? [byId.get(task.assigneeId)].filter((u): u is UserRow => !!u) : withRole(task.role as Role)) : [];
@@ -118,7 +126,7 @@ export class DeliveryService {
    */
   async send(deliveryId: string): Promise<'sent' | 'skipped'> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.config.smtpTimeoutMs * 3 + 5000);
+    const leaseUntil = this.leaseFrom(now);
     const claimed = await this.db.transaction(async (em) => {
       const res = await em
         .createQueryBuilder()
@@ -129,13 +137,21 @@ export class DeliveryService {
       return res.affected === 1 ? em.findOneBy<DeliveryRow>(DELIVERY, { id: deliveryId }) : null;
     });
     if (!claimed) return 'skipped';
-    const d = claimed;
+    await this.deliver(claimed);
+    return 'sent';
+  }
+
+  /**
+   * Sends a delivery this worker holds (claimed: `sending` under its lease) and records the outcome;
+   * throws when the server refuses, after putting it back to `pending` (or `failed` at the last attempt).
+   */
+  async deliver(d: DeliveryRow): Promise<void> {
     try {
       await this.mailer.send({ to: d.recipientEmail, subject: d.subject, text: d.body, messageId: `<${d.id}@onegate>` });
     } catch (err) {
       const attempts = d.attempts + 1;
       const failed = attempts >= MAX_MAIL_ATTEMPTS;
-      await this.db.transaction((em) =>
+      await this.db.write((em) =>
         em.update(DELIVERY, { id: d.id, status: 'sending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending', leaseUntil: null }),
       );
       this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
@@ -143,11 +159,15 @@ export class DeliveryService {
       throw err;
     }
     this.metrics.mailAttempt(d.kind, 'sent');
-    await this.db.transaction((em) =>
+    await this.db.write((em) =>
       em.update(DELIVERY, { id: d.id, status: 'sending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null, leaseUntil: null }),
     );
     this.logger.log(`delivery ${d.id} (${d.kind}, case ${d.caseId}) sent`);
-    return 'sent';
+  }
+
+  /** How long one attempt may hold a delivery: the SMTP timeout on each of its phases, and a margin. */
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.config.smtpTimeoutMs * 3 + 5000);
   }
 
   /** Unsent mail: pending, or claimed by a worker whose lease ran out. */

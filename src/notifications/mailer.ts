@@ -65,9 +65,15 @@ export class EmlFileMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<void> {
     const info = (await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId })) as { message: Buffer };
-    mkdirSync(this.dir, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`;
-    writeFileSync(join(this.dir, name), info.message);
+    const path = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`);
+    try {
+      writeFileSync(path, info.message);
+    } catch (err) {
+      // The folder is made on the first mail (and again if someone removed it), not checked on every one.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(path, info.message);
+    }
   }
 
   close(): void {

@@ -61,6 +61,15 @@ export function renderMail(kind: MailKind, locale: Locale, d: MailData): { subje
   }
 }
 
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per locale and zone: building one costs more than the mail it goes into. */
 function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(at);
+  const key = `${locale} ${timeZone}`;
+  let format = instantFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+    instantFormats.set(key, format);
+  }
+  return format.format(at);
 }

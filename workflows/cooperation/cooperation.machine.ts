@@ -155,9 +155,11 @@ export function createCooperationMachine(options: CooperationOptions) {
 }).createMachine({
   id: 'cooperation',
   initial: 'proposal',
+  // xstate's transition() builds a throwaway actor per call, whose initial snapshot gets no input; a
+  // throw here for that discarded snapshot used to cost more than the transition itself.
   context: ({ input }) => ({
     ...input,
-    allowedInstruments: [...input.allowedInstruments],
+    allowedInstruments: [...(input?.allowedInstruments ?? [])],
     reviewers: [],
     tasks: [],
     taskSeq: 0,

@@ -5,6 +5,7 @@ import {
   type CooperationEvent,
   type CooperationInput,
 } from './v1.machine.js';
+import { cooperationMachineV2 } from './v2.machine.js';
 import {
   DECISIONS,
   INSTRUMENT_RULES,
@@ -236,5 +237,18 @@ describe('cooperation@1 machine, refused events', () => {
     expect(snap.context.tasks.map((t) => t.assignee)).toEqual(['a', 'b']);
     expect(snap.context.tasks.map((t) => t.key)).not.toEqual(firstKeys);
     expect(snap.context.returnTo).toBeNull();
+  });
+});
+
+describe('cooperation machines without input', () => {
+  // transition() builds a throwaway actor per call whose initial snapshot has no input; if building
+  // that snapshot threw, every transition() would pay for an exception (issue 7, profiled in verify).
+  it.each([
+    ['1', cooperationMachineV1],
+    ['2', cooperationMachineV2],
+  ] as const)('version %s builds its initial snapshot without throwing', (_v, machine) => {
+    const [snap] = initialTransition(machine, undefined as never);
+    expect(snap.status).toBe('active');
+    expect(snap.value).toBe('proposal');
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench [-- part…]`: runs the bench parts, each in its own process so one part's heap, JIT
+ * and connections cannot colour the next. Parts: steps (items 1–2), verify (3), timers (4), inbox (5),
+ * memory (6); default all, or name them (`npm run bench -- verify timers`, or BENCH_PARTS=verify,timers).
+ * Each writes bench/results/<date>-<time>-<part>.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const PARTS = ['steps', 'verify', 'timers', 'inbox', 'memory'] as const;
+type Part = (typeof PARTS)[number];
+
+const asked = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_PARTS ?? PARTS.join(',')).split(','))
+  .flatMap((a) => a.split(','))
+  .map((a) => a.trim())
+  .filter(Boolean);
+const unknown = asked.filter((a) => !(PARTS as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`unknown bench part(s): ${unknown.join(', ')} (known: ${PARTS.join(', ')})`);
+  process.exit(2);
+}
+const selected = PARTS.filter((p) => asked.includes(p));
+
+// Inbox and memory share one grown database (100,000 cases), so they run in one process.
+const runs: { script: string; parts: Part[] }[] = [];
+for (const part of selected) {
+  if (part === 'inbox' || part === 'memory') {
+    const shared = runs.find((r) => r.script === 'inbox.bench.js');
+    if (shared) shared.parts.push(part);
+    else runs.push({ script: 'inbox.bench.js', parts: [part] });
+  } else {
+    runs.push({ script: `${part}.bench.js`, parts: [part] });
+  }
+}
+
+let failed = 0;
+for (const run of runs) {
+  console.log(`\n=== bench: ${run.parts.join(' + ')} ===\n`);
+  const res = spawnSync(process.execPath, ['--max-old-space-size=4096', join('dist-bench', 'bench', run.script)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_PARTS: run.parts.join(',') },
+  });
+  if (res.status !== 0) {
+    failed++;
+    console.error(`bench ${run.parts.join(' + ')} failed (exit ${res.status ?? res.signal})`);
+  }
+}
+process.exit(failed ? 1 : 0);
