@@ -47,7 +47,7 @@ describe('two worker processes racing over the same queue', () => {
     smtp.slow(150);
     setTimeout(() => smtp.accept(), 8000).unref();
     const outcome = await waitForReminders(db, caseIds, smtp, TIMERS, 180_000);
-    const firedBy = workers.map((w) => w.count(/\[Timers\] remind /));
+    const firedBy = workers.map((w) => w.count(/"context":"Timers".*"msg":"remind /));
     console.log(
       `[faults] racing workers (${env.backend}): ${outcome.fired}/${outcome.timers} timers fired (by worker: ${firedBy.join(' and ')}), ${outcome.sent}/${outcome.deliveries} deliveries sent, ${outcome.received} mails received, ${outcome.uniqueMessageIds} distinct Message-IDs, in ${Date.now() - t0} ms`,
     );

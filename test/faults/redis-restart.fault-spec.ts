@@ -94,7 +94,7 @@ describe('Redis flushed and restarted with 10,000 pending timers', () => {
     expect(outcome.problems).toEqual([]);
     expect(outcome).toMatchObject({ timers: TIMERS, fired: TIMERS, deliveries: TIMERS, sent: TIMERS, received: TIMERS, uniqueMessageIds: TIMERS });
     expect(api.starts + worker.starts).toBe(2);
-    console.log(`[faults] timers fired by the API process ${api.count(/\[Timers\] remind /)}, by the worker ${worker.count(/\[Timers\] remind /)}`);
+    console.log(`[faults] timers fired by the API process ${api.count(/"context":"Timers".*"msg":"remind /)}, by the worker ${worker.count(/"context":"Timers".*"msg":"remind /)}`);
     passed = true;
   }, 600_000);
 });

@@ -109,7 +109,8 @@ export class FaultEnv {
   /** A server process of this world; with an HTTP role it gets a free port of its own. */
   async server(name: string, overrides: Record<string, string> = {}): Promise<ServerProcess> {
     const env = this.serverEnv(overrides);
-    if (env.ONEGATE_ROLE !== 'worker' && !env.PORT) env.PORT = String(await freePort());
+    // Every process gets its own port: workers listen too, for /metrics.
+    if (!env.PORT) env.PORT = String(await freePort());
     const server = new ServerProcess(name, env, join(this.dir, `${name}.log`));
     this.servers.push(server);
     return server;
