@@ -6,8 +6,9 @@
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { benchConfig, createBenchDatabase, machineLine, percentile, Report } from './support/bench-env.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,6 @@ import { DirectoryService } from '../src/directory/directory.service.js';
 import { Engine } from '../src/engine/engine.js';
 import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_PROFILE=<dir>: a V8 CPU profile of the server during each load, for finding where the time goes. */
@@ -39,29 +39,22 @@ interface Run {
 }
 
 async function main(): Promise<void> {
-  const name = `onegate_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
+  const bench = await createBenchDatabase('steps');
+  const url = bench.url;
   const dataDir = mkdtempSync(join(tmpdir(), 'onegate-bench-'));
-  const lines: string[] = [];
-  const log = (s = '') => {
-    console.log(s);
-    lines.push(s);
-  };
+  const report = new Report('steps');
+  const log = (s = '') => report.log(s);
   try {
     log(`# onegate bench — ${new Date().toISOString()}`);
     log('');
-    log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim()}`);
+    log(`${machineLine()}, ${execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim()}`);
     log(`Command: \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_CONCURRENCY=${CONCURRENCY.join(',')}); each figure below was measured in this run.`);
     log('');
-    const roundTrip = await queryCost(url.toString());
+    const roundTrip = await queryCost(url);
     log(`One \`SELECT 1\` round trip through node-postgres on this machine: ${roundTrip.wallUs.toFixed(0)} µs wall, ${roundTrip.cpuUs.toFixed(0)} µs CPU of the Node process (user + system), mean of 2000.`);
     log('');
-    const baseline = await pgbenchBaseline(url.toString());
-    const postgres = await loadRuns({ kind: 'postgres', url: url.toString() }, dataDir, 'pg');
+    const baseline = await pgbenchBaseline(url);
+    const postgres = await loadRuns({ kind: 'postgres', url }, dataDir, 'pg');
     const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
     log('## 1. Steps: task completions over HTTP on PostgreSQL ÷ plain SQL transaction (pgbench), same concurrency');
     log('');
@@ -83,14 +76,9 @@ async function main(): Promise<void> {
     const errors = [...postgres, ...embedded].reduce((n, r) => n + r.errors, 0);
     log('');
     log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows, deadline timers and outbox, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
-    mkdirSync('bench/results', { recursive: true });
-    // Date and time in the name: a later run never overwrites a report already kept.
-    const file = join('bench', 'results', `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}-steps.md`);
-    writeFileSync(file, lines.join('\n') + '\n');
-    console.log(`\nwrote ${file}`);
+    report.write();
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await bench.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -153,30 +141,7 @@ async function pgbenchBaseline(url: string): Promise<Map<number, number>> {
 
 /** Starts the app on that database, seeds cases with an open task each, and completes them over HTTP. */
 async function loadRuns(database: AppConfig['database'], dataDir: string, label: string): Promise<Run[]> {
-  const config: AppConfig = {
-    port: 0,
-    production: false,
-    dataDir: join(dataDir, label),
-    database,
-    redisUrl: null,
-    smtpUrl: null,
-    mailFrom: 'onegate@localhost',
-    jwtSecret: 'bench-secret-0123456789abcdef0123456789',
-    jwksUrl: null,
-    oidc: null,
-    directoryFile: null,
-    slaFile: null,
-    timezone: 'Asia/Jakarta',
-    holidaysFile: null,
-    role: 'cli',
-    demoUsers: false,
-    publicUrl: null,
-    reconcileSeconds: 3600,
-    queueLockMs: 30_000,
-    smtpTimeoutMs: 20_000,
-    checkpointHours: 0,
-    queuePrefix: 'onegate-bench',
-  };
+  const config = benchConfig({ dataDir: join(dataDir, label), database });
   const app = await createApp(config, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -208,9 +173,8 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
       const { latencies, errors } = out;
       const seconds = out.seconds;
       latencies.sort((a, b) => a - b);
-      const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
       const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
-      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors, cpuMs };
+      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, cpuMs };
       console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${cpuMs.toFixed(2)} ms per completion, ${errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
       runs.push(run);
     }

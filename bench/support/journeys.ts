@@ -15,7 +15,7 @@ import { INSTRUMENT_RULES, TASK_STAGE_RULES, type Decision, type Instrument, typ
 import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
 import { requiredForSubmit, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
 import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
-import { CasesService } from '../../src/cases/cases.service.js';
+import { CasesService, startOf } from '../../src/cases/cases.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../../src/common/actor.js';
 import { canonicalJson } from '../../src/common/canonical-json.js';
 import { zonedInstant } from '../../src/common/time-zone.js';
@@ -30,7 +30,7 @@ import { DirectoryService } from '../../src/directory/directory.service.js';
 import { detectType, sanitizeName } from '../../src/documents/detect-type.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
 import { GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
-import { persist } from '../../src/engine/engine.js';
+import { newTaskRow, persist } from '../../src/engine/engine.js';
 import { TasksService } from '../../src/tasks/tasks.service.js';
 
 export const TIME_ZONE = 'Asia/Jakarta';
@@ -218,21 +218,7 @@ export class CaseSim {
 
   private create(actor: Actor, body: CreateBody): void {
     const id = randomUUID();
-    const allowed = INSTRUMENT_RULES[body.partner.category];
-    const fields = {
-      title: body.title.trim(),
-      instrument: body.instrument,
-      partnerName: body.partner.name.trim(),
-      partnerCategory: body.partner.category,
-      partnerCountry: body.partner.country ?? null,
-      summary: body.summary ?? null,
-      requiresDprdApproval: body.requiresDprdApproval,
-      parentCaseId: null,
-      validFrom: body.validFrom ?? null,
-      validUntil: body.validUntil ?? null,
-      proposerId: actor.id,
-    };
-    const input = { proposerId: actor.id, instrument: body.instrument, partnerCategory: body.partner.category, requiresDprdApproval: body.requiresDprdApproval, allowedInstruments: allowed };
+    const { fields, input } = startOf(actor.id, body);
     [this.snapshot] = initialTransition(this.workflow.machine, { ...input, caseId: id });
     const number = this.numbers.take(this.now);
     const event = this.buildEvent(actor, 'CASE_CREATED', { case: { ...fields, number }, input: { ...input, caseId: id } }, null, GENESIS_HASH, id, 1);
@@ -302,21 +288,7 @@ export class CaseSim {
     }
     for (const task of after) {
       if (this.tasks.has(task.key)) continue;
-      const row: TaskRow = {
-        id: randomUUID(),
-        caseId: this.row.id,
-        key: task.key,
-        stage: task.stage,
-        role: task.role,
-        assigneeId: task.assignee,
-        status: 'open',
-        decision: null,
-        comment: null,
-        completedBy: null,
-        createdAt: this.now,
-        completedAt: null,
-        dueAt: null,
-      };
+      const row = newTaskRow(this.row.id, task, this.now);
       // planTask's due time; its reminder timers are planned in rows(), for the tasks still open.
       row.dueAt = calendar.add(row.createdAt, slaOf(task.stage).due);
       this.tasks.set(task.key, row);

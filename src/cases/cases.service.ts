@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { CASE_EVENT_RULES, INSTRUMENT_RULES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { CASE_EVENT_RULES, INSTRUMENT_RULES, type PartnerCategory, type Role } from '../../workflows/cooperation/v1.rules.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
@@ -9,7 +9,7 @@ import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, type StartCommand } from '../engine/engine.js';
 import { toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
 
 /** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
@@ -31,30 +31,7 @@ export class CasesService {
     if (body.parentCaseId && !(await this.db.read((em) => em.existsBy(CASE, { id: body.parentCaseId })))) {
       throw invalid('parentCaseId', `no case ${body.parentCaseId}`);
     }
-    const requiresDprdApproval = body.requiresDprdApproval ?? false;
-    const { case: row, tasks } = await this.engine.start({
-      actor,
-      fields: {
-        title: body.title.trim(),
-        instrument: body.instrument,
-        partnerName: body.partner.name.trim(),
-        partnerCategory: body.partner.category,
-        partnerCountry: body.partner.country ?? null,
-        summary: body.summary ?? null,
-        requiresDprdApproval,
-        parentCaseId: body.parentCaseId ?? null,
-        validFrom: body.validFrom ?? null,
-        validUntil: body.validUntil ?? null,
-        proposerId: actor.id,
-      },
-      input: {
-        proposerId: actor.id,
-        instrument: body.instrument,
-        partnerCategory: body.partner.category,
-        requiresDprdApproval,
-        allowedInstruments: allowed,
-      },
-    });
+    const { case: row, tasks } = await this.engine.start({ actor, ...startOf(actor.id, body) });
     return toCaseDto(row, tasks);
   }
 
@@ -115,3 +92,26 @@ export class CasesService {
   }
 }
 
+/** A proposal's case fields and its machine's input, as the case starts (the simulator of `npm run bench` uses it too). */
+export function startOf(
+  proposerId: string,
+  body: Pick<CreateCaseDto, 'title' | 'instrument' | 'summary' | 'requiresDprdApproval' | 'parentCaseId' | 'validFrom' | 'validUntil'> & { partner: { name: string; category: PartnerCategory; country?: string } },
+): Pick<StartCommand, 'fields' | 'input'> {
+  const requiresDprdApproval = body.requiresDprdApproval ?? false;
+  return {
+    fields: {
+      title: body.title.trim(),
+      instrument: body.instrument,
+      partnerName: body.partner.name.trim(),
+      partnerCategory: body.partner.category,
+      partnerCountry: body.partner.country ?? null,
+      summary: body.summary ?? null,
+      requiresDprdApproval,
+      parentCaseId: body.parentCaseId ?? null,
+      validFrom: body.validFrom ?? null,
+      validUntil: body.validUntil ?? null,
+      proposerId,
+    },
+    input: { proposerId, instrument: body.instrument, partnerCategory: body.partner.category, requiresDprdApproval, allowedInstruments: INSTRUMENT_RULES[body.partner.category] },
+  };
+}

@@ -340,21 +340,7 @@ export class Engine {
     const inserted: TaskRow[] = [];
     for (const task of after) {
       if (rows.has(task.key)) continue;
-      const row: TaskRow = {
-        id: randomUUID(),
-        caseId,
-        key: task.key,
-        stage: task.stage,
-        role: task.role,
-        assigneeId: task.assignee,
-        status: 'open',
-        decision: null,
-        comment: null,
-        completedBy: null,
-        createdAt: now,
-        completedAt: null,
-        dueAt: null,
-      };
+      const row = newTaskRow(caseId, task, now);
       inserted.push(row);
       rows.set(task.key, row);
       touched.push(row);
@@ -447,6 +433,25 @@ export class Engine {
     );
     return `KS-${year}-${String(rows[0]!.value).padStart(4, '0')}`;
   }
+}
+
+/** The row of a task the machine has just opened: open, unanswered, its due time still to be planned. */
+export function newTaskRow(caseId: string, task: OpenTask, now: Date): TaskRow {
+  return {
+    id: randomUUID(),
+    caseId,
+    key: task.key,
+    stage: task.stage,
+    role: task.role,
+    assigneeId: task.assignee,
+    status: 'open',
+    decision: null,
+    comment: null,
+    completedBy: null,
+    createdAt: now,
+    completedAt: null,
+    dueAt: null,
+  };
 }
 
 export function persist(snapshot: AnyMachineSnapshot): CaseRow['snapshot'] {
