@@ -74,6 +74,9 @@ export class WorkingCalendar {
   private readonly format: Intl.DateTimeFormat;
   private readonly publicHolidays = new Map<number, ReadonlySet<string>>();
   private source: Holidays | null = null;
+  /** Answers already worked out, by calendar day: the planner asks about the same few weeks on every step. */
+  private readonly workingDays = new Map<string, boolean>();
+  private readonly nextWorkingDays = { [1]: new Map<string, string>(), [-1]: new Map<string, string>() };
 
   constructor(options: WorkingCalendarOptions) {
     this.timeZone = options.timeZone;
@@ -87,10 +90,13 @@ export class WorkingCalendar {
 
   /** `date` is a calendar day (`YYYY-MM-DD`) in the calendar's zone. */
   isWorkingDay(date: string): boolean {
+    const known = this.workingDays.get(date);
+    if (known !== undefined) return known;
     if (!isCalendarDate(date)) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-    if (weekday === 0 || weekday === 6) return false;
-    return !this.extra.has(date) && !this.holidaysOf(Number(date.slice(0, 4))).has(date);
+    const working = weekday !== 0 && weekday !== 6 && !this.extra.has(date) && !this.holidaysOf(Number(date.slice(0, 4))).has(date);
+    remember(this.workingDays, date, working);
+    return working;
   }
 
   /** The calendar day (`YYYY-MM-DD`) of an instant in the calendar's zone. */
@@ -98,7 +104,6 @@ export class WorkingCalendar {
     return this.wallClock(instant).date;
   }
 
-  /** `start` plus `days` working days at the same wall-clock time, then the `T` part as elapsed time. */
   /**
    * Working days from `now`'s local date to `due`'s: 0 when due today, positive ahead, negative when
    * overdue (counting the working days since). Bounded to about two years either way.
@@ -122,6 +127,7 @@ export class WorkingCalendar {
     return sign * count;
   }
 
+  /** `start` plus `days` working days at the same wall-clock time, then the `T` part as elapsed time. */
   add(start: Date, duration: string | Duration): Date {
     const { days, ms } = typeof duration === 'string' ? parseDuration(duration) : duration;
     return new Date(this.stepWorkingDays(start, days, 1).getTime() + ms);
@@ -145,12 +151,22 @@ export class WorkingCalendar {
     if (days === 0) return new Date(from);
     const clock = this.wallClock(from);
     let date = clock.date;
-    for (let left = days; left > 0; left--) {
-      do {
-        date = shiftDate(date, direction);
-      } while (!this.isWorkingDay(date));
-    }
+    for (let left = days; left > 0; left--) date = this.nextWorkingDay(date, direction);
     return this.instantOf({ ...clock, date });
+  }
+
+  /** The first working day after (or before) `date`. */
+  private nextWorkingDay(date: string, direction: 1 | -1): string {
+    const cache = this.nextWorkingDays[direction];
+    let next = cache.get(date);
+    if (next === undefined) {
+      next = date;
+      do {
+        next = shiftDate(next, direction);
+      } while (!this.isWorkingDay(next));
+      remember(cache, date, next);
+    }
+    return next;
   }
 
   private wallClock(instant: Date): WallClock {
@@ -193,6 +209,11 @@ export function isCalendarDate(text: string): boolean {
   if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const at = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === text;
+}
+
+/** Caches stay small: a deployment asks about a few years of days; past the bound, answers are not kept. */
+function remember<T>(cache: Map<string, T>, date: string, value: T): void {
+  if (cache.size < 20_000) cache.set(date, value);
 }
 
 function shiftDate(date: string, days: number): string {
