@@ -7,8 +7,8 @@
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { benchConfig, createBenchDatabase, machineLine, percentile, Report } from './support/bench-env.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { benchConfig, createBenchDatabase, machineLine, percentile, Report, startProfile } from './support/bench-env.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -182,22 +182,6 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
     await app.close();
   }
   return runs;
-}
-
-async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post('Profiler.stop');
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {

@@ -16,7 +16,7 @@ import { TokenService } from '../src/auth/token.service.js';
 import { Database } from '../src/database/database.js';
 import type { CaseEventRow } from '../src/database/rows.js';
 import { hashEvent } from '../src/engine/event-hash.js';
-import { benchConfig, createBenchDatabase, envInt, fmt, machineLine, Report } from './support/bench-env.js';
+import { benchConfig, createBenchDatabase, envInt, fmt, machineLine, Report, startProfile } from './support/bench-env.js';
 import { checkAgainstServices, readCounters, seedCases } from './support/dataset.js';
 import { CaseNumbers, prng, putBenchUsers } from './support/journeys.js';
 
@@ -24,6 +24,8 @@ const EVENTS = envInt('BENCH_VERIFY_EVENTS', 1_000_000);
 const ROUNDS = envInt('BENCH_VERIFY_ROUNDS', 2);
 const CHECK_CASES = envInt('BENCH_CHECK_CASES', 40);
 const SEED = envInt('BENCH_SEED', 7);
+/** BENCH_PROFILE=<dir>: a V8 CPU profile of the server during each verify. */
+const PROFILE_DIR = process.env.BENCH_PROFILE || null;
 const DAY = 86_400_000;
 
 async function main(): Promise<void> {
@@ -68,9 +70,11 @@ async function main(): Promise<void> {
       const fold = await foldInMemory(db);
       folds.push(fold);
       console.log(`round ${round}: in-memory fold ${fmt(fold.events / fold.transitionSeconds)} events/s with transition(), ${fmt(fold.events / fold.actorSeconds)} with a live actor`);
+      const profile = PROFILE_DIR ? await startProfile() : null;
       const v0 = performance.now();
       const body = await getJson<VerifyBody>(`${base}/api/audit/verify`, token);
       const seconds = (performance.now() - v0) / 1000;
+      if (profile) await profile.stop(join(PROFILE_DIR!, `verify-${round}.cpuprofile`));
       verifyRuns.push({ seconds, body });
       console.log(`round ${round}: GET /api/audit/verify ${seconds.toFixed(1)} s → ${fmt(body.eventsChecked / seconds)} events/s, ok=${body.ok}, problems=${body.problems.length}`);
     }
@@ -89,14 +93,19 @@ async function main(): Promise<void> {
     report.log('');
     report.log('## 3. Replay and verify: `GET /api/audit/verify` on PostgreSQL ÷ in-memory fold of the same events');
     report.log('');
+    // The limit is the machine's fastest XState path over the same events: whichever fold ran faster.
+    const limitIsActor = actorRate > foldRate;
+    const limitRate = Math.max(actorRate, foldRate);
+    const limitMark = (isLimit: boolean) => (isLimit ? ' **(the limit: the faster path)**' : '');
     report.log('| what | events | seconds | events/s |');
     report.log('|---|---:|---:|---:|');
     report.log(`| \`GET /api/audit/verify\` (HTTP, every chain, replay, snapshot and document) | ${fmt(best.body.eventsChecked)} | ${best.seconds.toFixed(1)} | ${fmt(verifyRate)} |`);
-    report.log(`| in-memory fold: \`transition()\` + sha256 of \`hashEvent\`'s canonical form (the limit) | ${fmt(bestFold.events)} | ${bestFold.transitionSeconds.toFixed(1)} | ${fmt(foldRate)} |`);
-    report.log(`| for comparison: the same fold through a live actor's \`send()\` | ${fmt(bestActor.events)} | ${bestActor.actorSeconds.toFixed(1)} | ${fmt(actorRate)} |`);
+    report.log(`| in-memory fold through a live actor's \`send()\` + sha256 of \`hashEvent\`'s canonical form${limitMark(limitIsActor)} | ${fmt(bestActor.events)} | ${bestActor.actorSeconds.toFixed(1)} | ${fmt(actorRate)} |`);
+    report.log(`| in-memory fold through \`transition()\` + the same sha256${limitMark(!limitIsActor)} | ${fmt(bestFold.events)} | ${bestFold.transitionSeconds.toFixed(1)} | ${fmt(foldRate)} |`);
     report.log('');
-    report.log(`**Ratio verify ÷ fold: ${(verifyRate / foldRate).toFixed(2)}** (bar ≥ 0.5${verifyRate / foldRate >= 0.5 ? ', met' : ', MISSED'}). Against the live-actor fold: ${(verifyRate / actorRate).toFixed(2)}.`);
-    report.log(`Verify said ok=${best.body.ok} with ${best.body.problems.length} problems over ${fmt(best.body.casesChecked)} cases. All rounds: verify ${verifyRuns.map((r) => r.seconds.toFixed(1)).join(' / ')} s; fold ${folds.map((f) => f.transitionSeconds.toFixed(1)).join(' / ')} s.`);
+    const ratio = verifyRate / limitRate;
+    report.log(`**Ratio verify ÷ fastest fold: ${ratio.toFixed(2)}** (bar ≥ 0.5${ratio >= 0.5 ? ', met' : ', MISSED'}). Against the \`transition()\` fold: ${(verifyRate / foldRate).toFixed(2)}; against the live-actor fold: ${(verifyRate / actorRate).toFixed(2)}.`);
+    report.log(`Verify said ok=${best.body.ok} with ${best.body.problems.length} problems over ${fmt(best.body.casesChecked)} cases. All rounds: verify ${verifyRuns.map((r) => r.seconds.toFixed(1)).join(' / ')} s; live-actor fold ${folds.map((f) => f.actorSeconds.toFixed(1)).join(' / ')} s; transition() fold ${folds.map((f) => f.transitionSeconds.toFixed(1)).join(' / ')} s.`);
     report.log('');
     report.log('### The data');
     report.log('');

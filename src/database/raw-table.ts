@@ -34,6 +34,22 @@ export class RawTable<T extends object> {
     return rows.map((r) => this.hydrate(r));
   }
 
+  /** Rows whose `property` is one of `values`, in the order of `orderBy` (ascending). */
+  async selectIn(em: EntityManager, property: keyof T & string, values: unknown[], orderBy: (keyof T & string)[] = []): Promise<T[]> {
+    if (values.length === 0) return [];
+    const order = orderBy.length ? ` ORDER BY ${orderBy.map((k) => this.columnName(k)).join(', ')}` : '';
+    const postgres = this.dialect === 'postgres';
+    const sql = this.cached(`in:${property}:${postgres ? '' : values.length}:${orderBy.join()}`, () =>
+      postgres
+        ? `SELECT * FROM ${this.table} WHERE ${this.columnName(property)} = ANY($1)${order}`
+        : `SELECT * FROM ${this.table} WHERE ${this.columnName(property)} IN (${values.map(() => '?').join(', ')})${order}`,
+    );
+    const column = this.byProperty.get(property)!;
+    const params = values.map((v) => this.dataSource.driver.preparePersistentValue(v, column));
+    const rows: Record<string, unknown>[] = await em.query(sql, postgres ? [params] : params);
+    return rows.map((r) => this.hydrate(r));
+  }
+
   /** Inserts rows in one statement; `returning` reads a generated column back into each row. */
   async insert(em: EntityManager, rows: T[], returning?: keyof T & string): Promise<void> {
     if (rows.length === 0) return;
