@@ -497,7 +497,7 @@ function writeReport(report: Report, r: Results): void {
     }
     report.log('');
     report.log(`Errors in the read mix: ${small.mix.result.errors} at ${small.label}, ${large.mix.result.errors} at ${large.label}; cases created through the API: ${small.mix.created} and ${large.mix.created}.`);
-    const grow = large.memory.afterMix!.rssMiB - small.memory.afterMix!.rssMiB;
+    const grow = Math.round(large.memory.afterMix!.rssMiB) - Math.round(small.memory.afterMix!.rssMiB);
     report.log(
       `RSS after the read mix: ${large.memory.afterMix!.rssMiB.toFixed(0)} MiB at ${large.label} vs ${small.memory.afterMix!.rssMiB.toFixed(0)} MiB at ${small.label} (${grow >= 0 ? '+' : ''}${grow.toFixed(0)} MiB for ${(large.counts.cases / small.counts.cases).toFixed(0)}× the cases).`,
     );
