@@ -1,14 +1,14 @@
 /**
  * `npm run bench [-- part…]`: runs the bench parts, each in its own process so one part's heap, JIT
- * and connections cannot colour the next. Parts: steps (items 1–2) and verify (3); timers (4), inbox
- * (5) and memory (6) are not built yet (issue 7). Default all, or name them (`npm run bench -- verify`,
- * or BENCH_PARTS=verify).
+ * and connections cannot colour the next. Parts: steps (items 1–2), verify (3), inbox (5) and memory
+ * (6), the last two in one script sharing one grown database; timers (4) is not built yet (issue 7).
+ * Default all, or name them (`npm run bench -- verify`, or BENCH_PARTS=verify).
  * Each writes bench/results/<date>-<time>-<part>.md.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const PARTS = ['steps', 'verify'] as const;
+const PARTS = ['steps', 'verify', 'inbox', 'memory'] as const;
 type Part = (typeof PARTS)[number];
 
 const asked = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_PARTS ?? PARTS.join(',')).split(','))
@@ -22,7 +22,14 @@ if (unknown.length) {
 }
 const selected = PARTS.filter((p) => asked.includes(p));
 
-const runs: { script: string; parts: Part[] }[] = selected.map((part) => ({ script: `${part}.bench.js`, parts: [part] }));
+/** Parts that one script serves together (both measured on the same seeded database). */
+const SHARED: { script: string; parts: Part[] }[] = [{ script: 'inbox.bench.js', parts: ['inbox', 'memory'] }];
+const runs: { script: string; parts: Part[] }[] = [];
+for (const part of selected) {
+  const shared = SHARED.find((s) => s.parts.includes(part));
+  if (!shared) runs.push({ script: `${part}.bench.js`, parts: [part] });
+  else if (!runs.some((r) => r.script === shared.script)) runs.push({ script: shared.script, parts: shared.parts.filter((p) => selected.includes(p)) });
+}
 
 let failed = 0;
 for (const run of runs) {

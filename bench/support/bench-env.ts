@@ -125,12 +125,18 @@ export async function freePort(): Promise<number> {
 export async function spawnOnegate(env: NodeJS.ProcessEnv, ready: RegExp, log: (line: string) => void = () => undefined): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join('dist-bench', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let isReady = false;
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
-      output += text;
       for (const line of text.split('\n')) if (line.trim()) log(line);
-      if (ready.test(output)) resolve();
+      // Once up, a server under load logs a line per request: keep only the start-up output.
+      if (isReady) return;
+      output += text;
+      if (ready.test(output)) {
+        isReady = true;
+        resolve();
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
