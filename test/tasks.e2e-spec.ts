@@ -1,4 +1,5 @@
 import { CASE_EVENT, TASK } from '../src/database/entities.js';
+import { expectError } from './support/expectations.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => {
@@ -57,6 +58,50 @@ describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => 
     expect(types).toEqual(['CASE_CREATED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED', 'SUBMIT', 'TASK_CLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED']);
     const completed = await t.get('/api/tasks?status=completed', USERS.secretariat2);
     expect(completed.body.items.find((x: any) => x.id === task.id)).toMatchObject({ status: 'completed', completedBy: USERS.secretariat2.id, decision: 'approve' });
+  });
+
+  it('pages the history view newest completion first, each completed task once, by cursor', async () => {
+    const done: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { task } = await atAdministrativeCheck();
+      expect((await t.post(`/api/tasks/${task.id}/complete`, USERS.secretariat2, { decision: 'approve' })).status).toBe(200);
+      done.push(task.id);
+    }
+    const pages: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.get(`/api/tasks?status=completed&limit=2${cursor ? `&cursor=${cursor}` : ''}`, USERS.secretariat2);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      pages.push(res.body);
+      cursor = res.body.nextCursor;
+    } while (cursor && pages.length < 100);
+    const items = pages.flatMap((p) => p.items);
+    const ids = items.map((x: any) => x.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(done));
+    // Newest completion first; the five just completed lead, latest first.
+    const order = items.map((x: any) => [Date.parse(x.completedAt), x.id] as const);
+    for (let i = 1; i < order.length; i++) expect(order[i - 1]![0] > order[i]![0] || (order[i - 1]![0] === order[i]![0] && order[i - 1]![1] > order[i]![1])).toBe(true);
+    expect(ids.slice(0, 5).sort()).toEqual([...done].sort());
+    // Every completed task of the role or by the caller, counted exactly below the cap.
+    const expected = await t.db.read((em) => em.query(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed' AND (completed_by = 'sec-2' OR role = 'secretariat')`));
+    expect(items).toHaveLength(Number(expected[0].n));
+    expect(pages[0]).toMatchObject({ total: items.length, totalCapped: false });
+    expect(pages.at(-1).nextCursor).toBeNull();
+    // Another role's history does not hold them.
+    const legal = await t.get('/api/tasks?status=completed', USERS.legal);
+    expect(legal.body.items.map((x: any) => x.id)).not.toEqual(expect.arrayContaining([done[0]]));
+  });
+
+  it('refuses a cursor it did not give, a cursor on the inbox and a limit out of range, naming the field', async () => {
+    expectError(await t.get('/api/tasks?status=completed&cursor=bm90LWEtY3Vyc29y', USERS.secretariat), 400, 'cursor');
+    const page = await t.get('/api/tasks?status=completed&limit=1', USERS.secretariat2);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    expectError(await t.get(`/api/tasks?cursor=${page.body.nextCursor}`, USERS.secretariat2), 400, 'cursor');
+    expectError(await t.get('/api/tasks?limit=0', USERS.secretariat), 400, 'limit');
+    expectError(await t.get('/api/tasks?status=completed&limit=501', USERS.secretariat), 400, 'limit');
+    expectError(await t.get('/api/tasks?limit=ten', USERS.secretariat), 400, 'limit');
   });
 
   it('lets exactly one of 20 simultaneous completions of a task through, with one event', async () => {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DECISIONS, type Decision } from '../../workflows/cooperation/v1.rules.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
 
@@ -33,6 +34,7 @@ export class DelegateTaskDto {
 }
 
 export class ListTasksQuery {
+  @ApiPropertyOptional({ enum: ['open', 'completed'], description: 'open (default): the inbox; completed: the history view, newest completion first' })
   @IsOptional()
   @IsIn(['open', 'completed'])
   status?: 'open' | 'completed';
@@ -40,4 +42,18 @@ export class ListTasksQuery {
   @IsOptional()
   @IsUUID()
   caseId?: string;
+
+  @ApiPropertyOptional({ description: 'At most this many tasks (1–500, default 500)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'History view only: the `nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }

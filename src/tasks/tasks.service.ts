@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Brackets, In } from 'typeorm';
+import { Brackets, In, type EntityManager } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
@@ -23,25 +23,32 @@ export class TasksService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  /** Open tasks the caller may act on (assigned to them, or unassigned for a role they hold); or what they completed. */
-  async list(actor: Actor, query: ListTasksQuery): Promise<{ items: TaskDto[]; total: number }> {
+  /**
+   * Open tasks the caller may act on (assigned to them, or unassigned for a role they hold), oldest
+   * first; or, with `status=completed`, the history view (see `completedPage`).
+   */
+  async list(actor: Actor, query: ListTasksQuery): Promise<{ items: TaskDto[]; total: number; totalCapped?: boolean; nextCursor?: string | null }> {
+    if (query.cursor !== undefined && query.status !== 'completed') throw invalid('cursor', 'pages only the history view (status=completed)');
+    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
     return this.db.read(async (em) => {
-      const qb = em.createQueryBuilder<TaskRow>(TASK, 't');
       const roles = actor.roles.length ? actor.roles : ['-'];
+      const limit = query.limit ?? 500;
+      let page: { tasks: TaskRow[]; total: number; totalCapped?: boolean; nextCursor?: string | null };
       if (query.status === 'completed') {
-        qb.where('t.status = :status', { status: 'completed' }).andWhere(
-          new Brackets((w) => w.where('t.completed_by = :me', { me: actor.id }).orWhere('t.role IN (:...roles)', { roles })),
-        );
+        page = await this.completedPage(em, actor, roles, query.caseId, limit, after);
       } else {
+        const qb = em.createQueryBuilder<TaskRow>(TASK, 't');
         qb.where('t.status = :status', { status: 'open' }).andWhere(
           new Brackets((w) =>
             w.where('t.assignee_id = :me', { me: actor.id }).orWhere(new Brackets((x) => x.where('t.assignee_id IS NULL').andWhere('t.role IN (:...roles)', { roles }))),
           ),
         );
+        if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
+        // Open work does not grow with the archive: every match is counted.
+        const [tasks, total] = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(limit).getManyAndCount();
+        page = { tasks, total };
       }
-      if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
-      // At most 500 rows are returned; `total` still counts every match.
-      const [tasks, total] = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(500).getManyAndCount();
+      const { tasks, ...rest } = page;
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
       const byId = new Map(cases.map((c) => [c.id, c]));
       const now = this.clock.now();
@@ -50,8 +57,41 @@ export class TasksService {
         // For the inbox: working days until due (negative: overdue by that many).
         workingDaysLeft: t.status === 'open' && t.dueAt ? this.calendar.workingDaysBetween(now, t.dueAt) : null,
       }));
-      return { items, total };
+      return { items, ...rest };
     });
+  }
+
+  /**
+   * The history view: tasks the caller completed or that were completed in one of their roles, newest
+   * completion first, a page at a time. Its cost must not grow with the archive, so each source (the
+   * caller's own completions, each role's) is read in index order from the page's cursor, at most a
+   * page each, and merged here; and the total is counted only up to HISTORY_COUNT_CAP.
+   */
+  private async completedPage(em: EntityManager, actor: Actor, roles: string[], caseId: string | undefined, limit: number, after: Cursor | null) {
+    const sources: [string, Record<string, unknown>][] = [['t.completed_by = :me', { me: actor.id }], ...roles.map((role, i): [string, Record<string, unknown>] => [`t.role = :role${i}`, { [`role${i}`]: role }])];
+    const pages = await Promise.all(
+      sources.map(([where, params]) => {
+        // The literal status lets both databases use the partial indexes on completed tasks.
+        const qb = em.createQueryBuilder<TaskRow>(TASK, 't').where(`t.status = 'completed'`).andWhere(where, params);
+        if (caseId) qb.andWhere('t.case_id = :caseId', { caseId });
+        if (after) qb.andWhere(new Brackets((w) => w.where('t.completed_at < :at', { at: after.at }).orWhere(new Brackets((x) => x.where('t.completed_at = :at', { at: after.at }).andWhere('t.id < :id', { id: after.id })))));
+        return qb.orderBy('t.completed_at', 'DESC').addOrderBy('t.id', 'DESC').take(limit + 1).getMany();
+      }),
+    );
+    const merged = [...new Map(pages.flat().map((t) => [t.id, t])).values()].sort(newestFirst);
+    const tasks = merged.slice(0, limit);
+    const last = tasks[tasks.length - 1];
+    const nextCursor = merged.length > limit && last ? encodeCursor(last) : null;
+    const counted = em
+      .createQueryBuilder<TaskRow>(TASK, 't')
+      .select('1')
+      .where(`t.status = 'completed'`)
+      .andWhere(new Brackets((w) => w.where('t.completed_by = :me', { me: actor.id }).orWhere('t.role IN (:...roles)', { roles })));
+    if (caseId) counted.andWhere('t.case_id = :caseId', { caseId });
+    const [sql, params] = counted.limit(HISTORY_COUNT_CAP + 1).getQueryAndParameters();
+    const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
+    const total = Number(n);
+    return { tasks, total: Math.min(total, HISTORY_COUNT_CAP), totalCapped: total > HISTORY_COUNT_CAP, nextCursor };
   }
 
   async claim(actor: Actor, taskId: string): Promise<TaskDto> {
@@ -168,3 +208,30 @@ export class TasksService {
 
 /** Thrown to leave a step without writing, when the request asks for what is already so. */
 class NoChange extends NothingToDo {}
+
+/** The history view counts at most this many matches (`totalCapped` says it stopped there). */
+const HISTORY_COUNT_CAP = 10_000;
+
+interface Cursor {
+  at: Date;
+  id: string;
+}
+
+function newestFirst(a: TaskRow, b: TaskRow): number {
+  const d = (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0);
+  return d !== 0 ? d : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** The last task of a page, as an opaque token: its completion instant and id. */
+function encodeCursor(t: TaskRow): string {
+  return Buffer.from(`${t.completedAt!.toISOString()}|${t.id}`).toString('base64url');
+}
+
+function decodeCursor(token: string): Cursor {
+  const [at, id, extra] = Buffer.from(token, 'base64url').toString('utf8').split('|');
+  const date = at ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString() !== at || !id || !/^[0-9a-f-]{36}$/.test(id) || extra !== undefined) {
+    throw invalid('cursor', 'is not a cursor this server gave (use nextCursor of the previous page)');
+  }
+  return { at: date, id };
+}
