@@ -70,7 +70,7 @@ describe('tasks: inbox, claim, unclaim, delegate, concurrent completion', () => 
     const pages: any[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.get(`/api/tasks?status=completed&limit=2${cursor ? `&cursor=${cursor}` : ''}`, USERS.secretariat2);
+      const res: { status: number; body: any } = await t.get(`/api/tasks?status=completed&limit=2${cursor ? `&cursor=${cursor}` : ''}`, USERS.secretariat2);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       pages.push(res.body);

@@ -76,6 +76,7 @@ export class WorkingCalendar {
   private source: Holidays | null = null;
   /** Answers already worked out, by calendar day: the planner asks about the same few weeks on every step. */
   private readonly workingDays = new Map<string, boolean>();
+  private readonly daysBetween = new Map<string, number>();
   private readonly nextWorkingDays = { [1]: new Map<string, string>(), [-1]: new Map<string, string>() };
 
   constructor(options: WorkingCalendarOptions) {
@@ -112,6 +113,17 @@ export class WorkingCalendar {
     const from = this.localDate(now);
     const to = this.localDate(due);
     if (from === to) return 0;
+    // An inbox asks this for every row, from the same day to a few due dates: worked out once per pair.
+    const key = `${from}|${to}`;
+    let days = this.daysBetween.get(key);
+    if (days === undefined) {
+      days = this.countWorkingDays(from, to);
+      remember(this.daysBetween, key, days);
+    }
+    return days;
+  }
+
+  private countWorkingDays(from: string, to: string): number {
     const sign = to > from ? 1 : -1;
     const step = (date: string) => {
       const d = new Date(`${date}T00:00:00Z`);
@@ -211,9 +223,10 @@ export function isCalendarDate(text: string): boolean {
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === text;
 }
 
-/** Caches stay small: a deployment asks about a few years of days; past the bound, answers are not kept. */
-function remember<T>(cache: Map<string, T>, date: string, value: T): void {
-  if (cache.size < 20_000) cache.set(date, value);
+/** Caches stay small: past the bound one starts over (a long-running process moves on to new days). */
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= 20_000) cache.clear();
+  cache.set(key, value);
 }
 
 function shiftDate(date: string, days: number): string {
