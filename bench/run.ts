@@ -1,14 +1,14 @@
 /**
  * `npm run bench [-- part…]`: runs the bench parts, each in its own process so one part's heap, JIT
- * and connections cannot colour the next. Parts: steps (items 1–2), verify (3), inbox (5) and memory
- * (6), the last two in one script sharing one grown database; timers (4) is not built yet (issue 7).
- * Default all, or name them (`npm run bench -- verify`, or BENCH_PARTS=verify).
+ * and connections cannot colour the next. Parts: steps (items 1–2), verify (3), timers (4), inbox (5)
+ * and memory (6), the last two in one script sharing one grown database. Default all, or name them
+ * (`npm run bench -- verify`, or BENCH_PARTS=verify).
  * Each writes bench/results/<date>-<time>-<part>.md.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const PARTS = ['steps', 'verify', 'inbox', 'memory'] as const;
+const PARTS = ['steps', 'verify', 'timers', 'inbox', 'memory'] as const;
 type Part = (typeof PARTS)[number];
 
 const asked = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_PARTS ?? PARTS.join(',')).split(','))

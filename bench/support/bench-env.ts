@@ -121,9 +121,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a real onegate process (the compiled `src/main.js`) and resolves once it logs that it is up. */
-export async function spawnOnegate(env: NodeJS.ProcessEnv, ready: RegExp, log: (line: string) => void = () => undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join('dist-bench', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a real onegate process (the compiled `src/main.js`) and resolves once it logs that it is up.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function spawnOnegate(env: NodeJS.ProcessEnv, ready: RegExp, log: (line: string) => void = () => undefined, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join('dist-bench', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let isReady = false;
   await new Promise<void>((resolve, reject) => {

@@ -15,6 +15,12 @@ import {
   type SendMailPayload,
 } from './queue-catalogue.js';
 
+/** Timers per Redis round trip when scheduling: small enough that workers' commands are not held up behind one. */
+const SCHEDULE_SLICE = 500;
+
+/** Jobs each worker runs at once, per queue (the timers bench gives its plain BullMQ worker the same). */
+export const WORKER_CONCURRENCY = 4;
+
 export interface BullMqOptions {
   /** How long a worker holds a job before others may take it back (stalled-job recovery). */
   lockDurationMs?: number;
@@ -45,16 +51,31 @@ export class BullMqScheduler implements Scheduler {
   }
 
   async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
-    if (!timers.length) return;
-    const now = Date.now();
     const trace = traced();
-    await this.timers.addBulk(
-      timers.map((t) => ({
-        name: JOBS.fireTimer,
-        data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
-        opts: { jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
-      })),
-    );
+    // In slices: reconciliation hands over up to 10,000 timers, and one pipeline of them held Redis (and
+    // so every worker's next job) for a third of a second, every 30 s.
+    for (let i = 0; i < timers.length; i += SCHEDULE_SLICE) {
+      // Nearly all of a reconciliation's timers are queued already: sending each job again (for Redis to
+      // drop the duplicate id) cost far more than asking which ones are missing.
+      const missing = await this.withoutJob(timers.slice(i, i + SCHEDULE_SLICE));
+      if (!missing.length) continue;
+      const now = Date.now();
+      await this.timers.addBulk(
+        missing.map((t) => ({
+          name: JOBS.fireTimer,
+          data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
+          opts: { jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+        })),
+      );
+    }
+  }
+
+  /** The timers that have no job in Redis (one pipelined EXISTS each); a job there already would be kept anyway. */
+  private async withoutJob<T extends { id: string }>(timers: T[]): Promise<T[]> {
+    const pipeline = this.connection.pipeline();
+    for (const t of timers) pipeline.exists(this.timers.toKey(timerJobId(t.id)));
+    const found = (await pipeline.exec()) ?? [];
+    return timers.filter((_, i) => found[i]?.[1] !== 1);
   }
 
   async enqueueMail(deliveryIds: string[], delayMs = 0): Promise<void> {
@@ -79,7 +100,7 @@ export class BullMqScheduler implements Scheduler {
     const opts = {
       connection: connect(),
       prefix: this.options.prefix ?? 'onegate',
-      concurrency: this.options.concurrency ?? 4,
+      concurrency: this.options.concurrency ?? WORKER_CONCURRENCY,
       lockDuration: this.options.lockDurationMs ?? 30_000,
       stalledInterval: Math.max(500, Math.floor((this.options.lockDurationMs ?? 30_000) / 2)),
     };

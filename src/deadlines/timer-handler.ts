@@ -60,14 +60,10 @@ export class TimerHandler {
     if (created.length) this.logger.log(`${timer.kind} ${timer.idx} of case ${timer.caseId}: ${created.length} e-mail(s)`);
     // Sent here, claimed in the timer's own transaction: no second queue hop for the common case.
     // A refused mail goes to the mail queue, first retry after the first backoff, as if the queue had sent it.
-    const refused: string[] = [];
-    for (const d of created) {
-      try {
-        await this.deliveries.deliver(d);
-      } catch {
-        refused.push(d.id);
-      }
-    }
+    // Each recipient's mail is independent: sent together (the SMTP pool bounds the connections), so a
+    // reminder to a role's six holders is not six sends in a row.
+    const outcomes = await Promise.allSettled(created.map((d) => this.deliveries.deliver(d)));
+    const refused = created.filter((_, i) => outcomes[i]!.status === 'rejected').map((d) => d.id);
     await this.scheduler.enqueueMail(refused, mailBackoffMs(1));
   }
 
