@@ -6,6 +6,8 @@
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { benchConfig, createBenchDatabase, machineLine, percentile, Report, startProfile } from './support/bench-env.js';
@@ -14,11 +16,11 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
+import { startOf } from '../src/cases/cases.service.js';
 import { TokenService } from '../src/auth/token.service.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { DirectoryService } from '../src/directory/directory.service.js';
 import { Engine } from '../src/engine/engine.js';
-import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
 
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     log('');
     const baseline = await pgbenchBaseline(url);
     const postgres = await loadRuns({ kind: 'postgres', url }, dataDir, 'pg');
+    const floor = await floorRuns(url);
     const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
     log('## 1. Steps: task completions over HTTP on PostgreSQL ÷ plain SQL transaction (pgbench), same concurrency');
     log('');
@@ -73,7 +76,19 @@ async function main(): Promise<void> {
       const p = postgres.find((x) => x.clients === r.clients)!;
       log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${p.perSecond.toFixed(0)} | ${(r.perSecond / p.perSecond).toFixed(2)}${r.perSecond / p.perSecond >= 0.3 ? '' : ' (below bar)'} |`);
     }
-    const errors = [...postgres, ...embedded].reduce((n, r) => n + r.errors, 0);
+    log('');
+    log('## What any Node service could do here: the same HTTP load on a bare Node server doing only the database work');
+    log('');
+    log('A `node:http` server with a node-postgres pool of the same size, whose `POST /api/tasks/:id/complete` parses the JSON body, reads the case row (one round trip), then writes the event, the case update and the outbox row as one statement (a second round trip): the same two round trips a onegate step makes, and nothing else (no framework, auth, validation, workflow, hash or deadlines). Same load process, same clients.');
+    log('');
+    log('| clients | bare Node completions/s | p50 ms | p99 ms | server CPU ms / completion | ÷ pgbench | onegate ÷ bare Node |');
+    log('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of floor) {
+      const b = baseline.get(r.clients)!;
+      const p = postgres.find((x) => x.clients === r.clients)!;
+      log(`| ${r.clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${(r.perSecond / b).toFixed(2)} | ${(p.perSecond / r.perSecond).toFixed(2)} |`);
+    }
+    const errors = [...postgres, ...embedded, ...floor].reduce((n, r) => n + r.errors, 0);
     log('');
     log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows, deadline timers and outbox, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
     report.write();
@@ -152,13 +167,12 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
   try {
     for (const clients of CONCURRENCY) {
       // Enough open tasks for the run: seeded through the engine (version 1, no documents needed).
-      const want = Math.max(2000, clients * 400);
+      const want = Math.max(6000, clients * 400);
       const taskIds: string[] = [];
       for (let i = 0; i < want; i++) {
         const { case: c } = await engine.start({
           actor: { id: 'bench-opd', roles: ['proposer'] },
-          fields: { title: `Bench ${i}`, instrument: 'kb', partnerName: 'Mitra', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: 'bench-opd' },
-          input: { proposerId: 'bench-opd', instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
+          ...startOf('bench-opd', { title: `Bench ${i}`, instrument: 'kb', partner: { name: 'Mitra', category: 'region' }, requiresDprdApproval: false }),
           workflow: { name: 'cooperation', version: 1 },
         });
         const { tasks } = await engine.step({ caseId: c.id, actor: { id: 'bench-opd', roles: ['proposer'] }, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
@@ -170,18 +184,75 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
       const out = await runClient({ base, token, taskIds, clients, seconds: SECONDS });
       const cpu = process.cpuUsage(cpuBefore);
       if (profile) await profile.stop(join(PROFILE_DIR!, `${label}-${clients}.cpuprofile`));
-      const { latencies, errors } = out;
-      const seconds = out.seconds;
-      latencies.sort((a, b) => a - b);
-      const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
-      const run = { clients, completions: latencies.length, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, cpuMs };
-      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${cpuMs.toFixed(2)} ms per completion, ${errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
+      const run = summarize(clients, out, cpu);
+      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${run.cpuMs.toFixed(2)} ms per completion, ${run.errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
       runs.push(run);
     }
   } finally {
     await app.close();
   }
   return runs;
+}
+
+/**
+ * The floor: the least a Node HTTP service can spend on one completion here. A bare `node:http` server
+ * (no framework) on the pgbench tables: per request, parse the body, one read, one write statement
+ * holding the event insert, the case update and the outbox insert. Same load client as onegate's runs.
+ */
+async function floorRuns(url: string): Promise<Run[]> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const write = `WITH e AS (INSERT INTO bench_events (case_id, seq, type, data, hash) VALUES ($1, $2, 'TASK_COMPLETED', $3, $4) RETURNING 1),
+    c AS (UPDATE bench_cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 - 1 RETURNING 1),
+    o AS (INSERT INTO bench_outbox (case_id, payload) VALUES ($1, $5) RETURNING 1)
+    SELECT (SELECT count(*) FROM e) + (SELECT count(*) FROM c) + (SELECT count(*) FROM o) AS n`;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      void (async () => {
+        try {
+          const id = Number(/^\/api\/tasks\/(\d+)\/complete$/.exec(req.url ?? '')?.[1]);
+          const input = JSON.parse(body) as { decision: string; comment?: string };
+          const { rows } = await pool.query('SELECT id, version FROM bench_cases WHERE id = $1', [id]);
+          const version = (rows[0] as { version: number }).version + 1;
+          const data = JSON.stringify({ event: { type: 'DECIDE', decision: input.decision, comment: input.comment ?? null }, stage: 'administrative_check' });
+          await pool.query(write, [id, version, data, createHash('sha256').update(data).digest('hex'), JSON.stringify({ topic: 'case.step', seq: version })]);
+          const out = JSON.stringify({ id, version, decision: input.decision });
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) }).end(out);
+        } catch (err) {
+          res.writeHead(500).end(String(err));
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const runs: Run[] = [];
+  try {
+    let first = 1;
+    for (const clients of CONCURRENCY) {
+      const want = 40_000;
+      // Each request a row of its own within a run (pgbench's table has 100,000).
+      const taskIds = Array.from({ length: want }, (_, i) => String(((first - 1 + i) % 100_000) + 1));
+      first += want;
+      const cpuBefore = process.cpuUsage();
+      const out = await runClient({ base, token: 'none', taskIds, clients, seconds: SECONDS });
+      const r = summarize(clients, out, process.cpuUsage(cpuBefore));
+      runs.push(r);
+      console.log(`bare Node ${clients} clients: ${r.perSecond.toFixed(0)} completions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuMs.toFixed(2)} ms per completion, ${r.errors} errors${out.ranOut ? ' (ran out of ids)' : ''}`);
+    }
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await pool.end();
+  }
+  return runs;
+}
+
+function summarize(clients: number, out: { latencies: number[]; errors: number; seconds: number }, cpu: NodeJS.CpuUsage): Run {
+  const latencies = [...out.latencies].sort((a, b) => a - b);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
+  return { clients, completions: latencies.length, seconds: out.seconds, perSecond: latencies.length / out.seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors: out.errors, cpuMs };
 }
 
 function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {

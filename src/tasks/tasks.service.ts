@@ -210,7 +210,7 @@ export class TasksService {
 class NoChange extends NothingToDo {}
 
 /** The history view counts at most this many matches (`totalCapped` says it stopped there). */
-const HISTORY_COUNT_CAP = 10_000;
+const HISTORY_COUNT_CAP = 1_000;
 
 interface Cursor {
   at: Date;

@@ -4,7 +4,7 @@ import { Documents1764500000000 } from './1764500000000-documents.js';
 import { DeliveryLease1764600000000 } from './1764600000000-delivery-lease.js';
 import { Checkpoints1764700000000 } from './1764700000000-checkpoints.js';
 import { StepGuard1764800000000 } from './1764800000000-step-guard.js';
-import { TaskHistory1764900000000 } from './1764900000000-task-history.js';
+import { TaskIndexes1764900000000 } from './1764900000000-task-indexes.js';
 
 /** Every migration in order. Committed migrations are never edited; a change is a new one. */
-export const MIGRATIONS = [InitialSchema1764300000000, Deadlines1764400000000, Documents1764500000000, DeliveryLease1764600000000, Checkpoints1764700000000, StepGuard1764800000000, TaskHistory1764900000000];
+export const MIGRATIONS = [InitialSchema1764300000000, Deadlines1764400000000, Documents1764500000000, DeliveryLease1764600000000, Checkpoints1764700000000, StepGuard1764800000000, TaskIndexes1764900000000];
