@@ -19,7 +19,6 @@ import { createApp } from '../src/app.js';
 import { TokenService } from '../src/auth/token.service.js';
 import { Database } from '../src/database/database.js';
 import {
-  BASE_URL,
   benchConfig,
   benchEnv,
   createBenchDatabase,
@@ -134,7 +133,7 @@ async function main(): Promise<void> {
     // can be measured in the same minutes, interleaved: this machine is shared, and a burst of someone
     // else's load would otherwise fall on one size only.
     await closeApp();
-    copy = await copyDatabase(bench.name, `${bench.name}_1k`);
+    copy = await createBenchDatabase('inbox_1k', { template: bench.name });
     app = await createApp(config, { logger: false });
     db = app.get(Database);
 
@@ -194,25 +193,6 @@ interface Size {
   url: string;
   sql: Sql;
   counts: DbCounts;
-}
-
-/** `CREATE DATABASE … TEMPLATE`: a file-level copy of a database nobody is connected to. */
-async function copyDatabase(source: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${source}`);
-  await admin.end();
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: BASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 async function signTokens(app: INestApplication): Promise<Map<string, string>> {

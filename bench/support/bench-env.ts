@@ -32,12 +32,12 @@ export function redisUrl(): string {
   return u.toString();
 }
 
-/** A fresh PostgreSQL database for one part; `drop()` removes it whatever happened. */
-export async function createBenchDatabase(part: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+/** A fresh PostgreSQL database for one part (or a copy of `template`); `drop()` removes it whatever happened. */
+export async function createBenchDatabase(part: string, options: { template?: string } = {}): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `onegate_bench_${part}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: BASE_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ''}`);
   await admin.end();
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
