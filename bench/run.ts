@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from './support/bench-env.js';
 
 const PARTS = ['steps', 'verify', 'timers', 'inbox', 'memory'] as const;
 type Part = (typeof PARTS)[number];
@@ -34,7 +35,7 @@ for (const part of selected) {
 let failed = 0;
 for (const run of runs) {
   console.log(`\n=== bench: ${run.parts.join(' + ')} ===\n`);
-  const res = spawnSync(process.execPath, ['--max-old-space-size=4096', join('dist-bench', 'bench', run.script)], {
+  const res = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--max-old-space-size=4096', join('dist-bench', 'bench', run.script)], {
     stdio: 'inherit',
     env: { ...process.env, BENCH_PARTS: run.parts.join(',') },
   });
