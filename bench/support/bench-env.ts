@@ -186,7 +186,7 @@ export function machineLine(): string {
       return 'psql unavailable';
     }
   })();
-  return `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${pgVersion}, Redis db ${REDIS_DB}`;
+  return `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version} (flags: ${process.execArgv.join(' ') || 'none'}), ${pgVersion}, Redis db ${REDIS_DB}`;
 }
 
 /** Collects a part's report lines (also printed) and writes `bench/results/<date>-<time>-<part>.md`. */
