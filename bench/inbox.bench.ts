@@ -8,11 +8,10 @@
  * closed tasks padded onto them), so the ratio says whether the inbox pays for the history.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
@@ -31,6 +30,7 @@ import {
   processMemory,
   redisUrl,
   Report,
+  runLoad,
   spawnOnegate,
   stopProcess,
 } from './support/bench-env.js';
@@ -357,16 +357,6 @@ async function countRows(sql: Sql): Promise<DbCounts> {
       (SELECT COUNT(*)::int FROM case_events) AS events,
       (SELECT COUNT(*)::int FROM documents) AS documents`)) as DbCounts[];
   return r!;
-}
-
-function runLoad(job: RequestJob): Promise<RequestResult> {
-  const child: ChildProcess = spawn(process.execPath, ['--max-old-space-size=2048', join(dirname(fileURLToPath(import.meta.url)), 'request-client.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stdin!.end(JSON.stringify(job));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RequestResult) : reject(new Error(`request client exited with ${code}`))));
-  });
 }
 
 async function getJson(base: string, r: BenchRequest): Promise<unknown> {

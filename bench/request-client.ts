@@ -1,6 +1,6 @@
 /**
- * A read-load generator for `npm run bench -- inbox memory`, in its own process (as load-client.ts
- * and pgbench are) so the server's event loop does only server work. Reads its job as JSON on stdin:
+ * The HTTP load generator of `npm run bench` (steps, inbox, memory), in its own process as pgbench
+ * is, so the server's event loop does only server work (started by `runLoad` in support/bench-env.ts). Reads its job as JSON on stdin:
  * N concurrent keep-alive clients send the listed requests (in turn, cycling when `cycle` is set)
  * until `seconds` pass or `maxRequests` are sent, and it prints the latencies as one JSON line.
  */

@@ -5,14 +5,14 @@
  * on the embedded default, divided by the PostgreSQL figure. Writes bench/results/<date>.md.
  */
 import 'reflect-metadata';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { benchConfig, createBenchDatabase, machineLine, percentile, Report, startProfile } from './support/bench-env.js';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchConfig, createBenchDatabase, machineLine, percentile, Report, runLoad, startProfile } from './support/bench-env.js';
+import type { BenchRequest } from './request-client.js';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
@@ -26,6 +26,8 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(N
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_PROFILE=<dir>: a V8 CPU profile of the server during each load, for finding where the time goes. */
 const PROFILE_DIR = process.env.BENCH_PROFILE || null;
+/** The body of each completion the load sends. */
+const COMPLETION = { decision: 'approve', comment: 'x'.repeat(300) };
 const PAYLOAD = JSON.stringify({ decision: 'approve', comment: 'x'.repeat(380), stage: 'administrative_check', taskId: '00000000-0000-0000-0000-000000000000' });
 
 interface Run {
@@ -255,16 +257,11 @@ function summarize(clients: number, out: { latencies: number[]; errors: number; 
   return { clients, completions: latencies.length, seconds: out.seconds, perSecond: latencies.length / out.seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors: out.errors, cpuMs };
 }
 
-function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
-  return new Promise((resolve, reject) => {
-    // The job goes on stdin: thousands of task ids do not fit in a command line.
-    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'load-client.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.end(JSON.stringify(job));
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited with ${code}`))));
-  });
+/** Completes the given tasks with N concurrent keep-alive clients for a time, from another process. */
+async function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
+  const requests: BenchRequest[] = job.taskIds.map((id) => ({ method: 'POST', path: `/api/tasks/${id}/complete`, token: job.token, body: COMPLETION, kind: 'complete' }));
+  const out = await runLoad({ base: job.base, requests, clients: job.clients, seconds: job.seconds, cycle: false });
+  return { latencies: out.latencies, errors: out.errors, seconds: out.seconds, ranOut: out.latencies.length >= requests.length };
 }
 
 main().catch((err) => {

@@ -7,9 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../src/config/app-config.js';
+import type { RequestJob, RequestResult } from '../request-client.js';
 
 export const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A Redis database number of its own (default 11), so the bench never touches the tests' keys in db 0. */
@@ -227,4 +229,20 @@ export async function startProfile(): Promise<{ stop(file: string): Promise<void
       session.disconnect();
     },
   };
+}
+
+/**
+ * Runs an HTTP load in its own process (bench/request-client.ts), as pgbench runs apart from its
+ * server, so the server's event loop does only server work. The job goes on stdin: thousands of
+ * requests do not fit in a command line.
+ */
+export function runLoad(job: RequestJob): Promise<RequestResult> {
+  const child = spawn(process.execPath, ['--max-old-space-size=2048', join(dirname(fileURLToPath(import.meta.url)), '..', 'request-client.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdin!.end(JSON.stringify(job));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RequestResult) : reject(new Error(`request client exited with ${code}`))));
+  });
 }
