@@ -125,8 +125,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * The Node flags the server runs with, as `npm start` and the Dockerfile give them: a 64 MiB young
- * generation semi-space (V8's default is 16), since verify and list pages allocate many short-lived
- * rows (+9% verify throughput measured at 300,000 events). Bench parts that run the app in their own
+ * generation semi-space (V8 sizes it from the heap limit otherwise), since verify allocates many
+ * short-lived rows (+9% verify throughput measured at 300,000 events). Bench parts that run the app in their own
  * process are started with them too (bench/run.ts).
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];

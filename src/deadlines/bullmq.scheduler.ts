@@ -52,11 +52,11 @@ export class BullMqScheduler implements Scheduler {
 
   async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
     const trace = traced();
-    // In slices: reconciliation hands over up to 10,000 timers, and one pipeline of them held Redis (and
-    // so every worker's next job) for a third of a second, every 30 s.
+    // In slices: one pipeline of thousands of jobs held Redis (and so every worker's next job) for a
+    // third of a second. Reconciliation hands over a page of 1,000 at a time; other callers a few.
     for (let i = 0; i < timers.length; i += SCHEDULE_SLICE) {
       // Nearly all of a reconciliation's timers are queued already: sending each job again (for Redis to
-      // drop the duplicate id) cost far more than asking which ones are missing.
+      // drop the duplicate id) costs far more than asking which ones are missing.
       const missing = await this.withoutJob(timers.slice(i, i + SCHEDULE_SLICE));
       if (!missing.length) continue;
       const now = Date.now();

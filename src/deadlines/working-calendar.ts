@@ -125,15 +125,10 @@ export class WorkingCalendar {
 
   private countWorkingDays(from: string, to: string): number {
     const sign = to > from ? 1 : -1;
-    const step = (date: string) => {
-      const d = new Date(`${date}T00:00:00Z`);
-      d.setUTCDate(d.getUTCDate() + sign);
-      return d.toISOString().slice(0, 10);
-    };
     let count = 0;
     let date = from;
     for (let i = 0; i < 800 && date !== to; i++) {
-      date = step(date);
+      date = shiftDate(date, sign);
       if (this.isWorkingDay(date)) count++;
     }
     return sign * count;

@@ -42,10 +42,7 @@ export class DatabaseDocumentStore implements DocumentStore {
   async hashes(sha256s: string[]): Promise<Map<string, string | null>> {
     const found = new Map<string, string | null>(sha256s.map((s) => [s, null]));
     if (!sha256s.length) return found;
-    if (this.db.dialect !== 'postgres') {
-      for (const s of sha256s) found.set(s, hashOf(await this.get(s)));
-      return found;
-    }
+    if (this.db.dialect !== 'postgres') return hashEach(this, sha256s);
     // Hashed by PostgreSQL beside the bytes: verify reads 64 characters a document, not its content.
     const rows: { sha256: string; actual: string }[] = await this.db.read((em) =>
       em.query(`SELECT sha256, encode(sha256(content), 'hex') AS actual FROM document_blobs WHERE sha256 = ANY($1)`, [sha256s]),
@@ -86,10 +83,8 @@ export class FileDocumentStore implements DocumentStore {
     return existsSync(path) ? readFileSync(path) : null;
   }
 
-  async hashes(sha256s: string[]): Promise<Map<string, string | null>> {
-    const found = new Map<string, string | null>();
-    for (const s of sha256s) found.set(s, hashOf(await this.get(s)));
-    return found;
+  hashes(sha256s: string[]): Promise<Map<string, string | null>> {
+    return hashEach(this, sha256s);
   }
 
   async discard(sha256: string): Promise<void> {
@@ -116,6 +111,12 @@ export async function findAlteredDocuments(store: DocumentStore, docs: DocumentR
   return altered;
 }
 
-function hashOf(bytes: Buffer | null): string | null {
-  return bytes === null ? null : createHash('sha256').update(bytes).digest('hex');
+/** `hashes` by reading each one's bytes back and hashing them here. */
+async function hashEach(store: Pick<DocumentStore, 'get'>, sha256s: string[]): Promise<Map<string, string | null>> {
+  const found = new Map<string, string | null>();
+  for (const s of sha256s) {
+    const bytes = await store.get(s);
+    found.set(s, bytes === null ? null : createHash('sha256').update(bytes).digest('hex'));
+  }
+  return found;
 }

@@ -54,14 +54,15 @@ export class DeliveryService {
     const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
     const recipients = this.recipients(users, timer, c, task);
     // No delivery of this timer can exist yet: they are only made here, in the one transaction whose
-    // pending→fired update won; the unique key (timer, recipient) stays the last guard. Two users may share an address.
-    const existing = new Set<string>();
+    // pending→fired update won; the unique key (timer, recipient) stays the last guard. Two users may
+    // share an address: one mail to it.
+    const addressed = new Set<string>();
     const assignee = task?.assigneeId ? (users.find((u) => u.id === task.assigneeId)?.name ?? task.assigneeId) : null;
     const leaseUntil = this.leaseFrom(now);
     const rows: DeliveryRow[] = [];
     for (const user of recipients) {
-      if (existing.has(user.email)) continue;
-      existing.add(user.email);
+      if (addressed.has(user.email)) continue;
+      addressed.add(user.email);
       const locale: Locale = user.locale === 'en' ? 'en' : 'id';
       const mail = renderMail(kind, locale, {
         caseNumber: c.number,

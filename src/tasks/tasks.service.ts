@@ -68,7 +68,7 @@ export class TasksService {
    * page each, and merged here; and the total is counted only up to HISTORY_COUNT_CAP.
    */
   private async completedPage(em: EntityManager, actor: Actor, roles: string[], caseId: string | undefined, limit: number, after: Cursor | null) {
-    const sources: [string, Record<string, unknown>][] = [['t.completed_by = :me', { me: actor.id }], ...roles.map((role, i): [string, Record<string, unknown>] => [`t.role = :role${i}`, { [`role${i}`]: role }])];
+    const sources: [string, Record<string, unknown>][] = [['t.completed_by = :me', { me: actor.id }], ...actor.roles.map((role, i): [string, Record<string, unknown>] => [`t.role = :role${i}`, { [`role${i}`]: role }])];
     const pages = await Promise.all(
       sources.map(([where, params]) => {
         // The literal status lets both databases use the partial indexes on completed tasks.
