@@ -2,7 +2,11 @@
 /**
  * Every string the web app shows, in Bahasa Indonesia (default) and English. The chosen language is
  * kept in localStorage ('onegate.lang'). `t(key, params)` looks a key up and fills `{name}` params.
+ * The domain's words (stages, roles, decisions, kinds, …) come from the server's one catalogue,
+ * src/i18n/labels.ts, served as the module /labels.js.
  */
+
+import { LABELS } from '/labels.js';
 
 const LANG_KEY = 'onegate.lang';
 
@@ -181,80 +185,12 @@ const STRINGS = {
     'error.generic': 'Permintaan gagal.',
     'error.dismiss': 'Tutup pesan',
 
-    'decision.approve': 'Setujui',
-    'decision.revise': 'Kembalikan untuk revisi',
-    'decision.reject': 'Tolak',
-    'decision.sign': 'Tandatangani',
 
-    'stage.proposal': 'Usulan',
-    'stage.administrative_check': 'Pemeriksaan administrasi',
-    'stage.technical_review': 'Kajian Tim Teknis',
-    'stage.tkksd_coordination': 'Koordinasi TKKSD (kelayakan)',
-    'stage.legal_review': 'Telaah hukum (Bagian Hukum)',
-    'stage.dprd_approval': 'Persetujuan DPRD',
-    'stage.ministry_approval': 'Persetujuan Menteri',
-    'stage.mayor_signature': 'Penandatanganan Wali Kota',
-    'stage.signed': 'Ditandatangani',
-    'stage.expired': 'Berakhir',
-    'stage.terminated': 'Diakhiri',
-    'stage.revision': 'Revisi',
-    'stage.rejected': 'Ditolak',
-    'stage.withdrawn': 'Ditarik',
 
-    'role.proposer': 'Pengusul (OPD)',
-    'role.secretariat': 'Bagian Kerja Sama',
-    'role.technical_reviewer': 'Tim Teknis',
-    'role.tkksd': 'Anggota TKKSD',
-    'role.tkksd_chair': 'Ketua TKKSD',
-    'role.legal': 'Bagian Hukum',
-    'role.dprd': 'DPRD',
-    'role.mayor': 'Wali Kota',
-    'role.auditor': 'Auditor',
-    'role.admin': 'Admin',
 
-    'instrument.kb': 'Kesepakatan Bersama (MoU)',
-    'instrument.pks': 'Perjanjian Kerja Sama (PKS)',
-    'instrument.nk': 'Nota Kesepakatan',
-    'instrument.loi': 'Letter of Intent',
-    'instrumentShort.kb': 'MoU',
-    'instrumentShort.pks': 'PKS',
-    'instrumentShort.nk': 'NK',
-    'instrumentShort.loi': 'LoI',
 
-    'category.region': 'Pemerintah daerah lain',
-    'category.third_party': 'Pihak ketiga',
-    'category.central_government': 'Pemerintah pusat',
-    'category.foreign': 'Pihak luar negeri',
 
-    'kind.kak': 'KAK',
-    'kind.feasibility_study': 'Studi kelayakan',
-    'kind.offer_letter': 'Surat penawaran',
-    'kind.draft_kb': 'Draf KB',
-    'kind.draft_pks': 'Draf PKS',
-    'kind.draft_nk': 'Draf NK',
-    'kind.dprd_decision': 'Keputusan DPRD',
-    'kind.ministry_approval': 'Persetujuan Menteri',
-    'kind.signed': 'Salinan ditandatangani',
-    'kind.other': 'Lainnya',
 
-    'event.CASE_CREATED': 'Berkas dibuat',
-    'event.SUBMITTED': 'Diajukan',
-    'event.SUBMIT': 'Diajukan',
-    'event.RESUBMIT': 'Diajukan ulang',
-    'event.RESUBMITTED': 'Diajukan ulang',
-    'event.WITHDRAW': 'Ditarik',
-    'event.WITHDRAWN': 'Ditarik',
-    'event.TERMINATE': 'Diakhiri',
-    'event.TERMINATED': 'Diakhiri',
-    'event.EXPIRE': 'Masa berlaku habis',
-    'event.EXPIRED': 'Masa berlaku habis',
-    'event.DOCUMENT_UPLOADED': 'Dokumen diunggah',
-    'event.DOCUMENT_ADDED': 'Dokumen ditambahkan',
-    'event.TASK_CLAIMED': 'Tugas diambil',
-    'event.TASK_UNCLAIMED': 'Tugas dilepaskan',
-    'event.TASK_DELEGATED': 'Tugas didelegasikan',
-    'event.TASK_COMPLETED': 'Keputusan',
-    'event.TASK_DEEMED_APPROVED': 'Dianggap disetujui',
   },
   en: {
     'app.name': 'onegate',
@@ -429,80 +365,12 @@ const STRINGS = {
     'error.generic': 'The request failed.',
     'error.dismiss': 'Dismiss message',
 
-    'decision.approve': 'Approve',
-    'decision.revise': 'Return for revision',
-    'decision.reject': 'Reject',
-    'decision.sign': 'Sign',
 
-    'stage.proposal': 'Proposal',
-    'stage.administrative_check': 'Administrative check',
-    'stage.technical_review': 'Technical review (Tim Teknis)',
-    'stage.tkksd_coordination': 'TKKSD coordination',
-    'stage.legal_review': 'Legal review (Bagian Hukum)',
-    'stage.dprd_approval': 'DPRD approval',
-    'stage.ministry_approval': "Minister's approval",
-    'stage.mayor_signature': "Mayor's signature",
-    'stage.signed': 'Signed',
-    'stage.expired': 'Expired',
-    'stage.terminated': 'Terminated',
-    'stage.revision': 'Revision',
-    'stage.rejected': 'Rejected',
-    'stage.withdrawn': 'Withdrawn',
 
-    'role.proposer': 'Proposer (OPD)',
-    'role.secretariat': 'Cooperation section',
-    'role.technical_reviewer': 'Technical team',
-    'role.tkksd': 'TKKSD member',
-    'role.tkksd_chair': 'TKKSD chair',
-    'role.legal': 'Legal section',
-    'role.dprd': 'DPRD',
-    'role.mayor': 'Mayor',
-    'role.auditor': 'Auditor',
-    'role.admin': 'Admin',
 
-    'instrument.kb': 'Kesepakatan Bersama (MoU)',
-    'instrument.pks': 'Cooperation agreement (PKS)',
-    'instrument.nk': 'Nota Kesepakatan',
-    'instrument.loi': 'Letter of intent',
-    'instrumentShort.kb': 'MoU',
-    'instrumentShort.pks': 'PKS',
-    'instrumentShort.nk': 'NK',
-    'instrumentShort.loi': 'LoI',
 
-    'category.region': 'Another region',
-    'category.third_party': 'Third party',
-    'category.central_government': 'Central government',
-    'category.foreign': 'Foreign partner',
 
-    'kind.kak': 'KAK (terms of reference)',
-    'kind.feasibility_study': 'Feasibility study',
-    'kind.offer_letter': 'Offer letter',
-    'kind.draft_kb': 'Draft KB',
-    'kind.draft_pks': 'Draft PKS',
-    'kind.draft_nk': 'Draft NK',
-    'kind.dprd_decision': 'DPRD decision',
-    'kind.ministry_approval': "Minister's approval",
-    'kind.signed': 'Signed copy',
-    'kind.other': 'Other',
 
-    'event.CASE_CREATED': 'Case created',
-    'event.SUBMITTED': 'Submitted',
-    'event.SUBMIT': 'Submitted',
-    'event.RESUBMIT': 'Resubmitted',
-    'event.RESUBMITTED': 'Resubmitted',
-    'event.WITHDRAW': 'Withdrawn',
-    'event.WITHDRAWN': 'Withdrawn',
-    'event.TERMINATE': 'Terminated',
-    'event.TERMINATED': 'Terminated',
-    'event.EXPIRE': 'Expired',
-    'event.EXPIRED': 'Expired',
-    'event.DOCUMENT_UPLOADED': 'Document uploaded',
-    'event.DOCUMENT_ADDED': 'Document added',
-    'event.TASK_CLAIMED': 'Task claimed',
-    'event.TASK_UNCLAIMED': 'Task released',
-    'event.TASK_DELEGATED': 'Task delegated',
-    'event.TASK_COMPLETED': 'Decision',
-    'event.TASK_DEEMED_APPROVED': 'Deemed approved',
   },
 };
 
@@ -543,7 +411,7 @@ export function setLang(next) {
  * @param {string} [fallback]
  */
 export function t(key, params, fallback) {
-  let s = STRINGS[lang][key] ?? STRINGS.id[key] ?? fallback ?? key;
+  let s = STRINGS[lang][key] ?? LABELS[lang][key] ?? STRINGS.id[key] ?? LABELS.id[key] ?? fallback ?? key;
   if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 }

@@ -17,6 +17,12 @@ export class TasksController {
     return this.tasks.list(actor, query);
   }
 
+  @Get(':id')
+  @Roles('any')
+  get(@Param('id') id: string) {
+    return this.tasks.get(id);
+  }
+
   @Post(':id/claim')
   @HttpCode(200)
   @Roles('any')

@@ -3,7 +3,7 @@ import { Brackets, In, type EntityManager } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
-import { DomainError, NothingToDo, forbidden, invalid } from '../common/errors.js';
+import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../common/errors.js';
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
@@ -92,6 +92,16 @@ export class TasksService {
     const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
     const total = Number(n);
     return { tasks, total: Math.min(total, HISTORY_COUNT_CAP), totalCapped: total > HISTORY_COUNT_CAP, nextCursor };
+  }
+
+  /** One task with its case's number, title and stage: where a message's `/tasks/<id>` link lands. */
+  async get(taskId: string): Promise<TaskDto> {
+    const found = await this.db.read(async (em) => {
+      const task = await em.findOneBy<TaskRow>(TASK, { id: taskId });
+      return task ? { task, c: await em.findOneBy<CaseRow>(CASE, { id: task.caseId }) } : null;
+    });
+    if (!found?.c) throw notFound('task', taskId);
+    return toTaskDto(found.task, found.c);
   }
 
   async claim(actor: Actor, taskId: string): Promise<TaskDto> {

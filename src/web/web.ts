@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LABELS } from '../i18n/labels.js';
 
 /** The browser modules the web app imports by bare name (its import map points here). */
 const VENDOR: Record<string, string> = {
@@ -29,6 +30,9 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
   const instance = app.getHttpAdapter().getInstance();
   await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false });
+  // The one catalogue of labels (src/i18n/labels.ts), as the browser module the web app imports.
+  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\n`;
+  instance.get('/labels.js', (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(labels));
   for (const [name, modulePath] of Object.entries(VENDOR)) {
     // Read once at start: a few small files that do not change while the process runs.
     const body = readFileSync(join(root, 'node_modules', modulePath));
