@@ -89,7 +89,7 @@ export function benchConfig(over: Partial<AppConfig> & Pick<AppConfig, 'database
     holidaysFile: null,
     role: 'cli',
     demoUsers: false,
-    publicUrl: null,
+    publicUrl: 'http://localhost:3000',
     reconcileSeconds: 3600,
     queueLockMs: 30_000,
     smtpTimeoutMs: 20_000,

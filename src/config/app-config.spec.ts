@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       AUTH_JWKS_URL: 'https://sso.jambikota.go.id/realms/jambi/protocol/openid-connect/certs',
       AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi/',
       AUTH_OIDC_CLIENT_ID: 'onegate-web',
+      PUBLIC_URL: 'https://kerjasama.jambikota.go.id',
     });
     expect(c.oidc).toEqual({ issuer: 'https://sso.jambikota.go.id/realms/jambi', clientId: 'onegate-web', scope: 'openid profile email' });
     expect(c.jwtSecret).toBeNull();
@@ -58,7 +59,23 @@ describe('loadConfig', () => {
   it('accepts production with a secret, and a directory file that exists', () => {
     const file = join(dir, 'users.json');
     writeFileSync(file, '[]');
-    expect(loadConfig({ ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'x', ONEGATE_DIRECTORY: file })).toMatchObject({ production: true, directoryFile: file });
+    const secret = 'a'.repeat(32);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: secret, PUBLIC_URL: 'https://kerjasama.jambikota.go.id/', ONEGATE_DIRECTORY: file })).toMatchObject({
+      production: true,
+      directoryFile: file,
+      publicUrl: 'https://kerjasama.jambikota.go.id',
+    });
+  });
+
+  it('takes PUBLIC_URL for the links in messages: localhost:PORT by default, required and checked in production', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, PORT: '3100' }).publicUrl).toBe('http://localhost:3100');
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, PUBLIC_URL: 'https://onegate.example/kota/' }).publicUrl).toBe('https://onegate.example/kota');
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_URL: 'https://old.example' }).publicUrl).toBe('https://old.example');
+    const prod = { ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'a'.repeat(32) };
+    expect(() => loadConfig(prod)).toThrow(/^PUBLIC_URL must be set in production/);
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'ftp://x' })).toThrow(/^PUBLIC_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'not a url' })).toThrow(/^PUBLIC_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'https://x.example', AUTH_JWT_SECRET: 'short' })).toThrow(/^AUTH_JWT_SECRET must be at least 32 bytes/);
   });
 
   it('keeps /metrics open and logs at info unless told otherwise', () => {

@@ -43,8 +43,11 @@ export interface AppConfig {
   holidaysFile: string | null;
   /** `ONEGATE_ROLE`: api, worker or all (default). */
   role: ProcessRole;
-  /** `ONEGATE_PUBLIC_URL`: the address users open, for links in e-mails (default http://localhost:PORT). */
-  publicUrl: string | null;
+  /**
+   * `PUBLIC_URL`: the address users reach the web app at, without a trailing slash; every link in a
+   * message starts with it (default http://localhost:PORT; production requires it).
+   */
+  publicUrl: string;
   /** `ONEGATE_RECONCILE_SECONDS`: how often pending timers and mails are re-queued (default 30). */
   reconcileSeconds: number;
   /** `ONEGATE_QUEUE_LOCK_MS`: how long a worker holds a job before another may take it back (default 30000). */
@@ -100,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (production) throw new ConfigError('NODE_ENV=production needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
     jwtSecret = readOrCreateSecret(dataDir);
   }
+  if (production && jwtSecret && Buffer.byteLength(jwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes in production');
+  const publicUrl = publicUrlOf(env, port, production);
   const oidc = oidcConfig(env, jwksUrl);
   return {
     port,
@@ -117,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timezone,
     holidaysFile: fileOrNull(env.ONEGATE_HOLIDAYS, 'ONEGATE_HOLIDAYS'),
     role,
-    publicUrl: blankToNull(env.ONEGATE_PUBLIC_URL),
+    publicUrl,
     reconcileSeconds: positiveNumber(env.ONEGATE_RECONCILE_SECONDS, 'ONEGATE_RECONCILE_SECONDS', 30),
     queueLockMs: positiveNumber(env.ONEGATE_QUEUE_LOCK_MS, 'ONEGATE_QUEUE_LOCK_MS', 30_000),
     smtpTimeoutMs: positiveNumber(env.ONEGATE_SMTP_TIMEOUT_MS, 'ONEGATE_SMTP_TIMEOUT_MS', 20_000),
@@ -138,6 +143,24 @@ function oidcConfig(env: NodeJS.ProcessEnv, jwksUrl: string | null): AppConfig['
   if (!/^https?:\/\//.test(issuer)) throw new ConfigError(`AUTH_OIDC_ISSUER must be an http(s) URL, got "${issuer}"`);
   if (!jwksUrl) throw new ConfigError('AUTH_OIDC_ISSUER needs AUTH_JWKS_URL, where the API finds the provider\'s signing keys');
   return { issuer: issuer.replace(/\/+$/, ''), clientId, scope: blankToNull(env.AUTH_OIDC_SCOPE) ?? 'openid profile email' };
+}
+
+/** `PUBLIC_URL` (the older `ONEGATE_PUBLIC_URL` still read), an http(s) URL without a trailing slash. */
+function publicUrlOf(env: NodeJS.ProcessEnv, port: number, production: boolean): string {
+  const name = env.PUBLIC_URL !== undefined ? 'PUBLIC_URL' : 'ONEGATE_PUBLIC_URL';
+  const value = blankToNull(env[name]);
+  if (!value) {
+    if (production) throw new ConfigError('PUBLIC_URL must be set in production: the address users reach onegate at, for the links in its messages');
+    return `http://localhost:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash) throw new ConfigError(`${name} must be an http(s) URL without query or fragment, got "${value}"`);
+  return value.replace(/\/+$/, '');
 }
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {

@@ -205,6 +205,6 @@ export class DeliveryService {
   }
 
   private publicUrl(): string {
-    return (this.config.publicUrl ?? `http://localhost:${this.config.port}`).replace(/\/$/, '');
+    return this.config.publicUrl;
   }
 }
