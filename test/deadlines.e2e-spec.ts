@@ -35,13 +35,18 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     await smtp.stop();
   });
 
-  /** A case whose technical-review task opens now; with `reviewer`, assigned to that reviewer. */
-  async function atTechnicalReview(reviewer?: string): Promise<{ id: string; number: string; taskId: string }> {
+  /**
+   * A case whose technical-review task opens now; with `reviewer`, claimed by that reviewer (who takes
+   * it themselves, so the only mails are the deadlines'; an assignment's own mail is in messages.e2e-spec).
+   */
+  async function atTechnicalReview(reviewer?: keyof typeof USERS): Promise<{ id: string; number: string; taskId: string }> {
     const c = await t.createCase();
     await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
-    const res = await t.decide(c.id, USERS.secretariat, 'approve', reviewer ? { reviewers: [reviewer] } : {});
+    const res = await t.decide(c.id, USERS.secretariat, 'approve');
     expect(res.body.case.stage).toBe('technical_review');
-    return { id: c.id, number: c.number, taskId: res.body.case.openTasks[0].id };
+    const taskId = res.body.case.openTasks[0].id;
+    if (reviewer) expect((await t.post(`/api/tasks/${taskId}/claim`, USERS[reviewer])).status).toBe(200);
+    return { id: c.id, number: c.number, taskId };
   }
 
   const mailsFor = (caseNumber: string) => smtp.received.filter((m) => m.subject.includes(caseNumber));
@@ -56,7 +61,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   }
 
   it('sends the reminder to the assignee and escalates to the supervisor, then to the TKKSD chair, once each', async () => {
-    const assigned = await atTechnicalReview(USERS.reviewerA.id);
+    const assigned = await atTechnicalReview('reviewerA');
     const open = await atTechnicalReview();
     const task = (await t.get(`/api/cases/${assigned.id}`, USERS.auditor)).body.openTasks[0];
     expect(new Date(task.dueAt).getTime() - new Date(task.createdAt).getTime()).toBe(3000);
@@ -71,17 +76,18 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     expect(body).toContain(`http://onegate.test/tasks/${assigned.taskId}`);
     expect(body).toMatch(/Kajian Tim Teknis/);
     const notes = (await t.get(`/api/cases/${assigned.id}/notifications`, USERS.auditor)).body;
-    expect(notes.map((n: any) => `${n.kind} ${n.to} ${n.status}`).sort()).toEqual([
-      'escalation_1 sekda@jambikota.go.id sent',
-      'escalation_2 sekda@jambikota.go.id sent',
-      'reminder tt-a@jambikota.go.id sent',
+    expect(notes.map((n: any) => `${n.kind} ${n.level} ${n.to} ${n.status}`).sort()).toEqual([
+      'escalation 0 sekda@jambikota.go.id sent',
+      'escalation 1 sekda@jambikota.go.id sent',
+      'reminder null tt-a@jambikota.go.id sent',
     ]);
+    expect(notes.every((n: any) => n.late === false)).toBe(true);
     for (const n of notes) expect(n.sentAt).toEqual(expect.any(String));
     expect((await t.get(`/api/cases/${assigned.id}/notifications`, USERS.proposer2)).status).toBe(403);
   });
 
   it('sends nothing for a task completed before its reminder, and cancels its timers', async () => {
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     expect((await t.decide(c.id, USERS.reviewerA, 'approve')).status).toBe(200);
     await sleep(6000);
     expect(mailsFor(c.number)).toEqual([]);
@@ -91,14 +97,14 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
 
   it('writes in English for a user who chose English', async () => {
     await t.request('PUT', '/api/users/tt-b', { as: USERS.admin, body: { name: 'Tim Teknis B', email: 'tt-b@jambikota.go.id', roles: ['technical_reviewer'], supervisorId: 'sekda', locale: 'en' } });
-    const c = await atTechnicalReview(USERS.reviewerB.id);
+    const c = await atTechnicalReview('reviewerB');
     await waitForMails(c.number, 1);
     expect(mailsFor(c.number)[0]!.subject).toMatch(new RegExp(`^\\[onegate\\] Reminder: ${c.number} Technical review`));
     await waitForMails(c.number, 3);
   });
 
   it('delivers every reminder after the queue loses its data and the process restarts, none twice', async () => {
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     const pending = await t.db.read((em) => em.countBy(TIMER, { caseId: c.id, status: 'pending' }));
     expect(pending).toBe(3);
     // Redis loses every onegate key (what FLUSHALL does to us, without touching other suites' keys); the process dies.
@@ -112,7 +118,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   it('lets two workers race over the same timers with no duplicate e-mail', async () => {
     const second: NestFastifyApplication = await t.sibling();
     try {
-      const cases = await Promise.all([atTechnicalReview(USERS.reviewerA.id), atTechnicalReview(USERS.reviewerA.id), atTechnicalReview()]);
+      const cases = await Promise.all([atTechnicalReview('reviewerA'), atTechnicalReview('reviewerA'), atTechnicalReview()]);
       for (const c of cases) await waitForMails(c.number, c === cases[2] ? 4 : 3);
       await sleep(2000);
       for (const c of cases) {
@@ -128,7 +134,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   });
 
   it('claims a delivery before sending it: ten simultaneous sends of one delivery give one e-mail', async () => {
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     const id = randomUUID();
     await t.db.transaction((em) =>
       em.insert(DELIVERY, {
@@ -146,7 +152,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   it('sends a mail whose worker died between firing its timer and sending it, once its lease runs out', async () => {
     // The timer's transaction creates its deliveries already claimed for the worker that sends them
     // right after; one that dies in between leaves them `sending` under a lease that then runs out.
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     const id = randomUUID();
     await t.db.transaction((em) =>
       em.insert(DELIVERY, {
@@ -162,7 +168,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   });
 
   it(REDIS ? 'recovers a mail job from a worker killed mid-send (stalled job), sending it once' : 'recovers a mail whose worker died between attempts, sending it once', async () => {
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     if (REDIS) {
       smtp.hold(); // the first send hangs inside the SMTP transaction
       const until = Date.now() + 10_000;
@@ -193,7 +199,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   });
 
   it('shuts down gracefully: a mail in flight finishes before the process stops, and is not sent again', async () => {
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     smtp.slow(1500);
     const before = smtp.arrivals;
     const until = Date.now() + 10_000;
@@ -209,7 +215,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
 
   it('keeps retrying while the SMTP server refuses, records the failure on the case, and sends once it accepts', async () => {
     smtp.refuse();
-    const c = await atTechnicalReview(USERS.reviewerA.id);
+    const c = await atTechnicalReview('reviewerA');
     const until = Date.now() + 10_000;
     let note: any;
     while (Date.now() < until) {

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { label } from '../i18n/labels.js';
+import { REVISION_TASK } from '../tasks/revision-task.js';
 import {
   IsBoolean,
   IsDefined,
@@ -199,11 +201,11 @@ export function toTaskDto(t: TaskRow, c?: Pick<CaseRow, 'number' | 'title' | 'st
     caseId: t.caseId,
     key: t.key,
     stage: t.stage,
-    title: rule?.title.en ?? t.stage,
+    title: rule?.title.en ?? label('en', 'stage', t.stage),
     role: t.role,
     assigneeId: t.assigneeId,
     status: t.status,
-    decisions: [...(rule?.decisions ?? [])],
+    decisions: t.stage === REVISION_TASK.stage ? [...REVISION_TASK.decisions] : [...(rule?.decisions ?? [])],
     decision: t.decision,
     comment: t.comment,
     completedBy: t.completedBy,

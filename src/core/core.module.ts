@@ -7,6 +7,8 @@ import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
 import { loadHolidays, loadSlaTable } from '../deadlines/sla-config.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Metrics } from '../metrics/metrics.js';
+import { MessagePlanner } from '../notifications/message-planner.js';
+import { RevisionTaskProjection } from '../tasks/revision-task.js';
 import { APP_CONFIG } from './tokens.js';
 
 /** Configuration, the database, the clock, the engine and the app's metrics: what every feature stands on. */
@@ -31,7 +33,8 @@ export class CoreModule implements OnApplicationShutdown {
         {
           provide: Engine,
           useFactory: (db: Database, clock: Clock, metrics: Metrics) => {
-            const engine = new Engine(db, clock, [planner]);
+            // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times).
+            const engine = new Engine(db, clock, [new RevisionTaskProjection(), planner, new MessagePlanner()]);
             metrics.observe(engine);
             return engine;
           },

@@ -163,6 +163,8 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         caseId: str('case_id', 36),
         timerId: str('timer_id', 36),
         kind: str('kind', 32),
+        level: { type: 'integer', nullable: true },
+        late: { type: 'boolean', default: false },
         recipientId: str('recipient_id', 128),
         recipientEmail: str('recipient_email', 320),
         locale: str('locale', 8),

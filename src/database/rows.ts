@@ -98,7 +98,8 @@ export interface CounterRow {
   value: number;
 }
 
-export type TimerKind = 'remind' | 'escalate' | 'deemed_approval' | 'expiry_reminder' | 'expire';
+/** `notify`: a message a step asks for (its kind in `offset`), sent like a deadline's, at the step's moment. */
+export type TimerKind = 'remind' | 'escalate' | 'deemed_approval' | 'expiry_reminder' | 'expire' | 'notify';
 export type TimerStatus = 'pending' | 'fired' | 'cancelled';
 
 export interface TimerRow {
@@ -123,7 +124,12 @@ export interface DeliveryRow {
   id: string;
   caseId: string;
   timerId: string;
+  /** A message kind of contract §8 (`reminder`, `escalation`, `task_assigned`, …). */
   kind: string;
+  /** Escalations: 0 = the supervisor, 1+ = the TKKSD chair. */
+  level: number | null;
+  /** Sent as a catch-up, after the moment it was due (an outage, or history loaded later). */
+  late: boolean;
   recipientId: string;
   recipientEmail: string;
   locale: string;

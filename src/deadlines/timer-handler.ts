@@ -5,6 +5,7 @@ import { DomainError, NothingToDo } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { TASK, TIMER } from '../database/entities.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
+import { In } from 'typeorm';
 import { Engine } from '../engine/engine.js';
 import { Metrics } from '../metrics/metrics.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
@@ -13,6 +14,8 @@ import { mailBackoffMs, type Scheduler } from './queue-catalogue.js';
 
 /** A timer job fired early (clock skew between processes) is put back rather than run. */
 const EARLY_TOLERANCE_MS = 1000;
+/** Timers that send a message (the others, expiry and deemed approval, are events on the case). */
+const MESSAGE_TIMER_KINDS: TimerRow['kind'][] = ['remind', 'escalate', 'expiry_reminder', 'notify'];
 
 class Stale extends NothingToDo {}
 
@@ -43,27 +46,41 @@ export class TimerHandler {
     if (timer.kind === 'expire' || timer.kind === 'deemed_approval') return this.fireAction(timer);
     const now = this.clock.now();
     const created = await this.db.transaction(async (em) => {
-      let task: TaskRow | null = null;
-      if (timer.taskId) {
-        task = await em.findOneBy<TaskRow>(TASK, { id: timer.taskId });
-        if (!task || task.status !== 'open') {
-          await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: now });
-          return null;
-        }
+      // Every message timer of this case due by now is one moment: fired together here, so one person
+      // gets one mail for it however many reminders, escalations or news fell due (an outage, history
+      // loaded by demo or import, or two offsets landing on one instant). Each timer is taken guarded,
+      // so a racing worker that read the same set takes none of them twice.
+      const due = await em
+        .createQueryBuilder<TimerRow>(TIMER, 't')
+        .where('t.case_id = :caseId', { caseId: timer.caseId })
+        .andWhere(`t.status = 'pending'`)
+        .andWhere('t.kind IN (:...kinds)', { kinds: MESSAGE_TIMER_KINDS })
+        .andWhere('t.fire_at <= :now', { now })
+        .orderBy('t.id', 'ASC')
+        .getMany();
+      // This timer may be up to EARLY_TOLERANCE_MS early (clock skew between processes); the others must be due.
+      if (!due.some((t) => t.id === timer.id)) due.push(timer);
+      const taken: TimerRow[] = [];
+      for (const t of due) {
+        const res = await em.update(TIMER, { id: t.id, status: 'pending' }, { status: 'fired', settledAt: now });
+        if (res.affected === 1) taken.push(t);
       }
-      const res = await em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'fired', settledAt: now });
-      if (res.affected !== 1) return [];
-      return this.deliveries.createForTimer(em, timer, task, now);
+      if (!taken.length) return null;
+      const { deliveries, stale } = await this.deliveries.createForTimers(em, taken, now);
+      // A timer whose message no longer applies (task closed, agreement ended, old news) was cancelled, not fired.
+      if (stale.length) await em.update(TIMER, { id: In(stale.map((t) => t.id)) }, { status: 'cancelled' });
+      return { deliveries, taken };
     });
     if (!created) return;
-    this.observeLateness(timer, now);
-    if (created.length) this.logger.log(`${timer.kind} ${timer.idx} of case ${timer.caseId}: ${created.length} e-mail(s)`);
+    for (const t of created.taken) this.observeLateness(t, now);
+    if (created.deliveries.length) this.logger.log(`${created.taken.map((t) => `${t.kind} ${t.idx}`).join(', ')} of case ${timer.caseId}: ${created.deliveries.length} e-mail(s)`);
+    const sent = created.deliveries;
     // Sent here, claimed in the timer's own transaction: no second queue hop for the common case.
     // A refused mail goes to the mail queue, first retry after the first backoff, as if the queue had sent it.
     // Each recipient's mail is independent: sent together (the SMTP pool bounds the connections), so a
     // reminder to a role's six holders is not six sends in a row.
-    const outcomes = await Promise.allSettled(created.map((d) => this.deliveries.deliver(d)));
-    const refused = created.filter((_, i) => outcomes[i]!.status === 'rejected').map((d) => d.id);
+    const outcomes = await Promise.allSettled(sent.map((d) => this.deliveries.deliver(d)));
+    const refused = sent.filter((_, i) => outcomes[i]!.status === 'rejected').map((d) => d.id);
     await this.scheduler.enqueueMail(refused, mailBackoffMs(1));
   }
 

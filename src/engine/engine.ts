@@ -69,6 +69,13 @@ export interface StepContext {
   batch: WriteBatch;
   /** Adds to what the step writes on one of its tasks (a task must not be updated twice in one statement). */
   updateTask(task: TaskRow, set: Partial<TaskRow>): void;
+  /**
+   * Opens a task the machine does not hold (the proposer's revision task, a projection of the stage):
+   * inserted with the step's own tasks, listed in the step's tasks and open tasks, seen by later effects.
+   */
+  openTask(task: TaskRow): void;
+  /** Closes such a task, guarded like the machine's own: it must still be open. */
+  closeTask(task: TaskRow, set: Partial<TaskRow>): void;
   caseBefore: CaseRow | null;
   caseAfter: CaseRow;
   event: CaseEventRow;
@@ -360,6 +367,17 @@ export class Engine {
       tasks: sync.touched,
       newTaskIds,
       now,
+      openTask: (task) => {
+        sync.inserted.push(task);
+        sync.touched.push(task);
+        sync.open.push(task);
+        newTaskIds.add(task.id);
+      },
+      closeTask: (task, set) => {
+        batch.update(this.taskTable, { ...set }, { id: task.id, status: 'open' }, { expect: 1, what: `task ${task.key} of case ${task.caseId}` });
+        Object.assign(task, set);
+        sync.touched.push(task);
+      },
       updateTask: (task, set) => {
         Object.assign(task, set);
         if (newTaskIds.has(task.id)) return; // inserted after the effects, with these values

@@ -1,23 +1,54 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In, LessThan, type EntityManager } from 'typeorm';
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
-import { CASE, DELIVERY, USER } from '../database/entities.js';
+import { CASE, DELIVERY, TASK, USER } from '../database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
-import { renderMail, type Locale, type MailKind } from './templates.js';
+import { renderMessage, type MessageKind } from './templates.js';
+import { toLocale } from '../i18n/labels.js';
+import { REVISION_TASK } from '../tasks/revision-task.js';
 
 export const MAILER = Symbol('MAILER');
 /** After this many failed attempts a delivery is marked failed (and stays visible on the case). */
 export const MAX_MAIL_ATTEMPTS = 8;
+/** A message sent this long after its moment is marked late (a catch-up after an outage, or for loaded history). */
+export const LATE_AFTER_MS = 15 * 60_000;
+/** A step's news (assigned, returned, rejected, signed) older than this is history by the time it could go: not sent. */
+export const NEWS_MAX_AGE_MS = 7 * 86_400_000;
+
+/** A fired timer's message: what it says, to whom, about which task, and which task its link opens. */
+interface Planned {
+  timer: TimerRow;
+  kind: MessageKind;
+  recipients: UserRow[];
+  /** The task the message is about (for its stage, due time, decisions and comment). */
+  task: TaskRow | undefined;
+  /** The open task the reader's link leads to; the case's page otherwise. */
+  link: TaskRow | undefined;
+  stage: string;
+  comment: string | null;
+}
+
+/** Which message wins when several are due to one person for one case at once: the most pressing. */
+const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1 };
+
+function rank(m: Planned): number {
+  // Among expiry reminders the nearest to the end; among escalations the highest level.
+  return PRIORITY[m.kind] * 1000 + (m.kind === 'expiry_reminder' ? 999 - Math.min(999, m.timer.idx) : m.timer.idx);
+}
 
 export interface NotificationDto {
   kind: string;
+  /** Escalations: 0 = the supervisor, 1+ = the TKKSD chair; null otherwise. */
+  level: number | null;
+  /** Sent as a catch-up after its moment had passed. */
+  late: boolean;
   to: string;
   recipientId: string;
   subject: string;
@@ -42,46 +73,73 @@ export class DeliveryService {
   ) {}
 
   /**
-   * Inside the timer's transaction: one delivery row per recipient address,
-   * created already claimed (`sending`, leased) by the caller, which sends them as soon as the
-   * transaction commits. A caller that dies first leaves the lease to run out; reconciliation then
-   * hands them to the mail queue like any unsent mail.
+   * Inside the timers' transaction: the messages of the timers this worker just fired for one case,
+   * all due at this moment (contract §8, "No storms"): one delivery per recipient address, the most
+   * pressing message when several are due to one person at once, marked late when its moment passed
+   * long ago. Timers whose message no longer applies (the task closed, the agreement already ended,
+   * news older than a week) are returned as stale and send nothing. Rows are created already
+   * claimed (`sending`, leased): the caller sends them once the transaction commits; a caller that
+   * dies first leaves the lease to run out, and reconciliation hands them to the mail queue.
    */
-  async createForTimer(em: EntityManager, timer: TimerRow, task: TaskRow | null, now: Date): Promise<DeliveryRow[]> {
-    // The snapshot is not needed for a mail: the columns the templates use only.
-    const c = await em.findOneOrFail<CaseRow>(CASE, { where: { id: timer.caseId }, select: { id: true, number: true, title: true, stage: true, validUntil: true, proposerId: true } });
-    const kind: MailKind = timer.kind === 'remind' ? 'reminder' : timer.kind === 'escalate' ? 'escalation' : 'expiry_reminder';
+  async createForTimers(em: EntityManager, timers: TimerRow[], now: Date): Promise<{ deliveries: DeliveryRow[]; stale: TimerRow[] }> {
+    const caseId = timers[0]!.caseId;
+    const c = await em.findOneOrFail<CaseRow>(CASE, {
+      where: { id: caseId },
+      select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true },
+    });
     const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
-    const recipients = this.recipients(users, timer, c, task);
-    // No delivery of this timer can exist yet: they are only made here, in the one transaction whose
-    // pending→fired update won; the unique key (timer, recipient) stays the last guard. Two users may
-    // share an address: one mail to it.
-    const addressed = new Set<string>();
-    const assignee = task?.assigneeId ? (users.find((u) => u.id === task.assigneeId)?.name ?? task.assigneeId) : null;
+    const tasks = await em.find<TaskRow>(TASK, { where: [{ id: In(timers.map((t) => t.taskId).filter((id): id is string => !!id)) }, { caseId, status: 'open' }] });
+    const messages: Planned[] = [];
+    const stale: TimerRow[] = [];
+    for (const timer of timers) {
+      const planned = this.plan(timer, c, users, tasks, now);
+      if (planned) messages.push(planned);
+      else stale.push(timer);
+    }
+    // One message per recipient: the most pressing of those due to them now.
+    const chosen = new Map<string, { message: Planned; user: UserRow }>();
+    for (const message of messages) {
+      for (const user of message.recipients) {
+        const held = chosen.get(user.id);
+        if (!held || rank(message) > rank(held.message)) chosen.set(user.id, { message, user });
+      }
+    }
+    const byId = new Map(users.map((u) => [u.id, u]));
     const leaseUntil = this.leaseFrom(now);
+    const addressed = new Set<string>(); // two users may share an address: one mail to it
     const rows: DeliveryRow[] = [];
-    for (const user of recipients) {
+    for (const { message, user } of chosen.values()) {
       if (addressed.has(user.email)) continue;
       addressed.add(user.email);
-      const locale: Locale = user.locale === 'en' ? 'en' : 'id';
-      const mail = renderMail(kind, locale, {
+      const locale = toLocale(user.locale);
+      const task = message.task;
+      const rule = task ? TASK_STAGE_RULES[task.stage as TaskStage] : undefined;
+      const assignee = task?.assigneeId ? (byId.get(task.assigneeId)?.name ?? task.assigneeId) : null;
+      const late = now.getTime() - message.timer.fireAt.getTime() > LATE_AFTER_MS;
+      const mail = renderMessage(message.kind, locale, {
         caseNumber: c.number,
         caseTitle: c.title,
-        stage: task?.stage ?? c.stage,
-        dueAt: timer.dueAt,
-        taskUrl: task ? `${this.publicUrl()}/tasks/${task.id}` : null,
-        caseUrl: `${this.publicUrl()}/cases/${c.id}`,
+        stage: message.stage,
+        dueAt: message.kind === 'expiry_reminder' ? null : (task?.dueAt ?? message.timer.dueAt),
+        taskUrl: message.link ? `${this.config.publicUrl}/tasks/${message.link.id}` : null,
+        caseUrl: `${this.config.publicUrl}/cases/${c.id}`,
         recipientName: user.name,
-        level: timer.kind === 'expiry_reminder' ? timer.idx : timer.idx,
+        level: message.timer.idx,
         assignee,
+        decisions: task?.stage === REVISION_TASK.stage ? REVISION_TASK.decisions : (rule?.decisions ?? []),
+        comment: message.comment,
+        validFrom: c.validFrom,
         validUntil: c.validUntil,
+        lateSince: late ? message.timer.fireAt : null,
         timeZone: this.config.timezone,
       });
       rows.push({
         id: randomUUID(),
         caseId: c.id,
-        timerId: timer.id,
-        kind: timer.kind === 'escalate' ? `escalation_${timer.idx + 1}` : kind,
+        timerId: message.timer.id,
+        kind: message.kind,
+        level: message.kind === 'escalation' ? message.timer.idx : null,
+        late,
         recipientId: user.id,
         recipientEmail: user.email,
         locale,
@@ -96,28 +154,57 @@ export class DeliveryService {
       });
     }
     if (rows.length) await em.insert(DELIVERY, rows);
-    return rows;
+    return { deliveries: rows, stale };
   }
 
   /**
-   * Reminders go to the assignee, or every holder of the task's role; the first escalation to the
-   * assignee's (or candidates') supervisors, later ones to every tkksd_chair; expiry reminders to the
-   * proposer and the secretariat. With nobody to escalate to, the chair is told rather than no one.
+   * What one fired timer says and to whom, or null when it no longer applies. Reminders go to the
+   * assignee, or every holder of the task's role; the first escalation to the assignee's (or
+   * candidates') supervisors, later ones to every tkksd_chair (the chair too when nobody supervises);
+   * expiry reminders, rejections and signatures to the proposer and the secretariat.
    */
-  private recipients(users: UserRow[], timer: TimerRow, c: Pick<CaseRow, 'proposerId'>, task: TaskRow | null): UserRow[] {
+  private plan(timer: TimerRow, c: CaseRow, users: UserRow[], tasks: TaskRow[], now: Date): Planned | null {
     const withRole = (role: Role) => users.filter((u) => u.roles.includes(role));
     const byId = new Map(users.map((u) => [u.id, u]));
-    const candidates = task ? (task.assigneeId ? [byId.get(task.assigneeId)].filter((u): u is UserRow => !!u) : withRole(task.role as Role)) : [];
-    if (timer.kind === 'remind') return candidates;
-    if (timer.kind === 'escalate') {
-      if (timer.idx > 0) return withRole('tkksd_chair');
-      const supervisors = [...new Set(candidates.map((u) => u.supervisorId).filter((id): id is string => !!id))]
-        .map((id) => byId.get(id))
-        .filter((u): u is UserRow => !!u);
-      return supervisors.length ? supervisors : withRole('tkksd_chair');
-    }
     const proposer = byId.get(c.proposerId);
-    return [...(proposer ? [proposer] : []), ...withRole('secretariat')];
+    const proposerAndSecretariat = [...(proposer ? [proposer] : []), ...withRole('secretariat')];
+    const task = timer.taskId ? tasks.find((t) => t.id === timer.taskId) : undefined;
+    const openTask = task?.status === 'open' ? task : undefined;
+    const planned = (kind: MessageKind, recipients: UserRow[], extra: Partial<Planned> = {}): Planned => ({ timer, kind, recipients, task, link: openTask, stage: task?.stage ?? c.stage, comment: null, ...extra });
+    if (timer.kind === 'remind' || timer.kind === 'escalate') {
+      if (!openTask) return null;
+      const candidates = openTask.assigneeId ? [byId.get(openTask.assigneeId)].filter((u): u is UserRow => !!u) : withRole(openTask.role as Role);
+      if (timer.kind === 'remind') return planned('reminder', candidates);
+      if (timer.idx > 0) return planned('escalation', withRole('tkksd_chair'));
+      const supervisors = [...new Set(candidates.map((u) => u.supervisorId).filter((id): id is string => !!id))].map((id) => byId.get(id)).filter((u): u is UserRow => !!u);
+      return planned('escalation', supervisors.length ? supervisors : withRole('tkksd_chair'));
+    }
+    if (timer.kind === 'expiry_reminder') {
+      // An agreement already ended is expired, not reminded of (its expiry timer does that).
+      if (c.stage !== 'signed' || (timer.dueAt && timer.dueAt.getTime() <= now.getTime())) return null;
+      return planned('expiry_reminder', proposerAndSecretariat, { stage: c.stage, link: undefined });
+    }
+    // A step's news (notify): old news is history, not a message (the case page shows it).
+    if (now.getTime() - timer.fireAt.getTime() > NEWS_MAX_AGE_MS) return null;
+    const kind = timer.offset as MessageKind;
+    const comment = task?.comment ?? null;
+    switch (kind) {
+      case 'task_assigned': {
+        const holder = openTask?.assigneeId ? byId.get(openTask.assigneeId) : undefined;
+        return holder ? planned(kind, [holder]) : null;
+      }
+      case 'revision_requested': {
+        if (c.stage !== REVISION_TASK.stage) return null;
+        const revision = tasks.find((t) => t.stage === REVISION_TASK.stage && t.status === 'open');
+        return planned(kind, proposer ? [proposer] : [], { comment, link: revision, task: revision ?? task, stage: task?.stage ?? c.stage });
+      }
+      case 'case_rejected':
+        return planned(kind, proposerAndSecretariat, { comment, link: undefined });
+      case 'case_signed':
+        return c.stage === 'signed' ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
+      default:
+        return null;
+    }
   }
 
   /**
@@ -189,6 +276,8 @@ export class DeliveryService {
     const rows = await this.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { caseId }, order: { createdAt: 'ASC', recipientEmail: 'ASC' } }));
     return rows.map((d) => ({
       kind: d.kind,
+      level: d.level,
+      late: d.late,
       to: d.recipientEmail,
       recipientId: d.recipientId,
       subject: d.subject,
@@ -202,9 +291,5 @@ export class DeliveryService {
 
   byIds(ids: string[]) {
     return this.db.read((em) => em.findBy<DeliveryRow>(DELIVERY, { id: In(ids) }));
-  }
-
-  private publicUrl(): string {
-    return this.config.publicUrl;
   }
 }

@@ -1,34 +1,84 @@
-import { renderMail, type MailData } from './templates.js';
+import { LOCALES } from '../i18n/labels.js';
+import { MESSAGE_KINDS, formatDay, formatInstant, renderMessage, type MessageData } from './templates.js';
 
-const data: MailData = {
+const data: MessageData = {
   caseNumber: 'KS-2026-0007',
   caseTitle: 'KB pengelolaan sampah',
   stage: 'technical_review',
-  dueAt: new Date('2026-03-18T03:00:00Z'),
-  taskUrl: 'http://onegate.test/tasks/t-1',
-  caseUrl: 'http://onegate.test/cases/c-1',
+  // Monday 7 December 2026, 14:00 in Jakarta.
+  dueAt: new Date('2026-12-07T07:00:00Z'),
+  taskUrl: 'https://kerjasama.jambikota.go.id/tasks/5f0c2f4e-7d1a-4c55-9a51-0d6a3f1f2b11',
+  caseUrl: 'https://kerjasama.jambikota.go.id/cases/0b7e8d59-3c0e-4a43-8f2c-59a0e8f1c2d4',
   recipientName: 'Dewi',
   level: 0,
   assignee: null,
+  decisions: ['approve', 'revise'],
+  comment: 'Lampirkan rencana kerja',
+  validFrom: '2027-01-01',
   validUntil: '2031-12-31',
+  lateSince: null,
   timeZone: 'Asia/Jakarta',
 };
 
-describe('mail templates', () => {
-  it('says which case, which stage, when it was due (city time), and links to the task, in Bahasa Indonesia', () => {
-    const m = renderMail('reminder', 'id', data);
-    expect(m.subject).toContain('KS-2026-0007');
-    expect(m.subject).toContain('Kajian Tim Teknis');
-    expect(m.text).toContain('18 Maret 2026');
-    expect(m.text).toMatch(/10[.:]00/);
-    expect(m.text).toContain('http://onegate.test/tasks/t-1');
+describe('message texts (contract §8)', () => {
+  it('writes local dates as a clerk reads them, never ISO and never seconds', () => {
+    expect(formatInstant(data.dueAt!, 'id', 'Asia/Jakarta')).toBe('Senin, 7 Desember 2026 pukul 14.00 WIB');
+    expect(formatInstant(data.dueAt!, 'en', 'Asia/Jakarta')).toBe('Monday, 7 December 2026 at 14:00 WIB');
+    expect(formatInstant(data.dueAt!, 'id', 'Asia/Makassar')).toBe('Senin, 7 Desember 2026 pukul 15.00 WITA');
+    expect(formatInstant(data.dueAt!, 'id', 'Asia/Jayapura')).toBe('Senin, 7 Desember 2026 pukul 16.00 WIT');
+    expect(formatDay('2031-12-31', 'id')).toBe('Rabu, 31 Desember 2031');
+    expect(formatDay('2031-12-31', 'en')).toBe('Wednesday, 31 December 2031');
   });
 
-  it('writes English on request and tells supervisors and the chair why they receive it', () => {
-    expect(renderMail('escalation', 'en', data).text).toContain('as the supervisor');
-    expect(renderMail('escalation', 'en', { ...data, level: 1 }).text).toContain('chair of TKKSD');
-    expect(renderMail('escalation', 'id', { ...data, level: 1 }).text).toContain('Ketua TKKSD');
-    expect(renderMail('expiry_reminder', 'en', { ...data, level: 30 }).subject).toContain('in 30 days');
-    expect(renderMail('expiry_reminder', 'id', { ...data, level: 0 }).subject).toContain('hari ini');
+  it.each(MESSAGE_KINDS.flatMap((kind) => LOCALES.map((locale) => [kind, locale] as const)))('%s in %s names the case, asks for something, links to it, and shows no raw id', (kind, locale) => {
+    const m = renderMessage(kind, locale, data);
+    expect(m.subject.startsWith('[onegate] ')).toBe(true);
+    expect(m.subject).toContain('KS-2026-0007');
+    expect(m.text).toContain('KS-2026-0007 — KB pengelolaan sampah');
+    expect(m.text).toContain(locale === 'id' ? 'Yth. Dewi,' : 'Dear Dewi,');
+    // What the reader is asked to do.
+    expect(m.text).toMatch(locale === 'id' ? /Yang perlu Anda lakukan|Tidak ada tindakan/ : /What to do|Nothing more happens/);
+    expect(m.text).toMatch(/https:\/\/kerjasama\.jambikota\.go\.id\/(tasks|cases)\//);
+    for (const text of [m.subject, m.text.replace(/https?:\/\/\S+/g, '')]) {
+      expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // no snake_case id
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no ISO date
+      expect(text).not.toMatch(/\d{1,2}[.:]\d{2}[.:]\d{2}/); // no seconds
+    }
+  });
+
+  it('says by when, in the stage and decisions the reader knows', () => {
+    const m = renderMessage('reminder', 'id', data);
+    expect(m.subject).toBe('[onegate] Pengingat: KS-2026-0007 Kajian Tim Teknis jatuh tempo Senin, 7 Desember 2026 pukul 14.00 WIB');
+    expect(m.text).toContain('Batas waktu: Senin, 7 Desember 2026 pukul 14.00 WIB');
+    expect(m.text).toContain('putuskan “Setujui” atau “Kembalikan untuk revisi” paling lambat Senin, 7 Desember 2026 pukul 14.00 WIB');
+    expect(m.text).toContain(`Buka tugas: ${data.taskUrl}`);
+    const en = renderMessage('task_assigned', 'en', data);
+    expect(en.subject).toBe('[onegate] A task for you: KS-2026-0007 Technical review (Tim Teknis)');
+    expect(en.text).toContain('decide “Approve” or “Return for revision” by Monday, 7 December 2026 at 14:00 WIB');
+  });
+
+  it('quotes the comment to the proposer, and links to the case when there is no task to open', () => {
+    expect(renderMessage('revision_requested', 'id', data).text).toContain('Catatan: “Lampirkan rencana kerja”');
+    const rejected = renderMessage('case_rejected', 'id', { ...data, taskUrl: null, comment: 'Mitra tidak memenuhi syarat' });
+    expect(rejected.text).toContain('Alasan: “Mitra tidak memenuhi syarat”');
+    expect(rejected.text).toContain(`Buka berkas: ${data.caseUrl}`);
+    const signed = renderMessage('case_signed', 'id', { ...data, taskUrl: null });
+    expect(signed.text).toContain('Berlaku Jumat, 1 Januari 2027 sampai Rabu, 31 Desember 2031.');
+  });
+
+  it('tells supervisors and the chair why they receive an escalation, and counts days to an expiry', () => {
+    expect(renderMessage('escalation', 'en', data).text).toContain('as the supervisor');
+    expect(renderMessage('escalation', 'en', { ...data, level: 1 }).text).toContain('chair of TKKSD');
+    expect(renderMessage('escalation', 'id', { ...data, level: 1, assignee: 'Tim Teknis A' }).text).toContain('ditangani oleh Tim Teknis A');
+    expect(renderMessage('expiry_reminder', 'en', { ...data, level: 30 }).subject).toBe('[onegate] KS-2026-0007 expires in 30 days (Wednesday, 31 December 2031)');
+    expect(renderMessage('expiry_reminder', 'id', { ...data, level: 0 }).subject).toContain('berakhir hari ini');
+  });
+
+  it('marks a catch-up as late and says when it was due', () => {
+    const m = renderMessage('reminder', 'id', { ...data, lateSince: new Date('2026-12-04T02:30:00Z') });
+    expect(m.subject.endsWith(' (terlambat)')).toBe(true);
+    expect(m.text).toContain('Pesan ini terlambat: seharusnya terkirim Jumat, 4 Desember 2026 pukul 09.30 WIB.');
+    expect(renderMessage('reminder', 'en', { ...data, lateSince: new Date('2026-12-04T02:30:00Z') }).subject.endsWith(' (late)')).toBe(true);
+    expect(renderMessage('reminder', 'id', data).text).not.toContain('terlambat');
   });
 });

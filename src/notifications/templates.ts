@@ -1,75 +1,248 @@
-import { TASK_STAGE_RULES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { label, type Locale } from '../i18n/labels.js';
 
-export type MailKind = 'reminder' | 'escalation' | 'expiry_reminder';
-export type Locale = 'id' | 'en';
+export type { Locale } from '../i18n/labels.js';
 
-export interface MailData {
+/** The kinds of message people receive (contract §8). */
+export const MESSAGE_KINDS = ['task_assigned', 'revision_requested', 'case_rejected', 'case_signed', 'reminder', 'escalation', 'expiry_reminder'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export interface MessageData {
   caseNumber: string;
   caseTitle: string;
+  /** The stage the message is about (the task's, or the stage that decided). */
   stage: string;
+  /** When the reader's task is due; for an expiry reminder, when the agreement ends. */
   dueAt: Date | null;
+  /** `PUBLIC_URL/tasks/<id>` when the reader has a task to open; otherwise the case's link is given. */
   taskUrl: string | null;
   caseUrl: string;
   recipientName: string;
-  /** Escalation level (0 = supervisor, 1+ = TKKSD chair); days left for expiry reminders. */
+  /** Escalation: 0 = the supervisor, 1+ = TKKSD chair. Expiry reminder: calendar days left. */
   level: number;
+  /** Who holds the task (a name), for escalations. */
   assignee: string | null;
-  validUntil?: string | null;
+  /** The decisions the reader may take (task_assigned, reminder). */
+  decisions: readonly string[];
+  /** The reviewer's comment (revision_requested, case_rejected), quoted. */
+  comment: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  /** When it should have gone out, when it goes out late (after an outage, or for history loaded later). */
+  lateSince: Date | null;
   timeZone: string;
 }
 
-/** The e-mails onegate sends: Bahasa Indonesia by default, English by the user's setting. */
-export function renderMail(kind: MailKind, locale: Locale, d: MailData): { subject: string; text: string } {
-  const stageName = TASK_STAGE_RULES[d.stage as TaskStage]?.title[locale] ?? d.stage;
-  const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : '—';
-  const lines = (...xs: (string | null | false)[]) => xs.filter((x): x is string => typeof x === 'string').join('\n');
-  if (locale === 'en') {
-    switch (kind) {
-      case 'reminder':
-        return {
-          subject: `[onegate] Reminder: ${d.caseNumber} ${stageName} is due ${due}`,
-          text: lines(`Dear ${d.recipientName},`, '', `Case ${d.caseNumber} "${d.caseTitle}" is waiting at the stage ${stageName}.`, `It is due ${due}.`, d.taskUrl && `Open the task: ${d.taskUrl}`, '', 'onegate — one-gate cooperation approvals'),
-        };
-      case 'escalation':
-        return {
-          subject: `[onegate] Overdue: ${d.caseNumber} ${stageName} was due ${due}`,
-          text: lines(`Dear ${d.recipientName},`, '', `Case ${d.caseNumber} "${d.caseTitle}" has passed its deadline at the stage ${stageName}.`, `It was due ${due}${d.assignee ? ` and is held by ${d.assignee}` : ' and nobody has claimed it'}.`, d.level === 0 ? 'You receive this as the supervisor.' : 'You receive this as chair of TKKSD.', d.taskUrl && `Open the task: ${d.taskUrl}`, '', 'onegate — one-gate cooperation approvals'),
-        };
-      case 'expiry_reminder':
-        return {
-          subject: `[onegate] ${d.caseNumber} expires ${d.level === 0 ? 'today' : `in ${d.level} days`} (${d.validUntil})`,
-          text: lines(`Dear ${d.recipientName},`, '', `The agreement ${d.caseNumber} "${d.caseTitle}" is in force until ${d.validUntil}.`, 'An extension repeats the full procedure: start it in time.', `Case: ${d.caseUrl}`, '', 'onegate — one-gate cooperation approvals'),
-        };
-    }
-  }
-  switch (kind) {
-    case 'reminder':
-      return {
-        subject: `[onegate] Pengingat: ${d.caseNumber} ${stageName} jatuh tempo ${due}`,
-        text: lines(`Yth. ${d.recipientName},`, '', `Berkas ${d.caseNumber} "${d.caseTitle}" menunggu pada tahap ${stageName}.`, `Batas waktu: ${due}.`, d.taskUrl && `Buka tugas: ${d.taskUrl}`, '', 'onegate — Kerja Sama Satu Pintu'),
-      };
-    case 'escalation':
-      return {
-        subject: `[onegate] Terlambat: ${d.caseNumber} ${stageName} jatuh tempo ${due}`,
-        text: lines(`Yth. ${d.recipientName},`, '', `Berkas ${d.caseNumber} "${d.caseTitle}" telah melewati batas waktu pada tahap ${stageName}.`, `Batas waktu ${due}${d.assignee ? `; ditangani oleh ${d.assignee}` : '; belum diambil oleh siapa pun'}.`, d.level === 0 ? 'Anda menerima ini sebagai atasan langsung.' : 'Anda menerima ini sebagai Ketua TKKSD.', d.taskUrl && `Buka tugas: ${d.taskUrl}`, '', 'onegate — Kerja Sama Satu Pintu'),
-      };
-    case 'expiry_reminder':
-      return {
-        subject: `[onegate] ${d.caseNumber} berakhir ${d.level === 0 ? 'hari ini' : `dalam ${d.level} hari`} (${d.validUntil})`,
-        text: lines(`Yth. ${d.recipientName},`, '', `Kerja sama ${d.caseNumber} "${d.caseTitle}" berlaku sampai ${d.validUntil}.`, 'Perpanjangan mengulang seluruh prosedur: mulailah tepat waktu.', `Berkas: ${d.caseUrl}`, '', 'onegate — Kerja Sama Satu Pintu'),
-      };
-  }
+export interface RenderedMessage {
+  subject: string;
+  text: string;
 }
+
+interface Words {
+  dear: string;
+  footer: string;
+  caseLine: (d: MessageData) => string;
+  stageLine: (stage: string) => string;
+  due: (when: string) => string;
+  late: (when: string) => string;
+  openTask: string;
+  openCase: string;
+  or: string;
+}
+
+const WORDS: Record<Locale, Words> = {
+  id: {
+    dear: 'Yth.',
+    footer: 'onegate — Kerja Sama Satu Pintu',
+    caseLine: (d) => `Berkas: ${d.caseNumber} — ${d.caseTitle}`,
+    stageLine: (stage) => `Tahap: ${stage}`,
+    due: (when) => `Batas waktu: ${when}`,
+    late: (when) => `Pesan ini terlambat: seharusnya terkirim ${when}.`,
+    openTask: 'Buka tugas',
+    openCase: 'Buka berkas',
+    or: 'atau',
+  },
+  en: {
+    dear: 'Dear',
+    footer: 'onegate — one-gate cooperation approvals',
+    caseLine: (d) => `Case: ${d.caseNumber} — ${d.caseTitle}`,
+    stageLine: (stage) => `Stage: ${stage}`,
+    due: (when) => `Due: ${when}`,
+    late: (when) => `This message is late: it should have gone out ${when}.`,
+    openTask: 'Open the task',
+    openCase: 'Open the case',
+    or: 'or',
+  },
+};
+
+/**
+ * Every message onegate sends, in Bahasa Indonesia by default and English by the user's setting: it
+ * names the case by number and title, says what the reader is asked to do and by when (a local date
+ * and time, never ISO), and links to the task or case.
+ */
+export function renderMessage(kind: MessageKind, locale: Locale, d: MessageData): RenderedMessage {
+  const w = WORDS[locale];
+  const stage = label(locale, 'stage', d.stage);
+  const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : null;
+  const choices = d.decisions.map((x) => `“${label(locale, 'decision', x)}”`);
+  const decisions = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} ${w.or} ${choices[choices.length - 1]}` : (choices[0] ?? '');
+  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null });
+  const link = d.taskUrl ? `${w.openTask}: ${d.taskUrl}` : `${w.openCase}: ${d.caseUrl}`;
+  const late = d.lateSince ? w.late(formatInstant(d.lateSince, locale, d.timeZone)) : null;
+  const lines = [
+    `${w.dear} ${d.recipientName},`,
+    '',
+    ...body.lead,
+    '',
+    w.caseLine(d),
+    w.stageLine(stage),
+    ...(body.due ? [w.due(body.due)] : []),
+    '',
+    ...body.ask,
+    ...(late ? ['', late] : []),
+    '',
+    link,
+    '',
+    w.footer,
+  ];
+  const lateMark = d.lateSince ? (locale === 'id' ? ' (terlambat)' : ' (late)') : '';
+  return { subject: `[onegate] ${body.subject}${lateMark}`, text: lines.join('\n') };
+}
+
+interface Body {
+  subject: string;
+  lead: string[];
+  /** What the reader is asked to do. */
+  ask: string[];
+  /** The "by when" line, when there is one. */
+  due: string | null;
+}
+
+type BodyOf = (d: MessageData, f: { due: string | null; decisions: string; until: string | null; from: string | null }) => Body;
+
+const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
+  id: {
+    task_assigned: (d, f) => ({
+      subject: `Tugas untuk Anda: ${d.caseNumber} ${d.stage}`,
+      lead: [`Anda ditugaskan menangani berkas ${d.caseNumber} “${d.caseTitle}” pada tahap ${d.stage}.`],
+      ask: [`Yang perlu Anda lakukan: periksa berkas dan putuskan ${f.decisions}${f.due ? ` paling lambat ${f.due}` : ''}.`],
+      due: f.due,
+    }),
+    revision_requested: (d) => ({
+      subject: `Perlu revisi: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Berkas ${d.caseNumber} “${d.caseTitle}” dikembalikan kepada Anda untuk revisi pada tahap ${d.stage}.`, ...(d.comment ? [`Catatan: “${d.comment}”`] : [])],
+      ask: ['Yang perlu Anda lakukan: perbaiki berkas sesuai catatan, unggah dokumen yang diminta, lalu ajukan ulang. Berkas tidak bergerak sampai Anda mengajukannya ulang.'],
+      due: null,
+    }),
+    case_rejected: (d) => ({
+      subject: `Ditolak: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Berkas ${d.caseNumber} “${d.caseTitle}” ditolak pada tahap ${d.stage}.`, ...(d.comment ? [`Alasan: “${d.comment}”`] : [])],
+      ask: ['Tidak ada tindakan lanjutan pada berkas ini. Bila kerja sama masih diperlukan, ajukan usulan baru yang menjawab alasan penolakan.'],
+      due: null,
+    }),
+    case_signed: (d, f) => ({
+      subject: `Ditandatangani: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Kerja sama ${d.caseNumber} “${d.caseTitle}” telah ditandatangani Wali Kota.`, ...(f.until ? [`Berlaku${f.from ? ` ${f.from}` : ''} sampai ${f.until}.`] : [])],
+      ask: ['Yang perlu Anda lakukan: tidak ada. Salinan bertanda tangan tersimpan pada berkas; onegate mengingatkan sebelum masa berlakunya berakhir.'],
+      due: null,
+    }),
+    reminder: (d, f) => ({
+      subject: `Pengingat: ${d.caseNumber} ${d.stage} jatuh tempo ${f.due ?? ''}`.trim(),
+      lead: [`Berkas ${d.caseNumber} “${d.caseTitle}” menunggu keputusan pada tahap ${d.stage}.`],
+      ask: [`Yang perlu Anda lakukan: putuskan ${f.decisions}${f.due ? ` paling lambat ${f.due}` : ''}.`],
+      due: f.due,
+    }),
+    escalation: (d, f) => ({
+      subject: `Terlambat: ${d.caseNumber} ${d.stage} jatuh tempo ${f.due ?? ''}`.trim(),
+      lead: [
+        `Berkas ${d.caseNumber} “${d.caseTitle}” telah melewati batas waktu pada tahap ${d.stage}${d.assignee ? `; ditangani oleh ${d.assignee}` : '; belum diambil oleh siapa pun'}.`,
+        d.level === 0 ? 'Anda menerima ini sebagai atasan langsung.' : 'Anda menerima ini sebagai Ketua TKKSD.',
+      ],
+      ask: ['Yang perlu Anda lakukan: pastikan berkas diputuskan hari ini, atau alihkan tugasnya kepada pegawai lain.'],
+      due: f.due,
+    }),
+    expiry_reminder: (d, f) => ({
+      subject: `${d.caseNumber} berakhir ${d.level === 0 ? 'hari ini' : `dalam ${d.level} hari`} (${f.until ?? ''})`,
+      lead: [`Kerja sama ${d.caseNumber} “${d.caseTitle}” berlaku sampai ${f.until ?? '—'}.`],
+      ask: ['Yang perlu Anda lakukan: bila kerja sama akan dilanjutkan, mulailah perpanjangan dari halaman berkas sekarang. Perpanjangan menempuh seluruh prosedur.'],
+      due: f.until,
+    }),
+  },
+  en: {
+    task_assigned: (d, f) => ({
+      subject: `A task for you: ${d.caseNumber} ${d.stage}`,
+      lead: [`You have been assigned case ${d.caseNumber} “${d.caseTitle}” at the stage ${d.stage}.`],
+      ask: [`What to do: review the case and decide ${f.decisions}${f.due ? ` by ${f.due}` : ''}.`],
+      due: f.due,
+    }),
+    revision_requested: (d) => ({
+      subject: `Revision needed: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Case ${d.caseNumber} “${d.caseTitle}” was returned to you for revision at the stage ${d.stage}.`, ...(d.comment ? [`Comment: “${d.comment}”`] : [])],
+      ask: ['What to do: revise the case as the comment asks, upload the documents requested, then resubmit it. The case does not move until you resubmit it.'],
+      due: null,
+    }),
+    case_rejected: (d) => ({
+      subject: `Rejected: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Case ${d.caseNumber} “${d.caseTitle}” was rejected at the stage ${d.stage}.`, ...(d.comment ? [`Reason: “${d.comment}”`] : [])],
+      ask: ['Nothing more happens on this case. If the cooperation is still needed, make a new proposal that answers the reason.'],
+      due: null,
+    }),
+    case_signed: (d, f) => ({
+      subject: `Signed: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`The agreement ${d.caseNumber} “${d.caseTitle}” has been signed by the mayor.`, ...(f.until ? [`In force${f.from ? ` from ${f.from}` : ''} until ${f.until}.`] : [])],
+      ask: ['What to do: nothing. The signed copy is kept on the case; onegate reminds you before the agreement ends.'],
+      due: null,
+    }),
+    reminder: (d, f) => ({
+      subject: `Reminder: ${d.caseNumber} ${d.stage} is due ${f.due ?? ''}`.trim(),
+      lead: [`Case ${d.caseNumber} “${d.caseTitle}” is waiting for a decision at the stage ${d.stage}.`],
+      ask: [`What to do: decide ${f.decisions}${f.due ? ` by ${f.due}` : ''}.`],
+      due: f.due,
+    }),
+    escalation: (d, f) => ({
+      subject: `Overdue: ${d.caseNumber} ${d.stage} was due ${f.due ?? ''}`.trim(),
+      lead: [
+        `Case ${d.caseNumber} “${d.caseTitle}” has passed its deadline at the stage ${d.stage}${d.assignee ? `; it is held by ${d.assignee}` : '; nobody has claimed it'}.`,
+        d.level === 0 ? 'You receive this as the supervisor.' : 'You receive this as chair of TKKSD.',
+      ],
+      ask: ['What to do: make sure the case is decided today, or delegate the task to someone else.'],
+      due: f.due,
+    }),
+    expiry_reminder: (d, f) => ({
+      subject: `${d.caseNumber} expires ${d.level === 0 ? 'today' : `in ${d.level} days`} (${f.until ?? ''})`,
+      lead: [`The agreement ${d.caseNumber} “${d.caseTitle}” is in force until ${f.until ?? '—'}.`],
+      ask: ['What to do: if the cooperation should go on, start its renewal from the case page now. A renewal passes the whole procedure.'],
+      due: f.until,
+    }),
+  },
+};
 
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter per locale and zone: building one costs more than the mail it goes into. */
-function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  const key = `${locale} ${timeZone}`;
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
   let format = instantFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
-    instantFormats.set(key, format);
-  }
-  return format.format(at);
+  if (!format) instantFormats.set(key, (format = make()));
+  return format;
+}
+
+/**
+ * An instant as a clerk reads it, in the city's zone: "Senin, 7 Desember 2026 pukul 14.00 WIB"
+ * ("Monday, 7 December 2026 at 14:00 WIB"); never ISO, never seconds. The zone's Indonesian
+ * abbreviation (WIB, WITA, WIT) serves both languages.
+ */
+export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
+  const options: Intl.DateTimeFormatOptions = { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  const text = formatter(`${locale} ${timeZone}`, () => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', options)).format(at);
+  return `${text} ${zoneName(at, timeZone)}`;
+}
+
+/** A calendar date (`2031-12-31`) as "Rabu, 31 Desember 2031". */
+export function formatDay(date: string, locale: Locale): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const options: Intl.DateTimeFormatOptions = { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+  return formatter(`day ${locale}`, () => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', options)).format(new Date(Date.UTC(y, m - 1, d, 12)));
+}
+
+function zoneName(at: Date, timeZone: string): string {
+  const parts = formatter(`zone ${timeZone}`, () => new Intl.DateTimeFormat('id-ID', { timeZone, timeZoneName: 'short' })).formatToParts(at);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }

@@ -4,10 +4,13 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Match
 import { DECISIONS, type Decision } from '../../workflows/cooperation/v1.rules.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
 
+/** Decisions a task takes: the procedure's, and `resubmit` of the proposer's revision task. */
+export const TASK_DECISIONS = [...DECISIONS, 'resubmit'] as const;
+
 export class CompleteTaskDto {
-  @ApiProperty({ enum: DECISIONS, description: '`sign` replaces `approve` at mayor_signature; technical reviewers approve or revise' })
-  @IsIn(DECISIONS)
-  decision: Decision;
+  @ApiProperty({ enum: TASK_DECISIONS, description: '`sign` replaces `approve` at mayor_signature; technical reviewers approve or revise; the proposer\'s revision task takes `resubmit`' })
+  @IsIn(TASK_DECISIONS)
+  decision: Decision | 'resubmit';
 
   @ApiPropertyOptional({ description: 'Required for revise and reject' })
   @IsOptional()

@@ -12,6 +12,7 @@ import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
 import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
 import { toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
+import { REVISION_TASK } from './revision-task.js';
 
 /** Use cases of a task: list the inbox, claim, unclaim, delegate, complete. */
 @Injectable()
@@ -106,6 +107,7 @@ export class TasksService {
 
   async claim(actor: Actor, taskId: string): Promise<TaskDto> {
     return this.actOnTask(actor, taskId, (task) => {
+      staysWithProposer(task);
       this.requireRole(actor, task);
       if (task.assigneeId === actor.id) return null;
       if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
@@ -115,6 +117,7 @@ export class TasksService {
 
   async unclaim(actor: Actor, taskId: string): Promise<TaskDto> {
     return this.actOnTask(actor, taskId, (task) => {
+      staysWithProposer(task);
       if (!task.assigneeId) throw new DomainError('InvalidTransition', `task ${task.id} is not claimed`, { allowedEvents: ['claim'] });
       if (task.assigneeId !== actor.id && !hasRole(actor, 'admin')) {
         throw new DomainError('NotYourTask', `task ${task.id} is claimed by ${task.assigneeId}; only they or an admin may unclaim it`);
@@ -125,6 +128,7 @@ export class TasksService {
 
   async delegate(actor: Actor, taskId: string, userId: string): Promise<TaskDto> {
     return this.actOnTask(actor, taskId, async (task, { em }) => {
+      staysWithProposer(task);
       const mayDelegate = task.assigneeId === actor.id || hasRole(actor, 'admin') || (task.assigneeId === null && actor.roles.includes(task.role as Role));
       if (!mayDelegate) {
         if (!actor.roles.includes(task.role as Role)) this.requireRole(actor, task);
@@ -140,14 +144,16 @@ export class TasksService {
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
     const { task, step } = await this.act(actor, taskId, async (task, { em, snapshot }) => {
+      if (task.stage === REVISION_TASK.stage) return resubmitPlan(actor, task, body);
       const rule = TASK_STAGE_RULES[task.stage as TaskStage];
       if (task.assigneeId !== actor.id) {
         this.requireRole(actor, task);
         if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
       }
-      if (!rule.decisions.includes(body.decision)) throw invalid('decision', `${task.stage} takes ${rule.decisions.join(', ')}`);
+      const decision = body.decision;
+      if (decision === 'resubmit' || !rule.decisions.includes(decision)) throw invalid('decision', `${task.stage} takes ${rule.decisions.join(', ')}`);
       const comment = body.comment?.trim() || null;
-      if (rule.commentRequired.includes(body.decision) && !comment) throw invalid('comment', `a ${body.decision} needs a comment`);
+      if (rule.commentRequired.includes(decision) && !comment) throw invalid('comment', `a ${body.decision} needs a comment`);
       const reviewers = body.reviewers ?? [];
       if (body.reviewers !== undefined && !(task.stage === 'administrative_check' && body.decision === 'approve')) {
         throw invalid('reviewers', 'only the administrative check assigns technical reviewers, when it approves');
@@ -214,6 +220,22 @@ export class TasksService {
   private requireRole(actor: Actor, task: TaskRow): void {
     if (!actor.roles.includes(task.role as Role)) throw forbidden(`task ${task.id} is for the role ${task.role}`);
   }
+}
+
+/** A revision task is the case's proposer's own: nobody claims, releases or delegates it. */
+function staysWithProposer(task: TaskRow): void {
+  if (task.stage === REVISION_TASK.stage) {
+    throw new DomainError('InvalidTransition', `task ${task.id} is the proposer's revision: it is not claimed, released or delegated`, { stage: task.stage, allowedEvents: ['resubmit'] });
+  }
+}
+
+/** The proposer's revision task: `resubmit` is the case's RESUBMIT event (contract §8). */
+function resubmitPlan(actor: Actor, task: TaskRow, body: CompleteTaskDto): StepPlan {
+  if (task.assigneeId !== actor.id) throw forbidden(`task ${task.id} is the revision of the case's proposer (${task.assigneeId})`);
+  if (body.decision !== 'resubmit') throw invalid('decision', 'a revision task takes resubmit');
+  if (body.reviewers !== undefined) throw invalid('reviewers', 'only the administrative check assigns technical reviewers, when it approves');
+  const comment = body.comment?.trim() || null;
+  return { type: 'RESUBMIT', machineEvent: { type: 'RESUBMIT' }, data: { comment, taskId: task.id, decision: 'resubmit' } };
 }
 
 /** Thrown to leave a step without writing, when the request asks for what is already so. */

@@ -1,0 +1,39 @@
+import { DECISIONS, INSTRUMENTS, PARTNER_CATEGORIES, ROLES, STAGES } from '../../workflows/cooperation/v1.rules.js';
+import { DOCUMENT_KINDS } from '../../workflows/cooperation/v2.documents.js';
+import { WORKFLOWS } from '../../workflows/registry.js';
+import { MESSAGE_KINDS } from '../notifications/templates.js';
+import { LABELS, LOCALES, label, workflowLabel, type LabelFamily } from './labels.js';
+
+/** Every id a person may meet, by family: each needs its own words in both languages. */
+const IDS: [LabelFamily, readonly string[]][] = [
+  ['stage', STAGES],
+  ['role', ROLES],
+  ['decision', [...DECISIONS, 'resubmit']],
+  ['instrument', INSTRUMENTS],
+  ['instrumentShort', INSTRUMENTS],
+  ['category', PARTNER_CATEGORIES],
+  ['kind', DOCUMENT_KINDS],
+  ['message', MESSAGE_KINDS],
+  ['event', ['CASE_CREATED', 'SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DOCUMENT_UPLOADED', 'TASK_CLAIMED', 'TASK_UNCLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED', 'TASK_DEEMED_APPROVED']],
+  ['workflow', [...new Set(WORKFLOWS.map((w) => w.name))]],
+];
+
+describe('the one catalogue of labels', () => {
+  it.each(LOCALES)('labels every stage, role, decision, instrument, category, document kind, message kind, event and workflow in %s', (locale) => {
+    const missing = IDS.flatMap(([family, ids]) => ids.filter((id) => LABELS[locale][`${family}.${id}`] === undefined).map((id) => `${family}.${id}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('has the same keys in both languages, and no label that is itself an id', () => {
+    expect(Object.keys(LABELS.en).sort()).toEqual(Object.keys(LABELS.id).sort());
+    for (const locale of LOCALES) for (const text of Object.values(LABELS[locale])) expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+  });
+
+  it('names a workflow version as a person does', () => {
+    expect(workflowLabel('id', 'cooperation', 2)).toBe('Prosedur kerja sama, versi 2');
+    expect(workflowLabel('en', 'cooperation', 2)).toBe('Cooperation procedure, version 2');
+    expect(label('id', 'stage', 'legal_review')).toBe('Telaah hukum (Bagian Hukum)');
+    // An id without a label yet still reads as words, never snake_case.
+    expect(label('en', 'stage', 'partner_response')).toBe('Partner response');
+  });
+});

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskRow, TimerRow } from '../database/rows.js';
+import { TIMER } from '../database/entities.js';
+import type { StepContext, StepEffect } from '../engine/engine.js';
+import type { MessageKind } from './templates.js';
+
+/**
+ * The messages a step asks for (contract §8), written in the step's own transaction as `notify`
+ * timers due at once: a task assigned or delegated to someone else, a case returned for revision,
+ * rejected or signed. They are then fired like any deadline, so the same rules hold for them: the
+ * database row is the truth, a crash loses none, and messages due to one person for one case at one
+ * moment are one mail.
+ */
+export class MessagePlanner implements StepEffect {
+  async apply(ctx: StepContext): Promise<TimerRow[]> {
+    const timers: TimerRow[] = [];
+    const notify = (kind: MessageKind, task: TaskRow | undefined) =>
+      timers.push({
+        id: randomUUID(),
+        caseId: ctx.caseAfter.id,
+        taskId: task?.id ?? null,
+        kind: 'notify',
+        idx: 0,
+        offset: kind,
+        fireAt: ctx.now,
+        dueAt: null,
+        status: 'pending',
+        createdAt: ctx.now,
+        settledAt: null,
+      });
+    // Opened or changed hands in this step, held by someone who did not just take it themselves.
+    for (const task of ctx.tasks) {
+      if (task.status === 'open' && task.assigneeId && task.assigneeId !== ctx.event.actorId && task.stage !== 'revision') notify('task_assigned', task);
+    }
+    const before = ctx.caseBefore?.stage ?? null;
+    const after = ctx.caseAfter.stage;
+    const decided = ctx.tasks.find((t) => t.status === 'completed' && t.completedAt?.getTime() === ctx.now.getTime());
+    if (after !== before) {
+      if (after === 'revision') notify('revision_requested', decided);
+      else if (after === 'rejected') notify('case_rejected', decided);
+      else if (after === 'signed') notify('case_signed', decided);
+    }
+    ctx.batch.insert(ctx.raw<TimerRow>(TIMER), timers);
+    return timers;
+  }
+}
