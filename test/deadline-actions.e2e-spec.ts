@@ -105,8 +105,9 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     expect(await t.app.get(TimerHandler).fire(timers[0]!.id)).toBeUndefined(); // not yet due: put back, nothing sent
     expect((await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { id: timers[0]!.id }))).status).toBe('pending');
     await arrive(timers[0]!);
-    await until(async () => smtp.received.filter((x) => x.subject.includes(c.number)).length, (n) => n >= 3);
-    const expiryMails = smtp.received.filter((x) => x.subject.includes(c.number));
+    const expiryOf = () => smtp.received.filter((x) => x.subject.includes(`${c.number} berakhir`));
+    await until(async () => expiryOf().length, (n) => n >= 3);
+    const expiryMails = expiryOf();
     expect(expiryMails.map((x) => x.to.join(',')).sort()).toEqual(['opd-1@jambikota.go.id', 'sec-1@jambikota.go.id', 'sec-2@jambikota.go.id']);
     expect(expiryMails[0]!.subject).toContain('dalam 30 hari');
 

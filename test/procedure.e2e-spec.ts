@@ -91,7 +91,8 @@ describe('procedure end to end over HTTP', () => {
     expect(await t.stageOf(c.id)).toBe('technical_review');
     const revise = await t.decide(c.id, USERS.reviewerB, 'revise', { comment: 'Lengkapi studi kelayakan' });
     expect(revise.status).toBe(200);
-    expect(revise.body.case).toMatchObject({ stage: 'revision', openTasks: [] });
+    // The proposer's revision task (contract §8): theirs, one decision, resubmit.
+    expect(revise.body.case).toMatchObject({ stage: 'revision', openTasks: [{ stage: 'revision', role: 'proposer', assigneeId: USERS.proposer.id, decisions: ['resubmit'], status: 'open' }] });
     const resubmit = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'RESUBMIT', comment: 'Studi kelayakan dilampirkan' });
     expect(resubmit.status).toBe(201);
     expect(resubmit.body.stage).toBe('technical_review');

@@ -6,6 +6,8 @@ export interface ReceivedMail {
   subject: string;
   messageId: string;
   raw: string;
+  /** The plain-text body as the reader sees it (transfer encoding undone). */
+  text: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export class SmtpSink {
           if (this.mode === 'hold') return; // never answer: the sender waits until its socket times out
           if (this.mode === 'refuse') return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }));
           const accept = () => {
-            this.received.push({ to: header(raw, 'To').split(/,\s*/), subject: decodeSubject(header(raw, 'Subject')), messageId: header(raw, 'Message-ID'), raw });
+            this.received.push({ to: header(raw, 'To').split(/,\s*/), subject: decodeSubject(header(raw, 'Subject')), messageId: header(raw, 'Message-ID'), raw, text: bodyText(raw) });
             callback();
           };
           if (this.mode === 'slow') setTimeout(accept, this.slowMs);
@@ -94,4 +96,17 @@ function decodeSubject(value: string): string {
   return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
     enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
   );
+}
+
+/** The body of a single-part text mail, its Content-Transfer-Encoding (quoted-printable, base64, 7/8bit) undone. */
+function bodyText(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const encoding = header(raw, 'Content-Transfer-Encoding').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8').replace(/\r\n/g, '\n');
+  }
+  return body.replace(/\r\n/g, '\n');
 }
