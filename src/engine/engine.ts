@@ -84,6 +84,8 @@ export interface StepContext {
   /** Of those, the ones this step opens: written after the effects, so an effect may still fill them in (due date). */
   newTaskIds: ReadonlySet<string>;
   now: Date;
+  /** The step is history being loaded (a clock set back: `onegate demo`), not news for anyone now. */
+  history: boolean;
 }
 
 /** Writes more of a step in its transaction (deadline timers); returns timers to schedule. */
@@ -367,6 +369,7 @@ export class Engine {
       tasks: sync.touched,
       newTaskIds,
       now,
+      history: this.clock.recordsHistory(),
       openTask: (task) => {
         sync.inserted.push(task);
         sync.touched.push(task);

@@ -9,11 +9,12 @@ import type { MessageKind } from './templates.js';
  * timers due at once: a task assigned or delegated to someone else, a case returned for revision,
  * rejected or signed. They are then fired like any deadline, so the same rules hold for them: the
  * database row is the truth, a crash loses none, and messages due to one person for one case at one
- * moment are one mail.
+ * moment are one mail. Steps recorded as history (a clock set back, as `onegate demo` does) ask for none.
  */
 export class MessagePlanner implements StepEffect {
   async apply(ctx: StepContext): Promise<TimerRow[]> {
     const timers: TimerRow[] = [];
+    if (ctx.history) return timers; // history loaded now (demo) is nobody's news; its deadlines still catch up once
     const notify = (kind: MessageKind, task: TaskRow | undefined) =>
       timers.push({
         id: randomUUID(),
