@@ -56,38 +56,38 @@ function Bars({ rows, title, keyLabel, testid }) {
 }
 
 /**
- * Agreements signed per year, one row a year, one column per instrument or partner category.
- * @param {{years: any[], field: 'byInstrument'|'byCategory', columns: string[], family: string, caption: string, testid: string}} props
+ * Agreements signed per year: one row per instrument or partner category (its label wraps on a
+ * phone), one column per year, then the total.
+ * @param {{years: any[], field: 'byInstrument'|'byCategory', rows: string[], family: string, caption: string, head: string, testid: string}} props
  */
-function SignedTable({ years, field, columns, family, caption, testid }) {
-  const total = (/** @type {string} */ col) => years.reduce((s, y) => s + (y[field][col] ?? 0), 0);
+function SignedTable({ years, field, rows, family, caption, head, testid }) {
+  const sum = (/** @type {string} */ row) => years.reduce((s, y) => s + Number(y[field][row] ?? 0), 0);
   return html`<div class="table-scroll">
     <table class="count-table" data-testid=${testid}>
       <caption>${caption}</caption>
       <thead>
         <tr>
-          <th scope="col">${t('dash.year')}</th>
-          ${columns.map((col) => html`<th scope="col" data-col=${col}>${label(family, col)}</th>`)}
-          <th scope="col">${t('dash.sum')}</th>
+          <th scope="col">${head}</th>
+          ${years.map((y) => html`<th scope="col" data-year=${y.year}>${y.year}</th>`)}
+          ${years.length > 1 && html`<th scope="col">${t('dash.sum')}</th>`}
         </tr>
       </thead>
       <tbody>
-        ${years.map(
-          (y) => html`<tr data-year=${y.year}>
-            <th scope="row">${y.year}</th>
-            ${columns.map((col) => html`<td data-col=${col}>${y[field][col] ?? 0}</td>`)}
-            <td>${y.total}</td>
+        ${rows.map(
+          (row) => html`<tr data-row=${row}>
+            <th scope="row">${label(family, row)}</th>
+            ${years.map((y) => html`<td data-year=${y.year}>${y[field][row] ?? 0}</td>`)}
+            ${years.length > 1 && html`<td data-year="all">${sum(row)}</td>`}
           </tr>`,
         )}
       </tbody>
-      ${years.length > 1 &&
-      html`<tfoot>
+      <tfoot>
         <tr>
           <th scope="row">${t('dash.sum')}</th>
-          ${columns.map((col) => html`<td>${total(col)}</td>`)}
-          <td>${years.reduce((s, y) => s + y.total, 0)}</td>
+          ${years.map((y) => html`<td data-year=${y.year}>${y.total}</td>`)}
+          ${years.length > 1 && html`<td data-year="all">${years.reduce((s, y) => s + y.total, 0)}</td>`}
         </tr>
-      </tfoot>`}
+      </tfoot>
     </table>
   </div>`;
 }
@@ -120,8 +120,8 @@ export function Dashboard() {
                 ${years.map((y) => html`<li>${signedSentence(y)}</li>`)}
               </ul>
               <div class="signed-tables">
-                <${SignedTable} years=${years} field="byInstrument" columns=${INSTRUMENTS} family="instrumentShort" caption=${t('dash.signedByInstrument')} testid="signed-by-instrument" />
-                <${SignedTable} years=${years} field="byCategory" columns=${CATEGORIES} family="category" caption=${t('dash.signedByCategory')} testid="signed-by-category" />
+                <${SignedTable} years=${years} field="byInstrument" rows=${INSTRUMENTS} family="instrument" head=${t('case.instrument')} caption=${t('dash.signedByInstrument')} testid="signed-by-instrument" />
+                <${SignedTable} years=${years} field="byCategory" rows=${CATEGORIES} family="category" head=${t('case.category')} caption=${t('dash.signedByCategory')} testid="signed-by-category" />
               </div>`}
       </section>
       <section class="card dash-wide" aria-labelledby="d4">
