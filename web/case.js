@@ -382,7 +382,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       ${task.assigneeId === user.id && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('unclaim', {}, () => messages.ok(t('task.unclaimed')))} data-testid="unclaim">${t('task.unclaim')}</button>`}
     </p>
     ${mayDelegate && html`<${DelegateForm} task=${task} user=${user} value=${delegateTo} onChange=${setDelegateTo} onSubmit=${delegate} busy=${busy} />`}
-    ${signs && !needsCopy && !uploadedHere && html`<p class="hint">${t('case.signHint')}</p>`}
+    ${signs && signNeeds && !needsCopy && !uploadedHere && html`<p class="hint" data-testid="sign-ready">${t('case.sign.ready')}</p>`}
     ${(needsCopy || uploadedHere) &&
     html`<div class=${needsCopy ? 'sign-copy needs' : 'sign-copy'} data-testid="sign-copy">
       ${needsCopy
