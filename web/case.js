@@ -3,9 +3,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './api.js';
 import { Banner, Diagram, html, Loading, StageBadge, useMessages } from './components.js';
-import { formatDate, label, t } from './i18n.js';
+import { formatDate, getLang, label, t } from './i18n.js';
 import { Due } from './inbox.js';
-import { COMMENT_REQUIRED, FINAL_STAGES, INSTRUMENTS, STAGES, requiredForSubmit, uploadKinds } from './rules.js';
+import { COMMENT_REQUIRED, FINAL_STAGES, INSTRUMENTS, STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
 
 const PAGE = 25;
 
@@ -110,9 +110,76 @@ async function loadCase(/** @type {string} */ id) {
   return { c, documents: list(documents), history: list(history), notifications: list(notifications), tasks: tasks.items };
 }
 
+/** A local date and time in the city's zone, as people write it: "7 Des 2026 14.00" (never ISO). */
+export function formatWhen(/** @type {string|null|undefined} */ iso) {
+  if (!iso) return t('none');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return t('none');
+  const id = getLang() === 'id';
+  const parts = new Intl.DateTimeFormat(id ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const part = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')} ${part('month')} ${part('year')} ${part('hour')}${id ? '.' : ':'}${part('minute')}`;
+}
+
+/** The workflow a case runs on, as a person names it: "Prosedur kerja sama, versi 2". */
+export function workflowName(/** @type {{name: string, version: number}} */ w) {
+  return t('workflow.version', { name: label('workflow', w.name), version: w.version });
+}
+
+/** When a task arrived and how many working days it has waited (the server counts them on the city's calendar). */
+export function TaskAge({ task }) {
+  const n = task.waitingWorkingDays;
+  const waited = typeof n !== 'number' ? '' : n <= 0 ? t('case.waited.none') : n === 1 ? t('case.waited.one') : t('case.waited', { n });
+  return html`<span class="task-age">
+    <span data-testid="task-arrived">${t('case.arrived')} <time datetime=${task.createdAt}>${formatWhen(task.createdAt)}</time></span>
+    ${waited && html` · <span data-testid="task-waited" data-days=${n}>${waited}</span>`}
+  </span>`;
+}
+
+/**
+ * Why the server refused a step, in the user's language: a 409 InvalidTransition carries the stage
+ * and, when documents are the reason, `missingDocuments`. Null for any other error.
+ */
+function refusalText(/** @type {unknown} */ e) {
+  if (!(e instanceof ApiError) || e.status !== 409 || e.body?.code !== 'InvalidTransition') return null;
+  const missing = Array.isArray(e.body.missingDocuments) ? e.body.missingDocuments.map(String) : [];
+  if (missing.length === 1 && missing[0] === 'signed') return t('case.sign.needsCopy');
+  if (missing.length) return t('case.missing', { kinds: missing.map((k) => label('kind', k)).join(', ') });
+  return typeof e.body.stage === 'string' ? t('case.refused.stage', { stage: label('stage', e.body.stage) }) : t('case.refused');
+}
+
+/** An upload's failure in words, beside the form that was used. */
+function uploadErrorText(/** @type {unknown} */ e, /** @type {string} */ stage) {
+  if (e instanceof ApiError) {
+    if (e.status === 415) return t('case.upload.badType');
+    if (e.status === 413) return t('case.upload.tooBig');
+    if (e.status === 403) return t('case.upload.notYours');
+    if (e.status === 409 && e.body?.code === 'InvalidTransition') return t('case.upload.notNow', { stage: label('stage', e.body.stage ?? stage) });
+  }
+  return errorText(e);
+}
+
+/** A message kind as a label; escalations name their level ("escalation" with `level`, or the older `escalation_2`). */
+export function messageLabel(/** @type {{kind: string, level?: number|null}} */ n) {
+  const old = /^escalation_(\d+)$/.exec(n.kind);
+  const kind = old ? 'escalation' : n.kind;
+  const level = old ? Number(old[1]) : n.level;
+  const base = label('message', kind);
+  return kind === 'escalation' && typeof level === 'number' && level > 0 ? t('notif.level', { kind: base, level }) : base;
+}
+
 export function CasePage({ id, user, people, route }) {
   const [data, setData] = useState(/** @type {Awaited<ReturnType<typeof loadCase>>|null} */ (null));
   const [loadError, setLoadError] = useState(/** @type {string|null} */ (null));
+  const [signNeeds, setSignNeeds] = useState(/** @type {{kind: string, uploadedAt: string}|null} */ (null));
   const m = useMessages();
   const reload = () =>
     loadCase(id).then(
@@ -122,6 +189,10 @@ export function CasePage({ id, user, people, route }) {
   useEffect(() => {
     reload();
   }, [id]);
+  const wf = data?.c.workflow;
+  useEffect(() => {
+    if (wf) signRequirement(wf.name, wf.version).then(setSignNeeds, () => setSignNeeds(null));
+  }, [wf?.name, wf?.version]);
 
   if (loadError && !data) return html`<${Banner} text=${loadError} />`;
   if (!data) return html`<${Loading} />`;
@@ -129,7 +200,9 @@ export function CasePage({ id, user, people, route }) {
   const who = (/** @type {string|null|undefined} */ uid) => (uid ? (people[uid] ?? uid) : t('none'));
   const isProposer = user.roles.includes('proposer') && c.proposerId === user.id;
   const kinds = uploadKinds(c, user);
-  const focusTask = route.query.get('task');
+  // `?task=` from a message's link (hash route today, path route later: both give route.query).
+  const focusTask = route.query?.get('task') ?? null;
+  const linkedGone = focusTask && !data.tasks.some((x) => x.id === focusTask) && !c.openTasks.some((/** @type {any} */ x) => x.id === focusTask);
 
   return html`<article class="case" data-testid="case-page" data-case-id=${c.id} data-stage=${c.stage} data-version=${c.version}>
     <div class="page-head">
@@ -143,11 +216,25 @@ export function CasePage({ id, user, people, route }) {
       </div>
     </div>
     ${m.view()}
+    ${linkedGone && html`<${Banner} kind="info" text=${t('case.taskGone')} testid="task-gone" />`}
     <div class="case-grid">
       <div class="case-main">
         ${data.tasks.map(
           (task) =>
-            html`<${TaskPanel} key=${task.id} task=${task} user=${user} who=${who} focus=${focusTask === task.id || data.tasks.length === 1} messages=${m} reload=${reload} />`,
+            html`<${TaskPanel}
+              key=${task.id}
+              task=${task}
+              c=${c}
+              documents=${data.documents}
+              mayUpload=${kinds}
+              signNeeds=${signNeeds}
+              user=${user}
+              who=${who}
+              linked=${focusTask === task.id}
+              scrollTo=${focusTask === task.id || (!focusTask && data.tasks.length === 1)}
+              messages=${m}
+              reload=${reload}
+            />`,
         )}
         ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} />`}
 
@@ -161,14 +248,20 @@ export function CasePage({ id, user, people, route }) {
             ${c.openTasks.length > 0 &&
             html`<dt>${t('case.openTasks')}</dt>
               <dd>
-                ${c.openTasks.map(
-                  (x) => html`<div>${label('role', x.role)}${x.assigneeId ? ` — ${t('case.claimedBy', { who: who(x.assigneeId) })}` : ''} · <${Due} task=${x} /></div>`,
-                )}
+                <ul class="plain open-tasks">
+                  ${c.openTasks.map(
+                    (/** @type {any} */ x) => html`<li key=${x.id} data-testid="open-task" data-task-id=${x.id} class=${focusTask === x.id ? 'linked' : ''}>
+                      <strong>${label('role', x.role)}</strong>${x.assigneeId ? ` — ${t('case.claimedBy', { who: who(x.assigneeId) })}` : ''}
+                      <div class="small"><${TaskAge} task=${x} /></div>
+                      <div class="small">${t('inbox.col.due')}: <${Due} task=${x} /></div>
+                    </li>`,
+                  )}
+                </ul>
               </dd>`}
             <dt>${t('case.proposer')}</dt><dd>${who(c.proposerId)}</dd>
             <dt>${t('case.dprd')}</dt><dd>${c.requiresDprdApproval ? t('case.yes') : t('case.no')}</dd>
             <dt>${t('case.validity')}</dt><dd>${formatDate(c.validFrom)} – ${formatDate(c.validUntil)}</dd>
-            <dt>${t('case.workflow')}</dt><dd>${c.workflow.name} v${c.workflow.version}</dd>
+            <dt>${t('case.workflow')}</dt><dd data-testid="case-workflow">${workflowName(c.workflow)}</dd>
             ${c.summary && html`<dt>${t('case.summary')}</dt><dd class="prewrap">${c.summary}</dd>`}
           </dl>
         </section>
@@ -176,7 +269,7 @@ export function CasePage({ id, user, people, route }) {
         <section class="card" aria-labelledby="docs-title">
           <h2 id="docs-title">${t('case.documents')}</h2>
           <${Documents} documents=${data.documents} who=${who} messages=${m} />
-          ${kinds.length > 0 && html`<${UploadForm} c=${c} kinds=${kinds} documents=${data.documents ?? []} isProposer=${isProposer} messages=${m} reload=${reload} />`}
+          ${kinds.length > 0 && html`<${UploadForm} c=${c} kinds=${kinds} documents=${data.documents ?? []} isProposer=${isProposer} reload=${reload} />`}
         </section>
 
         <section class="card" aria-labelledby="timeline-title">
@@ -198,26 +291,41 @@ export function CasePage({ id, user, people, route }) {
   </article>`;
 }
 
-/** Decision buttons, comment and claim for one open task the user may act on. */
-function TaskPanel({ task, user, who, focus, messages, reload }) {
+/**
+ * Decision buttons, comment and claim for one open task the user may act on. At the signature
+ * stage it asks for the signed copy first, with the upload right here, and keeps Sign unusable until then.
+ */
+function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked, scrollTo, messages, reload }) {
   const [comment, setComment] = useState('');
   const [reviewers, setReviewers] = useState(/** @type {string[]} */ ([]));
   const [delegateTo, setDelegateTo] = useState('');
   const [localError, setLocalError] = useState(/** @type {string|null} */ (null));
+  const [refusal, setRefusal] = useState(/** @type {string|null} */ (null));
+  const [uploadedHere, setUploadedHere] = useState(false);
   const [busy, setBusy] = useState(false);
   const ref = useRef(/** @type {HTMLElement|null} */ (null));
   useEffect(() => {
-    if (focus) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+    if (!scrollTo) return;
+    ref.current?.scrollIntoView({ block: linked ? 'start' : 'nearest' });
+    // A task opened from a link takes the keyboard focus, so a screen reader starts there.
+    if (linked) ref.current?.focus({ preventScroll: true });
+  }, [scrollTo, linked]);
+
+  const signs = task.decisions.includes('sign');
+  const needsCopy = Boolean(signs && signNeeds && documents && c.stage === signNeeds.uploadedAt && !documents.some((/** @type {any} */ d) => d.kind === signNeeds.kind));
+  const canUploadCopy = Boolean(signNeeds && mayUpload.includes(signNeeds.kind));
 
   async function post(/** @type {string} */ path, /** @type {any} */ body, /** @type {(res: any) => void} */ then) {
     setBusy(true);
+    setRefusal(null);
     messages.clear();
     try {
       const res = await api(`/tasks/${encodeURIComponent(task.id)}/${path}`, { method: 'POST', body });
       then(res);
     } catch (e) {
-      messages.fail(e);
+      const why = refusalText(e);
+      if (why) setRefusal(why);
+      else messages.fail(e);
     } finally {
       setBusy(false);
       await reload();
@@ -251,11 +359,22 @@ function TaskPanel({ task, user, who, focus, messages, reload }) {
   // Who may hand the task on: its assignee, an admin, or a holder of its role while nobody holds it (as the API decides).
   const mayDelegate = task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role));
   const cid = `comment-${task.id}`;
-  return html`<section class="card action-panel" ref=${ref} aria-labelledby=${`task-${task.id}`} data-testid="task-panel" data-task-id=${task.id}>
+  const needId = `needs-copy-${task.id}`;
+  return html`<section
+    class=${`card action-panel${linked ? ' linked' : ''}`}
+    ref=${ref}
+    tabindex="-1"
+    aria-labelledby=${`task-${task.id}`}
+    data-testid="task-panel"
+    data-task-id=${task.id}
+    data-linked=${linked ? 'true' : undefined}
+  >
+    ${linked && html`<p class="linked-note small" data-testid="task-linked">${t('case.taskFromLink')}</p>`}
     <div class="panel-head">
       <h2 id=${`task-${task.id}`}>${t('case.action')}: ${label('stage', task.stage)}</h2>
       <${Due} task=${task} />
     </div>
+    <p class="small task-meta" data-testid="task-age"><${TaskAge} task=${task} /></p>
     <p class="muted small">
       ${task.assigneeId ? t('case.claimedBy', { who: task.assigneeId === user.id ? t('inbox.me') : who(task.assigneeId) }) : t('inbox.unassigned')}
       ${' '}
@@ -263,18 +382,35 @@ function TaskPanel({ task, user, who, focus, messages, reload }) {
       ${task.assigneeId === user.id && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('unclaim', {}, () => messages.ok(t('task.unclaimed')))} data-testid="unclaim">${t('task.unclaim')}</button>`}
     </p>
     ${mayDelegate && html`<${DelegateForm} task=${task} user=${user} value=${delegateTo} onChange=${setDelegateTo} onSubmit=${delegate} busy=${busy} />`}
-    ${task.decisions.includes('sign') && html`<p class="hint">${t('case.signHint')}</p>`}
+    ${signs && signNeeds && !needsCopy && !uploadedHere && html`<p class="hint" data-testid="sign-ready">${t('case.sign.ready')}</p>`}
+    ${(needsCopy || uploadedHere) &&
+    html`<div class=${needsCopy ? 'sign-copy needs' : 'sign-copy'} data-testid="sign-copy">
+      ${needsCopy
+        ? html`<p id=${needId} class="sign-copy-title" data-testid="sign-needs-copy"><strong>${t('case.sign.needsCopy')}</strong><br /><span class="small">${t('case.sign.needsCopyHint')}</span></p>`
+        : null}
+      ${canUploadCopy && signNeeds
+        ? html`<${UploadForm} c=${c} kinds=${[signNeeds.kind]} documents=${documents ?? []} isProposer=${false} reload=${reload} testid="sign-upload" onUploaded=${() => setUploadedHere(true)} doneText=${t('case.sign.ready')} />`
+        : null}
+    </div>`}
     ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
     <label for=${cid}>${t('case.comment')}</label>
     <textarea id=${cid} rows="3" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
     ${localError && html`<p id=${`${cid}-err`} class="field-error" role="alert" data-testid="comment-error">${localError}</p>`}
     <div class="button-row">
       ${task.decisions.map(
-        (d) => html`<button type="button" class=${d === 'approve' || d === 'sign' ? 'primary' : d === 'reject' ? 'danger' : ''} disabled=${busy} onClick=${() => decide(d)} data-testid=${`decide-${d}`}>
+        (/** @type {string} */ d) => html`<button
+          type="button"
+          class=${d === 'approve' || d === 'sign' ? 'primary' : d === 'reject' ? 'danger' : ''}
+          disabled=${busy || (d === 'sign' && needsCopy)}
+          aria-describedby=${d === 'sign' && needsCopy ? needId : undefined}
+          onClick=${() => decide(d)}
+          data-testid=${`decide-${d}`}
+        >
           ${label('decision', d)}
         </button>`,
       )}
     </div>
+    <p class="field-error" role="alert" data-testid="decision-refused" hidden=${!refusal}>${refusal ?? ''}</p>
   </section>`;
 }
 
@@ -287,7 +423,7 @@ function ReviewerPicker({ value, onChange }) {
   useEffect(() => {
     peopleWithRole('technical_reviewer').then(setPeople, () => setPeople([]));
   }, []);
-  const toggle = (/** @type {string} */ id) => onChange(value.includes(id) ? value.filter((x) => x !== id) : [...value, id]);
+  const toggle = (/** @type {string} */ id) => onChange(value.includes(id) ? value.filter((/** @type {string} */ x) => x !== id) : [...value, id]);
   return html`<fieldset class="reviewer-picker" data-testid="reviewer-picker">
     <legend>${t('case.reviewers')}</legend>
     <p class="hint">${t('case.reviewersHint')}</p>
@@ -318,13 +454,12 @@ function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
     <button type="submit" class="small-button" disabled=${busy || !value} data-testid="delegate">${t('task.delegate')}</button>
   </form>`;
 }
-
 /** Submit / resubmit / withdraw for the case's own proposer. */
 function ProposerPanel({ c, documents, messages, reload }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const required = requiredForSubmit(c.instrument, c.partner.category);
-  const have = new Set(documents.map((d) => d.kind));
+  const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
   const canSubmit = c.stage === 'proposal';
   const canResubmit = c.stage === 'revision';
   const canWithdraw = !FINAL_STAGES.includes(c.stage);
@@ -339,9 +474,8 @@ function ProposerPanel({ c, documents, messages, reload }) {
       setComment('');
       messages.ok(t('case.sent', { stage: label('stage', res.stage ?? res.case?.stage) }));
     } catch (e) {
-      const missing = e instanceof ApiError ? e.body?.missingDocuments : null;
-      if (Array.isArray(missing) && missing.length) messages.fail(new Error(t('case.missing', { kinds: missing.map((k) => label('kind', k)).join(', ') })));
-      else messages.fail(e);
+      const why = refusalText(e);
+      messages.fail(why ? new Error(why) : e);
     } finally {
       setBusy(false);
       await reload();
@@ -371,10 +505,10 @@ function Documents({ documents, who, messages }) {
   if (!documents.length) return html`<p class="muted">${t('case.noDocuments')}</p>`;
   return html`<ul class="doc-list" data-testid="documents">
     ${documents.map(
-      (d) => html`<li key=${d.id} data-testid="document" data-kind=${d.kind}>
+      (/** @type {any} */ d) => html`<li key=${d.id} data-testid="document" data-kind=${d.kind}>
         <div>
           <strong>${label('kind', d.kind)}</strong> <span class="muted">${t('tl.version', { v: d.version })}</span>
-          <div class="muted small">${d.name} · ${Math.max(1, Math.round(d.size / 1024))} KB · ${who(d.uploadedBy)} · ${formatDate(d.uploadedAt, true)}</div>
+          <div class="muted small">${d.name} · ${Math.max(1, Math.round(d.size / 1024))} KB · ${who(d.uploadedBy)} · ${formatWhen(d.uploadedAt)}</div>
         </div>
         <button type="button" class="small-button" onClick=${() => downloadDocument(d).catch(messages.fail)} aria-label=${`${t('case.download')} ${label('kind', d.kind)} ${d.version}`}>${t('case.download')}</button>
       </li>`,
@@ -382,59 +516,75 @@ function Documents({ documents, who, messages }) {
   </ul>`;
 }
 
-function UploadForm({ c, kinds, documents, isProposer, messages, reload }) {
-  const have = new Set(documents.map((d) => d.kind));
+/**
+ * One upload control. Its result (done or why not) is told right beside it, in a live region, and
+ * the page reloads its data in place: no banner at the top, no jump. `testid` prefixes its test ids.
+ */
+function UploadForm({ c, kinds, documents, isProposer, reload, testid = 'upload', onUploaded = (/** @type {any} */ _doc) => {}, doneText = '' }) {
+  const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
   const firstMissing = isProposer ? requiredForSubmit(c.instrument, c.partner.category).find((k) => !have.has(k)) : undefined;
   const preferred = firstMissing ?? (kinds.includes('signed') ? 'signed' : kinds[0]);
   const [kind, setKind] = useState(preferred);
   const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState(/** @type {{ok: boolean, text: string}|null} */ (null));
   const fileRef = useRef(/** @type {HTMLInputElement|null} */ (null));
   useEffect(() => setKind(preferred), [preferred, c.stage]);
+  const chosen = kinds.includes(kind) ? kind : kinds[0];
+  const fid = `${testid}-file-${c.id}`;
+  const rid = `${testid}-result-${c.id}`;
 
   async function upload(/** @type {Event} */ ev) {
     ev.preventDefault();
     const file = fileRef.current?.files?.[0];
     if (!file) {
-      messages.fail(new Error(t('case.upload.pick')));
+      setResult({ ok: false, text: t('case.upload.pick') });
+      fileRef.current?.focus();
       return;
     }
     const form = new FormData();
-    form.append('kind', kind);
+    form.append('kind', chosen);
     form.append('file', file);
     setBusy(true);
-    messages.clear();
+    setResult(null);
     try {
       const doc = await api(`/cases/${encodeURIComponent(c.id)}/documents`, { form });
-      messages.ok(t('case.upload.done', { kind: label('kind', doc.kind), version: doc.version }));
+      const done = t('case.upload.done', { kind: label('kind', doc.kind), version: doc.version });
+      setResult({ ok: true, text: doneText ? `${done} ${doneText}` : done });
       if (fileRef.current) fileRef.current.value = '';
+      onUploaded(doc);
     } catch (e) {
-      messages.fail(e);
+      setResult({ ok: false, text: uploadErrorText(e, c.stage) });
     } finally {
       setBusy(false);
       await reload();
     }
   }
 
-  return html`<form class="upload-form" onSubmit=${upload} data-testid="upload-form">
-    <h3>${t('case.upload')}</h3>
+  return html`<form class="upload-form" onSubmit=${upload} data-testid=${`${testid}-form`} aria-describedby=${rid}>
+    ${kinds.length > 1 ? html`<h3>${t('case.upload')}</h3>` : null}
     <div class="form-row">
-      <label>${t('case.upload.kind')}
-        <select value=${kind} onChange=${(e) => setKind(e.currentTarget.value)} data-testid="upload-kind">
-          ${kinds.map((k) => html`<option value=${k}>${label('kind', k)}</option>`)}
-        </select>
+      ${kinds.length > 1
+        ? html`<label>${t('case.upload.kind')}
+            <select value=${chosen} onChange=${(e) => setKind(e.currentTarget.value)} data-testid=${`${testid}-kind`}>
+              ${kinds.map((/** @type {string} */ k) => html`<option value=${k}>${label('kind', k)}</option>`)}
+            </select>
+          </label>`
+        : html`<p class="small upload-only">${t('case.upload.only', { kind: label('kind', chosen) })}</p>`}
+      <label for=${fid}>${t('case.upload.file')}
+        <input id=${fid} type="file" ref=${fileRef} accept="application/pdf,.pdf,.docx,.odt,.png,.jpg,.jpeg" data-testid=${`${testid}-file`} />
       </label>
-      <label>${t('case.upload.file')}
-        <input type="file" ref=${fileRef} accept="application/pdf,.pdf,.docx,.odt,.png,.jpg,.jpeg" data-testid="upload-file" />
-      </label>
-      <button type="submit" disabled=${busy} data-testid="upload-submit">${t('case.upload.submit')}</button>
+      <button type="submit" disabled=${busy} data-testid=${`${testid}-submit`}>${t('case.upload.submit')}</button>
     </div>
+    <p id=${rid} class=${`upload-result${result ? (result.ok ? ' ok' : ' bad') : ''}`} aria-live="polite" data-testid=${`${testid}-result`} data-ok=${result ? String(result.ok) : undefined}>
+      ${result ? html`${result.ok ? '✓ ' : ''}${result.text}` : ''}
+    </p>
   </form>`;
 }
 
 function Timeline({ events, who }) {
   if (events === null) return html`<p class="muted">${t('case.noHistory')}</p>`;
   return html`<ol class="timeline" data-testid="timeline">
-    ${events.map((e) => {
+    ${events.map((/** @type {any} */ e) => {
       const d = e.data ?? {};
       const docs = [...(d.document ? [d.document] : []), ...(Array.isArray(d.documents) ? d.documents : [])];
       return html`<li key=${e.seq} data-testid="timeline-event" data-seq=${e.seq} data-type=${e.type}>
@@ -442,7 +592,7 @@ function Timeline({ events, who }) {
           <span class="tl-seq">#${e.seq}</span>
           <strong>${label('event', e.type)}</strong>
           ${d.decision && html` · <span data-testid="tl-decision">${label('decision', d.decision)}</span>`}
-          <span class="muted small"> ${t('tl.by', { who: who(e.actor?.id) })}${e.actor?.roles?.length ? ` (${e.actor.roles.map((r) => label('role', r)).join(', ')})` : ''} · <time datetime=${e.at}>${formatDate(e.at, true)}</time></span>
+          <span class="muted small"> ${t('tl.by', { who: who(e.actor?.id) })}${e.actor?.roles?.length ? ` (${e.actor.roles.map((/** @type {string} */ r) => label('role', r)).join(', ')})` : ''} · <time datetime=${e.at}>${formatWhen(e.at)}</time></span>
         </div>
         ${e.stageBefore && e.stageBefore !== e.stageAfter && html`<div class="small">${t('tl.stage', { from: label('stage', e.stageBefore), to: label('stage', e.stageAfter) })}</div>`}
         ${d.comment && html`<blockquote class="tl-comment prewrap" data-testid="tl-comment">${d.comment}</blockquote>`}
@@ -456,12 +606,15 @@ function Notifications({ items }) {
   if (items === null) return html`<p class="muted">${t('case.noHistory')}</p>`;
   if (!items.length) return html`<p class="muted">${t('case.noNotifications')}</p>`;
   return html`<ul class="mail-list" data-testid="notifications">
-    ${items.map(
-      (n, i) => html`<li key=${i}>
+    ${items.map((/** @type {any} */ n, /** @type {number} */ i) => {
+      const at = n.sentAt ?? n.createdAt;
+      return html`<li key=${i} data-testid="notification" data-kind=${n.kind}>
         <div><strong>${n.subject}</strong></div>
-        <div class="muted small">${t('notif.to')}: ${n.to} · ${n.kind} · ${n.status ?? ''} ${n.sentAt ? `· ${formatDate(n.sentAt, true)}` : ''}</div>
-      </li>`,
-    )}
+        <div class="small"><span data-testid="notification-kind">${messageLabel(n)}</span>${n.late ? html` · <span class="late">${t('notif.late')}</span>` : null}</div>
+        <div class="muted small">
+          ${t('notif.to')}: ${n.to}${n.status ? ` · ${t(`notif.state.${n.status}`, undefined, t('none'))}` : ''}${at ? html` · <time datetime=${at}>${formatWhen(at)}</time>` : null}
+        </div>
+      </li>`;
+    })}
   </ul>`;
 }
-

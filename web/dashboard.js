@@ -1,10 +1,16 @@
 // @ts-check
-/** The dashboard: open cases by stage, overdue tasks by role, agreements signed per year, expiring soon. */
+/**
+ * The dashboard: open cases by stage, overdue tasks by role, agreements signed per year (by instrument
+ * and by partner category), expiring soon. Bars and tables are plain HTML that wraps, so nothing is
+ * cut off on a laptop or a phone.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { BarChart, html, Loading, useMessages } from './components.js';
+import { html, Loading, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
-import { STAGES } from './rules.js';
+import { CATEGORIES, INSTRUMENTS, STAGES } from './rules.js';
+
+const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];
 
 /** "2017: 9 MoU, 14 PKS" */
 export function signedSentence(/** @type {{year: number, byInstrument: Record<string, number>}} */ y) {
@@ -13,6 +19,77 @@ export function signedSentence(/** @type {{year: number, byInstrument: Record<st
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([k, n]) => `${n} ${label('instrumentShort', k)}`);
   return `${y.year}: ${parts.join(', ')}`;
+}
+
+/**
+ * Horizontal bars in HTML: each row a label, stacked segments and the total; the label wraps on a
+ * narrow screen instead of running off the edge.
+ * @param {{rows: {label: string, parts: {key: string, value: number}[]}[], title: string, keyLabel?: (k: string) => string, testid?: string}} props
+ */
+function Bars({ rows, title, keyLabel, testid }) {
+  if (!rows.length) return html`<p class="muted">${t('dash.noData')}</p>`;
+  const keys = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))];
+  const color = (/** @type {string} */ k) => PALETTE[keys.indexOf(k) % PALETTE.length];
+  const max = Math.max(1, ...rows.map((r) => r.parts.reduce((s, p) => s + p.value, 0)));
+  return html`<figure class="bars" data-testid=${testid}>
+    <figcaption class="visually-hidden">${title}</figcaption>
+    <ul class="bar-rows">
+      ${rows.map((r) => {
+        const total = r.parts.reduce((s, p) => s + p.value, 0);
+        return html`<li class="bar-row">
+          <span class="bar-label">${r.label}</span>
+          <span class="bar-track" aria-hidden="true">
+            ${r.parts.map(
+              (p) => html`<span class="bar-seg" style=${{ width: `${(p.value / max) * 100}%`, background: color(p.key) }} title=${`${keyLabel ? keyLabel(p.key) : r.label}: ${p.value}`}></span>`,
+            )}
+          </span>
+          <span class="bar-value">${total}</span>
+        </li>`;
+      })}
+    </ul>
+    ${keys.length > 1 &&
+    keyLabel &&
+    html`<p class="legend" aria-hidden="true">
+      ${keys.map((k) => html`<span class="legend-item"><span class="swatch" style=${{ background: color(k) }}></span>${keyLabel(k)}</span>`)}
+    </p>`}
+  </figure>`;
+}
+
+/**
+ * Agreements signed per year: one row per instrument or partner category (its label wraps on a
+ * phone), one column per year, then the total.
+ * @param {{years: any[], field: 'byInstrument'|'byCategory', rows: string[], family: string, caption: string, head: string, testid: string}} props
+ */
+function SignedTable({ years, field, rows, family, caption, head, testid }) {
+  const sum = (/** @type {string} */ row) => years.reduce((s, y) => s + Number(y[field][row] ?? 0), 0);
+  return html`<div class="table-scroll">
+    <table class="count-table" data-testid=${testid}>
+      <caption>${caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">${head}</th>
+          ${years.map((y) => html`<th scope="col" data-year=${y.year}>${y.year}</th>`)}
+          ${years.length > 1 && html`<th scope="col">${t('dash.sum')}</th>`}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (row) => html`<tr data-row=${row}>
+            <th scope="row">${label(family, row)}</th>
+            ${years.map((y) => html`<td data-year=${y.year}>${y[field][row] ?? 0}</td>`)}
+            ${years.length > 1 && html`<td data-year="all">${sum(row)}</td>`}
+          </tr>`,
+        )}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">${t('dash.sum')}</th>
+          ${years.map((y) => html`<td data-year=${y.year}>${y.total}</td>`)}
+          ${years.length > 1 && html`<td data-year="all">${years.reduce((s, y) => s + y.total, 0)}</td>`}
+        </tr>
+      </tfoot>
+    </table>
+  </div>`;
 }
 
 export function Dashboard() {
@@ -25,28 +102,35 @@ export function Dashboard() {
 
   const byStage = STAGES.filter((s) => d.openByStage[s]).map((s) => ({ label: label('stage', s), parts: [{ key: 'n', value: d.openByStage[s] }] }));
   const byRole = Object.entries(d.overdueByRole).map(([r, n]) => ({ label: label('role', r), parts: [{ key: 'n', value: Number(n) }] }));
-  const byYear = d.signedByYear.map((y) => ({ label: String(y.year), parts: Object.entries(y.byInstrument).map(([k, n]) => ({ key: k, value: Number(n) })) }));
+  const years = /** @type {any[]} */ (d.signedByYear).map((y) => ({ ...y, byCategory: y.byCategory ?? {} }));
+  const byYear = years.map((y) => ({ label: String(y.year), parts: INSTRUMENTS.filter((k) => y.byInstrument[k]).map((k) => ({ key: k, value: Number(y.byInstrument[k]) })) }));
 
   return html`<section aria-labelledby="dash-title" data-testid="dashboard">
     <div class="page-head"><h1 id="dash-title">${t('dash.title')}</h1></div>
     ${m.view()}
     <div class="dash-grid">
-      <section class="card" aria-labelledby="d1"><h2 id="d1">${t('dash.openByStage')}</h2><${BarChart} rows=${byStage} title=${t('dash.openByStage')} testid="chart-stage" /></section>
-      <section class="card" aria-labelledby="d2"><h2 id="d2">${t('dash.overdueByRole')}</h2><${BarChart} rows=${byRole} title=${t('dash.overdueByRole')} testid="chart-overdue" /></section>
-      <section class="card" aria-labelledby="d3">
+      <section class="card" aria-labelledby="d1"><h2 id="d1">${t('dash.openByStage')}</h2><${Bars} rows=${byStage} title=${t('dash.openByStage')} testid="chart-stage" /></section>
+      <section class="card" aria-labelledby="d2"><h2 id="d2">${t('dash.overdueByRole')}</h2><${Bars} rows=${byRole} title=${t('dash.overdueByRole')} testid="chart-overdue" /></section>
+      <section class="card dash-wide" aria-labelledby="d3">
         <h2 id="d3">${t('dash.signedByYear')}</h2>
-        <${BarChart} rows=${byYear} title=${t('dash.signedByYear')} keyLabel=${(k) => label('instrumentShort', k)} testid="chart-signed" />
-        <ul class="plain" data-testid="signed-sentences">
-          ${d.signedByYear.map((y) => html`<li>${signedSentence(y)}</li>`)}
-        </ul>
+        ${years.length === 0
+          ? html`<p class="muted">${t('dash.noData')}</p>`
+          : html`<${Bars} rows=${byYear} title=${t('dash.signedByYear')} keyLabel=${(/** @type {string} */ k) => label('instrumentShort', k)} testid="chart-signed" />
+              <ul class="plain" data-testid="signed-sentences">
+                ${years.map((y) => html`<li>${signedSentence(y)}</li>`)}
+              </ul>
+              <div class="signed-tables">
+                <${SignedTable} years=${years} field="byInstrument" rows=${INSTRUMENTS} family="instrument" head=${t('case.instrument')} caption=${t('dash.signedByInstrument')} testid="signed-by-instrument" />
+                <${SignedTable} years=${years} field="byCategory" rows=${CATEGORIES} family="category" head=${t('case.category')} caption=${t('dash.signedByCategory')} testid="signed-by-category" />
+              </div>`}
       </section>
-      <section class="card" aria-labelledby="d4">
+      <section class="card dash-wide" aria-labelledby="d4">
         <h2 id="d4">${t('dash.expiring')}</h2>
         ${d.expiringSoon.length === 0
           ? html`<p class="muted">${t('dash.noData')}</p>`
           : html`<ul class="plain expiring">
               ${d.expiringSoon.map(
-                (c) => html`<li><a href=${`#/cases/${encodeURIComponent(c.id)}`}>${c.number}</a> ${c.title} <span class="muted">· ${c.partner} · ${formatDate(c.validUntil)}</span></li>`,
+                (/** @type {any} */ c) => html`<li><a href=${`#/cases/${encodeURIComponent(c.id)}`}>${c.number}</a> ${c.title} <span class="muted">· ${c.partner} · ${formatDate(c.validUntil)}</span></li>`,
               )}
             </ul>`}
       </section>

@@ -53,3 +53,17 @@ export function uploadKinds(c, user) {
 export function requiredForSubmit(/** @type {string} */ instrument, /** @type {string} */ category) {
   return [...SUBMIT_REQUIRES.always, ...(SUBMIT_REQUIRES.byCategory[category] ?? []), ...(SUBMIT_REQUIRES.byInstrument[instrument] ?? [])];
 }
+
+/** What `sign` needs in one workflow version (`{kind, uploadedAt}`, or null), from that version's own rules; asked once per version. */
+const signRequirements = new Map();
+export function signRequirement(/** @type {string} */ name, /** @type {number} */ version) {
+  const key = `${name}/${version}`;
+  if (!signRequirements.has(key)) {
+    const p = fetch(`/api/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/rules`)
+      .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`rules ${res.status}`))))
+      .then((/** @type {any} */ data) => /** @type {{kind: string, uploadedAt: string}|null} */ (data.signRequires ?? null));
+    p.catch(() => signRequirements.delete(key));
+    signRequirements.set(key, p);
+  }
+  return signRequirements.get(key);
+}

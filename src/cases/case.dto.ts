@@ -31,6 +31,7 @@ import {
   type TaskStage,
 } from '../../workflows/cooperation/v1.rules.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
+import type { WorkingCalendar } from '../deadlines/working-calendar.js';
 
 export class PartnerDto {
   @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
@@ -171,6 +172,10 @@ export interface TaskDto {
   completedAt: string | null;
   dueAt: string | null;
   case?: { number: string; title: string; stage: string };
+  /** Open tasks in the inbox and on the case: working days until due (negative: overdue by that many). */
+  workingDaysLeft?: number | null;
+  /** Open tasks in the inbox and on the case: working days since the task arrived (0 on its first day). */
+  waitingWorkingDays?: number | null;
 }
 
 export interface CaseDto {
@@ -213,6 +218,18 @@ export function toTaskDto(t: TaskRow, c?: Pick<CaseRow, 'number' | 'title' | 'st
     completedAt: t.completedAt?.toISOString() ?? null,
     dueAt: t.dueAt?.toISOString() ?? null,
     ...(c ? { case: { number: c.number, title: c.title, stage: c.stage } } : {}),
+  };
+}
+
+/**
+ * How an open task stands in working days at `now` (Indonesian holidays count, so the server works it
+ * out): days left until due and days waited since it arrived; null for a closed task.
+ */
+export function taskWorkingDays(t: TaskRow, calendar: WorkingCalendar, now: Date): Pick<TaskDto, 'workingDaysLeft' | 'waitingWorkingDays'> {
+  if (t.status !== 'open') return { workingDaysLeft: null, waitingWorkingDays: null };
+  return {
+    workingDaysLeft: t.dueAt ? calendar.workingDaysBetween(now, t.dueAt) : null,
+    waitingWorkingDays: Math.max(0, calendar.workingDaysBetween(t.createdAt, now)),
   };
 }
 

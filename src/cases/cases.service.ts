@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { CASE_EVENT_RULES, INSTRUMENT_RULES, type PartnerCategory, type Role } from '../../workflows/cooperation/v1.rules.js';
 import { hasRole, type Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
 import { forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,8 +10,9 @@ import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
+import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Engine, type StartCommand } from '../engine/engine.js';
-import { toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
+import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
 
 /** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
 @Injectable()
@@ -19,6 +21,8 @@ export class CasesService {
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, body: CreateCaseDto): Promise<CaseDto> {
@@ -58,7 +62,11 @@ export class CasesService {
       tasks: await em.find<TaskRow>(TASK, { where: { caseId: id, status: 'open' }, order: { key: 'ASC' } }),
     }));
     if (!row) throw notFound('case', id);
-    return toCaseDto(row, tasks);
+    const dto = toCaseDto(row, tasks);
+    const now = this.clock.now();
+    const rows = new Map(tasks.map((t) => [t.id, t]));
+    // The case page shows how long each open task has waited and has left, as the inbox does.
+    return { ...dto, openTasks: dto.openTasks.map((t) => ({ ...t, ...taskWorkingDays(rows.get(t.id)!, this.calendar, now) })) };
   }
 
   async findRow(id: string): Promise<CaseRow> {

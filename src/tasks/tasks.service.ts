@@ -10,7 +10,7 @@ import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { CASE, TASK, USER } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
 import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
-import { toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
+import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
 import { REVISION_TASK } from './revision-task.js';
 
@@ -53,11 +53,7 @@ export class TasksService {
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
       const byId = new Map(cases.map((c) => [c.id, c]));
       const now = this.clock.now();
-      const items = tasks.map((t) => ({
-        ...toTaskDto(t, byId.get(t.caseId)),
-        // For the inbox: working days until due (negative: overdue by that many).
-        workingDaysLeft: t.status === 'open' && t.dueAt ? this.calendar.workingDaysBetween(now, t.dueAt) : null,
-      }));
+      const items = tasks.map((t) => ({ ...toTaskDto(t, byId.get(t.caseId)), ...taskWorkingDays(t, this.calendar, now) }));
       return { items, ...rest };
     });
   }
