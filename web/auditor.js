@@ -53,7 +53,7 @@ export function Auditor({ id }) {
     <div class="page-head">
       <div>
         <p class="muted small">${t('audit.title')} · ${c.number}</p>
-        <h1><a href=${`#/cases/${encodeURIComponent(c.id)}`}>${c.title}</a></h1>
+        <h1><a href=${`/cases/${encodeURIComponent(c.id)}`}>${c.title}</a></h1>
       </div>
       <${StageBadge} stage=${c.stage} />
     </div>
