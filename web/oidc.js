@@ -65,11 +65,16 @@ export async function finishSignIn() {
   history.replaceState(null, '', appPath(pending?.returnTo) ?? '/');
   if (params.has('error')) throw new Error(`${t('signin.oidcFailed')} ${params.get('error_description') ?? params.get('error')}`);
   if (!pending || params.get('state') !== pending.state) throw new Error(t('signin.oidcState'));
-  const res = await fetch(pending.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code') ?? '', redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }),
-  });
+  let res;
+  try {
+    res = await fetch(pending.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code') ?? '', redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }),
+    });
+  } catch {
+    throw new Error(t('signin.oidcUnreachable'));
+  }
   const body = await res.json().catch(() => ({}));
   if (!res.ok || typeof body.access_token !== 'string') throw new Error(`${t('signin.oidcFailed')} ${body.error_description ?? body.error ?? res.status}`);
   const idToken = typeof body.id_token === 'string' ? body.id_token : null;
