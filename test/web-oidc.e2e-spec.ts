@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { sessionItem, setSessionItem, spoilSessionToken, waitForValue } from './support/browser.js';
 import { TestOidcProvider, type OidcUser } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
@@ -156,10 +157,7 @@ test('a task link opened signed out lands on its case after the provider sign-in
   // Typing a note when the session ends (the API answers 401): the sign-in comes up over the page.
   const note = 'Mohon lengkapi <i>lampiran</i> anggaran\nbaris kedua';
   await page.getByTestId('decision-comment').fill(note);
-  await page.evaluate(() => {
-    const s = JSON.parse(sessionStorage.getItem('onegate.session')!);
-    sessionStorage.setItem('onegate.session', JSON.stringify({ ...s, token: `${s.token}x` }));
-  });
+  await spoilSessionToken(page);
   await page.getByTestId('claim').click();
   await page.getByTestId('sign-in-dialog').getByTestId('oidc-sign-in').waitFor();
   expect(await page.getByTestId('decision-comment').inputValue()).toBe(note);
@@ -167,8 +165,8 @@ test('a task link opened signed out lands on its case after the provider sign-in
   await signInWithProvider(page, SECRETARIAT);
   await page.waitForURL(`${base}/cases/${c.id}?task=${taskId}`);
   await page.locator(`[data-testid="task-panel"][data-task-id="${taskId}"]`).waitFor();
-  await expect.poll(() => page.getByTestId('decision-comment').inputValue()).toBe(note);
-  expect(await page.evaluate(() => sessionStorage.getItem('onegate.drafts'))).toBeNull();
+  await waitForValue(page, 'decision-comment', note);
+  expect(await sessionItem(page, 'onegate.drafts')).toBeNull();
   expect(await page.getByTestId('sign-in-dialog').count()).toBe(0);
   // The restored note is the page's own state: sending it records exactly that text.
   await page.getByTestId('decide-approve').click();
@@ -186,10 +184,7 @@ test('a return path kept across the provider round-trip is used only when it is 
   // What another script in the tab might have left: an outside address, then /api, then a protocol-relative one.
   for (const returnTo of ['https://evil.example/cases/x', '/api/cases', '//evil.example/inbox']) {
     const state = `s-${Math.random().toString(36).slice(2)}`;
-    await page.evaluate(
-      ([r, st]) => sessionStorage.setItem('onegate.oidc.pending', JSON.stringify({ state: st, verifier: 'v', nonce: 'n', clientId: 'onegate-web', tokenEndpoint: 'http://127.0.0.1:9/token', endSession: null, returnTo: r })),
-      [returnTo, state],
-    );
+    await setSessionItem(page, 'onegate.oidc.pending', { state, verifier: 'v', nonce: 'n', clientId: 'onegate-web', tokenEndpoint: 'http://127.0.0.1:9/token', endSession: null, returnTo });
     await page.goto(`${base}/?code=c&state=${state}`);
     await page.getByTestId('banner-info').waitFor();
     expect(new URL(page.url()).origin).toBe(base);
