@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { LogOptions } from '../../src/logging/logger.js';
 import { Database } from '../../src/database/database.js';
@@ -53,10 +54,14 @@ export class TestApp {
     private readonly testDb: TestDatabase,
     private readonly dataDir: string,
     private readonly log: LogOptions | undefined,
+    private readonly clock: Clock | undefined,
   ) {}
 
-  /** `log`: write the app's JSON log lines there (tests of logging); otherwise the app is silent. */
-  static async start(overrides: Partial<AppConfig> = {}, options: { log?: LogOptions } = {}): Promise<TestApp> {
+  /**
+   * `log`: write the app's JSON log lines there (tests of logging); otherwise the app is silent.
+   * `clock`: the app's time (a SettableClock the test moves), kept across restart and siblings.
+   */
+  static async start(overrides: Partial<AppConfig> = {}, options: { log?: LogOptions; clock?: Clock } = {}): Promise<TestApp> {
     const testDb = await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'onegate-e2e-'));
     const config: AppConfig = {
@@ -84,8 +89,8 @@ export class TestApp {
       queuePrefix: `onegate-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...overrides,
     };
-    const app = await TestApp.boot(config, options.log);
-    const t = new TestApp(app, config, testDb, dataDir, options.log);
+    const app = await TestApp.boot(config, options.log, options.clock);
+    const t = new TestApp(app, config, testDb, dataDir, options.log, options.clock);
     const directory = app.get(DirectoryService);
     for (const u of Object.values(USERS)) await directory.put(u.id, { name: u.name, email: `${u.id}@jambikota.go.id`, roles: [...u.roles] });
     for (const u of Object.values(USERS) as TestUser[]) {
@@ -98,16 +103,16 @@ export class TestApp {
   /** Stops this process's app and starts a new one on the same database and queues, as after a crash. */
   async restart(overrides: Partial<AppConfig> = {}): Promise<void> {
     await this.app.close();
-    this.app = await TestApp.boot({ ...this.config, ...overrides }, this.log);
+    this.app = await TestApp.boot({ ...this.config, ...overrides }, this.log, this.clock);
   }
 
   /** A second app process on the same database and queues (another worker or API replica). */
   async sibling(overrides: Partial<AppConfig> = {}): Promise<NestFastifyApplication> {
-    return TestApp.boot({ ...this.config, ...overrides }, this.log);
+    return TestApp.boot({ ...this.config, ...overrides }, this.log, this.clock);
   }
 
-  private static async boot(config: AppConfig, log?: LogOptions): Promise<NestFastifyApplication> {
-    const app = await createApp(config, { logger: log ?? (process.env.ONEGATE_TEST_LOG === '1' ? undefined : false) });
+  private static async boot(config: AppConfig, log?: LogOptions, clock?: Clock): Promise<NestFastifyApplication> {
+    const app = await createApp(config, { clock, logger: log ?? (process.env.ONEGATE_TEST_LOG === '1' ? undefined : false) });
     await app.getHttpAdapter().getInstance().ready();
     return app;
   }
