@@ -354,6 +354,11 @@ test('the server serves the app at its paths only, with its security headers on 
   expect(unauth.status).toBe(401);
   expect(unauth.headers.get('content-type')).toMatch(/json/);
   expect(unauth.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  // The OpenAPI page (Swagger UI, its scripts files of this origin) has its own policy, still no inline script.
+  const docs = await get('/api/docs');
+  expect(docs.status).toBe(200);
+  expect(docs.headers.get('content-security-policy')).toMatch(/^default-src 'self';.*frame-ancestors 'none'$/);
+  expect(docs.headers.get('content-security-policy')).not.toMatch(/script-src/);
   // Real static files are still themselves.
   for (const [path, type] of [['/app.js', /javascript/], ['/router.js', /javascript/], ['/styles.css', /css/], ['/vendor/preact.mjs', /javascript/], ['/labels.js', /javascript/]] as const) {
     const res = await get(path);

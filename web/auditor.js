@@ -106,7 +106,7 @@ export function Auditor({ id }) {
             : html`<div class="banner banner-error" role="alert" data-testid="verify-result">
                 <p>${t('audit.problems', { n: verify.problems.length })}</p>
                 <ul>
-                  ${verify.problems.map((p) => html`<li>${p.caseId} · ${t('audit.event')} ${p.seq} · ${p.kind}</li>`)}
+                  ${verify.problems.map((p) => html`<li data-kind=${p.kind}>${p.caseId === c.id ? c.number : p.caseId} · ${t('audit.event')} ${p.seq} · ${t(`audit.problem.${p.kind}`, undefined, t('audit.problem.other'))}</li>`)}
                 </ul>
               </div>`)}
         </section>

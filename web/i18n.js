@@ -97,6 +97,11 @@ const STRINGS = {
     'err.tooManyWait': 'Terlalu banyak permintaan dalam waktu singkat. Coba lagi dalam {n} detik.',
     'err.outside': 'Layanan luar (tanda tangan elektronik atau pengirim pesan) menolak permintaan ini. Coba lagi nanti; jika berulang, hubungi admin.',
     'err.server': 'Terjadi kesalahan di server. Coba lagi; jika berulang, hubungi admin.',
+    'audit.problem.hash_mismatch': 'hash peristiwa tidak cocok dengan isinya (data diubah)',
+    'audit.problem.gap': 'urutan peristiwa terputus (ada yang hilang)',
+    'audit.problem.replay_divergence': 'putar ulang tidak menghasilkan keadaan yang tersimpan',
+    'audit.problem.checkpoint_mismatch': 'tidak cocok dengan checkpoint yang disimpan',
+    'audit.problem.other': 'masalah lain pada rantai peristiwa',
 
     'inbox.title': 'Kotak masuk',
     'inbox.empty': 'Tidak ada tugas untuk Anda saat ini.',
@@ -330,6 +335,11 @@ const STRINGS = {
     'err.tooManyWait': 'Too many requests in a short time. Try again in {n} seconds.',
     'err.outside': 'An outside service (electronic signature or messaging) refused this request. Try again later; if it happens again, contact the administrator.',
     'err.server': 'Something went wrong on the server. Try again; if it happens again, contact the administrator.',
+    'audit.problem.hash_mismatch': 'the event’s hash does not match its content (data changed)',
+    'audit.problem.gap': 'the sequence of events is broken (one is missing)',
+    'audit.problem.replay_divergence': 'replaying does not give the stored state',
+    'audit.problem.checkpoint_mismatch': 'does not match the kept checkpoint',
+    'audit.problem.other': 'another problem in the chain of events',
 
     'inbox.title': 'Inbox',
     'inbox.empty': 'Nothing for you to do right now.',

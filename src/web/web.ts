@@ -58,13 +58,14 @@ export function contentSecurityPolicy(indexHtml: string, oidcIssuer: string | nu
 /** Every response carries nosniff and no-framing (contract §7); the web app's also its CSP, the API's a deny-all one. */
 function addSecurityHeaders(instance: FastifyInstance, appPolicy: string): void {
   const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
+  // The OpenAPI page (Swagger UI): its scripts are files of this origin, its template has inline styles.
+  const docsPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   instance.addHook('onSend', (request, reply, payload, done) => {
     const path = request.url.split('?')[0]!;
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    // The OpenAPI page (Swagger UI) brings its own scripts and styles; it keeps the framing and sniffing rules only.
-    if (!reply.hasHeader('content-security-policy') && !path.startsWith('/api/docs')) reply.header('content-security-policy', path.startsWith('/api/') ? apiPolicy : appPolicy);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path.startsWith('/api/docs') ? docsPolicy : path.startsWith('/api/') ? apiPolicy : appPolicy);
     done(null, payload);
   });
 }
