@@ -235,6 +235,10 @@ test('text typed before the session ends survives signing in again: a decision c
   await page.getByTestId('sign-in-dialog').getByTestId('user-picker').waitFor();
   expect(await page.getByTestId('sign-in-dialog').getByTestId('banner-info').textContent()).toMatch(/Sesi Anda berakhir/);
   expect(await sessionItem(page, 'onegate.session')).toBeNull();
+  // Escape does not send it away: only signing in (or out) does.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('sign-in-dialog').getByTestId('user-picker').waitFor({ state: 'visible' });
   await pick(page, USERS.secretariat, 'dialog');
   await page.getByTestId('sign-in-dialog').waitFor({ state: 'detached' });
   expect(page.url()).toBe(`${base}/cases/${c.id}?task=${c.taskId}`);

@@ -115,13 +115,21 @@ function SignIn({ onSignedIn, notice, staleUserId }) {
  */
 function SignInDialog(/** @type {{onSignedIn: (s: any) => void, notice: string|null, staleUserId: string, onSignOut: () => void}} */ props) {
   const ref = useRef(/** @type {HTMLDialogElement|null} */ (null));
+  const live = useRef(true);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
     d?.querySelector('h1')?.focus();
-    return () => d?.close();
+    return () => {
+      live.current = false;
+      d?.close();
+    };
   }, []);
-  return html`<dialog ref=${ref} class="signin-dialog" aria-labelledby="signin-title" data-testid="sign-in-dialog" onCancel=${(/** @type {Event} */ e) => e.preventDefault()}>
+  // Chromium closes a modal on a repeated Escape whatever `cancel` says: while the session is still gone, open it again.
+  const reopen = () => {
+    if (live.current && ref.current && !ref.current.open) ref.current.showModal();
+  };
+  return html`<dialog ref=${ref} class="signin-dialog" aria-labelledby="signin-title" data-testid="sign-in-dialog" onCancel=${(/** @type {Event} */ e) => e.preventDefault()} onClose=${reopen}>
     <${SignIn} ...${props} />
     <p class="small"><button type="button" class="link-button" onClick=${props.onSignOut} data-testid="dialog-sign-out">${t('signin.leave')}</button></p>
   </dialog>`;
@@ -256,7 +264,8 @@ function App({ initialNotice, restoreFor }) {
         page = route.id ? html`<${CasePage} key=${route.id} id=${route.id} ...${props} />` : html`<${CaseList} ...${props} />`;
         break;
       case 'tasks':
-        page = html`<${TaskLink} key=${route.id} id=${route.id} />`;
+        // Keyed by the token too: a task link refused for an ended session asks again once signed in.
+        page = html`<${TaskLink} key=${`${route.id} ${session.token}`} id=${route.id} />`;
         break;
       case 'new':
         page = html`<${NewCase} ...${props} />`;
