@@ -157,6 +157,13 @@ test('a case link and an old hash link open their case after sign-in; an unknown
   await page.getByTestId('not-found').waitFor();
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tugas tidak ditemukan');
   expect(await page.getByTestId('not-found').textContent()).toMatch(/tautan/i);
+
+  // A task link opened in a tab whose session has ended: the sign-in over it, then the task's case.
+  await spoilSessionToken(page);
+  await page.goto(`${base}/tasks/${c.taskId}`);
+  await pick(page, USERS.legal, 'dialog');
+  await page.waitForURL(`${base}/cases/${c.id}?task=${c.taskId}`);
+  await page.locator(`[data-testid="case-page"][data-case-id="${c.id}"]`).waitFor();
   expect(errors).toEqual([]);
 }, 60_000);
 
