@@ -150,6 +150,11 @@ test('a case link and an old hash link open their case after sign-in; an unknown
   await page.locator(`[data-testid="case-page"][data-case-id="${c.id}"]`).waitFor();
   await page.goForward();
   await page.getByTestId('case-list').waitFor();
+  // A link still written the old way (`href="#/cases/<id>"`) is followed as its path.
+  await page.evaluate(`(() => { const a = document.createElement('a'); a.href = '#/cases/${c.id}'; a.textContent = 'old link'; a.dataset.testid = 'old-link'; document.getElementById('content').prepend(a); })()`);
+  await page.getByTestId('old-link').click();
+  await page.waitForURL(`${base}/cases/${c.id}`);
+  await page.locator(`[data-testid="case-page"][data-case-id="${c.id}"]`).waitFor();
   expect(await page.evaluate('window.__samePage')).toBe(true);
 
   // A task id nobody has: a page that says so, in words, and where to go instead.
