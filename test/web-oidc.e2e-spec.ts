@@ -2,11 +2,14 @@
  * The web app signed in through an OpenID Connect provider (AUTH_OIDC_ISSUER), in a real browser:
  * the authorization code flow with PKCE against a Keycloak-shaped provider, acting on a task with the
  * provider's token, a forged return refused, sign-out ending the provider's session, an expired token,
- * and a pasted bearer token. Uses the system's Chromium; fails, not skips, when it is missing.
+ * a pasted bearer token, and a deep link (a mail's `/tasks/<id>`) that survives the provider's
+ * round-trip, with text typed before the session ended. Uses the system's Chromium; fails, not skips,
+ * when it is missing.
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { sessionItem, setSessionItem, spoilSessionToken, waitForValue } from './support/browser.js';
 import { TestOidcProvider, type OidcUser } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
@@ -127,10 +130,65 @@ test('a bearer token from the provider can also be pasted, and a token of anothe
   await page.getByText('Atau tempelkan token akses').click();
   await page.getByLabel('Token akses').fill(await idp.accessToken(MAYOR, { issuer: 'https://sso.elsewhere.example/realms/x' }));
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  expect(await page.getByTestId('banner-error').textContent()).toMatch(/iss/);
+  // Refused in words a person can act on: not the server's English reason (which names the "iss" claim).
+  const refused = await page.getByTestId('banner-error').textContent();
+  expect(refused).toMatch(/^Token akses tidak diterima/);
+  expect(refused).not.toMatch(/iss|issuer/);
   await page.getByLabel('Token akses').fill(await idp.accessToken(MAYOR));
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
   await page.getByTestId('whoami').filter({ hasText: MAYOR.name }).waitFor();
   expect(await page.getByTestId('whoami').textContent()).toContain('Wali Kota');
+  expect(errors).toEqual([]);
+}, 30_000);
+
+test('a task link opened signed out lands on its case after the provider sign-in, and typed text survives a second round-trip', async () => {
+  const c = await t.createCase({ title: 'PKS layanan air bersih' });
+  expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+  const taskId = (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.openTasks[0].id;
+  const errors: string[] = [];
+  const page = await newPage(errors);
+
+  // The link in a reminder, opened without a session: sign in, then that task on its case, not the inbox.
+  await page.goto(`${base}/tasks/${taskId}`);
+  await signInWithProvider(page, SECRETARIAT);
+  await page.waitForURL(`${base}/cases/${c.id}?task=${taskId}`);
+  await page.locator(`[data-testid="task-panel"][data-task-id="${taskId}"]`).waitFor();
+
+  // Typing a note when the session ends (the API answers 401): the sign-in comes up over the page.
+  const note = 'Mohon lengkapi <i>lampiran</i> anggaran\nbaris kedua';
+  await page.getByTestId('decision-comment').fill(note);
+  await spoilSessionToken(page);
+  await page.getByTestId('claim').click();
+  await page.getByTestId('sign-in-dialog').getByTestId('oidc-sign-in').waitFor();
+  expect(await page.getByTestId('decision-comment').inputValue()).toBe(note);
+  // The provider's login is another site: the page is left, and what was typed goes along in this tab's storage.
+  await signInWithProvider(page, SECRETARIAT);
+  await page.waitForURL(`${base}/cases/${c.id}?task=${taskId}`);
+  await page.locator(`[data-testid="task-panel"][data-task-id="${taskId}"]`).waitFor();
+  await waitForValue(page, 'decision-comment', note);
+  expect(await sessionItem(page, 'onegate.drafts')).toBeNull();
+  expect(await page.getByTestId('sign-in-dialog').count()).toBe(0);
+  // The restored note is the page's own state: sending it records exactly that text.
+  await page.getByTestId('decide-approve').click();
+  await page.locator('[data-testid="case-page"][data-stage="technical_review"]').waitFor();
+  const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
+  expect(history.at(-1)).toMatchObject({ type: 'TASK_COMPLETED', actor: { id: SECRETARIAT.id }, data: { comment: note } });
+  expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+}, 60_000);
+
+test('a return path kept across the provider round-trip is used only when it is an app path of this origin', async () => {
+  const errors: string[] = [];
+  const page = await newPage(errors);
+  await page.goto(`${base}/`);
+  await page.getByTestId('oidc-sign-in').waitFor();
+  // What another script in the tab might have left: an outside address, then /api, then a protocol-relative one.
+  for (const returnTo of ['https://evil.example/cases/x', '/api/cases', '//evil.example/inbox']) {
+    const state = `s-${Math.random().toString(36).slice(2)}`;
+    await setSessionItem(page, 'onegate.oidc.pending', { state, verifier: 'v', nonce: 'n', clientId: 'onegate-web', tokenEndpoint: 'http://127.0.0.1:9/token', endSession: null, returnTo });
+    await page.goto(`${base}/?code=c&state=${state}`);
+    await page.getByTestId('banner-info').waitFor();
+    expect(new URL(page.url()).origin).toBe(base);
+    expect(new URL(page.url()).pathname).toBe('/');
+  }
   expect(errors).toEqual([]);
 }, 30_000);

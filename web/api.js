@@ -4,6 +4,7 @@
  * carrying the server's `{statusCode, error, message}` body. The session (token and user) lives in
  * sessionStorage so a tab forgets it when closed.
  */
+import { apiErrorText } from './error-text.js';
 import { t } from './i18n.js';
 
 const SESSION_KEY = 'onegate.session';
@@ -15,11 +16,13 @@ export class ApiError extends Error {
   /**
    * @param {number} status
    * @param {any} body
+   * @param {number|null} [retryAfter]  seconds, from a 429's or 503's Retry-After
    */
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     super(body?.message ?? `HTTP ${status}`);
     this.status = status;
     this.body = body;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -72,7 +75,8 @@ export async function api(path, opts = {}) {
       err = { statusCode: res.status, message: res.statusText };
     }
     if (res.status === 401 && session && !opts.token) window.dispatchEvent(new CustomEvent('onegate:unauthorized'));
-    throw new ApiError(res.status, err);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, err, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   if (opts.as === 'text') return res.text();
   if (opts.as === 'blob') return res.blob();
@@ -81,17 +85,13 @@ export async function api(path, opts = {}) {
   return type.includes('json') ? res.json() : res.text();
 }
 
-/** An error in words for a banner: the server's message, or a sentence for network trouble. */
+/**
+ * An error in words for a banner, in the user's language: an API error by its code (error-text.js),
+ * never the server's English message; our own errors (new Error(t(...))) as they are.
+ */
 export function errorText(/** @type {unknown} */ err) {
-  if (err instanceof ApiError) {
-    const msg = Array.isArray(err.body?.message) ? err.body.message.join('; ') : err.body?.message;
-    if (err.status === 0) return t('error.network');
-    if (err.status === 409) return `${t('error.conflict')} ${msg ?? ''}`.trim();
-    if (err.status === 403) return msg ? `${t('error.forbidden')} (${msg})` : t('error.forbidden');
-    if (err.status === 404) return msg ?? t('error.notFound');
-    return msg ?? t('error.generic');
-  }
-  return err instanceof Error ? err.message : t('error.generic');
+  if (err instanceof ApiError) return apiErrorText(err);
+  return err instanceof Error && err.message ? err.message : t('error.generic');
 }
 
 /** Downloads a document: fetches the bytes with the bearer header, then saves them under the stored name. */

@@ -1,50 +1,41 @@
 // @ts-check
 /**
- * The onegate web app: sign-in, the header, and hash routing to the screens
- * (#/inbox, #/cases, #/cases/<id>, #/new, #/audit/<id>, #/dashboard).
+ * The onegate web app: sign-in, the header, and the screens at their paths (router.js): /inbox,
+ * /cases, /cases/<id>, /tasks/<id>, /new, /audit/<id>, /dashboard. Opened without a session, any of
+ * them asks to sign in and then shows that same path; a session that ends while a page is open brings
+ * the sign-in up over the page, which keeps what was typed (drafts.js says how).
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, loadSession, saveSession } from './api.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, errorText, loadSession, saveSession } from './api.js';
+import { keepDrafts, restoreDrafts } from './drafts.js';
+import { setKnownPeople } from './error-text.js';
 import { endSessionUrl, finishSignIn, startSignIn } from './oidc.js';
 import { Banner, html, Loading } from './components.js';
 import { getLang, label, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
-import { CaseList, CasePage } from './case.js';
+import { CasePage } from './case.js';
+import { CaseList } from './case-list.js';
 import { NewCase } from './new-case.js';
 import { Auditor } from './auditor.js';
 import { Dashboard } from './dashboard.js';
 import { loadRules } from './rules.js';
+import { navigate, startRouter, useRoute } from './router.js';
 
 /** @typedef {import('./api.js').User} User */
-
-/** The current route from the location hash: `#/cases/abc` → {name:'cases', id:'abc'}. */
-function parseHash() {
-  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { name: parts[0] ?? '', id: parts[1] ?? null, query: new URLSearchParams(query) };
-}
-
-function useRoute() {
-  const [route, setRoute] = useState(parseHash);
-  useEffect(() => {
-    const on = () => {
-      setRoute(parseHash());
-      window.scrollTo(0, 0);
-    };
-    window.addEventListener('hashchange', on);
-    return () => window.removeEventListener('hashchange', on);
-  }, []);
-  return route;
-}
 
 /** Where a user starts: their inbox, or the case list for those who have no tasks. */
 function homeFor(/** @type {User} */ user) {
   const actsOnTasks = user.roles.some((r) => ['secretariat', 'technical_reviewer', 'tkksd', 'tkksd_chair', 'legal', 'dprd', 'mayor', 'admin'].includes(r));
-  return actsOnTasks ? '#/inbox' : '#/cases';
+  return actsOnTasks ? '/inbox' : '/cases';
 }
 
-function SignIn({ onSignedIn, notice }) {
+/**
+ * The sign-in: the directory picker (embedded default), a pasted bearer token, or the city's OpenID
+ * Connect provider. `staleUserId`: whose session ended (the page behind the dialog is theirs), so the
+ * provider's round-trip can keep what they typed.
+ */
+function SignIn({ onSignedIn, notice, staleUserId }) {
   const [options, setOptions] = useState(/** @type {any} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
   const [token, setToken] = useState('');
@@ -69,7 +60,7 @@ function SignIn({ onSignedIn, notice }) {
     try {
       onSignedIn(await sessionFor(token.trim()));
     } catch (e) {
-      setError(errorText(e));
+      setError(e instanceof ApiError && e.status === 401 ? t('signin.tokenRefused') : errorText(e));
     }
   }
 
@@ -77,7 +68,8 @@ function SignIn({ onSignedIn, notice }) {
     setError(null);
     setBusy(true);
     try {
-      await startSignIn(options.oidc);
+      keepDrafts(staleUserId ?? null);
+      await startSignIn(options.oidc, `${location.pathname}${location.search}`);
     } catch (e) {
       setBusy(false);
       setError(errorText(e));
@@ -91,8 +83,8 @@ function SignIn({ onSignedIn, notice }) {
     <div><button type="submit" class=${options?.oidc ? '' : 'primary'}>${t('signin.submit')}</button></div>
   </form>`;
 
-  return html`<section class="card signin" aria-labelledby="signin-title">
-    <h1 id="signin-title">${t('signin.title')}</h1>
+  return html`<section class="card signin" aria-labelledby="signin-title" data-testid="sign-in">
+    <h1 id="signin-title" tabindex="-1">${t('signin.title')}</h1>
     <${Banner} kind="info" text=${notice} />
     <${Banner} text=${error} />
     ${!options && !error && html`<${Loading} />`}
@@ -117,6 +109,32 @@ function SignIn({ onSignedIn, notice }) {
   </section>`;
 }
 
+/**
+ * The sign-in over the page whose session ended: a modal dialog (the page behind it stays mounted and
+ * inert, keeping its state); Escape does not close it, only signing in (or out) does.
+ */
+function SignInDialog(/** @type {{onSignedIn: (s: any) => void, notice: string|null, staleUserId: string, onSignOut: () => void}} */ props) {
+  const ref = useRef(/** @type {HTMLDialogElement|null} */ (null));
+  const live = useRef(true);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    d?.querySelector('h1')?.focus();
+    return () => {
+      live.current = false;
+      d?.close();
+    };
+  }, []);
+  // Chromium closes a modal on a repeated Escape whatever `cancel` says: while the session is still gone, open it again.
+  const reopen = () => {
+    if (live.current && ref.current && !ref.current.open) ref.current.showModal();
+  };
+  return html`<dialog ref=${ref} class="signin-dialog" aria-labelledby="signin-title" data-testid="sign-in-dialog" onCancel=${(/** @type {Event} */ e) => e.preventDefault()} onClose=${reopen}>
+    <${SignIn} ...${props} />
+    <p class="small"><button type="button" class="link-button" onClick=${props.onSignOut} data-testid="dialog-sign-out">${t('signin.leave')}</button></p>
+  </dialog>`;
+}
+
 /** A session for a bearer token: the user and roles as the API sees them (`/auth/me`), not as the token claims. */
 async function sessionFor(/** @type {string} */ token, /** @type {Partial<import('./api.js').Session>} */ extra = {}) {
   const me = await api('/auth/me', { token });
@@ -127,11 +145,11 @@ function Header({ user, lang, onLang, onSignOut, route }) {
   const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ name) =>
     html`<a href=${href} class=${route.name === name ? 'active' : ''} aria-current=${route.name === name ? 'page' : undefined} data-testid=${`nav-${name}`}>${text}</a>`;
   return html`<header class="topbar">
-    <div class="brand"><a href=${user ? homeFor(user) : '#/'}><strong>${t('app.name')}</strong></a> <span class="tagline">${t('app.tagline')}</span></div>
+    <div class="brand"><a href=${user ? homeFor(user) : '/'}><strong>${t('app.name')}</strong></a> <span class="tagline">${t('app.tagline')}</span></div>
     ${user &&
     html`<nav aria-label=${t('nav.main')} class="mainnav">
-      ${link('#/inbox', t('nav.inbox'), 'inbox')} ${link('#/cases', t('nav.cases'), 'cases')}
-      ${user.roles.includes('proposer') && link('#/new', t('nav.new'), 'new')} ${link('#/dashboard', t('nav.dashboard'), 'dashboard')}
+      ${link('/inbox', t('nav.inbox'), 'inbox')} ${link('/cases', t('nav.cases'), 'cases')}
+      ${user.roles.includes('proposer') && link('/new', t('nav.new'), 'new')} ${link('/dashboard', t('nav.dashboard'), 'dashboard')}
     </nav>`}
     <div class="userbox">
       ${user &&
@@ -142,8 +160,37 @@ function Header({ user, lang, onLang, onSignOut, route }) {
   </header>`;
 }
 
-function App({ initialNotice }) {
+/** `/tasks/<id>` (the link in a reminder): opens the task's case with the task in view, or says it does not exist. */
+function TaskLink({ id }) {
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  useEffect(() => {
+    let live = true;
+    api(`/tasks/${encodeURIComponent(id)}`).then(
+      (task) => live && navigate(`/cases/${encodeURIComponent(task.caseId)}?task=${encodeURIComponent(task.id)}`, { replace: true }),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (error instanceof ApiError && error.status === 404) return html`<${NotFound} what="task" />`;
+  if (error) return html`<${Banner} text=${errorText(error)} />`;
+  return html`<${Loading} />`;
+}
+
+/** A page for an address that names nothing (an unknown task or case): what happened and where to go. */
+export function NotFound({ what }) {
+  return html`<section class="card" aria-labelledby="nf-title" data-testid="not-found">
+    <h1 id="nf-title">${t(`notFound.${what}.title`)}</h1>
+    <p>${t(`notFound.${what}.body`)}</p>
+    <p><a href="/inbox" data-testid="not-found-inbox">${t('notFound.toInbox')}</a> · <a href="/cases">${t('notFound.toCases')}</a></p>
+  </section>`;
+}
+
+function App({ initialNotice, restoreFor }) {
   const [session, setSession] = useState(loadSession);
+  // The session ended under an open page: the sign-in comes up over it (the page keeps its state).
+  const [expired, setExpired] = useState(false);
   const [people, setPeople] = useState(/** @type {Record<string,string>} */ ({}));
   const [lang, setLangState] = useState(getLang());
   const [notice, setNotice] = useState(/** @type {string|null} */ (initialNotice ?? null));
@@ -155,20 +202,32 @@ function App({ initialNotice }) {
   useEffect(() => {
     const onUnauthorized = () => {
       saveSession(null);
-      setSession(null);
+      setExpired(true);
       setNotice(t('signin.expired'));
     };
     window.addEventListener('onegate:unauthorized', onUnauthorized);
     return () => window.removeEventListener('onegate:unauthorized', onUnauthorized);
   }, []);
   useEffect(() => {
+    // Back from the provider: what was typed before it, into the page it was typed in.
+    if (restoreFor) void restoreDrafts(restoreFor);
+  }, []);
+  useEffect(() => {
     // Names for the timeline and inbox, from the directory.
-    if (!session) return;
+    if (!session || expired) return;
     api('/people').then(
-      (o) => setPeople(Object.fromEntries(o.items.map((/** @type {{id: string, name: string}} */ u) => [u.id, u.name]))),
+      (o) => {
+        const names = Object.fromEntries(o.items.map((/** @type {{id: string, name: string}} */ u) => [u.id, u.name]));
+        setKnownPeople(names);
+        setPeople(names);
+      },
       () => {},
     );
-  }, [session?.user.id]);
+  }, [session?.user.id, expired]);
+  useEffect(() => {
+    // The start page is where a user starts; any other path stays what it is.
+    if (session && !expired && route.name === '') navigate(homeFor(session.user), { replace: true });
+  }, [session?.user.id, expired, route.name]);
 
   const user = session?.user ?? null;
   const toggleLang = () => {
@@ -180,16 +239,17 @@ function App({ initialNotice }) {
     const endSession = session ? endSessionUrl(session) : null;
     saveSession(null);
     setSession(null);
+    setExpired(false);
     setNotice(null);
     // Signed in through the provider: end its session too, or the next "sign in" would pass straight through.
     if (endSession) location.assign(endSession);
-    else location.hash = '#/';
+    else navigate('/');
   };
   const signedIn = (/** @type {import('./api.js').Session} */ s) => {
     saveSession(s);
     setSession(s);
+    setExpired(false);
     setNotice(null);
-    location.hash = homeFor(s.user);
   };
 
   let page;
@@ -203,6 +263,10 @@ function App({ initialNotice }) {
       case 'cases':
         page = route.id ? html`<${CasePage} key=${route.id} id=${route.id} ...${props} />` : html`<${CaseList} ...${props} />`;
         break;
+      case 'tasks':
+        // Keyed by the token too: a task link refused for an ended session asks again once signed in.
+        page = html`<${TaskLink} key=${`${route.id} ${session.token}`} id=${route.id} />`;
+        break;
       case 'new':
         page = html`<${NewCase} ...${props} />`;
         break;
@@ -213,32 +277,38 @@ function App({ initialNotice }) {
         page = html`<${Dashboard} ...${props} />`;
         break;
       default:
-        location.replace(homeFor(user));
         page = html`<${Loading} />`;
     }
   }
+  const dialog = user && expired;
   return html`<${Header} user=${user} lang=${lang} onLang=${toggleLang} onSignOut=${signOut} route=${route} />
-    <main id="content" class="content" lang=${lang}>${page}</main>`;
+    <main id="content" class="content" lang=${lang} key=${user?.id ?? ''}>${page}</main>
+    ${dialog && html`<${SignInDialog} onSignedIn=${signedIn} notice=${notice} staleUserId=${user.id} onSignOut=${signOut} />`}`;
 }
 
-/** Back from the identity provider: turns the code into a session before the app renders. Returns a notice on failure. */
+/**
+ * Back from the identity provider: turns the code into a session before the app renders (the
+ * address is already the path the sign-in started from). Returns a notice on failure, and the
+ * user whose typed text to put back.
+ * @returns {Promise<{notice: string|null, restoreFor: string|null}>}
+ */
 async function completeProviderSignIn() {
   try {
     const tokens = await finishSignIn();
-    if (!tokens) return null;
+    if (!tokens) return { notice: null, restoreFor: null };
     const session = await sessionFor(tokens.accessToken, { idToken: tokens.idToken, endSession: tokens.endSession, clientId: tokens.clientId });
     saveSession(session);
-    if (!location.hash || location.hash === '#/') location.hash = homeFor(session.user);
-    return null;
+    return { notice: null, restoreFor: session.user.id };
   } catch (e) {
     saveSession(null);
-    return errorText(e);
+    return { notice: errorText(e), restoreFor: null };
   }
 }
 
 setLang(getLang());
+startRouter();
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 Promise.all([loadRules(), completeProviderSignIn()]).then(
-  ([, notice]) => render(html`<${App} initialNotice=${notice} />`, root),
-  (err) => render(html`<${Banner} kind="error" text=${errorText(err)} />`, root),
+  ([, back]) => render(html`<${App} initialNotice=${back.notice} restoreFor=${back.restoreFor} />`, root),
+  () => render(html`<${Banner} kind="error" text=${t('error.startup')} />`, root),
 );

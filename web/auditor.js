@@ -53,7 +53,7 @@ export function Auditor({ id }) {
     <div class="page-head">
       <div>
         <p class="muted small">${t('audit.title')} · ${c.number}</p>
-        <h1><a href=${`#/cases/${encodeURIComponent(c.id)}`}>${c.title}</a></h1>
+        <h1><a href=${`/cases/${encodeURIComponent(c.id)}`}>${c.title}</a></h1>
       </div>
       <${StageBadge} stage=${c.stage} />
     </div>
@@ -106,7 +106,7 @@ export function Auditor({ id }) {
             : html`<div class="banner banner-error" role="alert" data-testid="verify-result">
                 <p>${t('audit.problems', { n: verify.problems.length })}</p>
                 <ul>
-                  ${verify.problems.map((p) => html`<li>${p.caseId} · ${t('audit.event')} ${p.seq} · ${p.kind}</li>`)}
+                  ${verify.problems.map((p) => html`<li data-kind=${p.kind}>${p.caseId === c.id ? c.number : p.caseId} · ${t('audit.event')} ${p.seq} · ${t(`audit.problem.${p.kind}`, undefined, t('audit.problem.other'))}</li>`)}
                 </ul>
               </div>`)}
         </section>

@@ -1,99 +1,11 @@
 // @ts-check
-/** The case list and the case page: details, documents, actions, diagram, timeline and e-mails. */
+/** The case page: details, documents, actions, diagram, timeline and e-mails (the list is in case-list.js). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './api.js';
 import { Banner, Diagram, html, Loading, StageBadge, useMessages } from './components.js';
 import { formatDate, getLang, label, t } from './i18n.js';
 import { Due } from './inbox.js';
-import { COMMENT_REQUIRED, FINAL_STAGES, INSTRUMENTS, STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
-
-const PAGE = 25;
-
-export function CaseList({ user }) {
-  const [q, setQ] = useState('');
-  const [stage, setStage] = useState('');
-  const [instrument, setInstrument] = useState('');
-  const [offset, setOffset] = useState(0);
-  const [data, setData] = useState(/** @type {any} */ (null));
-  const m = useMessages();
-
-  function load(/** @type {number} */ at = offset) {
-    const p = new URLSearchParams({ limit: String(PAGE), offset: String(at) });
-    if (q.trim()) p.set('q', q.trim());
-    if (stage) p.set('stage', stage);
-    if (instrument) p.set('instrument', instrument);
-    api(`/cases?${p}`).then(setData, m.fail);
-  }
-  useEffect(() => load(offset), [stage, instrument, offset]);
-
-  const isAuditor = user.roles.includes('auditor') || user.roles.includes('admin');
-  return html`<section aria-labelledby="cases-title" data-testid="case-list">
-    <div class="page-head">
-      <h1 id="cases-title">${t('cases.title')}</h1>
-      ${user.roles.includes('proposer') && html`<a class="button primary" href="#/new" data-testid="new-case">${t('nav.new')}</a>`}
-    </div>
-    ${m.view()}
-    <form
-      class="filters"
-      role="search"
-      onSubmit=${(e) => {
-        e.preventDefault();
-        setOffset(0);
-        load(0);
-      }}
-    >
-      <label>${t('cases.search')}
-        <input type="search" value=${q} placeholder=${t('cases.searchPlaceholder')} onInput=${(e) => setQ(e.currentTarget.value)} />
-      </label>
-      <label>${t('inbox.filter.stage')}
-        <select value=${stage} onChange=${(e) => (setStage(e.currentTarget.value), setOffset(0))}>
-          <option value="">${t('inbox.filter.all')}</option>
-          ${STAGES.map((s) => html`<option value=${s}>${label('stage', s)}</option>`)}
-        </select>
-      </label>
-      <label>${t('inbox.filter.instrument')}
-        <select value=${instrument} onChange=${(e) => (setInstrument(e.currentTarget.value), setOffset(0))}>
-          <option value="">${t('inbox.filter.all')}</option>
-          ${INSTRUMENTS.map((s) => html`<option value=${s}>${label('instrument', s)}</option>`)}
-        </select>
-      </label>
-      <button type="submit">${t('cases.search')}</button>
-    </form>
-    ${!data && html`<${Loading} />`}
-    ${data && data.items.length === 0 && html`<p class="empty">${t('cases.empty')}</p>`}
-    ${data?.items.length > 0 &&
-    html`<table class="table">
-        <thead>
-          <tr>
-            <th scope="col">${t('case.number')}</th>
-            <th scope="col">${t('inbox.col.case')}</th>
-            <th scope="col">${t('case.instrument')}</th>
-            <th scope="col">${t('case.stage')}</th>
-            ${isAuditor && html`<th scope="col"><span class="visually-hidden">${t('cases.audit')}</span></th>`}
-          </tr>
-        </thead>
-        <tbody>
-          ${data.items.map(
-            (c) => html`<tr key=${c.id} data-testid="case-row" data-case-id=${c.id}>
-              <td data-label=${t('case.number')}><a href=${`#/cases/${encodeURIComponent(c.id)}`}>${c.number}</a></td>
-              <td data-label=${t('inbox.col.case')}>
-                <a href=${`#/cases/${encodeURIComponent(c.id)}`} class="case-title">${c.title}</a>
-                <div class="muted small">${c.partner?.name}</div>
-              </td>
-              <td data-label=${t('case.instrument')}>${label('instrumentShort', c.instrument)}</td>
-              <td data-label=${t('case.stage')}><${StageBadge} stage=${c.stage} /></td>
-              ${isAuditor && html`<td class="actions"><a href=${`#/audit/${encodeURIComponent(c.id)}`} data-testid="audit-link">${t('cases.audit')}</a></td>`}
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-      <div class="pager">
-        <span class="muted">${t('cases.total', { n: data.total })}</span>
-        <button type="button" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>${t('cases.prev')}</button>
-        <button type="button" disabled=${offset + PAGE >= data.total} onClick=${() => setOffset(offset + PAGE)}>${t('cases.next')}</button>
-      </div>`}
-  </section>`;
-}
+import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
 
 /** Loads everything the case page shows; parts the user may not read come back as null. */
 async function loadCase(/** @type {string} */ id) {

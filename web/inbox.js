@@ -1,10 +1,14 @@
 // @ts-check
-/** The inbox: open tasks the user may act on, overdue first, with claim/unclaim and filters. */
+/**
+ * The inbox: open tasks the user may act on, overdue first, with claim/unclaim and filters. The
+ * filters live in the address (`/inbox?stage=legal_review&instrument=pks`): a link or reload keeps them.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { html, Loading, StageBadge, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
 import { INSTRUMENTS, TASK_STAGES } from './rules.js';
+import { navigate, withQuery } from './router.js';
 
 /** Due first; tasks without a due time last. */
 export function byDue(/** @type {any} */ a, /** @type {any} */ b) {
@@ -30,11 +34,14 @@ export function Due({ task }) {
   </span>`;
 }
 
-export function Inbox({ user, people }) {
+export function Inbox({ user, people, route }) {
   const [tasks, setTasks] = useState(/** @type {any[]|null} */ (null));
   const [cases, setCases] = useState(/** @type {Record<string, any>} */ ({}));
-  const [stage, setStage] = useState('');
-  const [instrument, setInstrument] = useState('');
+  const stageParam = route.query.get('stage') ?? '';
+  const instrumentParam = route.query.get('instrument') ?? '';
+  const stage = TASK_STAGES.includes(stageParam) ? stageParam : '';
+  const instrument = INSTRUMENTS.includes(instrumentParam) ? instrumentParam : '';
+  const setFilter = (/** @type {string} */ name) => (/** @type {any} */ e) => navigate(withQuery({ [name]: e.currentTarget.value }));
   const [busy, setBusy] = useState(false);
   const m = useMessages();
 
@@ -75,13 +82,13 @@ export function Inbox({ user, people }) {
     ${m.view()}
     <div class="filters">
       <label>${t('inbox.filter.stage')}
-        <select value=${stage} onChange=${(e) => setStage(e.currentTarget.value)} data-testid="filter-stage">
+        <select value=${stage} onChange=${setFilter('stage')} data-testid="filter-stage">
           <option value="">${t('inbox.filter.all')}</option>
           ${TASK_STAGES.map((s) => html`<option value=${s}>${label('stage', s)}</option>`)}
         </select>
       </label>
       <label>${t('inbox.filter.instrument')}
-        <select value=${instrument} onChange=${(e) => setInstrument(e.currentTarget.value)} data-testid="filter-instrument">
+        <select value=${instrument} onChange=${setFilter('instrument')} data-testid="filter-instrument">
           <option value="">${t('inbox.filter.all')}</option>
           ${INSTRUMENTS.map((s) => html`<option value=${s}>${label('instrument', s)}</option>`)}
         </select>
@@ -104,7 +111,7 @@ export function Inbox({ user, people }) {
       <tbody>
         ${shown.map((task) => {
           const c = cases[task.caseId];
-          const href = `#/cases/${encodeURIComponent(task.caseId)}?task=${encodeURIComponent(task.id)}`;
+          const href = `/cases/${encodeURIComponent(task.caseId)}?task=${encodeURIComponent(task.id)}`;
           return html`<tr key=${task.id} data-testid="task-row" data-case-id=${task.caseId} data-task-id=${task.id} class=${isOverdue(task) ? 'row-overdue' : ''}>
             <td data-label=${t('inbox.col.number')}><a href=${href} data-testid="task-open">${task.case?.number ?? task.caseId}</a></td>
             <td data-label=${t('inbox.col.case')}>

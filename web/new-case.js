@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { Banner, html, useMessages } from './components.js';
 import { label, t } from './i18n.js';
 import { CATEGORIES, INSTRUMENT_RULES } from './rules.js';
+import { navigate } from './router.js';
 
 export function NewCase({ user }) {
   const [f, setF] = useState({ title: '', partnerName: '', category: 'region', instrument: 'kb', country: '', summary: '', dprd: false, validFrom: '', validUntil: '' });
@@ -43,7 +44,7 @@ export function NewCase({ user }) {
         ...(f.validUntil ? { validUntil: f.validUntil } : {}),
       };
       const c = await api('/cases', { body });
-      location.hash = `#/cases/${encodeURIComponent(c.id)}`;
+      navigate(`/cases/${encodeURIComponent(c.id)}`);
     } catch (e) {
       m.fail(e);
       setBusy(false);

@@ -5,10 +5,13 @@
  * "OAuth 2.0 for Browser-Based Apps" BCP). The page sends the provider's access token as its bearer
  * token; the API verifies it against AUTH_JWKS_URL and the issuer.
  *
- * What is kept between the redirect and the return (verifier, state, nonce) lives in sessionStorage,
- * used once, then removed; the code is taken off the address bar before anything else runs.
+ * What is kept between the redirect and the return (verifier, state, nonce, and the app path to come
+ * back to) lives in sessionStorage, used once, then removed; the code is taken off the address bar
+ * before anything else runs. The redirect URI stays `<origin>/` whatever the path: one address to
+ * register with the provider; the return path is checked again (a same-origin app path) when it is used.
  */
 import { t } from './i18n.js';
+import { appPath } from './router.js';
 
 const PENDING_KEY = 'onegate.oidc.pending';
 
@@ -18,8 +21,11 @@ const PENDING_KEY = 'onegate.oidc.pending';
 /** The page itself is the redirect URI: register `<public URL>/` with the provider. */
 export const redirectUri = () => `${location.origin}/`;
 
-/** Sends the browser to the provider's login page. */
-export async function startSignIn(/** @type {OidcOptions} */ oidc) {
+/**
+ * Sends the browser to the provider's login page; back from it, the app opens `returnTo` (an app path
+ * with its query, e.g. `/cases/<id>?task=<id>`; anything else means the start page).
+ */
+export async function startSignIn(/** @type {OidcOptions} */ oidc, /** @type {string} */ returnTo = `${location.pathname}${location.search}`) {
   if (!crypto.subtle) throw new Error(t('signin.oidcNeedsHttps'));
   const discovery = await fetchJson(`${oidc.issuer}/.well-known/openid-configuration`);
   const verifier = randomString(32);
@@ -28,7 +34,7 @@ export async function startSignIn(/** @type {OidcOptions} */ oidc) {
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem(
     PENDING_KEY,
-    JSON.stringify({ verifier, state, nonce, clientId: oidc.clientId, tokenEndpoint: discovery.token_endpoint, endSession: discovery.end_session_endpoint ?? null, returnTo: location.hash }),
+    JSON.stringify({ verifier, state, nonce, clientId: oidc.clientId, tokenEndpoint: discovery.token_endpoint, endSession: discovery.end_session_endpoint ?? null, returnTo: appPath(returnTo) ?? '/' }),
   );
   const url = new URL(discovery.authorization_endpoint);
   for (const [k, v] of Object.entries({
@@ -56,14 +62,19 @@ export async function finishSignIn() {
   const raw = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
   const pending = raw ? JSON.parse(raw) : null;
-  history.replaceState(null, '', `${location.pathname}${pending?.returnTo ?? ''}`);
+  history.replaceState(null, '', appPath(pending?.returnTo) ?? '/');
   if (params.has('error')) throw new Error(`${t('signin.oidcFailed')} ${params.get('error_description') ?? params.get('error')}`);
   if (!pending || params.get('state') !== pending.state) throw new Error(t('signin.oidcState'));
-  const res = await fetch(pending.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code') ?? '', redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }),
-  });
+  let res;
+  try {
+    res = await fetch(pending.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code') ?? '', redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }),
+    });
+  } catch {
+    throw new Error(t('signin.oidcUnreachable'));
+  }
   const body = await res.json().catch(() => ({}));
   if (!res.ok || typeof body.access_token !== 'string') throw new Error(`${t('signin.oidcFailed')} ${body.error_description ?? body.error ?? res.status}`);
   const idToken = typeof body.id_token === 'string' ? body.id_token : null;

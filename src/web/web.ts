@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
 import { LABELS } from '../i18n/labels.js';
 
 /** The browser modules the web app imports by bare name (its import map points here). */
@@ -11,6 +15,13 @@ const VENDOR: Record<string, string> = {
   'htm.mjs': 'htm/dist/htm.module.js',
   'htm-preact.mjs': 'htm/preact/index.module.js',
 };
+
+/**
+ * The web app's screens (web/router.js routes the same list): each answers with index.html, so a link
+ * in a mail (`PUBLIC_URL/tasks/<id>`, `/cases/<id>`) or a reload opens the app there. Anything else that
+ * is not a static file stays a 404; `/api/…` is never the app.
+ */
+export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard'] as const;
 
 /** The project folder (with package.json and web/), found from the working directory up. */
 export function projectRoot(): string {
@@ -23,13 +34,58 @@ export function projectRoot(): string {
 }
 
 /**
- * Serves the web app at `/` from `web/` (plain ES modules, no build step) and the few vendor modules
- * it needs from node_modules at `/vendor/`. Hash routing (`/#/inbox`) means no server-side fallback.
+ * The Content-Security-Policy of the web app: scripts only from this origin, plus the one inline
+ * script index.html needs (its import map, allowed by hash: an import map cannot be an external
+ * file); the browser talks to this origin and, with OpenID Connect, to the provider (discovery and
+ * the token exchange). Inline styles stay allowed for the workflow diagram's SVG attributes.
+ */
+export function contentSecurityPolicy(indexHtml: string, oidcIssuer: string | null): string {
+  const hashes = [...indexHtml.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  const connect = ["'self'", ...(oidcIssuer ? [new URL(oidcIssuer).origin] : [])];
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src ${connect.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Every response carries nosniff and no-framing (contract §7); the web app's also its CSP, the API's a deny-all one. */
+function addSecurityHeaders(instance: FastifyInstance, appPolicy: string): void {
+  const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
+  // The OpenAPI page (Swagger UI): its scripts are files of this origin, its template has inline styles.
+  const docsPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  instance.addHook('onSend', (request, reply, payload, done) => {
+    const path = request.url.split('?')[0]!;
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path.startsWith('/api/docs') ? docsPolicy : path.startsWith('/api/') ? apiPolicy : appPolicy);
+    done(null, payload);
+  });
+}
+
+/**
+ * Serves the web app from `web/` (plain ES modules, no build step) at `/` and at every screen's path
+ * (APP_ROUTES: the app routes with the History API), the vendor modules it needs from node_modules at
+ * `/vendor/`, and the labels catalogue at `/labels.js`.
  */
 export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
-  const instance = app.getHttpAdapter().getInstance();
+  const instance = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const config = app.get<AppConfig>(APP_CONFIG);
+  // Read once at start, like the vendor modules: the CSP hash of its import map is computed from these bytes.
+  const indexHtml = readFileSync(join(root, 'web', 'index.html'), 'utf8');
+  addSecurityHeaders(instance, contentSecurityPolicy(indexHtml, config.oidc?.issuer ?? null));
   await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false });
+  for (const route of APP_ROUTES) {
+    instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
+  }
   // The one catalogue of labels (src/i18n/labels.ts), as the browser module the web app imports.
   const labels = `export const LABELS = ${JSON.stringify(LABELS)};\n`;
   instance.get('/labels.js', (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(labels));
