@@ -155,8 +155,14 @@ test('each role does its work in the web app, from proposal to signature and aud
   expect(await comment.textContent()).toBe(XSS_COMMENT);
   expect(await page.locator('[data-testid="timeline"] b, [data-testid="timeline"] script').count()).toBe(0);
   expect(await page.evaluate('globalThis.__xss')).toBeUndefined();
-  expect(await page.getByTestId('task-panel').count()).toBe(0); // no decisions for the proposer
-  await page.getByTestId('resubmit-case').click();
+  // The proposer's revision task (contract §8): their own, "Ajukan ulang" its one decision, nothing to claim or delegate.
+  const revision = page.getByTestId('task-panel');
+  expect(await revision.count()).toBe(1);
+  expect(await revision.getByTestId('revision-hint').count()).toBe(1);
+  expect(await revision.locator('[data-testid^="decide-"]').allTextContents()).toEqual(['Ajukan ulang']);
+  expect(await revision.getByTestId('claim').count()).toBe(0);
+  expect(await page.getByTestId('resubmit-case').count()).toBe(0);
+  await revision.getByTestId('decide-resubmit').click();
   await waitStage(page, 'technical_review');
 
   // Technical reviewer, TKKSD chair and Bagian Hukum approve from their inboxes.

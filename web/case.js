@@ -148,7 +148,7 @@ export function CasePage({ id, user, people, route }) {
               reload=${reload}
             />`,
         )}
-        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} />`}
+        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((x) => x.stage === 'revision')} />`}
 
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">${t('case.details')}</h2>
@@ -224,6 +224,8 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
   }, [scrollTo, linked]);
 
   const signs = task.decisions.includes('sign');
+  // The proposer's revision task is theirs alone: nobody claims, releases or delegates it.
+  const own = task.stage === 'revision';
   const needsCopy = Boolean(signs && signNeeds && documents && c.stage === signNeeds.uploadedAt && !documents.some((/** @type {any} */ d) => d.kind === signNeeds.kind));
   const canUploadCopy = Boolean(signNeeds && mayUpload.includes(signNeeds.kind));
 
@@ -269,7 +271,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
   }
 
   // Who may hand the task on: its assignee, an admin, or a holder of its role while nobody holds it (as the API decides).
-  const mayDelegate = task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role));
+  const mayDelegate = !own && (task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role)));
   const cid = `comment-${task.id}`;
   const needId = `needs-copy-${task.id}`;
   return html`<section
@@ -287,7 +289,8 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       <${Due} task=${task} />
     </div>
     <p class="small task-meta" data-testid="task-age"><${TaskAge} task=${task} /></p>
-    <p class="muted small">
+    ${own && html`<p class="hint" data-testid="revision-hint">${t('case.revisionHint')}</p>`}
+    <p class="muted small" hidden=${own}>
       ${task.assigneeId ? t('case.claimedBy', { who: task.assigneeId === user.id ? t('inbox.me') : who(task.assigneeId) }) : t('inbox.unassigned')}
       ${' '}
       ${!task.assigneeId && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('claim', {}, () => messages.ok(t('task.claimed')))} data-testid="claim">${t('task.claim')}</button>`}
@@ -312,7 +315,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       ${task.decisions.map(
         (/** @type {string} */ d) => html`<button
           type="button"
-          class=${d === 'approve' || d === 'sign' ? 'primary' : d === 'reject' ? 'danger' : ''}
+          class=${d === 'approve' || d === 'sign' || d === 'resubmit' ? 'primary' : d === 'reject' ? 'danger' : ''}
           disabled=${busy || (d === 'sign' && needsCopy)}
           aria-describedby=${d === 'sign' && needsCopy ? needId : undefined}
           onClick=${() => decide(d)}
@@ -367,13 +370,14 @@ function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
   </form>`;
 }
 /** Submit / resubmit / withdraw for the case's own proposer. */
-function ProposerPanel({ c, documents, messages, reload }) {
+function ProposerPanel({ c, documents, messages, reload, hasRevisionTask }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const required = requiredForSubmit(c.instrument, c.partner.category);
   const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
   const canSubmit = c.stage === 'proposal';
-  const canResubmit = c.stage === 'revision';
+  // In revision the proposer's revision task carries "Ajukan ulang"; this button only for a case returned before it existed.
+  const canResubmit = c.stage === 'revision' && !hasRevisionTask;
   const canWithdraw = !FINAL_STAGES.includes(c.stage);
   if (!canSubmit && !canResubmit && !canWithdraw) return null;
 
