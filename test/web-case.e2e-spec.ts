@@ -242,6 +242,13 @@ test('each open task shows when it arrived and the working days it has waited; a
   const listed = page.locator(`[data-testid="open-task"][data-task-id="${otherCase.taskId}"]`);
   expect(await listed.getByTestId('task-arrived').innerText()).toBe('Masuk 20 Des 2030 14.00');
   expect(await listed.getByTestId('task-waited').innerText()).toBe('menunggu 5 hari kerja');
+  // And in the inbox row.
+  await page.goto(`${base}/inbox`);
+  const row = page.locator('tr', { has: page.locator(`a[href*="${otherCase.id}"]`) });
+  await row.getByTestId('task-waited').waitFor();
+  expect(await row.getByTestId('task-waited').innerText()).toBe('menunggu 5 hari kerja');
+  await page.goto(caseUrl(otherCase.id, otherCase.taskId));
+  await panel.waitFor();
 
   // The linked task is highlighted and holds the keyboard focus, in view.
   expect(await panel.getAttribute('data-linked')).toBe('true');

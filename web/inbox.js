@@ -9,6 +9,8 @@ import { html, Loading, StageBadge, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
 import { INSTRUMENTS, TASK_STAGES } from './rules.js';
 import { navigate, withQuery } from './router.js';
+// Circular with case.js (which shows Due): both are function declarations, resolved at render.
+import { TaskAge } from './case.js';
 
 /** Due first; tasks without a due time last. */
 export function byDue(/** @type {any} */ a, /** @type {any} */ b) {
@@ -118,7 +120,7 @@ export function Inbox({ user, people, route }) {
               <a href=${href} class="case-title">${task.case?.title ?? ''}</a>
               ${c && html`<div class="muted small">${c.partner?.name} · ${label('instrumentShort', c.instrument)}</div>`}
             </td>
-            <td data-label=${t('inbox.col.stage')}><${StageBadge} stage=${task.stage} /></td>
+            <td data-label=${t('inbox.col.stage')}><${StageBadge} stage=${task.stage} /><div class="small"><${TaskAge} task=${task} /></div></td>
             <td data-label=${t('inbox.col.due')}><${Due} task=${task} /></td>
             <td data-label=${t('inbox.col.assignee')}>
               ${task.assigneeId ? (task.assigneeId === user.id ? t('inbox.me') : (people[task.assigneeId] ?? task.assigneeId)) : html`<span class="muted">${t('inbox.unassigned')}</span>`}
