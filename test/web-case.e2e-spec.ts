@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { DELIVERY } from '../src/database/entities.js';
-import { samplePdf, TestApp, USERS, type TestUser } from './support/test-app.js';
+import { samplePdf, TestApp, USERS } from './support/test-app.js';
+import { newPage, signIn } from './support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
@@ -70,25 +71,6 @@ async function atMayorSignature(title: string, instrument: 'kb' | 'pks', categor
   const now = (await t.get(`/api/cases/${c.id}`, USERS.mayor)).body;
   expect(now.stage).toBe('mayor_signature');
   return { id: c.id, number: c.number, taskId: now.openTasks[0].id };
-}
-
-/** A page that records script errors, so a broken module fails the test. */
-async function newPage(context: BrowserContext, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (409|415)/.test(m.text())) errors.push(m.text());
-  });
-  page.setDefaultTimeout(8_000);
-  return page;
-}
-
-async function signIn(page: Page, user: TestUser): Promise<void> {
-  await page.goto(`${base}/#/`);
-  const out = page.getByTestId('sign-out');
-  if (await out.isVisible().catch(() => false)) await out.click();
-  await page.getByTestId(`sign-in-as-${user.id}`).click();
-  await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
 }
 
 /** Browser-side expressions are strings: the test's TypeScript has no DOM types. */
@@ -147,8 +129,8 @@ test('at the signature the page asks for the signed copy first, takes it in plac
 
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await newPage(ctx, errors);
-  await signIn(page, USERS.mayor);
+  const page = await newPage(ctx, errors, [409, 415]);
+  await signIn(page, base, USERS.mayor);
   await page.goto(caseUrl(signedCase.id, signedCase.taskId));
   const panel = page.locator(`[data-testid="task-panel"][data-task-id="${signedCase.taskId}"]`);
   await panel.waitFor();
@@ -196,8 +178,8 @@ test('at the signature the page asks for the signed copy first, takes it in plac
 test('upload results appear beside the document form, success and refusal alike', async () => {
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await newPage(ctx, errors);
-  await signIn(page, USERS.mayor);
+  const page = await newPage(ctx, errors, [409, 415]);
+  await signIn(page, base, USERS.mayor);
   await page.goto(caseUrl(otherCase.id));
   const form = page.getByTestId('upload-form');
   await form.waitFor();
@@ -228,8 +210,8 @@ test('upload results appear beside the document form, success and refusal alike'
 test('each open task shows when it arrived and the working days it has waited; a ?task= link focuses it', async () => {
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await newPage(ctx, errors);
-  await signIn(page, USERS.mayor);
+  const page = await newPage(ctx, errors, [409, 415]);
+  await signIn(page, base, USERS.mayor);
 
   // The API gives the count; the page shows it with the arrival as a local date and time.
   const api = (await t.get(`/api/tasks?caseId=${otherCase.id}`, USERS.mayor)).body.items[0];
@@ -307,7 +289,7 @@ test('the case page and the dashboard show labels, never ids, in Indonesian and 
 
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await newPage(ctx, errors);
+  const page = await newPage(ctx, errors, [409, 415]);
   await page.route(`**/api/cases/${otherCase.id}/notifications`, async (route) => {
     const res = await route.fetch();
     const items = await res.json();
@@ -315,7 +297,7 @@ test('the case page and the dashboard show labels, never ids, in Indonesian and 
     items.push({ ...old, kind: 'escalation', level: 2, late: true, subject: `[${otherCase.number}] Terlambat: penandatanganan (tingkat 2)` });
     await route.fulfill({ response: res, json: items });
   });
-  await signIn(page, USERS.mayor);
+  await signIn(page, base, USERS.mayor);
 
   for (const lang of ['id', 'en'] as const) {
     await setLanguage(page, lang);

@@ -16,7 +16,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { TimerHandler } from '../src/deadlines/timer-handler.js';
-import { sessionItem, spoilSessionToken } from './support/browser.js';
+import { newPage, sessionItem, spoilSessionToken } from './support/browser.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 
@@ -60,14 +60,8 @@ afterAll(async () => {
 }, 30_000);
 
 /** A signed-out tab that records script errors and refusals by the Content-Security-Policy. */
-async function newPage(errors: string[]): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|404|409)/.test(m.text())) errors.push(m.text());
-  });
-  page.setDefaultTimeout(8_000);
-  return page;
+async function openTab(errors: string[]): Promise<Page> {
+  return newPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), errors, [401, 403, 404, 409]);
 }
 
 async function pick(page: Page, user: TestUser, within: 'page' | 'dialog' = 'page'): Promise<void> {
@@ -108,7 +102,7 @@ test('the link in a real reminder mail, opened signed out, lands after sign-in o
 
   // Opened in a browser with no session: the sign-in, at that same address.
   const errors: string[] = [];
-  const page = await newPage(errors);
+  const page = await openTab(errors);
   await page.goto(taskLink!);
   await page.getByTestId('user-picker').waitFor();
   expect(page.url()).toBe(taskLink);
@@ -130,7 +124,7 @@ test('the link in a real reminder mail, opened signed out, lands after sign-in o
 test('a case link and an old hash link open their case after sign-in; an unknown task says so in Indonesian', async () => {
   const c = await submitted({ title: 'PKS beasiswa Universitas Jambi' });
   const errors: string[] = [];
-  const page = await newPage(errors);
+  const page = await openTab(errors);
   await page.goto(`${base}/cases/${c.id}`);
   await pick(page, USERS.legal);
   await page.locator(`[data-testid="case-page"][data-case-id="${c.id}"]`).waitFor();
@@ -177,7 +171,7 @@ test('the case list and the inbox keep their search, filters and page in the add
   await submitted({ title: 'Kerja sama Jelutung diajukan' });
   await submitted({ title: 'PKS Jelutung layanan air', instrument: 'pks' });
   const errors: string[] = [];
-  const page = await newPage(errors);
+  const page = await openTab(errors);
   await page.goto(`${base}/cases`);
   await pick(page, USERS.secretariat);
   const rows = page.getByTestId('case-row');
@@ -235,7 +229,7 @@ test('the case list and the inbox keep their search, filters and page in the add
 test('text typed before the session ends survives signing in again: a decision comment and a new proposal', async () => {
   const c = await submitted({ title: 'KB sanitasi Kota Baru' });
   const errors: string[] = [];
-  const page = await newPage(errors);
+  const page = await openTab(errors);
   await page.goto(`${base}/cases/${c.id}?task=${c.taskId}`);
   await pick(page, USERS.secretariat);
   const note = 'Berkas lengkap.\nMohon <b>Tim Teknis</b> menelaah lampiran anggaran.';
@@ -285,7 +279,7 @@ test('text typed before the session ends survives signing in again: a decision c
 
 test('API errors read as sentences in the user’s language, naming stages, documents, fields and roles by their labels', async () => {
   const errors: string[] = [];
-  const page = await newPage(errors);
+  const page = await openTab(errors);
   await page.goto(`${base}/`);
   await pick(page, USERS.auditor);
   const cases = [

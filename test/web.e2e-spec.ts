@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { samplePdf, TestApp, USERS, type TestUser } from './support/test-app.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { samplePdf, TestApp, USERS } from './support/test-app.js';
+import { newPage, signIn } from './support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
@@ -42,25 +43,6 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 }, 30_000);
 
-/** A page that records script errors, so a broken module fails the test. */
-async function newPage(context: BrowserContext, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (403|409)/.test(m.text())) errors.push(m.text());
-  });
-  page.setDefaultTimeout(8_000);
-  return page;
-}
-
-async function signIn(page: Page, user: TestUser): Promise<void> {
-  await page.goto(`${base}/`);
-  const out = page.getByTestId('sign-out');
-  if (await out.isVisible().catch(() => false)) await out.click();
-  await page.getByTestId(`sign-in-as-${user.id}`).click();
-  await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
-}
-
 async function waitStage(page: Page, stage: string): Promise<void> {
   await page.locator(`[data-testid="case-page"][data-stage="${stage}"]`).waitFor();
 }
@@ -89,10 +71,10 @@ async function upload(page: Page, kind: string): Promise<void> {
 test('each role does its work in the web app, from proposal to signature and audit', async () => {
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await newPage(ctx, errors);
+  const page = await newPage(ctx, errors, [403, 409]);
 
   // The proposer signs in with the picker and drafts a KB with a neighbouring regency.
-  await signIn(page, USERS.proposer);
+  await signIn(page, base, USERS.proposer);
   expect(await page.getByTestId('whoami').textContent()).toContain('Pengusul');
   await page.getByTestId('nav-new').click();
   await page.getByLabel('Judul kerja sama').fill('KB pengelolaan sampah regional');
@@ -118,12 +100,12 @@ test('each role does its work in the web app, from proposal to signature and aud
 
   // A second secretariat user opens the same task in another browser.
   const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page2 = await newPage(ctx2, errors);
-  await signIn(page2, USERS.secretariat2);
+  const page2 = await newPage(ctx2, errors, [403, 409]);
+  await signIn(page2, base, USERS.secretariat2);
   await openFromInbox(page2, caseId);
 
   // The secretariat approves from its inbox.
-  await signIn(page, USERS.secretariat);
+  await signIn(page, base, USERS.secretariat);
   await page.locator(`[data-testid="task-row"][data-case-id="${caseId}"]`).waitFor();
   // Administrative check is due in 5 working days (the default SLA), counted by the server's calendar.
   expect(await page.locator(`[data-testid="task-row"][data-case-id="${caseId}"] [data-testid="working-days-left"]`).textContent()).toMatch(/5 hari kerja lagi/);
@@ -139,7 +121,7 @@ test('each role does its work in the web app, from proposal to signature and aud
   await ctx2.close();
 
   // The technical reviewer returns it; the comment is required, and shown as text, never as HTML.
-  await signIn(page, USERS.reviewerA);
+  await signIn(page, base, USERS.reviewerA);
   await openFromInbox(page, caseId);
   await page.getByTestId('decide-revise').click();
   await page.getByTestId('comment-error').waitFor();
@@ -147,7 +129,7 @@ test('each role does its work in the web app, from proposal to signature and aud
   await decide(page, 'revise', 'revision', XSS_COMMENT);
 
   // The proposer sees the comment in the timeline and resubmits.
-  await signIn(page, USERS.proposer);
+  await signIn(page, base, USERS.proposer);
   expect(await page.getByTestId('nav-inbox').count()).toBe(1);
   await page.goto(`${base}/cases/${caseId}`);
   await waitStage(page, 'revision');
@@ -166,19 +148,19 @@ test('each role does its work in the web app, from proposal to signature and aud
   await waitStage(page, 'technical_review');
 
   // Technical reviewer, TKKSD chair and Bagian Hukum approve from their inboxes.
-  await signIn(page, USERS.reviewerA);
+  await signIn(page, base, USERS.reviewerA);
   await openFromInbox(page, caseId);
   await decide(page, 'approve', 'tkksd_coordination');
-  await signIn(page, USERS.chair);
+  await signIn(page, base, USERS.chair);
   await openFromInbox(page, caseId);
   await decide(page, 'approve', 'legal_review');
-  await signIn(page, USERS.legal);
+  await signIn(page, base, USERS.legal);
   await page.getByTestId('nav-new').waitFor({ state: 'detached' }); // no "new proposal" for non-proposers
   await openFromInbox(page, caseId);
   await decide(page, 'approve', 'mayor_signature');
 
   // The mayor uploads the signed copy and signs.
-  await signIn(page, USERS.mayor);
+  await signIn(page, base, USERS.mayor);
   await openFromInbox(page, caseId);
   expect(await page.getByTestId('decide-approve').count()).toBe(0);
   await upload(page, 'signed');
@@ -188,7 +170,7 @@ test('each role does its work in the web app, from proposal to signature and aud
   expect(await page.getByTestId('case-stage').textContent()).toBe('Ditandatangani');
 
   // The auditor replays the case and verifies the chain.
-  await signIn(page, USERS.auditor);
+  await signIn(page, base, USERS.auditor);
   await page.locator(`[data-testid="case-row"][data-case-id="${caseId}"] [data-testid="audit-link"]`).click();
   const slider = page.getByTestId('replay-slider');
   await page.locator('[data-testid="replay-stage"][data-stage="signed"]').waitFor();
@@ -227,7 +209,7 @@ test('each role does its work in the web app, from proposal to signature and aud
   await page.getByTestId('lang-switch').click();
 
   // On a phone-sized screen the inbox fits without sideways scrolling.
-  await signIn(page, USERS.secretariat);
+  await signIn(page, base, USERS.secretariat);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByTestId('inbox').waitFor();
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -240,12 +222,12 @@ test('each role does its work in the web app, from proposal to signature and aud
 test('the secretariat delegates the check to a colleague, who assigns two Tim Teknis members', async () => {
   const errors: string[] = [];
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await newPage(ctx, errors);
+  const page = await newPage(ctx, errors, [403, 409]);
   const c = await t.createCase({ title: 'PKS magang mahasiswa', instrument: 'pks', partner: { name: 'Universitas Jambi', category: 'region' } });
   expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
 
   // Bagian Kerja Sama 1 hands the check to Bagian Kerja Sama 2; it leaves 1's hands at once.
-  await signIn(page, USERS.secretariat);
+  await signIn(page, base, USERS.secretariat);
   await openFromInbox(page, c.id);
   expect(await page.locator('[data-testid="delegate-to"] option').allTextContents()).toEqual(['Pilih rekan…', USERS.secretariat2.name]);
   await page.getByTestId('delegate-to').selectOption(USERS.secretariat2.id);
@@ -257,7 +239,7 @@ test('the secretariat delegates the check to a colleague, who assigns two Tim Te
   expect(await page.locator(`[data-testid="task-row"][data-case-id="${c.id}"]`).count()).toBe(0);
 
   // Bagian Kerja Sama 2 finds it in the inbox, picks both technical reviewers and approves.
-  await signIn(page, USERS.secretariat2);
+  await signIn(page, base, USERS.secretariat2);
   await openFromInbox(page, c.id);
   await page.getByTestId(`reviewer-${USERS.reviewerA.id}`).check();
   await page.getByTestId(`reviewer-${USERS.reviewerB.id}`).check();
@@ -270,7 +252,7 @@ test('the secretariat delegates the check to a colleague, who assigns two Tim Te
   expect(delegated).toMatchObject({ actor: { id: USERS.secretariat.id }, data: { to: USERS.secretariat2.id } });
 
   // Each reviewer has their own task; a reviewer's own task offers no one to delegate to but themselves, so no form.
-  await signIn(page, USERS.reviewerB);
+  await signIn(page, base, USERS.reviewerB);
   await openFromInbox(page, c.id);
   expect(await page.getByTestId('task-panel').count()).toBe(1);
   expect(await page.getByTestId('reviewer-picker').count()).toBe(0);

@@ -1,4 +1,29 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestUser } from './test-app.js';
+
+/**
+ * A page that records script errors (a broken module fails the test) and console errors, except
+ * the HTTP statuses the test provokes on purpose (`allowed`, e.g. [409] for a conflict it stages).
+ */
+export async function newPage(context: BrowserContext, errors: string[], allowed: number[] = []): Promise<Page> {
+  const page = await context.newPage();
+  const expected = new RegExp(`status of (${allowed.join('|') || '-'})\\b`);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected.test(m.text())) errors.push(m.text());
+  });
+  page.setDefaultTimeout(8_000);
+  return page;
+}
+
+/** Signs in through the picker as `user` (signing out whoever is signed in first). */
+export async function signIn(page: Page, base: string, user: TestUser): Promise<void> {
+  await page.goto(`${base}/`);
+  const out = page.getByTestId('sign-out');
+  if (await out.isVisible().catch(() => false)) await out.click();
+  await page.getByTestId(`sign-in-as-${user.id}`).click();
+  await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
+}
 
 /** The browser runs this text, not the test's Node: the test code has no DOM types. */
 export const sessionItem = (page: Page, key: string) => page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(key)})`);
