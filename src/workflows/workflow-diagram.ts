@@ -21,15 +21,15 @@ export const MIN_FONT_PX = SIZE.small;
 export const MIN_RENDERED_FONT_PX = 12;
 const LINE = 1.3;
 const NODE_TEXT_WIDTH = 170;
-const EDGE_TEXT_WIDTH = 150;
+const EDGE_TEXT_WIDTH = 140;
 const MARGIN = 16;
 const LEGEND_GAP = 12;
 /** Room at the top of every stage box for the "posisi saat ini" / "sudah dilalui" line, so a highlight never moves the layout. */
 const BAND = SIZE.small * LINE + 4;
 const PAD = 10;
 const MIN_NODE_WIDTH = 150;
-/** The longer marker text, so "posisi saat ini" always fits its box. */
-const MARKER_ROOM = 'ww posisi saat ini';
+/** Room for the marker's icon beside its words. */
+const ICON = 18;
 
 const elk = new ELK.default();
 
@@ -41,7 +41,7 @@ export interface PlacedText {
   bold?: boolean;
 }
 
-export interface PlacedNode extends Omit<StageNode, 'name' | 'role'> {
+export interface PlacedNode extends Omit<StageNode, 'name' | 'notes'> {
   x: number;
   y: number;
   width: number;
@@ -100,7 +100,7 @@ function elkLabel(id: string, text: string, maxWidth: number, size: number, bold
 }
 
 /** A stage box sized for its wrapped lines (marker band, name, notes); the lines are placed in layoutWorkflowDiagram. */
-function stageNode(node: StageNode): ElkNode & { texts: PlacedText[] } {
+function stageNode(node: StageNode, markerRoom: number): ElkNode & { texts: PlacedText[] } {
   const texts: PlacedText[] = [];
   let y = PAD + BAND;
   const add = (text: string, size: number, bold: boolean) => {
@@ -111,15 +111,15 @@ function stageNode(node: StageNode): ElkNode & { texts: PlacedText[] } {
   add(node.name, SIZE.name, true);
   for (const note of node.notes) add(note, SIZE.small, false);
   const widest = Math.max(...texts.flatMap((t) => t.lines.map((l) => textWidth(l, t.size, t.bold))));
-  const width = Math.ceil(Math.max(MIN_NODE_WIDTH, widest + 2 * PAD, textWidth(MARKER_ROOM, SIZE.small, true) + 2 * PAD));
+  const width = Math.ceil(Math.max(MIN_NODE_WIDTH, widest + 2 * PAD, markerRoom + 2 * PAD));
   return { id: node.id, width, height: Math.ceil(y + PAD - 2), texts: texts.map((t) => ({ ...t, x: width / 2 })) };
 }
 
-function toElk(graph: StageGraph): ElkNode {
+function toElk(graph: StageGraph & { markerRoom: number }): ElkNode {
   const grouped = graph.nodes.filter((n) => n.grouped);
   const linked = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
   const elkNode = (node: StageNode): ElkNode => {
-    const { texts: _texts, ...shape } = stageNode(node);
+    const { texts: _texts, ...shape } = stageNode(node, graph.markerRoom);
     return linked.has(node.id) ? shape : { ...shape, layoutOptions: { 'elk.layered.layering.layerConstraint': 'LAST' } };
   };
   const children: ElkNode[] = graph.nodes.filter((n) => !n.grouped).map(elkNode);
@@ -176,7 +176,8 @@ function placedTexts(labels: ElkLabel[] | undefined): PlacedText[] {
 
 /** Lays out a machine's stage graph with ELK; the result is pure data, to cache per workflow, version and locale. */
 export async function layoutWorkflowDiagram(machine: AnyStateMachine, locale: Locale, title: string): Promise<LaidOutDiagram> {
-  const graph = readStageGraph(machine, locale, title);
+  const markers = (['current', 'visited'] as const).map((m) => textWidth(label(locale, 'diagram', m), SIZE.small, true) + ICON);
+  const graph = { ...readStageGraph(machine, locale, title), markerRoom: Math.max(...markers) };
   const top = SIZE.title * LINE + 8;
   const laid = await elk.layout(toElk(graph));
   const all = laid.children ?? [];
@@ -187,7 +188,7 @@ export async function layoutWorkflowDiagram(machine: AnyStateMachine, locale: Lo
   const nodes: PlacedNode[] = graph.nodes.map((n) => {
     const e = stageNodes.find((c) => c.id === n.id)!;
     const { name: _name, notes: _notes, ...rest } = n;
-    const texts = stageNode(n).texts.map((t) => ({ ...t, x: t.x + e.x!, y: t.y + e.y! + top }));
+    const texts = stageNode(n, graph.markerRoom).texts.map((t) => ({ ...t, x: t.x + e.x!, y: t.y + e.y! + top }));
     return { ...rest, x: e.x!, y: e.y! + top, width: e.width!, height: e.height!, texts };
   });
   const edges: PlacedEdge[] = graph.edges.map((edge) => {
@@ -296,7 +297,7 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
     const cls = ['edge', e.conditional ? 'conditional' : 'main', on ? 'taken' : ''].filter(Boolean).join(' ');
     const path = e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(p.x)},${n(p.y)}`).join('');
     out.push(
-      `<g class="${cls}" id="edge-${e.id}">`,
+      `<g class="${cls}" id="edge-${e.id}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}">`,
       `<path d="${path}" fill="none" stroke="${on ? PATH : MUTED}" stroke-width="${on ? 3.5 : 1.6}"${e.conditional ? ' stroke-dasharray="7 5"' : ''} marker-end="url(#${on ? 'arrow-taken' : 'arrow'})"/>`,
       ...e.texts.map((t) => drawText(t, 'start', ` fill="${on ? PATH : INK}" stroke="#ffffff" stroke-width="4" paint-order="stroke"${on ? ' font-weight="700"' : ''}`)),
       '</g>',
@@ -317,9 +318,9 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
       // The marker line says it in words, so the highlight never rests on colour alone.
       const text = label(d.locale, 'diagram', isCurrent ? 'current' : 'visited');
       const colour = isCurrent ? NOW : PATH;
-      const cx = node.x + node.width / 2 + 9;
+      const cx = node.x + node.width / 2 + ICON / 2;
       const y = node.y + 6;
-      const ix = cx - textWidth(text, SIZE.small, true) / 2 - 9;
+      const ix = cx - textWidth(text, SIZE.small, true) / 2 - ICON / 2;
       const iy = y + SIZE.small * 0.7;
       const icon = isCurrent
         ? `<circle cx="${n(ix)}" cy="${n(iy)}" r="5.5" fill="${colour}"/>`
