@@ -1,9 +1,9 @@
 // @ts-check
 /** Small shared pieces: the error/success banner, stage badges, the workflow diagram, bar charts. */
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { diagram, errorText } from './api.js';
-import { label, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 
 export { html };
 
@@ -42,33 +42,29 @@ export function Loading() {
 }
 
 /**
- * The workflow's SVG (trusted, from the server) with `stage` highlighted.
- * @param {{name: string, version: number, stage: string}} props
+ * The workflow's SVG (trusted, from the server), drawn there with the highlight: for `caseId` the case's
+ * stage and, if the user may read its history, the path it took; else `stage` alone (the replay view).
+ * `stage` also refetches a case's diagram when the case moves on.
+ * @param {{name: string, version: number, stage?: string, caseId?: string}} props
  */
-export function Diagram({ name, version, stage }) {
+export function Diagram({ name, version, stage, caseId }) {
   const [svg, setSvg] = useState(/** @type {string|null} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
-  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  const lang = getLang();
   useEffect(() => {
     let live = true;
-    diagram(name, version).then(
+    diagram(name, version, { caseId, stage, lang }).then(
       (/** @type {string} */ s) => live && setSvg(s),
       (/** @type {unknown} */ e) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
     };
-  }, [name, version]);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    for (const g of el.querySelectorAll('g.stage.current')) g.classList.remove('current');
-    el.querySelector(`g.stage#stage-${CSS.escape(stage)}`)?.classList.add('current');
-  }, [svg, stage]);
+  }, [name, version, stage, caseId, lang]);
   if (error) return html`<${Banner} text=${error} />`;
   if (!svg) return html`<${Loading} />`;
-  // The only raw HTML in the app: the server's own SVG of the workflow definition, no user text in it.
-  return html`<div class="diagram" data-testid="diagram" data-stage=${stage} ref=${ref} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
+  // The only raw HTML in the app: the server's own SVG of the workflow definition; it escapes every word in it.
+  return html`<div class="diagram" data-testid="diagram" data-stage=${stage} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
 }
 
 const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];
