@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The workflow diagram (issue 14): served with a case's path for those who may read its history,
  * and readable in a real browser — every word at 12 px or more in the case page's diagram card on a
@@ -140,14 +141,17 @@ describe('the diagram in a browser', () => {
       expect(measured.overflow).toEqual([]);
       // The laptop card holds the whole picture; the phone card scrolls sideways instead of shrinking words.
       expect({ name, scrolls: measured.scrolls }).toEqual({ name, scrolls: name === 'phone' });
-      await page.screenshot({ path: join(SCREENSHOTS, `diagram-${name}.png`), fullPage: true });
+      if (name === 'laptop') await page.screenshot({ path: join(SCREENSHOTS, 'diagram-laptop.png'), fullPage: true });
     } finally {
       await page.close();
     }
   });
 
-  it("shows the case's path on the case page (the Diagram component asks with caseId)", async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  it.each([
+    ['laptop', 1366],
+    ['phone', 360],
+  ] as const)("shows the case's path on the case page on a %s (the Diagram component asks with caseId)", async (name, width) => {
+    const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
     page.setDefaultTimeout(8_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -156,9 +160,21 @@ describe('the diagram in a browser', () => {
       await page.getByTestId(`sign-in-as-${USERS.proposer.id}`).click();
       await page.getByTestId('whoami').filter({ hasText: USERS.proposer.name }).waitFor();
       await page.goto(`${base}/#/cases/${caseId}`);
-      await page.locator('[data-testid="diagram"] g.stage.current#stage-technical_review').waitFor();
-      expect(await page.locator('[data-testid="diagram"] g.stage.visited').count()).toBe(4);
-      expect(await page.locator('[data-testid="diagram"] g.edge.taken').count()).toBe(4);
+      const diagram = page.getByTestId('diagram');
+      await diagram.locator('g.stage.current#stage-technical_review').waitFor();
+      expect(await diagram.locator('g.stage.visited').count()).toBe(4);
+      expect(await diagram.locator('g.edge.taken').count()).toBe(4);
+      // Where the card scrolls, the current stage is brought into view.
+      const view = await diagram.evaluate((el) => {
+        const card = el.getBoundingClientRect();
+        const now = el.querySelector('g.stage.current rect')!.getBoundingClientRect();
+        const minWidth = parseFloat(getComputedStyle(el.querySelector('svg')!).minWidth);
+        return { scrolls: el.scrollWidth > el.clientWidth, narrower: el.clientWidth < minWidth, inView: now.left >= card.left && now.right <= card.right };
+      });
+      // It scrolls only when the card is narrower than the picture may shrink (always on a phone).
+      expect(view).toEqual({ scrolls: view.narrower, narrower: name === 'phone' ? true : view.narrower, inView: true });
+      if (name === 'laptop') await page.screenshot({ path: '/tmp/case-laptop.png', fullPage: true });
+      if (name === 'phone') await diagram.screenshot({ path: join(SCREENSHOTS, 'diagram-phone.png') });
       expect(errors).toEqual([]);
     } finally {
       await page.close();

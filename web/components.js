@@ -1,7 +1,7 @@
 // @ts-check
 /** Small shared pieces: the error/success banner, stage badges, the workflow diagram, bar charts. */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { diagram, errorText } from './api.js';
 import { getLang, label, t } from './i18n.js';
 
@@ -50,6 +50,7 @@ export function Loading() {
 export function Diagram({ name, version, stage, caseId }) {
   const [svg, setSvg] = useState(/** @type {string|null} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
+  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
   const lang = getLang();
   useEffect(() => {
     let live = true;
@@ -61,10 +62,19 @@ export function Diagram({ name, version, stage, caseId }) {
       live = false;
     };
   }, [name, version, stage, caseId, lang]);
+  useEffect(() => {
+    // A card narrower than the picture (a phone) scrolls: bring the current stage into view.
+    const el = ref.current;
+    const now = el?.querySelector('g.stage.current');
+    if (!el || !now || el.scrollWidth <= el.clientWidth) return;
+    const box = now.getBoundingClientRect();
+    const card = el.getBoundingClientRect();
+    el.scrollLeft += box.left + box.width / 2 - (card.left + card.width / 2);
+  }, [svg]);
   if (error) return html`<${Banner} text=${error} />`;
   if (!svg) return html`<${Loading} />`;
   // The only raw HTML in the app: the server's own SVG of the workflow definition; it escapes every word in it.
-  return html`<div class="diagram" data-testid="diagram" data-stage=${stage} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
+  return html`<div class="diagram" data-testid="diagram" data-stage=${stage} ref=${ref} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
 }
 
 const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];

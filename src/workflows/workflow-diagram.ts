@@ -28,6 +28,7 @@ const LEGEND_GAP = 12;
 const BAND = SIZE.small * LINE + 4;
 const PAD = 10;
 const MIN_NODE_WIDTH = 150;
+const GROUP_PAD = 14;
 /** Room for the marker's icon beside its words. */
 const ICON = 18;
 
@@ -39,6 +40,14 @@ export interface PlacedText {
   y: number;
   size: number;
   bold?: boolean;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  texts: PlacedText[];
 }
 
 export interface PlacedNode extends Omit<StageNode, 'name' | 'notes'> {
@@ -60,7 +69,7 @@ export interface LaidOutDiagram {
   width: number;
   height: number;
   names: Record<string, string>;
-  group: { x: number; y: number; width: number; height: number; texts: PlacedText[] } | null;
+  group: Box | null;
   nodes: PlacedNode[];
   edges: PlacedEdge[];
   legend: PlacedText;
@@ -131,7 +140,7 @@ function toElk(graph: StageGraph & { markerRoom: number }): ElkNode {
       layoutOptions: {
         'elk.nodeLabels.placement': '[H_LEFT, V_TOP, INSIDE]',
         'elk.nodeSize.constraints': '[NODE_LABELS]',
-        'elk.padding': '[top=36,left=14,bottom=14,right=14]',
+        'elk.padding': `[top=${GROUP_PAD + 22},left=${GROUP_PAD},bottom=${GROUP_PAD},right=${GROUP_PAD}]`,
       },
     });
   }
@@ -174,68 +183,67 @@ function placedTexts(labels: ElkLabel[] | undefined): PlacedText[] {
   return (labels ?? []).map((l) => ({ lines: (l.text ?? '').split('\n'), x: l.x ?? 0, y: l.y ?? 0, ...labelSize(l.id ?? '') }));
 }
 
+/** Left and right ends of the words, for the picture's extent. */
+function textXs(texts: PlacedText[]): number[] {
+  return texts.flatMap((t) => [t.x, t.x + Math.max(...t.lines.map((l) => textWidth(l, t.size, t.bold)))]);
+}
+
+/**
+ * The group's box around what it holds. ELK gives a compound node in an INCLUDE_CHILDREN layout the
+ * whole graph's width; its top and bottom (with room for the caption) are kept.
+ */
+function groupBox(groupNode: ElkNode, nodes: PlacedNode[], edges: PlacedEdge[]): Box {
+  const inside = new Set(nodes.filter((n) => n.grouped).map((n) => n.id));
+  const xs = [
+    ...nodes.filter((n) => inside.has(n.id)).flatMap((n) => [n.x, n.x + n.width]),
+    ...edges.filter((e) => inside.has(e.from) && inside.has(e.to)).flatMap((e) => [...e.points.map((p) => p.x), ...textXs(e.texts)]),
+    ...edges.filter((e) => e.from === GROUP).map((e) => e.points[0]!.x),
+    ...edges.filter((e) => e.to === GROUP).map((e) => e.points[e.points.length - 1]!.x),
+  ];
+  const x = Math.min(...xs) - GROUP_PAD;
+  const texts = placedTexts(groupNode.labels).map((t) => ({ ...t, x: x + 6 }));
+  return { x, y: groupNode.y!, width: Math.max(...xs) + GROUP_PAD - x, height: groupNode.height!, texts };
+}
+
 /** Lays out a machine's stage graph with ELK; the result is pure data, to cache per workflow, version and locale. */
 export async function layoutWorkflowDiagram(machine: AnyStateMachine, locale: Locale, title: string): Promise<LaidOutDiagram> {
   const markers = (['current', 'visited'] as const).map((m) => textWidth(label(locale, 'diagram', m), SIZE.small, true) + ICON);
   const graph = { ...readStageGraph(machine, locale, title), markerRoom: Math.max(...markers) };
-  const top = SIZE.title * LINE + 8;
   const laid = await elk.layout(toElk(graph));
-  const all = laid.children ?? [];
-  const groupNode = all.find((c) => c.id === GROUP);
-  const stageNodes = [...all.filter((c) => c.id !== GROUP), ...(groupNode?.children ?? [])];
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const shift = (texts: PlacedText[]) => texts.map((t) => ({ ...t, y: t.y + top }));
+  const groupNode = laid.children?.find((c) => c.id === GROUP);
+  const shapes = new Map([...(laid.children ?? []), ...(groupNode?.children ?? [])].map((c) => [c.id, c]));
   const nodes: PlacedNode[] = graph.nodes.map((n) => {
-    const e = stageNodes.find((c) => c.id === n.id)!;
+    const { x = 0, y = 0, width = 0, height = 0 } = shapes.get(n.id)!;
     const { name: _name, notes: _notes, ...rest } = n;
-    const texts = stageNode(n, graph.markerRoom).texts.map((t) => ({ ...t, x: t.x + e.x!, y: t.y + e.y! + top }));
-    return { ...rest, x: e.x!, y: e.y! + top, width: e.width!, height: e.height!, texts };
+    const texts = stageNode(n, graph.markerRoom).texts.map((t) => ({ ...t, x: t.x + x, y: t.y + y }));
+    return { ...rest, x, y, width, height, texts };
   });
   const edges: PlacedEdge[] = graph.edges.map((edge) => {
     const e = laid.edges!.find((x) => x.id === edge.id)!;
     const section = e.sections![0]!;
-    const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y + top }));
     const { text: _text, ...rest } = edge;
-    return { ...rest, points, texts: shift(placedTexts(e.labels)) };
+    return { ...rest, points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint], texts: placedTexts(e.labels) };
   });
-  // ELK gives a compound node in an INCLUDE_CHILDREN layout the whole graph's width: the group's box is
-  // drawn around what it holds instead, and the picture cropped to what is drawn.
-  const inside = new Set(graph.nodes.filter((n) => n.grouped).map((n) => n.id));
-  const xs = (texts: PlacedText[]) => texts.flatMap((t) => [t.x, t.x + Math.max(...t.lines.map((l) => textWidth(l, t.size, t.bold)))]);
-  const groupXs = [
-    ...nodes.filter((n) => inside.has(n.id)).flatMap((n) => [n.x, n.x + n.width]),
-    ...edges.filter((e) => inside.has(e.from) && inside.has(e.to)).flatMap((e) => [...e.points.map((p) => p.x), ...xs(e.texts)]),
-    ...edges.filter((e) => e.from === GROUP).map((e) => e.points[0]!.x),
-    ...edges.filter((e) => e.to === GROUP).map((e) => e.points[e.points.length - 1]!.x),
-  ];
-  const groupPad = 14;
-  const group = groupNode && groupXs.length > 0
-    ? { x: Math.min(...groupXs) - groupPad, y: groupNode.y! + top, width: Math.max(...groupXs) - Math.min(...groupXs) + 2 * groupPad, height: groupNode.height!, texts: shift(placedTexts(groupNode.labels)) }
-    : null;
-  if (group) for (const t of group.texts) t.x = group.x + 6;
-  const allXs = [
-    ...nodes.flatMap((n) => [n.x, n.x + n.width]),
-    ...edges.flatMap((e) => [...e.points.map((p) => p.x), ...xs(e.texts)]),
-    ...(group ? [group.x, group.x + group.width, ...xs(group.texts)] : []),
-  ];
-  const dx = MARGIN - Math.min(...allXs);
-  const move = (t: PlacedText) => (t.x += dx);
-  for (const node of nodes) (node.x += dx), node.texts.forEach(move);
-  for (const edge of edges) edge.points.forEach((p) => (p.x += dx)), edge.texts.forEach(move);
-  if (group) (group.x += dx), group.texts.forEach(move);
-  const drawnWidth = Math.max(...allXs) - Math.min(...allXs) + 2 * MARGIN;
-  const legendLines = [label(locale, 'diagram', 'legendPlain'), label(locale, 'diagram', 'legendConditional'), label(locale, 'diagram', 'legendPath')].flatMap((l) => wrap(l, Math.max(drawnWidth - 2 * MARGIN, 300), SIZE.small));
-  const height = laid.height! + top;
+  const group = groupNode ? groupBox(groupNode, nodes, edges) : null;
+
+  // Crop to what is drawn and leave room for the title above.
+  const xs = [...nodes.flatMap((n) => [n.x, n.x + n.width]), ...edges.flatMap((e) => [...e.points.map((p) => p.x), ...textXs(e.texts)]), ...(group ? [group.x, group.x + group.width, ...textXs(group.texts)] : [])];
+  const dx = MARGIN - Math.min(...xs);
+  const dy = SIZE.title * LINE + 8;
+  const at = <T extends { x: number; y: number }>(p: T): T => ({ ...p, x: p.x + dx, y: p.y + dy });
+  const drawnWidth = Math.max(...xs) - Math.min(...xs) + 2 * MARGIN;
+  const bottom = laid.height! + dy + LEGEND_GAP;
+  const legend = (['legendPlain', 'legendConditional', 'legendPath'] as const).flatMap((key) => wrap(label(locale, 'diagram', key), Math.max(drawnWidth - 2 * MARGIN, 300), SIZE.small));
   return {
     locale,
     title,
-    width: Math.ceil(Math.max(drawnWidth, textWidth(title, SIZE.title, true) + 2 * MARGIN, ...legendLines.map((l) => textWidth(l, SIZE.small) + 2 * MARGIN))),
-    height: Math.ceil(height + LEGEND_GAP + legendLines.length * SIZE.small * LINE),
-    names: Object.fromEntries([...byId.values()].map((n) => [n.id, n.name])),
-    group,
-    nodes,
-    edges,
-    legend: { lines: legendLines, x: MARGIN, y: height + LEGEND_GAP, size: SIZE.small },
+    width: Math.ceil(Math.max(drawnWidth, textWidth(title, SIZE.title, true) + 2 * MARGIN, ...legend.map((l) => textWidth(l, SIZE.small) + 2 * MARGIN))),
+    height: Math.ceil(bottom + legend.length * SIZE.small * LINE + 4),
+    names: Object.fromEntries(graph.nodes.map((n) => [n.id, n.name])),
+    group: group && { ...at(group), texts: group.texts.map(at) },
+    nodes: nodes.map((n) => ({ ...at(n), texts: n.texts.map(at) })),
+    edges: edges.map((e) => ({ ...e, points: e.points.map(at), texts: e.texts.map(at) })),
+    legend: { lines: legend, x: MARGIN, y: bottom, size: SIZE.small },
   };
 }
 
@@ -243,6 +251,7 @@ const INK = '#1c2430';
 const MUTED = '#5b6675';
 const PATH = '#0b5394';
 const NOW = '#b34700';
+const GROUP_FILL = '#f4f6f9';
 
 /** XML-escapes text and attribute values: every word in the picture goes through here. */
 export function escapeXml(text: string): string {
@@ -289,8 +298,8 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
   );
   if (d.group) {
     const g = d.group;
-    out.push(`<g class="group"><rect x="${n(g.x)}" y="${n(g.y)}" width="${n(g.width)}" height="${n(g.height)}" rx="10" fill="#f4f6f9" stroke="#c3cad4"/>`);
-    out.push(...g.texts.map((t) => drawText(t, 'start', ` fill="${MUTED}"`)), '</g>');
+    out.push(`<g class="group"><rect x="${n(g.x)}" y="${n(g.y)}" width="${n(g.width)}" height="${n(g.height)}" rx="10" fill="${GROUP_FILL}" stroke="#c3cad4"/>`);
+    out.push('</g>');
   }
   for (const e of d.edges) {
     const on = taken(e);
@@ -303,6 +312,8 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
       '</g>',
     );
   }
+  // The group's caption goes over the arrows that cross it, on a halo of the group's colour.
+  if (d.group) out.push(...d.group.texts.map((t) => drawText(t, 'start', ` fill="${MUTED}" stroke="${GROUP_FILL}" stroke-width="5" paint-order="stroke" class="group-caption"`)));
   for (const node of d.nodes) {
     const isCurrent = node.id === current;
     const wasVisited = visited.includes(node.id);
