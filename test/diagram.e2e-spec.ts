@@ -6,6 +6,7 @@
  * words). Uses the system's Chromium (never downloads one); fails, not skips, when it is missing.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -105,10 +106,12 @@ describe('the diagram in a browser', () => {
   }
 
   it.each([
-    ['laptop', 760],
-    ['phone', 360],
-  ] as const)('keeps every word at 12 px or more and inside its box on a %s (%i px card)', async (name, width) => {
-    const svg = (await diagramOf(`?caseId=${caseId}`)).text;
+    ['laptop', 760, 'id'],
+    ['phone', 360, 'id'],
+    ['laptop', 760, 'en'],
+    ['phone', 360, 'en'],
+  ] as const)('keeps every word at 12 px or more and inside its box on a %s (%i px card, %s)', async (name, width, lang) => {
+    const svg = (await diagramOf(`?caseId=${caseId}&lang=${lang}`)).text;
     const page = await cardPage(width, svg);
     try {
       const measured = await page.evaluate(() => {
@@ -141,7 +144,8 @@ describe('the diagram in a browser', () => {
       expect(measured.overflow).toEqual([]);
       // The laptop card holds the whole picture; the phone card scrolls sideways instead of shrinking words.
       expect({ name, scrolls: measured.scrolls }).toEqual({ name, scrolls: name === 'phone' });
-      if (name === 'laptop') await page.screenshot({ path: join(SCREENSHOTS, 'diagram-laptop.png'), fullPage: true });
+      if (name === 'laptop' && lang === 'id') await page.screenshot({ path: join(SCREENSHOTS, 'diagram-laptop.png'), fullPage: true });
+      if (name === 'laptop' && lang === 'en') await page.screenshot({ path: join(tmpdir(), 'onegate-diagram-laptop-en.png'), fullPage: true });
     } finally {
       await page.close();
     }
@@ -173,7 +177,6 @@ describe('the diagram in a browser', () => {
       });
       // It scrolls only when the card is narrower than the picture may shrink (always on a phone).
       expect(view).toEqual({ scrolls: view.narrower, narrower: name === 'phone' ? true : view.narrower, inView: true });
-      if (name === 'laptop') await page.screenshot({ path: '/tmp/case-laptop.png', fullPage: true });
       if (name === 'phone') await diagram.screenshot({ path: join(SCREENSHOTS, 'diagram-phone.png') });
       expect(errors).toEqual([]);
     } finally {

@@ -283,13 +283,14 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
   const desc = summary(d, current, visited);
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${d.width}" height="${d.height}" viewBox="0 0 ${d.width} ${d.height}"` +
-      ` role="img" aria-labelledby="diagram-title diagram-desc" aria-label="${escapeXml(desc)}"` +
+      // Inline in the page: no ids a page may also use (the case page has its own #diagram-title).
+      ` role="img" aria-label="${escapeXml(desc)}"` +
       ` style="max-width:100%;min-width:${Math.ceil((d.width * MIN_RENDERED_FONT_PX) / MIN_FONT_PX)}px;height:auto"` +
       ` font-family="${escapeXml(FONT)}" fill="${INK}">`,
-    `<title id="diagram-title">${escapeXml(d.title)}</title>`,
-    `<desc id="diagram-desc">${escapeXml(desc)}</desc>`,
+    `<title>${escapeXml(d.title)}</title>`,
+    `<desc>${escapeXml(desc)}</desc>`,
     '<defs>',
-    ...[['arrow', MUTED], ['arrow-taken', PATH]].map(
+    ...[['wf-arrow', MUTED], ['wf-arrow-taken', PATH]].map(
       ([id, colour]) => `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${colour}"/></marker>`,
     ),
     '</defs>',
@@ -307,7 +308,7 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
     const path = e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(p.x)},${n(p.y)}`).join('');
     out.push(
       `<g class="${cls}" id="edge-${e.id}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}">`,
-      `<path d="${path}" fill="none" stroke="${on ? PATH : MUTED}" stroke-width="${on ? 3.5 : 1.6}"${e.conditional ? ' stroke-dasharray="7 5"' : ''} marker-end="url(#${on ? 'arrow-taken' : 'arrow'})"/>`,
+      `<path d="${path}" fill="none" stroke="${on ? PATH : MUTED}" stroke-width="${on ? 3.5 : 1.6}"${e.conditional ? ' stroke-dasharray="7 5"' : ''} marker-end="url(#${on ? 'wf-arrow-taken' : 'wf-arrow'})"/>`,
       ...e.texts.map((t) => drawText(t, 'start', ` fill="${on ? PATH : INK}" stroke="#ffffff" stroke-width="4" paint-order="stroke"${on ? ' font-weight="700"' : ''}`)),
       '</g>',
     );
@@ -331,7 +332,8 @@ export function renderWorkflowSvg(d: LaidOutDiagram, highlight: DiagramHighlight
       const colour = isCurrent ? NOW : PATH;
       const cx = node.x + node.width / 2 + ICON / 2;
       const y = node.y + 6;
-      const ix = cx - textWidth(text, SIZE.small, true) / 2 - ICON / 2;
+      // Wide bold faces (DejaVu) run past the estimate: a few px more keep the icon clear of the words.
+      const ix = cx - textWidth(text, SIZE.small, true) / 2 - ICON / 2 - 4;
       const iy = y + SIZE.small * 0.7;
       const icon = isCurrent
         ? `<circle cx="${n(ix)}" cy="${n(iy)}" r="5.5" fill="${colour}"/>`
