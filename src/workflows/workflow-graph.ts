@@ -3,9 +3,10 @@
  * reads: one node per stage, one edge per way between stages, in words of the label catalogue.
  * Moves that many task stages share with one target (every task stage may return a case for
  * revision) are lifted to the group of task stages, so the picture has one arrow where the machine
- * has seven. Pure: no layout, no markup.
+ * has seven; a move from nearly everywhere (withdrawal) is written on its target instead of drawn.
+ * Self-transitions (claim, delegate, uploads) change no stage and are left out. Pure: no layout, no markup.
  */
-import type { AnyStateMachine } from 'xstate';
+import { and, type AnyStateMachine } from 'xstate';
 import { TASK_STAGE_RULES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 import { label, type Locale } from '../i18n/labels.js';
 
@@ -18,7 +19,6 @@ export interface StageNode {
   /** Smaller lines under the name: who acts at a task stage ("oleh Bagian Hukum"), or a way in drawn as words. */
   notes: string[];
   final: boolean;
-  initial: boolean;
   /** Inside the group of task stages. */
   grouped: boolean;
 }
@@ -67,12 +67,15 @@ interface Move {
   condition?: string;
 }
 
-/** The guard's parts (an `and([...])` is a function holding its `guards`) as {type, params}. */
+const AND_CHECK = (and([]) as unknown as { check: unknown }).check;
+
+/** The parts of a guard that must all hold (an `and([...])` is a function holding its `guards`), as {type, params}. */
 function guardParts(guard: unknown): { type: string; params?: Record<string, unknown> }[] {
   if (typeof guard === 'string') return [{ type: guard }];
   if (typeof guard === 'function') {
-    const inner = (guard as { guards?: unknown[] }).guards;
-    return Array.isArray(inner) ? inner.flatMap(guardParts) : [];
+    const g = guard as { check?: unknown; guards?: unknown[] };
+    // An `or`/`not` does not say its parts hold: read as a precondition, never as a branch's condition.
+    return g.check === AND_CHECK && Array.isArray(g.guards) ? g.guards.flatMap(guardParts) : [];
   }
   if (guard && typeof guard === 'object' && 'type' in guard) return [guard as { type: string; params?: Record<string, unknown> }];
   return [];
@@ -105,57 +108,58 @@ function moveText(locale: Locale, move: Move, moves: Move[]): string {
   return /^[A-Z_]+$/.test(move.what) ? label(locale, 'event', move.what) : label(locale, 'decision', move.what);
 }
 
-export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: string): StageGraph {
-  const root = machine.root as unknown as { states: Record<string, StateNodeLike>; initial?: { target?: readonly { path: string[] }[] } };
-  const states = Object.values(root.states);
-  const initial = root.initial?.target?.[0]?.path[0];
-  const isTask = (id: string) => Object.hasOwn(TASK_STAGE_RULES, id);
-  const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
-  let moves = readMoves(states);
-  // A move shared by the group and stages outside it (withdrawal) would need an arrow from nearly
-  // everywhere: it is one line on its target instead ("dari tahap mana pun, kecuali Ditandatangani").
-  const notes = new Map<string, string[]>();
+const isTask = (id: string) => Object.hasOwn(TASK_STAGE_RULES, id);
+
+/** The task stages at `side` of the moves like `m`: same decision or event, same condition, same other end. */
+function taskEnds(moves: Move[], m: Move, side: 'from' | 'to'): Set<string> {
+  const other = side === 'from' ? 'to' : 'from';
+  return new Set(moves.filter((o) => o.what === m.what && o.condition === m.condition && o[other] === m[other] && isTask(o[side])).map((o) => o[side]));
+}
+
+/**
+ * A move shared by the group and stages outside it (withdrawal) would need an arrow from nearly
+ * everywhere: it becomes one line on its target ("dari tahap mana pun, kecuali Ditandatangani").
+ * Returns the moves left to draw and the lines per target.
+ */
+function writeEverywhereMoves(locale: Locale, moves: Move[], live: string[]): { moves: Move[]; notes: Map<string, string> } {
+  const notes = new Map<string, string>();
+  let left = moves;
   for (const m of moves) {
     const sources = new Set(moves.filter((o) => o.what === m.what && o.to === m.to).map((o) => o.from));
-    const others = live.filter((s) => s !== m.to);
     const grouped = [...sources].filter(isTask).length;
     if (grouped < FAN || grouped === sources.size || notes.has(m.to)) continue;
-    const missing = others.filter((s) => !sources.has(s)).map((s) => label(locale, 'stage', s));
-    const where = missing.length > 0 ? label(locale, 'diagram', 'fromAnyExcept').replace('{stages}', missing.join(', ')) : label(locale, 'diagram', 'fromAny');
-    notes.set(m.to, [where]);
-    moves = moves.filter((o) => !(o.what === m.what && o.to === m.to));
+    const missing = live.filter((s) => s !== m.to && !sources.has(s)).map((s) => label(locale, 'stage', s));
+    notes.set(m.to, missing.length > 0 ? label(locale, 'diagram', 'fromAnyExcept').replace('{stages}', missing.join(', ')) : label(locale, 'diagram', 'fromAny'));
+    left = left.filter((o) => !(o.what === m.what && o.to === m.to));
   }
+  return { moves: left, notes };
+}
+
+export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: string): StageGraph {
+  const states = Object.values((machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
+  const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
+  const { moves, notes } = writeEverywhereMoves(locale, readMoves(states), live);
   const nodes: StageNode[] = states.map((s) => {
     const role = isTask(s.key) ? TASK_STAGE_RULES[s.key as TaskStage].role : undefined;
-    return {
-      id: s.key,
-      name: label(locale, 'stage', s.key),
-      notes: role ? [label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role))] : (notes.get(s.key) ?? []),
-      final: s.type === 'final',
-      initial: s.key === initial,
-      grouped: isTask(s.key),
-    };
+    const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);
+    return { id: s.key, name: label(locale, 'stage', s.key), notes: note ? [note] : [], final: s.type === 'final', grouped: isTask(s.key) };
   });
   const taskStages = nodes.filter((n) => n.grouped).map((n) => n.id);
 
-  // A side of a move is lifted to the group when enough task stages share the move's other side.
-  const shared = (m: Move, side: 'from' | 'to') =>
-    new Set(moves.filter((o) => o.what === m.what && o.condition === m.condition && o[side === 'from' ? 'to' : 'from'] === m[side === 'from' ? 'to' : 'from'] && isTask(o[side])).map((o) => o[side]));
   const edges = new Map<string, StageEdge>();
   for (const m of moves) {
-    // Only ways into or out of the group are lifted; the steps between task stages stay as they are.
-    const fromGroup = isTask(m.from) && !isTask(m.to) && shared(m, 'from').size >= FAN;
-    const toGroup = isTask(m.to) && !isTask(m.from) && shared(m, 'to').size >= FAN;
+    // Ways into or out of the group that enough task stages share are lifted to the group; the
+    // steps between task stages stay as they are.
+    const fromGroup = isTask(m.from) && !isTask(m.to) && taskEnds(moves, m, 'from').size >= FAN;
+    const toGroup = isTask(m.to) && !isTask(m.from) && taskEnds(moves, m, 'to').size >= FAN;
     const from = fromGroup ? GROUP : m.from;
     const to = toGroup ? GROUP : m.to;
     const key = `${from}>${to}>${m.what}>${m.condition ?? ''}`;
     let edge = edges.get(key);
     if (!edge) {
       let text = moveText(locale, m, moves);
-      if (fromGroup) {
-        const missing = taskStages.filter((s) => !shared(m, 'from').has(s));
-        if (missing.length > 0) text = label(locale, 'diagram', 'except').replace('{label}', text).replace('{stages}', missing.map((s) => label(locale, 'stage', s)).join(', '));
-      }
+      const missing = fromGroup ? taskStages.filter((s) => !taskEnds(moves, m, 'from').has(s)) : [];
+      if (missing.length > 0) text = label(locale, 'diagram', 'except').replace('{label}', text).replace('{stages}', missing.map((s) => label(locale, 'stage', s)).join(', '));
       edge = { id: `e${edges.size}`, from, to, text, conditional: m.condition !== undefined || !FORWARD.has(m.what), steps: [] };
       edges.set(key, edge);
     }
