@@ -96,6 +96,9 @@ describe('workflow diagram', () => {
       if (Object.hasOwn(TASK_STAGE_RULES, id)) expect(words(g)).toContain(label(locale, 'role', TASK_STAGE_RULES[id as TaskStage].role));
     }
     expect(words(stage(svg, 'withdrawn'))).toContain(label(locale, 'stage', 'signed'));
+    // The proposer acts at the proposal and the revision: their only ways out are the proposer's events.
+    for (const id of ['proposal', 'revision']) expect(words(stage(svg, id))).toContain(label(locale, 'role', 'proposer'));
+    expect(words(stage(svg, 'signed'))).toBe(label(locale, 'stage', 'signed'));
   });
 
   it.each(['id', 'en'] as const)('writes no id and no event name in any text (%s)', async (locale) => {

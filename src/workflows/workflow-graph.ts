@@ -7,7 +7,7 @@
  * Self-transitions (claim, delegate, uploads) change no stage and are left out. Pure: no layout, no markup.
  */
 import { and, type AnyStateMachine } from 'xstate';
-import { TASK_STAGE_RULES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { CASE_EVENT_RULES, TASK_STAGE_RULES, type CaseEventType, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 import { label, type Locale } from '../i18n/labels.js';
 
 /** The id of the group node that stands for every task stage in lifted edges. */
@@ -135,12 +135,20 @@ function writeEverywhereMoves(locale: Locale, moves: Move[], live: string[]): { 
   return { moves: left, notes };
 }
 
+/** Who acts at a stage: a task stage's role, or the one role whose case events are all its ways out (the proposer at Usulan). */
+function actorOf(stage: string, moves: Move[]): Role | undefined {
+  if (isTask(stage)) return TASK_STAGE_RULES[stage as TaskStage].role;
+  const rules = moves.filter((m) => m.from === stage).map((m) => (Object.hasOwn(CASE_EVENT_RULES, m.what) ? CASE_EVENT_RULES[m.what as CaseEventType] : undefined));
+  const roles = new Set(rules.flatMap((r) => r?.roles ?? []));
+  return rules.length > 0 && rules.every(Boolean) && roles.size === 1 ? [...roles][0] : undefined;
+}
+
 export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: string): StageGraph {
   const states = Object.values((machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
   const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
   const { moves, notes } = writeEverywhereMoves(locale, readMoves(states), live);
   const nodes: StageNode[] = states.map((s) => {
-    const role = isTask(s.key) ? TASK_STAGE_RULES[s.key as TaskStage].role : undefined;
+    const role = actorOf(s.key, moves);
     const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);
     return { id: s.key, name: label(locale, 'stage', s.key), notes: note ? [note] : [], final: s.type === 'final', grouped: isTask(s.key) };
   });
