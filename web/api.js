@@ -120,16 +120,23 @@ export async function downloadExport(/** @type {'jsonl'|'csv'|'xes'} */ format) 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Workflow diagrams never change for a given name and version; fetch each once. */
+/**
+ * A workflow's diagram as SVG text, in `lang`. A plain one (or one with `stage` highlighted) never changes
+ * and is fetched once; one for `caseId` (that case's stage and path) is fetched fresh each time.
+ * @param {string} name @param {number} version @param {{caseId?: string, stage?: string, lang?: string}} [opts]
+ */
 const diagrams = new Map();
-export function diagram(/** @type {string} */ name, /** @type {number} */ version) {
-  const key = `${name}/${version}`;
-  if (!diagrams.has(key)) {
-    const p = api(`/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/diagram`, { as: 'text' });
-    p.catch(() => diagrams.delete(key));
-    diagrams.set(key, p);
+export function diagram(name, version, opts = {}) {
+  const params = opts.caseId ? { caseId: opts.caseId, lang: opts.lang } : { stage: opts.stage, lang: opts.lang };
+  const query = new URLSearchParams(Object.entries(params).filter((e) => !!e[1])).toString();
+  const path = `/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/diagram${query ? `?${query}` : ''}`;
+  if (opts.caseId) return api(path, { as: 'text' });
+  if (!diagrams.has(path)) {
+    const p = api(path, { as: 'text' });
+    p.catch(() => diagrams.delete(path));
+    diagrams.set(path, p);
   }
-  return diagrams.get(key);
+  return diagrams.get(path);
 }
 
 /** People holding a role (id and name), from the directory; asked once per role and page load. */

@@ -192,7 +192,7 @@ export function CasePage({ id, user, people, route }) {
       <aside class="case-side">
         <section class="card" aria-labelledby="diagram-title">
           <h2 id="diagram-title">${t('case.diagram')}</h2>
-          <${Diagram} name=${c.workflow.name} version=${c.workflow.version} stage=${c.stage} />
+          <${Diagram} name=${c.workflow.name} version=${c.workflow.version} stage=${c.stage} caseId=${c.id} />
         </section>
         <section class="card" aria-labelledby="mail-title">
           <h2 id="mail-title">${t('case.notifications')}</h2>

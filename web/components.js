@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { diagram, errorText } from './api.js';
-import { label, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 
 export { html };
 
@@ -42,32 +42,38 @@ export function Loading() {
 }
 
 /**
- * The workflow's SVG (trusted, from the server) with `stage` highlighted.
- * @param {{name: string, version: number, stage: string}} props
+ * The workflow's SVG (trusted, from the server), drawn there with the highlight: for `caseId` the case's
+ * stage and, if the user may read its history, the path it took; else `stage` alone (the replay view).
+ * `stage` also refetches a case's diagram when the case moves on.
+ * @param {{name: string, version: number, stage?: string, caseId?: string}} props
  */
-export function Diagram({ name, version, stage }) {
+export function Diagram({ name, version, stage, caseId }) {
   const [svg, setSvg] = useState(/** @type {string|null} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
   const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  const lang = getLang();
   useEffect(() => {
     let live = true;
-    diagram(name, version).then(
+    diagram(name, version, { caseId, stage, lang }).then(
       (/** @type {string} */ s) => live && setSvg(s),
       (/** @type {unknown} */ e) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
     };
-  }, [name, version]);
+  }, [name, version, stage, caseId, lang]);
   useEffect(() => {
+    // A card narrower than the picture (a phone) scrolls: bring the current stage into view.
     const el = ref.current;
-    if (!el) return;
-    for (const g of el.querySelectorAll('g.stage.current')) g.classList.remove('current');
-    el.querySelector(`g.stage#stage-${CSS.escape(stage)}`)?.classList.add('current');
-  }, [svg, stage]);
+    const now = el?.querySelector('g.stage.current');
+    if (!el || !now || el.scrollWidth <= el.clientWidth) return;
+    const box = now.getBoundingClientRect();
+    const card = el.getBoundingClientRect();
+    el.scrollLeft += box.left + box.width / 2 - (card.left + card.width / 2);
+  }, [svg]);
   if (error) return html`<${Banner} text=${error} />`;
   if (!svg) return html`<${Loading} />`;
-  // The only raw HTML in the app: the server's own SVG of the workflow definition, no user text in it.
+  // The only raw HTML in the app: the server's own SVG of the workflow definition; it escapes every word in it.
   return html`<div class="diagram" data-testid="diagram" data-stage=${stage} ref=${ref} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
 }
 

@@ -9,7 +9,7 @@
 export const LOCALES = ['id', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow';
+export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram';
 
 const ID: Record<string, string> = {
   'decision.approve': 'Setujui',
@@ -91,6 +91,22 @@ const ID: Record<string, string> = {
   'message.evaluation_due': 'Evaluasi jatuh tempo',
   'workflow.cooperation': 'Prosedur kerja sama',
   'workflow.version': '{name}, versi {version}',
+  'diagram.group': 'Tahap pemeriksaan dan persetujuan',
+  'diagram.by': 'oleh {role}',
+  'diagram.ifDprd': 'jika memerlukan persetujuan DPRD',
+  'diagram.ifForeign': 'jika mitra luar negeri',
+  'diagram.toAsker': 'diajukan ulang ke tahap yang meminta revisi',
+  'diagram.except': '{label} (tidak di {stages})',
+  'diagram.otherwise': 'selain itu',
+  'diagram.fromAny': 'dari tahap mana pun',
+  'diagram.fromAnyExcept': 'dari tahap mana pun, kecuali {stages}',
+  'diagram.legendPlain': 'Panah tanpa keterangan: disetujui',
+  'diagram.current': 'posisi saat ini',
+  'diagram.visited': 'sudah dilalui',
+  'diagram.legendConditional': 'Garis putus-putus: hanya jika syaratnya terpenuhi atau keputusan itu diambil',
+  'diagram.legendPath': 'Garis tebal biru: jalan yang sudah ditempuh berkas',
+  'diagram.summaryCurrent': 'Posisi saat ini: {stage}.',
+  'diagram.summaryVisited': 'Sudah dilalui: {stages}.',
 };
 
 const EN: Record<string, string> = {
@@ -173,6 +189,22 @@ const EN: Record<string, string> = {
   'message.evaluation_due': 'Evaluation due',
   'workflow.cooperation': 'Cooperation procedure',
   'workflow.version': '{name}, version {version}',
+  'diagram.group': 'Review and approval stages',
+  'diagram.by': 'by {role}',
+  'diagram.ifDprd': 'if DPRD approval is required',
+  'diagram.ifForeign': 'if the partner is foreign',
+  'diagram.toAsker': 'resubmitted to the stage that asked for revision',
+  'diagram.except': '{label} (not at {stages})',
+  'diagram.otherwise': 'otherwise',
+  'diagram.fromAny': 'from any stage',
+  'diagram.fromAnyExcept': 'from any stage except {stages}',
+  'diagram.legendPlain': 'Arrow without words: approved',
+  'diagram.current': 'current position',
+  'diagram.visited': 'passed',
+  'diagram.legendConditional': 'Dashed line: only when its condition holds or that decision is taken',
+  'diagram.legendPath': 'Thick blue line: the way this case has gone',
+  'diagram.summaryCurrent': 'Current position: {stage}.',
+  'diagram.summaryVisited': 'Passed: {stages}.',
 };
 
 export const LABELS: Record<Locale, Readonly<Record<string, string>>> = { id: ID, en: EN };

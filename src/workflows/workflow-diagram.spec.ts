@@ -1,7 +1,9 @@
-import { and, createMachine } from 'xstate';
+import { createMachine } from 'xstate';
 import { cooperationMachineV1 } from '../../workflows/cooperation/v1.machine.js';
-import { FINAL_STAGES, STAGES, TASK_STAGES, TASK_STAGE_RULES } from '../../workflows/cooperation/v1.rules.js';
-import { renderWorkflowSvg } from './workflow-diagram.js';
+import { cooperationMachineV2 } from '../../workflows/cooperation/v2.machine.js';
+import { TASK_STAGE_RULES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { label, workflowLabel, type Locale } from '../i18n/labels.js';
+import { MIN_RENDERED_FONT_PX, layoutWorkflowDiagram, renderWorkflowSvg, type LaidOutDiagram } from './workflow-diagram.js';
 
 /** A tiny XML well-formedness check: balanced tags, quoted attributes, escaped text, one root. */
 function wellFormednessErrors(xml: string): string[] {
@@ -53,143 +55,179 @@ function unescape(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-interface DrawnEdge {
-  from: string;
-  to: string;
-  labels: string[];
+/** Every `<text>` element: its attributes and its words (tspans joined, unescaped). */
+function texts(svg: string): { attrs: string; text: string }[] {
+  return [...svg.matchAll(/<text([^>]*)>([\s\S]*?)<\/text>/g)].map((m) => ({ attrs: m[1]!, text: unescape(m[2]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()) }));
 }
 
-/** Edges as drawn: each `<g class="edge">` carries a `<title>from → to: label / label</title>`. */
-function edgesOf(svg: string): DrawnEdge[] {
-  return [...svg.matchAll(/<g class="edge"[^>]*><title>([^<]*)<\/title>/g)].map((m) => {
-    const [, from, to, labels] = /^(\S+) \u2192 (\S+): (.*)$/.exec(unescape(m[1]!))!;
-    return { from: from!, to: to!, labels: labels!.split(' / ') };
-  });
+/** The markup of the `<g>` whose opening tag matches `open` (nested groups included). */
+function group(svg: string, open: RegExp): string {
+  const start = svg.search(open);
+  if (start < 0) return '';
+  let depth = 0;
+  for (const m of svg.slice(start).matchAll(/<g[\s>]|<\/g>/g)) {
+    depth += m[0] === '</g>' ? -1 : 1;
+    if (depth === 0) return svg.slice(start, start + m.index + 4);
+  }
+  return '';
 }
 
-function hasEdge(svg: string, from: string, to: string, label: RegExp): boolean {
-  return edgesOf(svg).some((e) => e.from === from && e.to === to && e.labels.some((l) => label.test(l)));
+const stage = (svg: string, id: string) => group(svg, new RegExp(`<g class="[^"]*\\bstage\\b[^"]*" id="stage-${id}"`));
+const edge = (svg: string, from: string, to: string) => group(svg, new RegExp(`<g class="[^"]*" id="edge-e\\d+" data-from="${from}" data-to="${to}"`));
+const words = (markup: string) => texts(markup).map((t) => t.text).join(' | ');
+
+const STATES = Object.keys(cooperationMachineV2.root.states);
+const EVENTS = ['SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DECIDE', 'CLAIM', 'UNCLAIM', 'DELEGATE', 'DOCUMENT_ADDED'];
+
+const layouts = new Map<string, Promise<LaidOutDiagram>>();
+function laidOut(locale: Locale, version: 1 | 2 = 2): Promise<LaidOutDiagram> {
+  const key = `${version}:${locale}`;
+  if (!layouts.has(key)) layouts.set(key, layoutWorkflowDiagram(version === 1 ? cooperationMachineV1 : cooperationMachineV2, locale, workflowLabel(locale, 'cooperation', version)));
+  return layouts.get(key)!;
 }
 
-function stageGroup(svg: string, stage: string): string {
-  const m = new RegExp(`<g class="stage" id="stage-${stage}">(.*?)</g>`).exec(svg);
-  if (!m) throw new Error(`no node for ${stage}`);
-  return m[1]!;
-}
-
-function stageBox(svg: string, stage: string): { x: number; y: number } {
-  const m = /<rect x="([\d.]+)" y="([\d.]+)"/.exec(stageGroup(svg, stage))!;
-  return { x: Number(m[1]), y: Number(m[2]) };
-}
-
-describe('renderWorkflowSvg', () => {
-  const svg = renderWorkflowSvg(cooperationMachineV1);
-
-  it('the well-formedness checker itself catches broken markup', () => {
-    expect(wellFormednessErrors('<svg><g></svg>')).not.toEqual([]);
-    expect(wellFormednessErrors('<svg><text>a & b</text></svg>')).not.toEqual([]);
-    expect(wellFormednessErrors('<svg><rect x=1/></svg>')).not.toEqual([]);
-    expect(wellFormednessErrors('<svg/><svg/>')).not.toEqual([]);
-    expect(wellFormednessErrors('<?xml version="1.0"?>\n<svg><g a="1"/></svg>\n')).toEqual([]);
-  });
-
-  it('is a well-formed standalone SVG document', () => {
-    expect(wellFormednessErrors(svg)).toEqual([]);
-    const root = /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)"/.exec(svg);
-    expect(root).not.toBeNull();
-    const [, w, h, vw, vh] = root!.map(Number);
-    expect(w).toBe(vw);
-    expect(h).toBe(vh);
-    expect(w).toBeGreaterThan(600);
-    expect(h).toBeGreaterThan(800);
-    expect(svg).toMatch(/<defs>.*<marker id="arrow-[0-9a-f]+".*<\/defs>/);
-    expect(svg).toContain('font-family="sans-serif"');
-    expect(svg).not.toMatch(/<script|<style|@import|xlink:href|href="http/i);
-  });
-
-  it('draws every stage as a node, task stages with their role, final stages with a double border', () => {
-    const names = [...svg.matchAll(/<text class="stage-name"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect([...names].sort()).toEqual([...STAGES].sort());
-    for (const stage of TASK_STAGES) {
-      expect(stageGroup(svg, stage)).toContain(`>role: ${TASK_STAGE_RULES[stage].role}</text>`);
+describe('workflow diagram', () => {
+  it.each(['id', 'en'] as const)('draws every stage of the machine with its %s label, and the role acting at each task stage', async (locale) => {
+    const svg = renderWorkflowSvg(await laidOut(locale));
+    for (const id of STATES) {
+      const g = stage(svg, id);
+      expect(g).not.toBe('');
+      expect(words(g)).toContain(label(locale, 'stage', id));
+      if (Object.hasOwn(TASK_STAGE_RULES, id)) expect(words(g)).toContain(label(locale, 'role', TASK_STAGE_RULES[id as TaskStage].role));
     }
-    for (const stage of STAGES) {
-      const rects = stageGroup(svg, stage).match(/<rect /g)!.length;
-      expect([stage, rects]).toEqual([stage, FINAL_STAGES.includes(stage) ? 2 : 1]);
+    expect(words(stage(svg, 'withdrawn'))).toContain(label(locale, 'stage', 'signed'));
+    // The proposer acts at the proposal and the revision: their only ways out are the proposer's events.
+    for (const id of ['proposal', 'revision']) expect(words(stage(svg, id))).toContain(label(locale, 'role', 'proposer'));
+    expect(words(stage(svg, 'signed'))).toBe(label(locale, 'stage', 'signed'));
+  });
+
+  it.each(['id', 'en'] as const)('writes no id and no event name in any text (%s)', async (locale) => {
+    for (const version of [1, 2] as const) {
+      const svg = renderWorkflowSvg(await laidOut(locale, version), { current: 'legal_review', steps: [['proposal', 'administrative_check']] });
+      const all = texts(svg).map((t) => t.text);
+      expect(all.length).toBeGreaterThan(30);
+      for (const text of all) {
+        expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+        for (const event of EVENTS) expect(text).not.toMatch(new RegExp(`\\b${event}\\b`));
+        if (locale === 'id') for (const id of STATES) expect(text).not.toMatch(new RegExp(`\\b${id}\\b`));
+      }
     }
   });
 
-  it('lays the main line out top to bottom and the side stages in a column to the right', () => {
-    const mainLine = ['proposal', ...TASK_STAGES, 'signed'];
-    const ys = mainLine.map((s) => stageBox(svg, s).y);
-    expect(ys).toEqual([...ys].sort((a, b) => a - b));
-    expect(new Set(ys).size).toBe(ys.length);
-    expect(stageBox(svg, 'expired').y).toBeGreaterThan(stageBox(svg, 'signed').y);
-    const mainRight = Math.max(...mainLine.map((s) => stageBox(svg, s).x));
-    for (const s of ['revision', 'rejected', 'withdrawn']) expect(stageBox(svg, s).x).toBeGreaterThan(mainRight + 100);
+  it('draws the DPRD, ministry and revision branches dashed, with their condition in words', async () => {
+    const svg = renderWorkflowSvg(await laidOut('id'));
+    const dashed = (markup: string) => /<path [^>]*stroke-dasharray=/.test(markup);
+    const conditional = [
+      ['legal_review', 'dprd_approval', 'jika memerlukan persetujuan DPRD'],
+      ['legal_review', 'ministry_approval', 'jika mitra luar negeri'],
+      ['dprd_approval', 'ministry_approval', 'jika mitra luar negeri'],
+      ['group', 'revision', 'Kembalikan untuk revisi'],
+      ['revision', 'group', 'diajukan ulang ke tahap yang meminta revisi'],
+      ['group', 'rejected', 'Tolak (tidak di Kajian Tim Teknis)'],
+    ];
+    for (const [from, to, text] of conditional) {
+      const g = edge(svg, from!, to!);
+      expect({ from, to, dashed: dashed(g), words: words(g) }).toEqual({ from, to, dashed: true, words: text });
+    }
+    for (const [from, to] of [['proposal', 'administrative_check'], ['administrative_check', 'technical_review'], ['legal_review', 'mayor_signature'], ['mayor_signature', 'signed']]) {
+      const g = edge(svg, from!, to!);
+      expect(g).not.toBe('');
+      expect({ from, to, dashed: dashed(g) }).toEqual({ from, to, dashed: false });
+    }
+    expect(words(edge(svg, 'legal_review', 'mayor_signature'))).toBe('selain itu');
+    expect(words(edge(svg, 'mayor_signature', 'signed'))).toBe('Tandatangani');
+    // Every task stage may ask for a revision: one arrow from the group, not seven.
+    expect(svg.match(/data-to="revision"/g)).toHaveLength(1);
   });
 
-  it('labels DECIDE edges by decision and keeps the case-level events', () => {
-    expect(hasEdge(svg, 'proposal', 'administrative_check', /^SUBMIT\b/)).toBe(true);
-    expect(hasEdge(svg, 'legal_review', 'dprd_approval', /^approve\b/)).toBe(true);
-    expect(hasEdge(svg, 'legal_review', 'mayor_signature', /^approve \[else\]$/)).toBe(true);
-    expect(hasEdge(svg, 'mayor_signature', 'signed', /^sign$/)).toBe(true);
-    expect(hasEdge(svg, 'administrative_check', 'revision', /^revise$/)).toBe(true);
-    expect(hasEdge(svg, 'administrative_check', 'rejected', /^reject$/)).toBe(true);
-    expect(hasEdge(svg, 'revision', 'administrative_check', /^RESUBMIT$/)).toBe(true);
-    expect(hasEdge(svg, 'revision', 'mayor_signature', /^RESUBMIT$/)).toBe(true);
-    expect(hasEdge(svg, 'signed', 'terminated', /^TERMINATE$/)).toBe(true);
-    // Technical review cannot reject (TASK_STAGE_RULES), so no such edge may be drawn.
-    expect(edgesOf(svg).some((e) => e.from === 'technical_review' && e.to === 'rejected')).toBe(false);
-    expect(edgesOf(svg).flatMap((e) => e.labels)).not.toContain('DECIDE');
+  it('highlights the current stage in words and the path the case took', async () => {
+    const d = await laidOut('id');
+    const steps: [string, string][] = [
+      ['proposal', 'administrative_check'],
+      ['administrative_check', 'technical_review'],
+      ['technical_review', 'revision'],
+      ['revision', 'technical_review'],
+      ['technical_review', 'tkksd_coordination'],
+      ['tkksd_coordination', 'legal_review'],
+    ];
+    const svg = renderWorkflowSvg(d, { current: 'legal_review', steps });
+    const current = stage(svg, 'legal_review');
+    expect(current).toMatch(/^<g class="stage visited current"/);
+    expect(words(current)).toContain('posisi saat ini');
+    expect(svg.match(/posisi saat ini/g)).toHaveLength(1);
+    expect(svg.match(/class="stage[^"]*\bcurrent\b/g)).toHaveLength(1);
+    for (const id of ['proposal', 'administrative_check', 'technical_review', 'revision', 'tkksd_coordination']) {
+      expect(stage(svg, id)).toMatch(/^<g class="stage visited"/);
+      expect(words(stage(svg, id))).toContain('sudah dilalui');
+    }
+    for (const id of ['dprd_approval', 'mayor_signature', 'signed', 'rejected']) expect(stage(svg, id)).toMatch(new RegExp(`^<g class="stage(?: final)?" id="stage-${id}"`));
+    for (const [from, to] of [['proposal', 'administrative_check'], ['group', 'revision'], ['revision', 'group'], ['tkksd_coordination', 'legal_review']]) {
+      expect(edge(svg, from!, to!)).toMatch(/^<g class="edge [a-z]+ taken"/);
+    }
+    for (const [from, to] of [['legal_review', 'mayor_signature'], ['group', 'rejected'], ['mayor_signature', 'signed']]) {
+      expect(edge(svg, from!, to!)).toMatch(/^<g class="edge [a-z]+"/);
+    }
+    expect(svg).toMatch(/aria-label="[^"]*Posisi saat ini: Telaah hukum \(Bagian Hukum\)\.[^"]*Sudah dilalui: Usulan, Pemeriksaan administrasi/);
+
+    const plain = renderWorkflowSvg(d);
+    expect(plain).not.toMatch(/class="[^"]*\b(current|visited|taken)\b/);
+    expect(plain).not.toContain('posisi saat ini');
+    const stageOnly = renderWorkflowSvg(d, { current: 'proposal' });
+    expect(stage(stageOnly, 'proposal')).toMatch(/^<g class="stage visited current"/);
+    expect(stageOnly).not.toMatch(/class="edge [a-z]+ taken"/);
+    expect(renderWorkflowSvg(d, { current: 'no_such_stage' })).not.toContain('posisi saat ini');
   });
 
-  it('draws WITHDRAW as one note and leaves CLAIM/UNCLAIM/DELEGATE out of the edges', () => {
-    const labels = edgesOf(svg).flatMap((e) => e.labels);
-    expect(labels.filter((l) => /WITHDRAW|CLAIM|DELEGATE/.test(l))).toEqual([]);
-    expect(svg.match(/<g class="note"/g)).toHaveLength(1);
-    expect(svg).toContain('<title>WITHDRAW from any stage before signed</title>');
-    expect(svg).toMatch(/class="footnote"[^>]*>CLAIM, UNCLAIM, DELEGATE: accepted in every task stage/);
-    // Only the technical review's intermediate approval is drawn as a self-loop.
-    expect(edgesOf(svg).filter((e) => e.from === e.to)).toEqual([
-      { from: 'technical_review', to: 'technical_review', labels: ['approve [else]'] },
-    ]);
+  it.each(['id', 'en'] as const)('keeps every text at 12 px or more at the smallest width the picture allows (%s)', async (locale) => {
+    const svg = renderWorkflowSvg(await laidOut(locale), { current: 'mayor_signature' });
+    const root = /^<svg ([^>]*)>/.exec(svg)![1]!;
+    const width = Number(/ width="(\d+)"/.exec(root)![1]);
+    const height = Number(/ height="(\d+)"/.exec(root)![1]);
+    expect(/ viewBox="([^"]+)"/.exec(root)![1]).toBe(`0 0 ${width} ${height}`);
+    const minWidth = Number(/min-width:(\d+)px/.exec(root)![1]);
+    // The case page's diagram card is 640–900 px wide on a laptop: the picture fits without scrolling.
+    expect(minWidth).toBeLessThanOrEqual(640);
+    const sizes = texts(svg).map((t) => Number(/font-size="([\d.]+)"/.exec(t.attrs)![1]));
+    expect(sizes.length).toBeGreaterThan(30);
+    expect(Math.min(...sizes) * (minWidth / width)).toBeGreaterThanOrEqual(MIN_RENDERED_FONT_PX);
+    expect(MIN_RENDERED_FONT_PX).toBe(12);
+    // Nothing is drawn outside the picture.
+    for (const [, x, y] of svg.matchAll(/<tspan x="([\d.-]+)" y="([\d.-]+)"/g)) {
+      expect(Number(x)).toBeGreaterThanOrEqual(0);
+      expect(Number(x)).toBeLessThanOrEqual(width);
+      expect(Number(y)).toBeLessThanOrEqual(height);
+    }
   });
 
-  it('is deterministic', () => {
-    expect(renderWorkflowSvg(cooperationMachineV1)).toBe(svg);
-    expect(renderWorkflowSvg(cooperationMachineV1, { title: 'X' })).toBe(renderWorkflowSvg(cooperationMachineV1, { title: 'X' }));
+  it('is well-formed SVG with a title, a role and an accessible name, and no script', async () => {
+    for (const locale of ['id', 'en'] as const) {
+      const svg = renderWorkflowSvg(await laidOut(locale), { current: 'revision', steps: [['proposal', 'administrative_check'], ['administrative_check', 'revision']] });
+      expect(wellFormednessErrors(svg)).toEqual([]);
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]* role="img"[^>]* aria-label="[^"]+"/);
+      expect(svg).toContain(`<title>${workflowLabel(locale, 'cooperation', 2)}</title>`);
+      expect(svg).not.toMatch(/ id="diagram-/);
+      expect(svg).not.toMatch(/<script|\son[a-z]+=|javascript:|<foreignObject/i);
+    }
   });
 
-  it('escapes special characters in the title', () => {
-    const out = renderWorkflowSvg(cooperationMachineV1, { title: `Kerja Sama <v1> & "Pintu" 'Satu'` });
-    expect(wellFormednessErrors(out)).toEqual([]);
-    expect(out).toContain('Kerja Sama &lt;v1&gt; &amp; &quot;Pintu&quot; &apos;Satu&apos;');
-    expect(out).not.toContain('<v1>');
-    expect(svg).toContain('>cooperation workflow</text>');
-  });
-
-  it('falls back to DECIDE when the guard names no decision', () => {
+  it('escapes every word it draws', async () => {
     const machine = createMachine({
-      id: 'tiny',
-      initial: 'a',
-      states: {
-        a: { on: { DECIDE: 'b', GO: { target: 'c', guard: 'ready' } } },
-        b: {
-          on: {
-            DECIDE: {
-              target: 'c',
-              guard: and([{ type: 'decisionIs', params: { decision: 'approve' } }, 'ready']),
-            },
-          },
-        },
-        c: { type: 'final' },
-      },
+      id: 'hostile',
+      initial: 'a<b>&c',
+      states: { 'a<b>&c': { on: { GO: 'x"y\'z' } }, 'x"y\'z': { type: 'final' } },
     });
-    const out = renderWorkflowSvg(machine, { title: 'tiny' });
-    expect(wellFormednessErrors(out)).toEqual([]);
-    expect(hasEdge(out, 'a', 'b', /^DECIDE$/)).toBe(true);
-    expect(hasEdge(out, 'a', 'c', /^GO \[ready\]$/)).toBe(true);
-    expect(hasEdge(out, 'b', 'c', /^approve \[ready\]$/)).toBe(true);
+    const svg = renderWorkflowSvg(await layoutWorkflowDiagram(machine, 'id', '<script>alert(1)</script> & co'), { current: 'x"y\'z' });
+    expect(wellFormednessErrors(svg)).toEqual([]);
+    expect(svg).not.toContain('<script');
+    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
+    expect(texts(svg).map((t) => t.text)).toEqual(expect.arrayContaining(['A<b>&c', 'X"y\'z']));
+  });
+
+  it('lays out once and renders the same bytes for the same highlight', async () => {
+    const d = await laidOut('en');
+    const h = { current: 'technical_review', steps: [['proposal', 'administrative_check'], ['administrative_check', 'technical_review']] as [string, string][] };
+    expect(renderWorkflowSvg(d, h)).toBe(renderWorkflowSvg(d, h));
+    expect(renderWorkflowSvg(d, h)).not.toBe(renderWorkflowSvg(d));
+    expect(texts(renderWorkflowSvg(d, h)).map((t) => t.text)).toEqual(expect.arrayContaining(['current position', "Mayor's signature", 'if DPRD approval is required', 'if the partner is foreign']));
   });
 });

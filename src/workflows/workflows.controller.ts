@@ -1,17 +1,28 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CURRENT_VERSION, WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
-import { Public, Roles } from '../auth/auth.decorators.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
+import { CasesService } from '../cases/cases.service.js';
+import type { Actor } from '../common/actor.js';
 import { CASE_EVENT_RULES, FINAL_STAGES, INSTRUMENT_RULES, INSTRUMENTS, PARTNER_CATEGORIES, STAGES, TASK_STAGE_RULES, TASK_STAGES } from '../../workflows/cooperation/v1.rules.js';
 import { DOCUMENT_KINDS, SIGN_REQUIRES, SUBMIT_REQUIRES, UPLOAD_RULES } from '../../workflows/cooperation/v2.documents.js';
-import { notFound } from '../common/errors.js';
-import { renderWorkflowSvg } from './workflow-diagram.js';
+import { DomainError, invalid, notFound } from '../common/errors.js';
+import { toLocale, workflowLabel, type Locale } from '../i18n/labels.js';
+import { DiagramQuery } from './diagram-query.dto.js';
+import { layoutWorkflowDiagram, renderWorkflowSvg, type DiagramHighlight, type LaidOutDiagram } from './workflow-diagram.js';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
 @Controller('api/workflows')
 export class WorkflowsController {
-  private readonly svgCache = new Map<string, string>();
+  /** Laid-out diagrams per workflow, version and locale; a request only adds its highlight. */
+  private readonly layouts = new Map<string, Promise<LaidOutDiagram>>();
+
+  constructor(
+    @Inject(CasesService) private readonly cases: CasesService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @Roles('any')
@@ -55,11 +66,43 @@ export class WorkflowsController {
   @Roles('any')
   @Header('content-type', 'image/svg+xml; charset=utf-8')
   @ApiProduces('image/svg+xml')
-  diagram(@Param('name') name: string, @Param('version') version: string): string {
+  async diagram(
+    @CurrentActor() actor: Actor,
+    @Param('name') name: string,
+    @Param('version') version: string,
+    @Query() query: DiagramQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<string> {
     const workflow = /^\d+$/.test(version) ? findWorkflow(name, Number(version)) : undefined;
     if (!workflow) throw notFound('workflow', `${name}@${version}`);
-    const key = `${name}@${version}`;
-    if (!this.svgCache.has(key)) this.svgCache.set(key, renderWorkflowSvg(workflow.machine, { title: `${name} workflow, version ${version}` }));
-    return this.svgCache.get(key)!;
+    const locale = query.lang ? toLocale(query.lang) : localeOf(acceptLanguage);
+    const key = `${workflow.name}@${workflow.version}:${locale}`;
+    let layout = this.layouts.get(key);
+    if (!layout) {
+      layout = layoutWorkflowDiagram(workflow.machine, locale, workflowLabel(locale, workflow.name, workflow.version));
+      layout.catch(() => this.layouts.delete(key));
+      this.layouts.set(key, layout);
+    }
+    const highlight = query.caseId ? await this.caseHighlight(actor, query.caseId, workflow.name, workflow.version) : { current: query.stage };
+    return renderWorkflowSvg(await layout, highlight);
   }
+
+  /** The case's stage, and the steps it took when the caller may read its history (else the stage alone). */
+  private async caseHighlight(actor: Actor, caseId: string, name: string, version: number): Promise<DiagramHighlight> {
+    const c = await this.cases.get(caseId);
+    if (c.workflow.name !== name || c.workflow.version !== version) throw invalid('caseId', `case ${caseId} runs on ${c.workflow.name}@${c.workflow.version}`);
+    try {
+      const events = await this.audit.history(actor, caseId);
+      const steps = events.flatMap((e) => (e.stageBefore && e.stageBefore !== e.stageAfter ? [[e.stageBefore, e.stageAfter] as [string, string]] : []));
+      return { current: c.stage, steps };
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'Forbidden') return { current: c.stage };
+      throw e;
+    }
+  }
+}
+
+/** English when the caller's first language is English; Indonesian otherwise. */
+function localeOf(acceptLanguage: string | undefined): Locale {
+  return toLocale(acceptLanguage?.split(',')[0]?.trim().slice(0, 2).toLowerCase());
 }

@@ -1,0 +1,177 @@
+/**
+ * Reads a workflow machine (XState v5, flat top-level states = case stages) into the graph a person
+ * reads: one node per stage, one edge per way between stages, in words of the label catalogue.
+ * Moves that many task stages share with one target (every task stage may return a case for
+ * revision) are lifted to the group of task stages, so the picture has one arrow where the machine
+ * has seven; a move from nearly everywhere (withdrawal) is written on its target instead of drawn.
+ * Self-transitions (claim, delegate, uploads) change no stage and are left out. Pure: no layout, no markup.
+ */
+import { and, type AnyStateMachine } from 'xstate';
+import { CASE_EVENT_RULES, TASK_STAGE_RULES, type CaseEventType, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { label, type Locale } from '../i18n/labels.js';
+
+/** The id of the group node that stands for every task stage in lifted edges. */
+export const GROUP = 'group';
+
+export interface StageNode {
+  id: string;
+  name: string;
+  /** Smaller lines under the name: who acts at a task stage ("oleh Bagian Hukum"), or a way in drawn as words. */
+  notes: string[];
+  final: boolean;
+  /** Inside the group of task stages. */
+  grouped: boolean;
+}
+
+export interface StageEdge {
+  id: string;
+  from: string;
+  to: string;
+  /** Empty for a plain approval, the picture's default ("unlabelled arrow: approved"). */
+  text: string;
+  /** Taken only when a condition holds or a side decision is made: drawn dashed. */
+  conditional: boolean;
+  /** The stage-to-stage steps (from, to) this edge stands for, to draw a case's path on it. */
+  steps: [string, string][];
+}
+
+export interface StageGraph {
+  title: string;
+  groupName: string;
+  nodes: StageNode[];
+  edges: StageEdge[];
+}
+
+/** Guards that choose a branch, with the words of their condition; other guards are preconditions, not drawn. */
+const CONDITIONS: Record<string, 'diagram.ifDprd' | 'diagram.ifForeign' | 'diagram.toAsker'> = {
+  needsDprd: 'diagram.ifDprd',
+  isForeign: 'diagram.ifForeign',
+  returnsTo: 'diagram.toAsker',
+};
+/** Decisions and events of the main way forward; any other move is a side way. */
+const FORWARD = new Set(['approve', 'sign', 'SUBMIT', 'EXPIRE']);
+/** Lift a move to the group when at least this many task stages share it. */
+const FAN = 3;
+
+interface StateNodeLike {
+  key: string;
+  type: string;
+  transitions: Map<string, { target?: readonly { path: string[] }[]; guard?: unknown }[]>;
+}
+
+interface Move {
+  from: string;
+  to: string;
+  /** The decision for DECIDE, else the event type. */
+  what: string;
+  condition?: string;
+}
+
+const AND_CHECK = (and([]) as unknown as { check: unknown }).check;
+
+/** The parts of a guard that must all hold (an `and([...])` is a function holding its `guards`), as {type, params}. */
+function guardParts(guard: unknown): { type: string; params?: Record<string, unknown> }[] {
+  if (typeof guard === 'string') return [{ type: guard }];
+  if (typeof guard === 'function') {
+    const g = guard as { check?: unknown; guards?: unknown[] };
+    // An `or`/`not` does not say its parts hold: read as a precondition, never as a branch's condition.
+    return g.check === AND_CHECK && Array.isArray(g.guards) ? g.guards.flatMap(guardParts) : [];
+  }
+  if (guard && typeof guard === 'object' && 'type' in guard) return [guard as { type: string; params?: Record<string, unknown> }];
+  return [];
+}
+
+function readMoves(states: StateNodeLike[]): Move[] {
+  const moves: Move[] = [];
+  for (const state of states) {
+    for (const [event, transitions] of state.transitions) {
+      for (const t of transitions) {
+        const to = t.target?.[0]?.path[0];
+        if (to === undefined || to === state.key) continue;
+        const parts = guardParts(t.guard);
+        const decision = parts.find((p) => p.type === 'decisionIs')?.params?.decision;
+        const condition = parts.map((p) => p.type).find((type) => Object.hasOwn(CONDITIONS, type));
+        moves.push({ from: state.key, to, what: typeof decision === 'string' ? decision : event, condition });
+      }
+    }
+  }
+  return moves;
+}
+
+/** The words on an edge; a plain approval has none, and an approval beside conditional ones says "otherwise". */
+function moveText(locale: Locale, move: Move, moves: Move[]): string {
+  if (move.condition) return label(locale, 'diagram', CONDITIONS[move.condition]!.slice('diagram.'.length));
+  if (move.what === 'approve') {
+    const branches = moves.some((o) => o.from === move.from && o.what === 'approve' && o.condition && o.to !== move.to);
+    return branches ? label(locale, 'diagram', 'otherwise') : '';
+  }
+  return /^[A-Z_]+$/.test(move.what) ? label(locale, 'event', move.what) : label(locale, 'decision', move.what);
+}
+
+const isTask = (id: string) => Object.hasOwn(TASK_STAGE_RULES, id);
+
+/** The task stages at `side` of the moves like `m`: same decision or event, same condition, same other end. */
+function taskEnds(moves: Move[], m: Move, side: 'from' | 'to'): Set<string> {
+  const other = side === 'from' ? 'to' : 'from';
+  return new Set(moves.filter((o) => o.what === m.what && o.condition === m.condition && o[other] === m[other] && isTask(o[side])).map((o) => o[side]));
+}
+
+/**
+ * A move shared by the group and stages outside it (withdrawal) would need an arrow from nearly
+ * everywhere: it becomes one line on its target ("dari tahap mana pun, kecuali Ditandatangani").
+ * Returns the moves left to draw and the lines per target.
+ */
+function writeEverywhereMoves(locale: Locale, moves: Move[], live: string[]): { moves: Move[]; notes: Map<string, string> } {
+  const notes = new Map<string, string>();
+  let left = moves;
+  for (const m of moves) {
+    const sources = new Set(moves.filter((o) => o.what === m.what && o.to === m.to).map((o) => o.from));
+    const grouped = [...sources].filter(isTask).length;
+    if (grouped < FAN || grouped === sources.size || notes.has(m.to)) continue;
+    const missing = live.filter((s) => s !== m.to && !sources.has(s)).map((s) => label(locale, 'stage', s));
+    notes.set(m.to, missing.length > 0 ? label(locale, 'diagram', 'fromAnyExcept').replace('{stages}', missing.join(', ')) : label(locale, 'diagram', 'fromAny'));
+    left = left.filter((o) => !(o.what === m.what && o.to === m.to));
+  }
+  return { moves: left, notes };
+}
+
+/** Who acts at a stage: a task stage's role, or the one role whose case events are all its ways out (the proposer at Usulan). */
+function actorOf(stage: string, moves: Move[]): Role | undefined {
+  if (isTask(stage)) return TASK_STAGE_RULES[stage as TaskStage].role;
+  const rules = moves.filter((m) => m.from === stage).map((m) => (Object.hasOwn(CASE_EVENT_RULES, m.what) ? CASE_EVENT_RULES[m.what as CaseEventType] : undefined));
+  const roles = new Set(rules.flatMap((r) => r?.roles ?? []));
+  return rules.length > 0 && rules.every(Boolean) && roles.size === 1 ? [...roles][0] : undefined;
+}
+
+export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: string): StageGraph {
+  const states = Object.values((machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
+  const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
+  const { moves, notes } = writeEverywhereMoves(locale, readMoves(states), live);
+  const nodes: StageNode[] = states.map((s) => {
+    const role = actorOf(s.key, moves);
+    const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);
+    return { id: s.key, name: label(locale, 'stage', s.key), notes: note ? [note] : [], final: s.type === 'final', grouped: isTask(s.key) };
+  });
+  const taskStages = nodes.filter((n) => n.grouped).map((n) => n.id);
+
+  const edges = new Map<string, StageEdge>();
+  for (const m of moves) {
+    // Ways into or out of the group that enough task stages share are lifted to the group; the
+    // steps between task stages stay as they are.
+    const fromGroup = isTask(m.from) && !isTask(m.to) && taskEnds(moves, m, 'from').size >= FAN;
+    const toGroup = isTask(m.to) && !isTask(m.from) && taskEnds(moves, m, 'to').size >= FAN;
+    const from = fromGroup ? GROUP : m.from;
+    const to = toGroup ? GROUP : m.to;
+    const key = `${from}>${to}>${m.what}>${m.condition ?? ''}`;
+    let edge = edges.get(key);
+    if (!edge) {
+      let text = moveText(locale, m, moves);
+      const missing = fromGroup ? taskStages.filter((s) => !taskEnds(moves, m, 'from').has(s)) : [];
+      if (missing.length > 0) text = label(locale, 'diagram', 'except').replace('{label}', text).replace('{stages}', missing.map((s) => label(locale, 'stage', s)).join(', '));
+      edge = { id: `e${edges.size}`, from, to, text, conditional: m.condition !== undefined || !FORWARD.has(m.what), steps: [] };
+      edges.set(key, edge);
+    }
+    edge.steps.push([m.from, m.to]);
+  }
+  return { title, groupName: label(locale, 'diagram', 'group'), nodes, edges: [...edges.values()] };
+}
