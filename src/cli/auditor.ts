@@ -24,12 +24,13 @@ export interface CliIo {
 export async function replayCommand(app: INestApplicationContext, caseId: string, options: { at?: string; seq?: number }, io: CliIo): Promise<number> {
   const audit = app.get(AuditService);
   const history = await audit.history({ id: 'cli-auditor', roles: ['auditor'] }, caseId);
+  // Replayed before anything is printed: a --seq or --at past the log is one line on stderr, not half an answer.
+  const state = await audit.replay(caseId, options.at !== undefined ? { at: options.at } : { seq: options.seq ?? history.length });
   for (const e of history) {
     const d = e.data as { decision?: string; comment?: string | null; document?: { kind: string; version: number } };
     const what = d.decision ? ` ${d.decision}` : d.document ? ` ${d.document.kind} v${d.document.version}` : '';
     io.out(`${String(e.seq).padStart(4)}  ${e.at}  ${e.actor.id.padEnd(18)} ${e.type}${what}  ${e.stageBefore ?? '-'} → ${e.stageAfter}${d.comment ? `  “${d.comment}”` : ''}`);
   }
-  const state = await audit.replay(caseId, options.at !== undefined ? { at: options.at } : { seq: options.seq ?? history.length });
   io.out(`state at seq ${state.seq} (${state.at}): ${state.stage} on ${state.workflow.name}@${state.workflow.version}; stored snapshot ${state.matchesStored ? 'matches' : 'DIFFERS'}`);
   for (const t of state.openTasks) io.out(`  open task ${t.key} (${t.stage}) for ${t.assignee ?? `any ${t.role}`}`);
   return state.matchesStored ? 0 : 1;

@@ -16,11 +16,11 @@ import { TerminalProgress } from './progress.js';
 const progress = new TerminalProgress();
 const io: CliIo = {
   out: (line) => {
-    progress.clearLine();
+    progress.stop();
     console.log(line);
   },
   err: (line) => {
-    progress.clearLine();
+    progress.stop();
     console.error(line);
   },
   progress: progress.update,

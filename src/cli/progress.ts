@@ -19,7 +19,8 @@ export class TerminalProgress {
     if (!this.bar) {
       this.label = label;
       this.bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: `${label} [{bar}] {percentage}% {value}/{total} | {duration_formatted}, ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false },
+        // noTTYOutput: the choice to draw is made above (enabled), not again by cli-progress.
+        { stream: process.stderr, format: `${label} [{bar}] {percentage}% {value}/{total} | {duration_formatted}, ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(total, done);
@@ -28,11 +29,7 @@ export class TerminalProgress {
     this.bar.update(done);
   };
 
-  /** Before a line on stdout while a bar is drawn: clear the bar's line so they do not run together. */
-  clearLine(): void {
-    if (this.bar) process.stderr.write('\r\x1b[K');
-  }
-
+  /** Finishes the bar on its own line: before a line of output, and when the command ends. */
   stop(): void {
     this.bar?.stop();
     this.bar = null;
