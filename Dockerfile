@@ -3,6 +3,7 @@
 #   docker build -t onegate .
 #   docker run -p 3000:3000 -e AUTH_JWT_SECRET=... onegate     # embedded SQLite + in-process queue in /app/data
 
+# Node 20, as package.json "engines" (>=20.19) and CI: every dependency supports it (npm ci warns no EBADENGINE).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---- build: install everything, compile TypeScript, then drop dev dependencies -------------------

@@ -8,6 +8,7 @@ import { DirectoryService } from '../directory/directory.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { requiredForSubmit, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
 import { TasksService } from '../tasks/tasks.service.js';
+import type { Progress } from './progress.js';
 
 interface Agreement {
   title: string;
@@ -48,7 +49,7 @@ const YEAR_2017: Agreement[] = [
 const DAY = 86_400_000;
 
 /** Fills an empty installation: Kota Jambi's 2017 signed, then this year's cases open at every stage. */
-export async function runDemo(app: INestApplicationContext, clock: SettableClock, timezone: string, log: (line: string) => void): Promise<void> {
+export async function runDemo(app: INestApplicationContext, clock: SettableClock, timezone: string, log: (line: string) => void, progress: Progress = () => {}): Promise<void> {
   const cases = app.get(CasesService);
   const tasks = app.get(TasksService);
   const directory = app.get(DirectoryService);
@@ -111,6 +112,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
     clock.set(new Date(zonedInstant(2017, 1 + Math.floor((i * 11) / YEAR_2017.length), 3 + (i % 20), timezone, 9)));
     const c = await create(a, `2017-${String(2 + Math.floor((i * 10) / YEAR_2017.length)).padStart(2, '0')}-01`);
     await throughTo(c.id, 'signed', a);
+    progress("signing Kota Jambi's 2017", i + 1, YEAR_2017.length);
   }
   log(`signed Kota Jambi's 2017: ${YEAR_2017.filter((a) => a.instrument === 'kb').length} KB (MoU) and ${YEAR_2017.filter((a) => a.instrument === 'pks').length} PKS`);
 
@@ -130,16 +132,20 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
     clock.set(new Date(start + i * DAY));
     const c = await create(a);
     if (stage !== 'proposal') await throughTo(c.id, stage, a);
+    progress('opening this year’s cases', i + 1, openNow.length + 3);
   }
   clock.set(new Date(start + 10 * DAY));
   const revised = await create({ title: 'KB pertukaran pelajar', instrument: 'kb', partner: 'Kota Palembang', category: 'region' });
   await throughTo(revised.id, 'technical_review', { title: '', instrument: 'kb', partner: '', category: 'region' });
   await stepper.complete(revised.id, 'technical_reviewer', 'revise', 'Lampirkan KAK dan rencana kerja');
+  progress('opening this year’s cases', openNow.length + 1, openNow.length + 3);
   const rejected = await create({ title: 'PKS reklame', instrument: 'pks', partner: 'CV Reklame Jaya', category: 'third_party' });
   await throughTo(rejected.id, 'administrative_check', { title: '', instrument: 'pks', partner: '', category: 'third_party' });
   await stepper.complete(rejected.id, 'secretariat', 'reject', 'Mitra tidak memenuhi syarat administrasi');
+  progress('opening this year’s cases', openNow.length + 2, openNow.length + 3);
   const withdrawn = await create({ title: 'KB festival budaya', instrument: 'kb', partner: 'Kabupaten Bungo', category: 'region' });
   await cases.sendEvent(proposer, withdrawn.id, { type: 'WITHDRAW', comment: 'Ditunda tahun depan' });
+  progress('opening this year’s cases', openNow.length + 3, openNow.length + 3);
   clock.set(null);
   log(`opened ${openNow.length} cases, one at each stage, plus one in revision, one rejected, one withdrawn`);
 }

@@ -1,87 +1,143 @@
 import 'reflect-metadata';
+import { Command, CommanderError, Option } from 'commander';
+import type { INestApplicationContext } from '@nestjs/common';
+import { EXPORT_FORMATS, type ExportFormat } from '../audit/audit-export.js';
 import { createApp } from '../app.js';
 import { TokenService } from '../auth/token.service.js';
 import { SettableClock } from '../common/clock.js';
+import { DomainError } from '../common/errors.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './arguments.js';
+import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, type CliIo } from './auditor.js';
 import { runDemo } from './demo.js';
-import { exportCommand, replayCommand, verifyCommand, type CliIo } from './auditor.js';
-import { DomainError } from '../common/errors.js';
+import { TerminalProgress } from './progress.js';
 
-const USAGE = `usage: npm run onegate -- <command>
-  token <userId> [--ttl 24h]   print a bearer token for a directory user, signed with the local secret
-  demo                         fill an empty installation with Kota Jambi's 2017 and cases open at every stage
-  replay <caseId> [--at ISO] [--seq N]          print a case's timeline and its state at that point
-  verify [--checkpoint file] [--case id]        check every chain, replay and document; exit 1 on any problem
-  export --format jsonl|csv|xes --out file [--from ISO] [--to ISO]   write the event log`;
-
+const progress = new TerminalProgress();
 const io: CliIo = {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  progress: (text) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+  out: (line) => {
+    progress.stop();
+    console.log(line);
   },
+  err: (line) => {
+    progress.stop();
+    console.error(line);
+  },
+  progress: progress.update,
 };
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help') {
-    console.log(USAGE);
-    return command ? 0 : 2;
-  }
+/** Boots the services for one command, then closes them (and any progress bar) whatever happens. */
+async function withApp(run: (app: INestApplicationContext) => Promise<number>, clock?: SettableClock): Promise<number> {
   // Commands do no background work (no timers, mail or periodic checkpoints): the server does that.
   const config = { ...loadConfig(), role: 'cli' as const };
-  if (command === 'token') {
-    const userId = rest.find((a) => !a.startsWith('--'));
-    const ttlIndex = rest.indexOf('--ttl');
-    const ttl = ttlIndex >= 0 ? rest[ttlIndex + 1] : '24h';
-    if (!userId || !ttl) {
-      console.error(USAGE);
+  const app = await createApp(config, { logger: false, clock });
+  try {
+    return await run(app);
+  } finally {
+    progress.stop();
+    await app.close();
+  }
+}
+
+function buildProgram(done: (code: number) => void): Command {
+  const program = new Command('onegate')
+    .usage('<command> [options]   (as npm run onegate -- <command> [options])')
+    .description("onegate's command line: tokens, the demo year, and the auditor's replay, verify and export.\nA case is named by its id or its number (KS-2026-0007).")
+    .helpCommand('help [command]', 'show the help of a command')
+    // Errors come back to main() as exceptions and are printed there on one line.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+
+  program
+    .command('token')
+    .description('print a bearer token for a directory user, signed with the local secret')
+    .argument('<userId>', 'a user of the directory (e.g. demo-proposer)')
+    .addOption(new Option('--ttl <span>', 'how long the token lives (30m, 24h, 7d)').default('24h').argParser(parseTtl))
+    .action(async (userId: string, options: { ttl: string }) => {
+      done(
+        await withApp(async (app) => {
+          const directory = app.get(DirectoryService);
+          const user = await directory.get(userId);
+          if (!user) {
+            const known = (await directory.list()).map((u) => u.id);
+            throw new UsageError(`no user "${userId}" in the directory. Known: ${known.join(', ') || 'none (start onegate once, or PUT /api/users/:id)'}`);
+          }
+          io.out(await app.get(TokenService).sign(user, options.ttl));
+          return 0;
+        }),
+      );
+    });
+
+  program
+    .command('demo')
+    .description("fill an empty installation with Kota Jambi's 2017 and cases open at every stage")
+    .action(async () => {
+      const clock = new SettableClock();
+      done(
+        await withApp(async (app) => {
+          await runDemo(app, clock, loadConfig().timezone, (line) => io.out(`onegate demo: ${line}`), io.progress);
+          return 0;
+        }, clock),
+      );
+    });
+
+  program
+    .command('replay')
+    .description("print a case's timeline and its state at that point (the last event by default)")
+    .argument('<case>', 'the case id or number (KS-2026-0007)')
+    .addOption(new Option('--at <iso>', 'the state at this instant (ISO 8601)').argParser(isoDate('--at')).conflicts('seq'))
+    .addOption(new Option('--seq <n>', 'the state after event n').argParser(parseSeq))
+    .action(async (ref: string, options: { at?: string; seq?: number }) => {
+      done(await withApp(async (app) => replayCommand(app, await resolveCaseId(app, ref), options, io)));
+    });
+
+  program
+    .command('verify')
+    .description('check every chain, replay and document (and a kept checkpoint); exit 1 on any problem')
+    .option('--checkpoint <file>', 'a checkpoint file kept outside the database (POST /api/audit/checkpoints)')
+    .option('--case <case>', 'only this case (id or number)')
+    .action(async (options: { checkpoint?: string; case?: string }) => {
+      const checkpoint = options.checkpoint !== undefined ? readCheckpointFile(options.checkpoint) : undefined;
+      done(await withApp(async (app) => verifyCommand(app, { checkpoint, caseId: options.case !== undefined ? await resolveCaseId(app, options.case) : undefined }, io)));
+    });
+
+  program
+    .command('export')
+    .description('write the event log (JSON lines, CSV, or XES for process-mining tools)')
+    .addOption(new Option('--format <format>', 'the file format').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .requiredOption('--out <file>', 'the file to write')
+    .addOption(new Option('--from <iso>', 'only events at or after this instant').argParser(isoDate('--from')))
+    .addOption(new Option('--to <iso>', 'only events at or before this instant').argParser(isoDate('--to')))
+    .action(async (options: { format: ExportFormat; out: string; from?: string; to?: string }) => {
+      done(await withApp(async (app) => exportCommand(app, options, io)));
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
+      // "error: unknown option '--x'\n(Did you mean --y?)" → one line.
+      console.error(`onegate: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}`);
       return 2;
     }
-    const app = await createApp(config, { logger: false });
-    try {
-      const user = await app.get(DirectoryService).get(userId);
-      if (!user) {
-        const known = (await app.get(DirectoryService).list()).map((u) => u.id);
-        console.error(`onegate: no user "${userId}" in the directory. Known: ${known.join(', ') || 'none (start onegate once, or PUT /api/users/:id)'}`);
-        return 1;
-      }
-      console.log(await app.get(TokenService).sign(user, ttl));
-      return 0;
-    } finally {
-      await app.close();
+    if (err instanceof UsageError || err instanceof DomainError) {
+      console.error(`onegate: ${err.message}`);
+      return 2;
     }
+    throw err;
   }
-  if (command === 'demo') {
-    const clock = new SettableClock();
-    const app = await createApp(config, { logger: false, clock });
-    try {
-      await runDemo(app, clock, config.timezone, (line) => console.log(`onegate demo: ${line}`));
-      return 0;
-    } finally {
-      await app.close();
-    }
-  }
-  const auditCommands: Record<string, typeof verifyCommand> = { replay: replayCommand, verify: verifyCommand, export: exportCommand };
-  if (auditCommands[command]) {
-    const app = await createApp(config, { logger: false });
-    try {
-      const code = await auditCommands[command]!(app, rest, io);
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      return code;
-    } catch (err) {
-      if (err instanceof DomainError) {
-        console.error(`onegate: ${err.message}`);
-        return 2;
-      }
-      throw err;
-    } finally {
-      await app.close();
-    }
-  }
-  console.error(`onegate: unknown command "${command}"\n${USAGE}`);
-  return 2;
 }
 
 main(process.argv.slice(2)).then(
