@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # onegate: one image for both roles (ONEGATE_ROLE=api | worker | all).
 #   docker build -t onegate .
-#   docker run -p 3000:3000 -e AUTH_JWT_SECRET=... onegate     # embedded SQLite + in-process queue in /app/data
+#   docker run -p 3000:3000 -e AUTH_JWT_SECRET="$(openssl rand -base64 32)" -e PUBLIC_URL=http://localhost:3000 onegate
+#                                                              # embedded SQLite + in-process queue in /app/data
 
 # Node 20, as package.json "engines" (>=20.19) and CI: every dependency supports it (npm ci warns no EBADENGINE).
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -45,6 +46,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The web app: plain browser modules served as they are (src/web/web.ts finds web/index.html beside package.json).
+COPY --chown=node:node web ./web
 
 # Embedded database, generated secret and mail files live here when DATABASE_URL / SMTP_URL are unset.
 RUN mkdir -p /app/data && chown node:node /app/data
