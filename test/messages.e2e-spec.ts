@@ -262,13 +262,20 @@ describe(`messages people receive (${backend}, real SMTP, moved clock)`, () => {
     });
 
     it('marks an agreement whose validUntil has passed expired, with no expiry reminder, and drops week-old news', async () => {
-      const c = await submitted({ validFrom: '2030-10-01', validUntil: '2031-06-30' });
-      await drive(c, [[USERS.secretariat, 'approve'], [USERS.reviewerA, 'approve'], [USERS.chair, 'approve'], [USERS.legal, 'approve'], [USERS.mayor, 'sign']]);
+      // Several at once: each case's expiry step (which cancels its timers) races its reminders' firing.
+      const all = [];
+      for (let i = 0; i < 4; i++) {
+        const one = await submitted({ validFrom: '2030-10-01', validUntil: '2031-06-30' });
+        await drive(one, [[USERS.secretariat, 'approve'], [USERS.reviewerA, 'approve'], [USERS.chair, 'approve'], [USERS.legal, 'approve'], [USERS.mayor, 'sign']]);
+        all.push(one);
+      }
+      const c = all[0]!;
       const saved = clock.now();
       try {
-        clock.set(new Date(saved.getTime() + 3 * 365 * DAY)); // found years later: the agreement ended long ago
+        clock.set(new Date(saved.getTime() + 3 * 365 * DAY)); // found years later: the agreements ended long ago
         await runDue();
-        expect(await t.stageOf(c.id)).toBe('expired');
+        for (const one of all) expect(await t.stageOf(one.id)).toBe('expired');
+        for (const one of all) expect(mailsOf(one).filter((m) => /berakhir|Ditandatangani/.test(m.subject))).toEqual([]);
         // Neither the expiry reminders nor the signature's (now years old) news go out.
         expect(mailsOf(c).filter((m) => /berakhir|Ditandatangani/.test(m.subject))).toEqual([]);
         const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, taskId: IsNull() }));

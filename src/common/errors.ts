@@ -44,6 +44,15 @@ export const forbidden = (message: string) => new DomainError('Forbidden', messa
 /** Raised inside a transaction when another writer advanced the case first; the engine retries. */
 export class ConcurrentWrite extends Error {}
 
+/**
+ * PostgreSQL gave up one of two transactions that wanted each other's rows (40P01, deadlock) or could
+ * not serialize it (40001): nothing of it was written, and running it again is the answer.
+ */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** Thrown by a step's plan to leave without writing when there is nothing to do: not a failure. */
 export class NothingToDo extends Error {}
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ConcurrentWrite } from '../common/errors.js';
+import { ConcurrentWrite, isTransactionConflict } from '../common/errors.js';
 import type { Dialect } from './columns.js';
 import type { RawTable } from './raw-table.js';
 
@@ -94,7 +94,7 @@ export class WriteBatch {
     try {
       rows = await em.query(text!, params);
     } catch (err) {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '40001') throw new ConcurrentWrite((err as Error).message);
+      if (isTransactionConflict(err)) throw new ConcurrentWrite((err as Error).message);
       throw err;
     }
     this.ops.forEach((op, i) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, NothingToDo } from '../common/errors.js';
+import { DomainError, NothingToDo, isTransactionConflict } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { TASK, TIMER } from '../database/entities.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
@@ -45,7 +45,7 @@ export class TimerHandler {
     }
     if (timer.kind === 'expire' || timer.kind === 'deemed_approval') return this.fireAction(timer);
     const now = this.clock.now();
-    const created = await this.db.transaction(async (em) => {
+    const created = await this.withRetry(() => this.db.transaction(async (em) => {
       // Every message timer of this case due by now is one moment: fired together here, so one person
       // gets one mail for it however many reminders, escalations or news fell due (an outage, history
       // loaded by demo or import, or two offsets landing on one instant). Each timer is taken guarded,
@@ -70,7 +70,7 @@ export class TimerHandler {
       // A timer whose message no longer applies (task closed, agreement ended, old news) was cancelled, not fired.
       if (stale.length) await em.update(TIMER, { id: In(stale.map((t) => t.id)) }, { status: 'cancelled' });
       return { deliveries, taken };
-    });
+    }));
     if (!created) return;
     for (const t of created.taken) this.observeLateness(t, now);
     if (created.deliveries.length) this.logger.log(`${created.taken.map((t) => `${t.kind} ${t.idx}`).join(', ')} of case ${timer.caseId}: ${created.deliveries.length} e-mail(s)`);
@@ -117,6 +117,21 @@ export class TimerHandler {
         return;
       }
       throw err;
+    }
+  }
+
+  /**
+   * Runs a timer's transaction again when PostgreSQL gave it up for another's (deadlock, serialization):
+   * the case's own step, cancelling these timers as the same moment, may lock them in another order.
+   */
+  private async withRetry<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (!isTransactionConflict(err) || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
     }
   }
 

@@ -6,7 +6,7 @@ import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
 import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
 import type { Clock } from '../common/clock.js';
-import { ConcurrentWrite, DomainError, notFound } from '../common/errors.js';
+import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '../common/errors.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
@@ -232,7 +232,7 @@ export class Engine {
             : await this.db.transaction((em) => this.stepOnce(em, observed));
         return await this.committed(result);
       } catch (err) {
-        const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err)) && attempt < MAX_ATTEMPTS;
+        const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err) || isTransactionConflict(err)) && attempt < MAX_ATTEMPTS;
         for (const l of this.failureListeners) {
           try {
             l(err, { caseId: cmd.caseId || (cmd.taskId ?? ''), stage, retrying });
