@@ -19,8 +19,10 @@ export async function newPage(context: BrowserContext, errors: string[], allowed
 /** Signs in through the picker as `user` (signing out whoever is signed in first). */
 export async function signIn(page: Page, base: string, user: TestUser): Promise<void> {
   await page.goto(`${base}/`);
+  // The page first renders signed in (a sign-out button) or signed out (the picker): wait for either.
+  await page.locator('[data-testid="sign-out"], [data-testid="user-picker"]').first().waitFor();
   const out = page.getByTestId('sign-out');
-  if (await out.isVisible().catch(() => false)) await out.click();
+  if (await out.isVisible()) await out.click();
   await page.getByTestId(`sign-in-as-${user.id}`).click();
   await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
 }
