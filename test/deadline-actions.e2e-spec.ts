@@ -185,7 +185,9 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
       const mails = files.map((f) => readFileSync(join(dir, f), 'utf8'));
       expect(mails.map((m) => /^To: (.*)$/m.exec(m)![1]).sort()).toEqual(['sec-1@jambikota.go.id', 'sec-2@jambikota.go.id']);
       expect(mails[0]).toMatch(/^Subject: .*KS-\d{4}-\d{4}/m);
-      expect((await local.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.map((n: any) => n.status)).toEqual(['sent', 'sent']);
+      // The file is written before the delivery is recorded as sent: wait for the record.
+      const statuses = await until(async () => (await local.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.map((n: any) => n.status), (s: string[]) => s.length === 2 && s.every((x) => x === 'sent'));
+      expect(statuses).toEqual(['sent', 'sent']);
     } finally {
       await local.stop();
     }

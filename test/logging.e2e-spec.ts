@@ -118,7 +118,7 @@ describe(`structured logs (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => 
     });
     expect(status).toBe(201);
     const fired = await waitForLine('about the fired reminder', (l) => l.context === 'Timers' && String(l.msg).includes(`of case ${c.id}`));
-    expect(fired).toMatchObject({ requestId: 'req-submit-0042', jobId: expect.stringMatching(/^timer-/), msg: expect.stringMatching(/^remind 0 of case .*: 2 e-mail\(s\)$/) });
+    expect(fired).toMatchObject({ requestId: 'req-submit-0042', jobId: expect.stringMatching(/^timer-/), msg: expect.stringMatching(/^remind 0 of case .* fired: 2 e-mail\(s\) for this moment$/) });
     const sent = await waitForLine('about a sent reminder', (l) => l.context === 'Mail' && String(l.msg).includes(`case ${c.id}) sent`));
     // The reminder's mail is sent straight after the timer's transaction, by the same job.
     expect(sent).toMatchObject({ requestId: 'req-submit-0042', jobId: fired.jobId });

@@ -73,7 +73,8 @@ export class TimerHandler {
     }));
     if (!created) return;
     for (const t of created.taken) this.observeLateness(t, now);
-    if (created.deliveries.length) this.logger.log(`${created.taken.map((t) => `${t.kind} ${t.idx}`).join(', ')} of case ${timer.caseId}: ${created.deliveries.length} e-mail(s)`);
+    // A line per timer fired (operators count them); the mails of the moment are told with the first.
+    created.taken.forEach((t, i) => this.logger.log(`${t.kind} ${t.idx} of case ${t.caseId} fired${i === 0 ? `: ${created.deliveries.length} e-mail(s) for this moment` : ' with it'}`));
     const sent = created.deliveries;
     // Sent here, claimed in the timer's own transaction: no second queue hop for the common case.
     // A refused mail goes to the mail queue, first retry after the first backoff, as if the queue had sent it.
