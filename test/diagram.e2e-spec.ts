@@ -175,8 +175,8 @@ describe('the diagram in a browser', () => {
         const minWidth = parseFloat(getComputedStyle(el.querySelector('svg')!).minWidth);
         return { scrolls: el.scrollWidth > el.clientWidth, narrower: el.clientWidth < minWidth, inView: now.left >= card.left && now.right <= card.right };
       });
-      // It scrolls only when the card is narrower than the picture may shrink (always on a phone).
-      expect(view).toEqual({ scrolls: view.narrower, narrower: name === 'phone' ? true : view.narrower, inView: true });
+      // In the case page's main column a laptop has room for it at 12 px; a phone's card scrolls instead.
+      expect(view).toEqual({ scrolls: name === 'phone', narrower: name === 'phone', inView: true });
       if (name === 'phone') await diagram.screenshot({ path: join(SCREENSHOTS, 'diagram-phone.png') });
       expect(errors).toEqual([]);
     } finally {

@@ -178,6 +178,11 @@ export function CasePage({ id, user, people, route }) {
           </dl>
         </section>
 
+        <section class="card" aria-labelledby="diagram-title">
+          <h2 id="diagram-title">${t('case.diagram')}</h2>
+          <${Diagram} name=${c.workflow.name} version=${c.workflow.version} stage=${c.stage} caseId=${c.id} />
+        </section>
+
         <section class="card" aria-labelledby="docs-title">
           <h2 id="docs-title">${t('case.documents')}</h2>
           <${Documents} documents=${data.documents} who=${who} messages=${m} />
@@ -190,10 +195,6 @@ export function CasePage({ id, user, people, route }) {
         </section>
       </div>
       <aside class="case-side">
-        <section class="card" aria-labelledby="diagram-title">
-          <h2 id="diagram-title">${t('case.diagram')}</h2>
-          <${Diagram} name=${c.workflow.name} version=${c.workflow.version} stage=${c.stage} caseId=${c.id} />
-        </section>
         <section class="card" aria-labelledby="mail-title">
           <h2 id="mail-title">${t('case.notifications')}</h2>
           <${Notifications} items=${data.notifications} />
