@@ -12,7 +12,8 @@ export async function newPage(context: BrowserContext, errors: string[], allowed
   page.on('console', (m) => {
     if (m.type() === 'error' && !expected.test(m.text())) errors.push(m.text());
   });
-  page.setDefaultTimeout(8_000);
+  // Generous: CI runs two suites at once on two cores, and a browser waits behind them.
+  page.setDefaultTimeout(15_000);
   return page;
 }
 
