@@ -31,6 +31,7 @@ import { detectType, sanitizeName } from '../../src/documents/detect-type.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
 import { GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
 import { newTaskRow, persist } from '../../src/engine/engine.js';
+import { REVISION_TASK, revisionClosing, revisionTaskRow } from '../../src/tasks/revision-task.js';
 import { TasksService } from '../../src/tasks/tasks.service.js';
 
 export const TIME_ZONE = 'Asia/Jakarta';
@@ -212,7 +213,7 @@ export class CaseSim {
       tasks: [...this.tasks.values()],
       documents: this.documents,
       blobs: this.blobs,
-      timers: open.flatMap((t) => planner.planTask(this.row, t, slaOf(t.stage), t.createdAt).timers),
+      timers: open.filter((t) => slaOf(t.stage)).flatMap((t) => planner.planTask(this.row, t, slaOf(t.stage), t.createdAt).timers),
     };
   }
 
@@ -272,6 +273,14 @@ export class CaseSim {
       if (this.row.validUntil) this.expireTimerId = randomUUID();
     }
     this.syncTasks((before.context.tasks ?? []) as OpenTask[], this.openTasks, plan.completion ? { ...plan.completion, by: actor.id } : null);
+    // As RevisionTaskProjection: the proposer's task while the case waits in revision.
+    if (this.stage === REVISION_TASK.stage && stageBefore !== REVISION_TASK.stage) {
+      const row = revisionTaskRow(this.row.id, this.row.proposerId, event.seq, this.now);
+      this.tasks.set(row.key, row);
+    } else if (stageBefore === REVISION_TASK.stage && this.stage !== REVISION_TASK.stage) {
+      const comment = typeof event.data.comment === 'string' ? event.data.comment : null;
+      for (const row of this.tasks.values()) if (row.stage === REVISION_TASK.stage && row.status === 'open') Object.assign(row, revisionClosing(event.type, actor.id, comment, this.now));
+    }
     return event;
   }
 

@@ -6,6 +6,32 @@ import type { StepContext, StepEffect } from '../engine/engine.js';
 /** The proposer's task while a case waits in `revision` (contract §8): its one decision is `resubmit`. */
 export const REVISION_TASK = { stage: 'revision', role: 'proposer', decisions: ['resubmit'] as const } as const;
 
+/** The proposer's revision task a step opens when it returns the case (its key names the event: `r<seq>`). */
+export function revisionTaskRow(caseId: string, proposerId: string, seq: number, now: Date): TaskRow {
+  return {
+    id: randomUUID(),
+    caseId,
+    key: `r${seq}`,
+    stage: REVISION_TASK.stage,
+    role: REVISION_TASK.role,
+    assigneeId: proposerId,
+    status: 'open',
+    decision: null,
+    comment: null,
+    completedBy: null,
+    createdAt: now,
+    completedAt: null,
+    dueAt: null,
+  };
+}
+
+/** How the revision task closes when the case leaves revision: resubmitted (RESUBMIT) or cancelled (a withdrawal). */
+export function revisionClosing(eventType: string, actorId: string, comment: string | null, now: Date): Partial<TaskRow> {
+  return eventType === 'RESUBMIT'
+    ? { status: 'completed', decision: 'resubmit', comment, completedBy: actorId, completedAt: now }
+    : { status: 'cancelled', completedAt: now };
+}
+
 /**
  * Opens the proposer's revision task when a case is returned, and closes it when the case leaves
  * revision: completed (`resubmit`) by a RESUBMIT, cancelled by a withdrawal. The machine knows the
@@ -17,32 +43,11 @@ export class RevisionTaskProjection implements StepEffect {
     const before = ctx.caseBefore?.stage ?? null;
     const after = ctx.caseAfter.stage;
     if (after === REVISION_TASK.stage && before !== REVISION_TASK.stage) {
-      ctx.openTask({
-        id: randomUUID(),
-        caseId: ctx.caseAfter.id,
-        key: `r${ctx.event.seq}`,
-        stage: REVISION_TASK.stage,
-        role: REVISION_TASK.role,
-        assigneeId: ctx.caseAfter.proposerId,
-        status: 'open',
-        decision: null,
-        comment: null,
-        completedBy: null,
-        createdAt: ctx.now,
-        completedAt: null,
-        dueAt: null,
-      });
+      ctx.openTask(revisionTaskRow(ctx.caseAfter.id, ctx.caseAfter.proposerId, ctx.event.seq, ctx.now));
     } else if (before === REVISION_TASK.stage && after !== REVISION_TASK.stage) {
       const open = await ctx.raw<TaskRow>(TASK).select(ctx.em, { caseId: ctx.caseAfter.id, stage: REVISION_TASK.stage, status: 'open' });
       const comment = typeof ctx.event.data.comment === 'string' ? ctx.event.data.comment : null;
-      for (const task of open) {
-        ctx.closeTask(
-          task,
-          ctx.event.type === 'RESUBMIT'
-            ? { status: 'completed', decision: 'resubmit', comment, completedBy: ctx.event.actorId, completedAt: ctx.now }
-            : { status: 'cancelled', completedAt: ctx.now },
-        );
-      }
+      for (const task of open) ctx.closeTask(task, revisionClosing(ctx.event.type, ctx.event.actorId, comment, ctx.now));
     }
     return [];
   }
