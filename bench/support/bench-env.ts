@@ -106,6 +106,8 @@ export function benchEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
     ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
     NODE_ENV: 'production',
     AUTH_JWT_SECRET: JWT_SECRET,
+    // Production requires it (links in messages); the bench's mails go to its own SMTP server.
+    PUBLIC_URL: 'http://127.0.0.1',
     ONEGATE_DEMO_USERS: 'false',
     ONEGATE_CHECKPOINT_HOURS: '0',
     ...vars,
