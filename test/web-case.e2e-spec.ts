@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { DELIVERY } from '../src/database/entities.js';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
-import { newPage, signIn } from './support/browser.js';
+import { newPage, signIn, waitShowing } from './support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
@@ -133,7 +133,7 @@ test('at the signature the page asks for the signed copy first, takes it in plac
   await signIn(page, base, USERS.mayor);
   await page.goto(caseUrl(signedCase.id, signedCase.taskId));
   const panel = page.locator(`[data-testid="task-panel"][data-task-id="${signedCase.taskId}"]`);
-  await panel.waitFor();
+  await waitShowing(page, panel);
 
   // No copy yet: the panel says so in Indonesian, offers the upload, and Sign cannot be used.
   expect((await panel.getByTestId('sign-needs-copy').innerText()).split('\n')[0]).toBe('Unggah salinan bertanda tangan terlebih dahulu');

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { TestUser } from './test-app.js';
 
 /**
@@ -44,3 +44,13 @@ export async function spoilSessionToken(page: Page): Promise<void> {
 /** Waits until the field with this test id holds `value` (typed, or put back after a sign-in). */
 export const waitForValue = (page: Page, testId: string, value: string) =>
   page.waitForFunction(([id, v]) => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector(`[data-testid="${id}"]`)?.value === v, [testId, value] as const);
+
+/** Waits for `locator`; on a time-out says what the page showed instead (its URL and text), to tell a slow page from a wrong one. */
+export async function waitShowing(page: Page, locator: Locator): Promise<void> {
+  try {
+    await locator.waitFor();
+  } catch (err) {
+    const text = await page.evaluate<string>('document.body.innerText').catch(() => '(no page text)');
+    throw new Error(`${(err as Error).message}\nat ${page.url()} the page showed:\n${text.slice(0, 1500)}`);
+  }
+}
