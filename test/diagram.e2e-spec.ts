@@ -5,14 +5,14 @@
  * laptop (760 px) and on a phone (360 px, where the card scrolls sideways rather than shrink the
  * words). Uses the system's Chromium (never downloads one); fails, not skips, when it is missing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
+import { launchChromium, signIn } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 
 let t: TestApp;
@@ -21,16 +21,10 @@ let base: string;
 let caseId: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); this test never downloads a browser.`);
-  }
   t = await TestApp.start();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   // A case that went to revision at the technical review and came back: proposal → check → review → revision → review.
   const c = await t.createCase({ requiresDprdApproval: true });
@@ -160,10 +154,8 @@ describe('the diagram in a browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
-      await page.goto(`${base}/#/`);
-      await page.getByTestId(`sign-in-as-${USERS.proposer.id}`).click();
-      await page.getByTestId('whoami').filter({ hasText: USERS.proposer.name }).waitFor();
-      await page.goto(`${base}/#/cases/${caseId}`);
+      await signIn(page, base, USERS.proposer);
+      await page.goto(`${base}/cases/${caseId}`);
       const diagram = page.getByTestId('diagram');
       await diagram.locator('g.stage.current#stage-technical_review').waitFor();
       expect(await diagram.locator('g.stage.visited').count()).toBe(4);

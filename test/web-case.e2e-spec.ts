@@ -7,17 +7,16 @@
  * Uses the system's Chromium (never downloads one); fails, not skips, when it is missing.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { DELIVERY } from '../src/database/entities.js';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
-import { newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 /** Friday 20 December 2030, 14.00 WIB: every case below reaches the mayor then. */
 const ARRIVAL = new Date('2030-12-20T07:00:00Z');
@@ -32,22 +31,16 @@ let browser: Browser;
 let base: string;
 let files: string;
 
-/** The case page's address; `taskId` as a message link gives it. Routes are hashes today (one place to change). */
-const caseUrl = (caseId: string, taskId?: string) => `${base}/#/cases/${encodeURIComponent(caseId)}${taskId ? `?task=${encodeURIComponent(taskId)}` : ''}`;
-const dashboardUrl = () => `${base}/#/dashboard`;
+/** The case page's address; `taskId` as a message link gives it (`/tasks/<id>` lands here). */
+const caseUrl = (caseId: string, taskId?: string) => `${base}/cases/${encodeURIComponent(caseId)}${taskId ? `?task=${encodeURIComponent(taskId)}` : ''}`;
+const dashboardUrl = () => `${base}/dashboard`;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); this test never downloads a browser.`);
-  }
   clock.set(ARRIVAL);
   t = await TestApp.start({}, { clock });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
   files = mkdtempSync(join(tmpdir(), 'onegate-web-case-'));
   writeFileSync(join(files, 'salinan-ttd.pdf'), samplePdf('salinan bertanda tangan'));
   writeFileSync(join(files, 'lampiran.pdf'), samplePdf('lampiran'));

@@ -3,15 +3,14 @@
  * role acting from its own inbox, then the auditor replaying and verifying it. Uses the system's
  * Chromium (never downloads one); fails, not skips, when it is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
-import { newPage, signIn } from './support/browser.js';
+import { launchChromium, newPage, signIn } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 const XSS_COMMENT = 'Lampirkan KAK yang ditandatangani <b>bold</b><script>window.__xss = 1</script>';
 
@@ -21,17 +20,11 @@ let base: string;
 let files: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); this test never downloads a browser.`);
-  }
   t = await TestApp.start();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = t.app.getHttpServer().address() as AddressInfo;
   base = `http://127.0.0.1:${addr.port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
   files = mkdtempSync(join(tmpdir(), 'onegate-web-'));
   for (const kind of ['kak', 'draft_kb', 'signed']) writeFileSync(join(files, `${kind}.pdf`), samplePdf(`web ${kind}`));
   mkdirSync(SCREENSHOTS, { recursive: true });

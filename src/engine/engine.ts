@@ -457,7 +457,7 @@ export class Engine {
 }
 
 /** The row of a task the machine has just opened: open, unanswered, its due time still to be planned. */
-export function newTaskRow(caseId: string, task: OpenTask, now: Date): TaskRow {
+export function newTaskRow(caseId: string, task: Pick<OpenTask, 'key' | 'role' | 'assignee'> & { stage: string }, now: Date): TaskRow {
   return {
     id: randomUUID(),
     caseId,

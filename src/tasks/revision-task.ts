@@ -1,28 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { TASK } from '../database/entities.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
-import type { StepContext, StepEffect } from '../engine/engine.js';
+import { newTaskRow, type StepContext, type StepEffect } from '../engine/engine.js';
 
 /** The proposer's task while a case waits in `revision` (contract §8): its one decision is `resubmit`. */
 export const REVISION_TASK = { stage: 'revision', role: 'proposer', decisions: ['resubmit'] as const } as const;
 
 /** The proposer's revision task a step opens when it returns the case (its key names the event: `r<seq>`). */
 export function revisionTaskRow(caseId: string, proposerId: string, seq: number, now: Date): TaskRow {
-  return {
-    id: randomUUID(),
-    caseId,
-    key: `r${seq}`,
-    stage: REVISION_TASK.stage,
-    role: REVISION_TASK.role,
-    assigneeId: proposerId,
-    status: 'open',
-    decision: null,
-    comment: null,
-    completedBy: null,
-    createdAt: now,
-    completedAt: null,
-    dueAt: null,
-  };
+  return newTaskRow(caseId, { key: `r${seq}`, stage: REVISION_TASK.stage, role: REVISION_TASK.role, assignee: proposerId }, now);
 }
 
 /** How the revision task closes when the case leaves revision: resubmitted (RESUBMIT) or cancelled (a withdrawal). */

@@ -1,4 +1,16 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** Debian's Chromium: the tests drive it and never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** One headless Chromium for a test file (install Debian's `chromium` package first). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); this test never downloads a browser.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+}
 import type { TestUser } from './test-app.js';
 
 /**
@@ -26,6 +38,9 @@ export async function signIn(page: Page, base: string, user: TestUser): Promise<
   if (await out.isVisible()) await out.click();
   await page.getByTestId(`sign-in-as-${user.id}`).click();
   await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
+  // Signed in, the app moves on to the user's home page: wait for that, or a goto() right after could
+  // be a same-document hash change that this late move then overrides.
+  await page.waitForURL((url) => url.pathname !== '/');
 }
 
 /** The browser runs this text, not the test's Node: the test code has no DOM types. */
