@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { ConfigError, NOT_YET_BUILT, loadConfig, type AppConfig } from './config/app-config.js';
 import { serveMetrics } from './metrics/metrics-server.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = new Logger('onegate');
+  for (const name of config.notYetBuilt ?? []) logger.warn(`${name} is set but has no effect in this version: ${NOT_YET_BUILT[name]}`);
   const where = `database: ${config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded ${config.database.file}`} · queue: ${config.redisUrl ? 'Redis (BullMQ)' : 'in-process'} · mail: ${config.smtpUrl ? 'SMTP' : `.eml files in ${config.dataDir}/mail`} · role: ${config.role}`;
   if (config.role === 'worker') {
     // No API: this process runs the BullMQ workers and reconciliation (DeadlinesService), and answers GET /metrics.

@@ -78,6 +78,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, PUBLIC_URL: 'https://x.example', AUTH_JWT_SECRET: 'short' })).toThrow(/^AUTH_JWT_SECRET must be at least 32 bytes/);
   });
 
+  it('names the contract variables that are set but not built yet, so they do not silently do nothing', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'upload' }).notYetBuilt).toEqual([]);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual(['AUTH_TOKEN_MAX_TTL', 'ONEGATE_SIGNING']);
+  });
+
   it('keeps /metrics open and logs at info unless told otherwise', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir })).toMatchObject({ metricsToken: null, logLevel: 'info' });
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_METRICS_TOKEN: ' scrape-me ', ONEGATE_LOG_LEVEL: 'debug' })).toMatchObject({ metricsToken: 'scrape-me', logLevel: 'debug' });
