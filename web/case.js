@@ -2,8 +2,8 @@
 /** The case page: details, documents, actions, diagram, timeline and e-mails (the list is in case-list.js). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './api.js';
-import { Banner, Diagram, html, Loading, StageBadge, useMessages } from './components.js';
-import { formatDate, getLang, label, t } from './i18n.js';
+import { Banner, Diagram, html, Loading, StageBadge, TaskAge, useMessages } from './components.js';
+import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
 import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
 
@@ -22,39 +22,12 @@ async function loadCase(/** @type {string} */ id) {
   return { c, documents: list(documents), history: list(history), notifications: list(notifications), tasks: tasks.items };
 }
 
-/** A local date and time in the city's zone, as people write it: "7 Des 2026 14.00" (never ISO). */
-export function formatWhen(/** @type {string|null|undefined} */ iso) {
-  if (!iso) return t('none');
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return t('none');
-  const id = getLang() === 'id';
-  const parts = new Intl.DateTimeFormat(id ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const part = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')} ${part('month')} ${part('year')} ${part('hour')}${id ? '.' : ':'}${part('minute')}`;
-}
 
 /** The workflow a case runs on, as a person names it: "Prosedur kerja sama, versi 2". */
 export function workflowName(/** @type {{name: string, version: number}} */ w) {
   return t('workflow.version', { name: label('workflow', w.name), version: w.version });
 }
 
-/** When a task arrived and how many working days it has waited (the server counts them on the city's calendar). */
-export function TaskAge({ task }) {
-  const n = task.waitingWorkingDays;
-  const waited = typeof n !== 'number' ? '' : n <= 0 ? t('case.waited.none') : n === 1 ? t('case.waited.one') : t('case.waited', { n });
-  return html`<span class="task-age">
-    <span data-testid="task-arrived">${t('case.arrived')} <time datetime=${task.createdAt}>${formatWhen(task.createdAt)}</time></span>
-    ${waited && html` · <span data-testid="task-waited" data-days=${n}>${waited}</span>`}
-  </span>`;
-}
 
 /**
  * Why the server refused a step, in the user's language: a 409 InvalidTransition carries the stage

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { diagram, errorText } from './api.js';
-import { getLang, label, t } from './i18n.js';
+import { formatWhen, getLang, label, t } from './i18n.js';
 
 export { html };
 
@@ -77,42 +77,12 @@ export function Diagram({ name, version, stage, caseId }) {
   return html`<div class="diagram" data-testid="diagram" data-stage=${stage} ref=${ref} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
 }
 
-const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];
-
-/**
- * Horizontal bar chart as inline SVG. Each row has a label and one or more stacked segments.
- * @param {{rows: {label: string, parts: {key: string, value: number}[]}[], title: string, keyLabel?: (k: string) => string, testid?: string}} props
- */
-export function BarChart({ rows, title, keyLabel, testid }) {
-  if (!rows.length) return html`<p class="muted">${t('dash.noData')}</p>`;
-  const keys = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))];
-  const color = (/** @type {string} */ k) => PALETTE[keys.indexOf(k) % PALETTE.length];
-  const max = Math.max(1, ...rows.map((r) => r.parts.reduce((s, p) => s + p.value, 0)));
-  const labelW = 190;
-  const barW = 260;
-  const rowH = 28;
-  const legend = keys.length > 1 && keyLabel;
-  const height = rows.length * rowH + 8;
-  return html`<figure class="chart" data-testid=${testid}>
-    <svg viewBox=${`0 0 ${labelW + barW + 50} ${height}`} role="img" aria-label=${title} preserveAspectRatio="xMinYMin meet">
-      ${rows.map((r, i) => {
-        let x = labelW;
-        const total = r.parts.reduce((s, p) => s + p.value, 0);
-        return html`<g transform=${`translate(0 ${i * rowH + 4})`}>
-          <text x=${labelW - 8} y="15" text-anchor="end" class="chart-label">${r.label}</text>
-          ${r.parts.map((p) => {
-            const w = (p.value / max) * barW;
-            const rect = html`<rect x=${x} y="2" width=${Math.max(w, 0)} height="18" rx="3" fill=${color(p.key)}><title>${`${keyLabel ? keyLabel(p.key) : r.label}: ${p.value}`}</title></rect>`;
-            x += w;
-            return rect;
-          })}
-          <text x=${x + 6} y="15" class="chart-value">${total}</text>
-        </g>`;
-      })}
-    </svg>
-    ${legend &&
-    html`<figcaption class="legend">
-      ${keys.map((k) => html`<span class="legend-item"><span class="swatch" style=${{ background: color(k) }}></span>${keyLabel(k)}</span>`)}
-    </figcaption>`}
-  </figure>`;
+/** When a task arrived and how many working days it has waited (the server counts them on the city's calendar). */
+export function TaskAge({ task }) {
+  const n = task.waitingWorkingDays;
+  const waited = typeof n !== 'number' ? '' : n <= 0 ? t('case.waited.none') : n === 1 ? t('case.waited.one') : t('case.waited', { n });
+  return html`<span class="task-age">
+    <span data-testid="task-arrived">${t('case.arrived')} <time datetime=${task.createdAt}>${formatWhen(task.createdAt)}</time></span>
+    ${waited && html` · <span data-testid="task-waited" data-days=${n}>${waited}</span>`}
+  </span>`;
 }

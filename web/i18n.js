@@ -168,7 +168,6 @@ const STRINGS = {
     'case.reviewers': 'Tim Teknis yang ditugaskan',
     'case.reviewersHint': 'Saat menyetujui, pilih anggota Tim Teknis yang menelaah; masing-masing mendapat satu tugas. Tanpa pilihan, satu tugas untuk seluruh Tim Teknis.',
     'case.reviewersNone': 'Belum ada anggota Tim Teknis di direktori.',
-    'case.signHint': 'Unggah salinan bertanda tangan (jenis "Salinan ditandatangani") sebelum menandatangani.',
     'case.decided': 'Keputusan tercatat: {decision}. Tahap sekarang: {stage}.',
     'case.claimedBy': 'Diambil oleh {who}',
     'case.proposerActions': 'Tindakan pengusul',
@@ -435,7 +434,6 @@ const STRINGS = {
     'case.reviewers': 'Technical reviewers to assign',
     'case.reviewersHint': 'When approving, choose the Tim Teknis members who review it; each gets one task. With none chosen, one task goes to the whole Tim Teknis.',
     'case.reviewersNone': 'The directory has no technical reviewers yet.',
-    'case.signHint': 'Upload the signed copy (kind "Signed copy") before signing.',
     'case.decided': 'Decision recorded: {decision}. The case is now at: {stage}.',
     'case.claimedBy': 'Claimed by {who}',
     'case.proposerActions': 'Proposer actions',
@@ -605,4 +603,23 @@ export function formatDate(/** @type {string|null|undefined} */ iso, withTime = 
     year: 'numeric',
     ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
   }).format(d);
+}
+
+/** A local date and time in the city's zone, as people write it: "7 Des 2026 14.00" (never ISO). */
+export function formatWhen(/** @type {string|null|undefined} */ iso) {
+  if (!iso) return t('none');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return t('none');
+  const id = getLang() === 'id';
+  const parts = new Intl.DateTimeFormat(id ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const part = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')} ${part('month')} ${part('year')} ${part('hour')}${id ? '.' : ':'}${part('minute')}`;
 }

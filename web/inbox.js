@@ -5,12 +5,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { html, Loading, StageBadge, useMessages } from './components.js';
+import { html, Loading, StageBadge, TaskAge, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
 import { INSTRUMENTS, TASK_STAGES } from './rules.js';
 import { navigate, withQuery } from './router.js';
-// Circular with case.js (which shows Due): both are function declarations, resolved at render.
-import { TaskAge } from './case.js';
 
 /** Due first; tasks without a due time last. */
 export function byDue(/** @type {any} */ a, /** @type {any} */ b) {

@@ -35,6 +35,12 @@ interface Planned {
   comment: string | null;
 }
 
+/** The directory as the timers of one moment read it: read once, for every timer. */
+interface People {
+  byId: Map<string, UserRow>;
+  withRole(role: Role): UserRow[];
+}
+
 /** Which message wins when several are due to one person for one case at once: the most pressing. */
 const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1 };
 
@@ -88,11 +94,12 @@ export class DeliveryService {
       select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true },
     });
     const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
+    const people: People = { byId: new Map(users.map((u) => [u.id, u])), withRole: (role) => users.filter((u) => u.roles.includes(role)) };
     const tasks = await em.find<TaskRow>(TASK, { where: [{ id: In(timers.map((t) => t.taskId).filter((id): id is string => !!id)) }, { caseId, status: 'open' }] });
     const messages: Planned[] = [];
     const stale: TimerRow[] = [];
     for (const timer of timers) {
-      const planned = this.plan(timer, c, users, tasks, now);
+      const planned = this.plan(timer, c, people, tasks, now);
       if (planned) messages.push(planned);
       else stale.push(timer);
     }
@@ -104,7 +111,6 @@ export class DeliveryService {
         if (!held || rank(message) > rank(held.message)) chosen.set(user.id, { message, user });
       }
     }
-    const byId = new Map(users.map((u) => [u.id, u]));
     const leaseUntil = this.leaseFrom(now);
     const addressed = new Set<string>(); // two users may share an address: one mail to it
     const rows: DeliveryRow[] = [];
@@ -114,7 +120,7 @@ export class DeliveryService {
       const locale = toLocale(user.locale);
       const task = message.task;
       const rule = task ? TASK_STAGE_RULES[task.stage as TaskStage] : undefined;
-      const assignee = task?.assigneeId ? (byId.get(task.assigneeId)?.name ?? task.assigneeId) : null;
+      const assignee = task?.assigneeId ? (people.byId.get(task.assigneeId)?.name ?? task.assigneeId) : null;
       const late = now.getTime() - message.timer.fireAt.getTime() > LATE_AFTER_MS;
       const mail = renderMessage(message.kind, locale, {
         caseNumber: c.number,
@@ -163,9 +169,7 @@ export class DeliveryService {
    * candidates') supervisors, later ones to every tkksd_chair (the chair too when nobody supervises);
    * expiry reminders, rejections and signatures to the proposer and the secretariat.
    */
-  private plan(timer: TimerRow, c: CaseRow, users: UserRow[], tasks: TaskRow[], now: Date): Planned | null {
-    const withRole = (role: Role) => users.filter((u) => u.roles.includes(role));
-    const byId = new Map(users.map((u) => [u.id, u]));
+  private plan(timer: TimerRow, c: CaseRow, { byId, withRole }: People, tasks: TaskRow[], now: Date): Planned | null {
     const proposer = byId.get(c.proposerId);
     const proposerAndSecretariat = [...(proposer ? [proposer] : []), ...withRole('secretariat')];
     const task = timer.taskId ? tasks.find((t) => t.id === timer.taskId) : undefined;

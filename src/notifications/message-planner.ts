@@ -35,7 +35,8 @@ export class MessagePlanner implements StepEffect {
     }
     const before = ctx.caseBefore?.stage ?? null;
     const after = ctx.caseAfter.stage;
-    const decided = ctx.tasks.find((t) => t.status === 'completed' && t.completedAt?.getTime() === ctx.now.getTime());
+    // The task whose decision moved the case (its id is in the event, as TASK_COMPLETED and deemed approval record it).
+    const decided = ctx.tasks.find((t) => t.id === ctx.event.data.taskId);
     if (after !== before) {
       if (after === 'revision') notify('revision_requested', decided);
       else if (after === 'rejected') notify('case_rejected', decided);
