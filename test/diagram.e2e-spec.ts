@@ -8,7 +8,6 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { type Browser } from 'playwright-core';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 import { launchChromium, signIn } from './support/browser.js';
@@ -22,8 +21,7 @@ let caseId: string;
 
 beforeAll(async () => {
   t = await TestApp.start();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  base = await t.listen();
   browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   // A case that went to revision at the technical review and came back: proposal → check → review → revision → review.

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { DELIVERY } from '../src/database/entities.js';
@@ -38,8 +37,7 @@ const dashboardUrl = () => `${base}/dashboard`;
 beforeAll(async () => {
   clock.set(ARRIVAL);
   t = await TestApp.start({}, { clock });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  base = await t.listen();
   browser = await launchChromium();
   files = mkdtempSync(join(tmpdir(), 'onegate-web-case-'));
   writeFileSync(join(files, 'salinan-ttd.pdf'), samplePdf('salinan bertanda tangan'));

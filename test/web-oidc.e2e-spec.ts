@@ -6,14 +6,11 @@
  * round-trip, with text typed before the session ended. Uses the system's Chromium; fails, not skips,
  * when it is missing.
  */
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { sessionItem, setSessionItem, spoilSessionToken, waitForValue } from './support/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, sessionItem, setSessionItem, spoilSessionToken, waitForValue } from './support/browser.js';
 import { TestOidcProvider, type OidcUser } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRETARIAT: OidcUser = { id: USERS.secretariat.id, name: 'Siti (Bagian Kerja Sama)', email: 'siti@jambikota.go.id', roles: ['secretariat', 'offline_access', 'uma_authorization'] };
 const MAYOR: OidcUser = { id: USERS.mayor.id, name: 'Wali Kota Jambi', roles: ['mayor'] };
 
@@ -23,14 +20,12 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium).`);
   idp = await TestOidcProvider.start({ clientId: 'onegate-web', redirectUris: [], users: [SECRETARIAT, MAYOR] });
   // As in production: no sign-in picker; the local secret stays for the CLI (and this test's own API calls).
   t = await TestApp.start({ production: true, jwksUrl: idp.jwksUrl, oidc: { issuer: idp.issuer, clientId: idp.clientId, scope: 'openid profile email' } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  base = await t.listen();
   idp.redirectUris.push(`${base}/`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
 }, 30_000);
 
 afterAll(async () => {

@@ -6,7 +6,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
 import { launchChromium, newPage, signIn } from './support/browser.js';
@@ -21,9 +20,7 @@ let files: string;
 
 beforeAll(async () => {
   t = await TestApp.start();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.getHttpServer().address() as AddressInfo;
-  base = `http://127.0.0.1:${addr.port}`;
+  base = await t.listen();
   browser = await launchChromium();
   files = mkdtempSync(join(tmpdir(), 'onegate-web-'));
   for (const kind of ['kak', 'draft_kb', 'signed']) writeFileSync(join(files, `${kind}.pdf`), samplePdf(`web ${kind}`));

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -115,6 +116,12 @@ export class TestApp {
     const app = await createApp(config, { clock, logger: log ?? (process.env.ONEGATE_TEST_LOG === '1' ? undefined : false) });
     await app.getHttpAdapter().getInstance().ready();
     return app;
+  }
+
+  /** Listens on a free port of 127.0.0.1 (for a browser or a child process) and returns the base URL. */
+  async listen(): Promise<string> {
+    await this.app.listen({ port: 0, host: '127.0.0.1' });
+    return `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
   }
 
   get db(): Database {
