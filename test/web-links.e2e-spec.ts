@@ -16,7 +16,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { TimerHandler } from '../src/deadlines/timer-handler.js';
-import { launchChromium, newPage, sessionItem, spoilSessionToken } from './support/browser.js';
+import { countOnceSettled, launchChromium, newPage, sessionItem, spoilSessionToken } from './support/browser.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 
@@ -183,12 +183,12 @@ test('the case list and the inbox keep their search, filters and page in the add
   await page.getByTestId('cases-next').click();
   await page.waitForURL(`${base}/cases?q=jelutung&stage=proposal&page=2`);
   await page.getByTestId('cases-page').filter({ hasText: 'Halaman 2 dari 2' }).waitFor();
-  expect(await rows.count()).toBe(2);
+  expect(await countOnceSettled(rows, 2)).toBe(2);
 
   // A reload (or the same link in another tab) shows the same list.
   await page.reload();
   await page.getByTestId('cases-page').filter({ hasText: 'Halaman 2 dari 2' }).waitFor();
-  expect(await rows.count()).toBe(2);
+  expect(await countOnceSettled(rows, 2)).toBe(2);
   expect(await page.getByTestId('cases-q').inputValue()).toBe('jelutung');
   expect(await page.getByTestId('cases-stage').inputValue()).toBe('proposal');
 
@@ -196,7 +196,7 @@ test('the case list and the inbox keep their search, filters and page in the add
   await page.goBack();
   await page.waitForURL(`${base}/cases?q=jelutung&stage=proposal`);
   await page.getByTestId('cases-page').filter({ hasText: 'Halaman 1 dari 2' }).waitFor();
-  expect(await rows.count()).toBe(25);
+  expect(await countOnceSettled(rows, 25)).toBe(25);
   await page.goBack();
   await page.waitForURL(`${base}/cases?q=jelutung`);
   await page.getByText('29 berkas').waitFor();

@@ -69,3 +69,14 @@ export async function waitShowing(page: Page, locator: Locator): Promise<void> {
     throw new Error(`${(err as Error).message}\nat ${page.url()} the page showed:\n${text.slice(0, 1500)}`);
   }
 }
+
+/** Waits until `locator` matches `n` elements (a list re-rendered from a new query), then returns the count. */
+export async function countOnceSettled(locator: Locator, n: number, timeoutMs = 15_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let count = await locator.count();
+  while (count !== n && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    count = await locator.count();
+  }
+  return count;
+}
