@@ -90,6 +90,10 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     const validUntil = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
     const c = await drive({ validFrom: '2026-01-01', validUntil }, 'signed');
     expect(await t.stageOf(c.id)).toBe('signed');
+    // The signature's own news (case_signed, due at once) goes first: were it still pending when the
+    // reminder arrives, the proposer would rightly get one mail for that moment, not two (contract §8).
+    const pendingNews = () => t.db.read((em) => em.countBy<TimerRow>(TIMER, { caseId: c.id, kind: 'notify', status: 'pending' }));
+    expect(await until(pendingNews, (n) => n === 0)).toBe(0);
     const timers = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: c.id, taskId: IsNull() }, order: { fireAt: 'ASC' } }));
     expect(timers.map((x) => `${x.kind}:${x.idx}`)).toEqual(['expiry_reminder:30', 'expiry_reminder:0', 'expire:0']);
     // 07:00 in Jakarta on validUntil − 30 days; the expiry at 00:00 after validUntil.
