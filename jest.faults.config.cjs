@@ -9,6 +9,7 @@ const base = require('./jest.config.cjs');
 const scenarios = [
   { file: 'kill-api', needs: [] },
   { file: 'hostile-requests', needs: [] },
+  { file: 'edges', needs: [] },
   { file: 'postgres-restart', needs: ['DATABASE_URL'] },
   { file: 'redis-restart', needs: ['REDIS_URL'] },
   { file: 'racing-workers', needs: ['REDIS_URL'] },
