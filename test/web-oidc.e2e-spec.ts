@@ -3,12 +3,14 @@
  * the authorization code flow with PKCE against a Keycloak-shaped provider, acting on a task with the
  * provider's token, a forged return refused, sign-out ending the provider's session, an expired token,
  * a pasted bearer token, and a deep link (a mail's `/tasks/<id>`) that survives the provider's
- * round-trip, with text typed before the session ended. Uses the system's Chromium; fails, not skips,
- * when it is missing.
+ * round-trip, with text typed before the session ended. The ID token is validated in full in the
+ * browser (oauth4webapi): one with another issuer, another audience, expired, a forged signature or
+ * another sign-in's nonce is refused with a notice saying which. Uses the system's Chromium; fails,
+ * not skips, when it is missing.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, sessionItem, setSessionItem, spoilSessionToken, waitForValue } from './support/browser.js';
-import { TestOidcProvider, type OidcUser } from './support/oidc-provider.js';
+import { TestOidcProvider, type IdTokenFault, type OidcUser } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 const SECRETARIAT: OidcUser = { id: USERS.secretariat.id, name: 'Siti (Bagian Kerja Sama)', email: 'siti@jambikota.go.id', roles: ['secretariat', 'offline_access', 'uma_authorization'] };
@@ -41,12 +43,18 @@ async function newPage(errors: string[]): Promise<Page> {
   return page;
 }
 
-/** Through the provider's login page and back. */
-async function signInWithProvider(page: Page, user: OidcUser): Promise<void> {
+/** Through the provider's login page, back to the app (signed in or not). */
+async function throughProviderLogin(page: Page, user: OidcUser): Promise<void> {
   await page.getByTestId('oidc-sign-in').click();
   await page.waitForURL((url) => url.href.startsWith(idp.issuer));
   await page.getByLabel('Username').fill(user.id);
   await page.locator('#kc-login').click();
+  await page.waitForURL((url) => url.href.startsWith(base));
+}
+
+/** Through the provider's login page and back, signed in. */
+async function signInWithProvider(page: Page, user: OidcUser): Promise<void> {
+  await throughProviderLogin(page, user);
   await page.getByTestId('whoami').filter({ hasText: user.name }).waitFor();
 }
 
@@ -65,6 +73,8 @@ test('a reviewer signs in through the provider, acts on a task with its token, a
   expect(await page.locator('[data-testid="whoami"] .user-roles').textContent()).toBe('Bagian Kerja Sama');
   // The provider saw a correct PKCE verifier (it refuses the exchange otherwise).
   expect(idp.refusals).toEqual([]);
+  // The page fetched the provider's keys itself: the ID token's signature was checked in the browser.
+  expect(idp.jwksFromBrowser).toBeGreaterThan(0);
 
   // The provider's token works on the API: the task is in the inbox and the approval lands.
   await page.locator(`[data-testid="task-row"][data-case-id="${c.id}"] [data-testid="task-open"]`).click();
@@ -179,7 +189,8 @@ test('a return path kept across the provider round-trip is used only when it is 
   // What another script in the tab might have left: an outside address, then /api, then a protocol-relative one.
   for (const returnTo of ['https://evil.example/cases/x', '/api/cases', '//evil.example/inbox']) {
     const state = `s-${Math.random().toString(36).slice(2)}`;
-    await setSessionItem(page, 'onegate.oidc.pending', { state, verifier: 'v', nonce: 'n', clientId: 'onegate-web', tokenEndpoint: 'http://127.0.0.1:9/token', endSession: null, returnTo });
+    const as = { issuer: idp.issuer, authorization_endpoint: `${idp.issuer}/auth`, token_endpoint: 'http://127.0.0.1:9/token', jwks_uri: idp.jwksUrl };
+    await setSessionItem(page, 'onegate.oidc.pending', { as, state, verifier: 'v', nonce: 'n', clientId: 'onegate-web', returnTo });
     await page.goto(`${base}/?code=c&state=${state}`);
     await page.getByTestId('banner-info').waitFor();
     expect(new URL(page.url()).origin).toBe(base);
@@ -187,3 +198,44 @@ test('a return path kept across the provider round-trip is used only when it is 
   }
   expect(errors).toEqual([]);
 }, 30_000);
+
+/** Each way an ID token can be wrong, with the notice the sign-in page shows for it (Indonesian, then English). */
+const SPOILED: Array<[string, IdTokenFault, RegExp, RegExp]> = [
+  ['another issuer', 'issuer', /^Masuk ditolak: token identitas dari SSO diterbitkan oleh layanan lain/, /^Sign-in refused: the SSO identity token was issued by another service/],
+  ['another audience', 'audience', /^Masuk ditolak: token identitas dari SSO tidak ditujukan untuk aplikasi ini/, /^Sign-in refused: the SSO identity token is not meant for this application/],
+  ['an expiry in the past', 'expired', /^Masuk ditolak: token identitas dari SSO sudah kedaluwarsa/, /^Sign-in refused: the SSO identity token has expired/],
+  ['a signature by another key', 'signature', /^Masuk ditolak: tanda tangan token identitas dari SSO tidak sah/, /^Sign-in refused: the SSO identity token’s signature is not valid/],
+  ['another sign-in’s nonce', 'nonce', /^Masuk ditolak: token identitas dari SSO dibuat untuk permintaan masuk lain/, /^Sign-in refused: the SSO identity token was made for another sign-in/],
+];
+
+test.each(SPOILED)('an ID token with %s is refused with a notice saying so, and a sound one then signs in', async (_what, fault, indonesian, english) => {
+  const errors: string[] = [];
+  const page = await newPage(errors);
+  // A deep link opened signed out: the refusal comes back to it, signed out.
+  await page.goto(`${base}/cases`);
+  idp.refusals.length = 0;
+  idp.idTokenFault = fault;
+  try {
+    await throughProviderLogin(page, SECRETARIAT);
+    await page.getByTestId('banner-info').waitFor();
+  } finally {
+    idp.idTokenFault = null;
+  }
+  // The provider gave the tokens (its access token is good for the API): the page itself refused them.
+  expect(idp.refusals).toEqual([]);
+  expect(await page.getByTestId('banner-info').textContent()).toMatch(indonesian);
+  expect(await page.getByTestId('whoami').count()).toBe(0);
+  expect(await sessionItem(page, 'onegate.session')).toBeNull();
+  expect(await sessionItem(page, 'onegate.oidc.pending')).toBeNull();
+  expect(new URL(page.url()).pathname).toBe('/cases');
+  expect(page.url()).not.toMatch(/code=|state=/);
+  // Switched to English, the same notice in English.
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('banner-info').filter({ hasText: english }).waitFor();
+  expect(await page.getByTestId('banner-info').textContent()).toMatch(english);
+
+  // Signing in again with a sound token works, onto the page the link named.
+  await signInWithProvider(page, SECRETARIAT);
+  expect(new URL(page.url()).pathname).toBe('/cases');
+  expect(errors).toEqual([]);
+}, 45_000);

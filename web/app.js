@@ -10,7 +10,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorText, loadSession, saveSession } from './api.js';
 import { keepDrafts, restoreDrafts } from './drafts.js';
 import { setKnownPeople } from './error-text.js';
-import { endSessionUrl, finishSignIn, startSignIn } from './oidc.js';
+import { endSessionUrl, finishSignIn, OidcRefusal, startSignIn } from './oidc.js';
 import { Banner, html, Loading } from './components.js';
 import { getLang, label, setLang, t } from './i18n.js';
 import { Inbox } from './inbox.js';
@@ -85,7 +85,7 @@ function SignIn({ onSignedIn, notice, staleUserId }) {
 
   return html`<section class="card signin" aria-labelledby="signin-title" data-testid="sign-in">
     <h1 id="signin-title" tabindex="-1">${t('signin.title')}</h1>
-    <${Banner} kind="info" text=${notice} />
+    <${Banner} kind="info" text=${notice instanceof OidcRefusal ? notice.text() : notice} />
     <${Banner} text=${error} />
     ${!options && !error && html`<${Loading} />`}
     ${options?.mode === 'picker' &&
@@ -193,7 +193,7 @@ function App({ initialNotice, restoreFor }) {
   const [expired, setExpired] = useState(false);
   const [people, setPeople] = useState(/** @type {Record<string,string>} */ ({}));
   const [lang, setLangState] = useState(getLang());
-  const [notice, setNotice] = useState(/** @type {string|null} */ (initialNotice ?? null));
+  const [notice, setNotice] = useState(/** @type {string|OidcRefusal|null} */ (initialNotice ?? null));
   const route = useRoute();
 
   useEffect(() => {
@@ -290,7 +290,7 @@ function App({ initialNotice, restoreFor }) {
  * Back from the identity provider: turns the code into a session before the app renders (the
  * address is already the path the sign-in started from). Returns a notice on failure, and the
  * user whose typed text to put back.
- * @returns {Promise<{notice: string|null, restoreFor: string|null}>}
+ * @returns {Promise<{notice: string|OidcRefusal|null, restoreFor: string|null}>}
  */
 async function completeProviderSignIn() {
   try {
@@ -301,7 +301,8 @@ async function completeProviderSignIn() {
     return { notice: null, restoreFor: session.user.id };
   } catch (e) {
     saveSession(null);
-    return { notice: errorText(e), restoreFor: null };
+    // A refused provider sign-in stays a refusal object: its text follows a language switch.
+    return { notice: e instanceof OidcRefusal ? e : errorText(e), restoreFor: null };
   }
 }
 

@@ -44,6 +44,13 @@ const STRINGS = {
     'signin.oidcState': 'Jawaban SSO tidak cocok dengan permintaan masuk dari tab ini. Silakan masuk kembali.',
     'signin.oidcUnreachable': 'Layanan identitas (SSO) tidak dapat dihubungi.',
     'signin.oidcNeedsHttps': 'Masuk melalui SSO memerlukan alamat HTTPS (atau localhost).',
+    'signin.oidcConfig': 'Layanan identitas (SSO) tidak menjawab seperti yang diharapkan. Hubungi admin.',
+    'signin.oidcIssuer': 'Masuk ditolak: token identitas dari SSO diterbitkan oleh layanan lain, bukan layanan identitas kota. Silakan masuk kembali; jika berulang, hubungi admin.',
+    'signin.oidcAudience': 'Masuk ditolak: token identitas dari SSO tidak ditujukan untuk aplikasi ini. Silakan masuk kembali; jika berulang, hubungi admin.',
+    'signin.oidcExpired': 'Masuk ditolak: token identitas dari SSO sudah kedaluwarsa (atau belum berlaku). Periksa jam dan tanggal perangkat Anda, lalu masuk kembali.',
+    'signin.oidcSignature': 'Masuk ditolak: tanda tangan token identitas dari SSO tidak sah menurut kunci layanan identitas kota. Silakan masuk kembali; jika berulang, hubungi admin.',
+    'signin.oidcNonce': 'Masuk ditolak: token identitas dari SSO dibuat untuk permintaan masuk lain, bukan yang dimulai di tab ini. Silakan masuk kembali.',
+    'signin.oidcIdToken': 'Masuk ditolak: token identitas dari SSO tidak sah. Silakan masuk kembali; jika berulang, hubungi admin.',
 
     // routes and sign-in (web-routes)
     'signin.tokenRefused': 'Token akses tidak diterima: token itu sudah kedaluwarsa, bukan dari layanan identitas kota, atau penggunanya tidak terdaftar. Minta token baru lalu coba lagi.',
@@ -310,6 +317,13 @@ const STRINGS = {
     'signin.oidcState': 'The SSO answer does not match a sign-in started in this tab. Please sign in again.',
     'signin.oidcUnreachable': 'The identity service (SSO) cannot be reached.',
     'signin.oidcNeedsHttps': 'Signing in through SSO needs an HTTPS address (or localhost).',
+    'signin.oidcConfig': 'The identity service (SSO) did not answer as expected. Contact the admin.',
+    'signin.oidcIssuer': 'Sign-in refused: the SSO identity token was issued by another service, not the city’s identity service. Please sign in again; if it happens again, contact the admin.',
+    'signin.oidcAudience': 'Sign-in refused: the SSO identity token is not meant for this application. Please sign in again; if it happens again, contact the admin.',
+    'signin.oidcExpired': 'Sign-in refused: the SSO identity token has expired (or is not valid yet). Check your device’s date and time, then sign in again.',
+    'signin.oidcSignature': 'Sign-in refused: the SSO identity token’s signature is not valid for the city’s identity service key. Please sign in again; if it happens again, contact the admin.',
+    'signin.oidcNonce': 'Sign-in refused: the SSO identity token was made for another sign-in, not the one started in this tab. Please sign in again.',
+    'signin.oidcIdToken': 'Sign-in refused: the SSO identity token is not valid. Please sign in again; if it happens again, contact the admin.',
 
     // routes and sign-in (web-routes)
     'signin.tokenRefused': 'The access token was not accepted: it has expired, was not issued by the city’s identity service, or its user is not in the directory. Get a new token and try again.',

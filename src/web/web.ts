@@ -14,6 +14,8 @@ const VENDOR: Record<string, string> = {
   'preact-hooks.mjs': 'preact/hooks/dist/hooks.module.js',
   'htm.mjs': 'htm/dist/htm.module.js',
   'htm-preact.mjs': 'htm/preact/index.module.js',
+  // The OpenID Connect client (web/oidc.js): one ES module with no imports of its own.
+  'oauth4webapi.mjs': 'oauth4webapi/build/index.js',
 };
 
 /**

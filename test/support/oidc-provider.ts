@@ -11,6 +11,13 @@ export interface OidcUser {
   roles: string[];
 }
 
+/**
+ * A way the next ID token is spoiled (the access token next to it stays good): another issuer, another
+ * audience, expired ten minutes ago, signed by a key that is not the realm's (same `kid`), or carrying
+ * the nonce of another sign-in.
+ */
+export type IdTokenFault = 'issuer' | 'audience' | 'expired' | 'signature' | 'nonce';
+
 interface PendingCode {
   clientId: string;
   redirectUri: string;
@@ -30,12 +37,18 @@ export class TestOidcProvider {
   /** What the token endpoint refused, for assertions: e.g. 'invalid_grant: PKCE verifier does not match'. */
   readonly refusals: string[] = [];
   tokenTtl = '10m';
+  /** While set, the token endpoint issues ID tokens spoiled this way (see IdTokenFault). */
+  idTokenFault: IdTokenFault | null = null;
+  /** JWKS downloads made by a browser (a CORS request, with an Origin header), not by the API. */
+  jwksFromBrowser = 0;
   private readonly codes = new Map<string, PendingCode>();
 
   private constructor(
     private readonly server: Server,
     base: string,
     private readonly keys: Awaited<ReturnType<typeof generateKeyPair>>,
+    /** A key pair that is not the realm's: what a forger would sign with. */
+    private readonly forgerKeys: Awaited<ReturnType<typeof generateKeyPair>>,
     private readonly jwk: Record<string, unknown>,
     readonly clientId: string,
     /** Registered redirect URIs; a test adds the app's once it listens. */
@@ -48,6 +61,7 @@ export class TestOidcProvider {
 
   static async start(options: { clientId: string; redirectUris: string[]; users: OidcUser[] }): Promise<TestOidcProvider> {
     const keys = await generateKeyPair('RS256');
+    const forgerKeys = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'realm-key-1', alg: 'RS256', use: 'sig' };
     const holder: { provider?: TestOidcProvider } = {};
     const server = createServer((req, res) => {
@@ -58,7 +72,7 @@ export class TestOidcProvider {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    holder.provider = new TestOidcProvider(server, `http://127.0.0.1:${port}`, keys, jwk, options.clientId, options.redirectUris, options.users);
+    holder.provider = new TestOidcProvider(server, `http://127.0.0.1:${port}`, keys, forgerKeys, jwk, options.clientId, options.redirectUris, options.users);
     return holder.provider;
   }
 
@@ -97,7 +111,10 @@ export class TestOidcProvider {
         code_challenge_methods_supported: ['S256'],
       });
     }
-    if (req.method === 'GET' && path === '/protocol/openid-connect/certs') return json(res, 200, { keys: [this.jwk] });
+    if (req.method === 'GET' && path === '/protocol/openid-connect/certs') {
+      if (req.headers.origin) this.jwksFromBrowser++;
+      return json(res, 200, { keys: [this.jwk] });
+    }
     if (req.method === 'GET' && path === '/protocol/openid-connect/auth') return this.loginForm(url.searchParams, res);
     if (req.method === 'POST' && path === '/protocol/openid-connect/login') return this.login(new URLSearchParams(await body(req)), res);
     if (req.method === 'POST' && path === '/protocol/openid-connect/token') return this.token(new URLSearchParams(await body(req)), res);
@@ -161,14 +178,17 @@ export class TestOidcProvider {
     if (form.get('redirect_uri') !== pending.redirectUri) return refuse('invalid_grant', 'redirect_uri differs from the authorization request');
     const verifier = form.get('code_verifier') ?? '';
     if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) return refuse('invalid_grant', 'PKCE verifier does not match');
-    const idToken = await new SignJWT({ name: pending.user.name, ...(pending.nonce ? { nonce: pending.nonce } : {}) })
+    const fault = this.idTokenFault;
+    const now = Math.floor(Date.now() / 1000);
+    const nonce = fault === 'nonce' ? randomBytes(16).toString('base64url') : pending.nonce;
+    const idToken = await new SignJWT({ name: pending.user.name, ...(nonce ? { nonce } : {}) })
       .setProtectedHeader({ alg: 'RS256', kid: 'realm-key-1' })
-      .setIssuer(this.issuer)
+      .setIssuer(fault === 'issuer' ? 'https://sso.elsewhere.example/realms/jambi' : this.issuer)
       .setSubject(pending.user.id)
-      .setAudience(pending.clientId)
-      .setIssuedAt()
-      .setExpirationTime(this.tokenTtl)
-      .sign(this.keys.privateKey);
+      .setAudience(fault === 'audience' ? 'another-client' : pending.clientId)
+      .setIssuedAt(fault === 'expired' ? now - 20 * 60 : now)
+      .setExpirationTime(fault === 'expired' ? now - 10 * 60 : this.tokenTtl)
+      .sign(fault === 'signature' ? this.forgerKeys.privateKey : this.keys.privateKey);
     json(res, 200, { access_token: await this.accessToken(pending.user), id_token: idToken, token_type: 'Bearer', expires_in: 600 });
   }
 }
