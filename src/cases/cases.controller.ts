@@ -19,14 +19,14 @@ export class CasesController {
 
   @Get()
   @Roles('any')
-  list(@Query() query: ListCasesQuery) {
-    return this.cases.list(query);
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+    return this.cases.list(actor, query);
   }
 
   @Get(':id')
   @Roles('any')
-  get(@Param('id') id: string): Promise<CaseDto> {
-    return this.cases.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaseDto> {
+    return this.cases.get(actor, id);
   }
 
   @Post(':id/events')
