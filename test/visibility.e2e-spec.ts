@@ -213,6 +213,9 @@ describe('writes that would show another proposer’s case', () => {
     const before = (await t.get(`/api/cases/${B2.id}`, USERS.auditor)).body;
     const unknown = await t.post(`/api/cases/${unknownId}/events`, USERS.proposer, { type: 'WITHDRAW' });
     expectSameAsUnknown(await t.post(`/api/cases/${B2.id}/events`, USERS.proposer, { type: 'WITHDRAW' }), unknown, B2.id);
+    // A stale expectedVersion would name the case's version (409): it is not asked before the 404.
+    const staleUnknown = await t.post(`/api/cases/${unknownId}/events`, USERS.proposer, { type: 'WITHDRAW', expectedVersion: 999 });
+    expectSameAsUnknown(await t.post(`/api/cases/${B2.id}/events`, USERS.proposer, { type: 'WITHDRAW', expectedVersion: 999 }), staleUnknown, B2.id);
     expect((await t.get(`/api/cases/${B2.id}`, USERS.auditor)).body).toEqual(before);
   });
 

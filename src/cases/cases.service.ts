@@ -48,12 +48,14 @@ export class CasesService {
     if (!hasRole(actor, ...(rule.roles as Role[]))) {
       throw forbidden(`${body.type} needs one of the roles: ${rule.roles.join(', ')}`);
     }
+    // Before the step: its load would answer a stale expectedVersion (409, naming the version) first.
+    const proposer = visibleProposer(actor);
+    if (proposer !== null && !(await this.db.read((em) => em.existsBy(CASE, { id: caseId, proposerId: proposer })))) throw notFound('case', caseId);
     const { case: row, openTasks } = await this.engine.step({
       caseId,
       actor,
       expectedVersion: body.expectedVersion,
       plan: ({ row }) => {
-        if (!canSeeCase(actor, row)) throw notFound('case', caseId);
         if (rule.proposerOnly && row.proposerId !== actor.id) throw forbidden(`only the case's proposer (${row.proposerId}) may ${body.type}`);
         return { type: body.type, machineEvent: { type: body.type }, data: { comment: body.comment ?? null } };
       },
