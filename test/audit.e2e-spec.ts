@@ -28,7 +28,8 @@ describe('audit: history access and verify finds tampering', () => {
     for (const u of [USERS.proposer, USERS.secretariat, USERS.reviewerA, USERS.chair, USERS.legal, USERS.auditor, USERS.admin]) {
       expect([u.id, (await t.get(`/api/cases/${c.id}/history`, u)).status]).toEqual([u.id, 200]);
     }
-    expect((await t.get(`/api/cases/${c.id}/history`, USERS.proposer2)).status).toBe(403);
+    // Another proposer may not see the case at all (contract §6): 404, as for an unknown case.
+    expect((await t.get(`/api/cases/${c.id}/history`, USERS.proposer2)).status).toBe(404);
     expect((await t.get(`/api/cases/${c.id}/history`, USERS.dprd)).status).toBe(403);
   });
 

@@ -83,7 +83,8 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     ]);
     expect(notes.every((n: any) => n.late === false)).toBe(true);
     for (const n of notes) expect(n.sentAt).toEqual(expect.any(String));
-    expect((await t.get(`/api/cases/${assigned.id}/notifications`, USERS.proposer2)).status).toBe(403);
+    // Another proposer may not see the case at all (contract §6): 404, as for an unknown case.
+    expect((await t.get(`/api/cases/${assigned.id}/notifications`, USERS.proposer2)).status).toBe(404);
   });
 
   it('sends nothing for a task completed before its reminder, and cancels its timers', async () => {

@@ -43,8 +43,9 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
       ['DOCUMENT_UPLOADED', 'kak', 1, up.body.sha256],
       ['DOCUMENT_UPLOADED', 'kak', 2, second.body.sha256],
     ]);
-    expect((await t.get(`/api/cases/${c.id}/documents`, USERS.proposer2)).status).toBe(403);
-    expect((await t.get(`/api/documents/${up.body.id}/content`, USERS.proposer2)).status).toBe(403);
+    // Another proposer may not see the case at all (contract §6): 404, as for an unknown case or document.
+    expect((await t.get(`/api/cases/${c.id}/documents`, USERS.proposer2)).status).toBe(404);
+    expect((await t.get(`/api/documents/${up.body.id}/content`, USERS.proposer2)).status).toBe(404);
     expect((await t.get(`/api/documents/00000000-0000-0000-0000-000000000000/content`, USERS.auditor)).status).toBe(404);
   });
 

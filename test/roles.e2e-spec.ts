@@ -138,9 +138,10 @@ describe('role checks on every action', () => {
   describe('case events', () => {
     it('SUBMIT only by the proposer who created the case', async () => {
       const c = await t.createCase();
-      await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'SUBMIT' }));
+      // Another proposer may not see the case at all: 404, as for an unknown case (contract §6).
+      await refusedWithoutChange(c.id, 404, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'SUBMIT' }));
       await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'SUBMIT' }));
-      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id)) {
+      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id && u.id !== USERS.proposer2.id)) {
         await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, user, { type: 'SUBMIT' }));
       }
       const ok = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
@@ -151,9 +152,10 @@ describe('role checks on every action', () => {
     it('RESUBMIT only by the proposer who created the case', async () => {
       const c = await createAndSubmit();
       expect((await t.decide(c.id, USERS.secretariat, 'revise', { comment: 'Lengkapi KAK' })).body.case.stage).toBe('revision');
-      await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'RESUBMIT' }));
+      // Another proposer may not see the case at all: 404, as for an unknown case (contract §6).
+      await refusedWithoutChange(c.id, 404, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'RESUBMIT' }));
       await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'RESUBMIT' }));
-      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id)) {
+      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id && u.id !== USERS.proposer2.id)) {
         await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, user, { type: 'RESUBMIT' }));
       }
       const ok = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'RESUBMIT', comment: 'KAK dilampirkan' });
@@ -163,9 +165,10 @@ describe('role checks on every action', () => {
 
     it('WITHDRAW only by the proposer who created the case', async () => {
       const c = await createAndSubmit();
-      await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'WITHDRAW' }));
+      // Another proposer may not see the case at all: 404, as for an unknown case (contract §6).
+      await refusedWithoutChange(c.id, 404, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer2, { type: 'WITHDRAW' }));
       await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'WITHDRAW' }));
-      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id)) {
+      for (const [, user] of EVERYONE.filter(([, u]) => u.id !== USERS.proposer.id && u.id !== USERS.proposer2.id)) {
         await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, user, { type: 'WITHDRAW' }));
       }
       const ok = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'WITHDRAW' });
@@ -230,7 +233,7 @@ describe('role checks on every action', () => {
       }
     });
 
-    it('GET /api/cases/:id/history: auditor, admin and participants; an uninvolved proposer gets 403', async () => {
+    it('GET /api/cases/:id/history: auditor, admin and participants; other roles get 403, another proposer 404', async () => {
       const c = await createAndSubmit();
       await t.decide(c.id, USERS.secretariat, 'approve', { reviewers: [USERS.reviewerA.id] });
       for (const user of [USERS.auditor, USERS.admin, USERS.proposer, USERS.secretariat, USERS.reviewerA]) {
@@ -238,7 +241,8 @@ describe('role checks on every action', () => {
         expect(res.status).toBe(200);
         expect(res.body.map((e: any) => e.type)).toEqual(['CASE_CREATED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED', 'SUBMIT', 'TASK_COMPLETED']);
       }
-      expectError(await t.get(`/api/cases/${c.id}/history`, USERS.proposer2), 403);
+      // Another proposer may not see the case at all (contract §6): 404, as for an unknown case.
+      expectError(await t.get(`/api/cases/${c.id}/history`, USERS.proposer2), 404);
       // Roles the case never reached have no part in it either.
       expectError(await t.get(`/api/cases/${c.id}/history`, USERS.mayor), 403);
       expectError(await t.get(`/api/cases/${c.id}/history`, USERS.dprd), 403);

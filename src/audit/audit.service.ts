@@ -3,6 +3,7 @@ import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { Brackets, LessThanOrEqual } from 'typeorm';
 import { findWorkflow } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
+import { canSeeCase } from '../cases/case-visibility.js';
 import { sameJson } from '../common/canonical-json.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { Database } from '../database/database.js';
@@ -101,14 +102,17 @@ export class AuditService {
   }
 
   /**
-   * Throws 404 for an unknown case and 403 unless the actor may see its record: auditors, admins, the
-   * proposer, anyone who acted on the case, and holders of a role it has (had) tasks for. Asked with
-   * a few indexed existence queries, not by loading the history.
+   * Throws 404 for an unknown case, and for one the actor may not see at all (a proposer's view is their
+   * own cases, case-visibility.ts) — the same error, so the case's existence is not revealed; `unseen`
+   * names what was asked for when that was not the case itself (a document: its own 404). Then 403
+   * unless the actor may see the case's record: auditors, admins, the proposer, anyone who acted on the
+   * case, and holders of a role it has (had) tasks for. Asked with a few indexed existence queries, not
+   * by loading the history.
    */
-  async assertCanSeeRecord(actor: Actor, caseId: string): Promise<void> {
+  async assertCanSeeRecord(actor: Actor, caseId: string, unseen: () => DomainError = () => notFound('case', caseId)): Promise<void> {
     const allowed = await this.db.read(async (em) => {
       const row = await em.findOne<CaseRow>(CASE, { where: { id: caseId }, select: { id: true, proposerId: true } });
-      if (!row) throw notFound('case', caseId);
+      if (!row || !canSeeCase(actor, row)) throw unseen();
       if (hasRole(actor, 'auditor', 'admin') || row.proposerId === actor.id) return true;
       if (await em.existsBy(CASE_EVENT, { caseId, actorId: actor.id })) return true;
       const tasks = em.createQueryBuilder(TASK, 't').where('t.case_id = :caseId', { caseId });

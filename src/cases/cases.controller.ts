@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { CaseEventDto, CreateCaseDto, ListCasesQuery, type CaseDto } from './case.dto.js';
@@ -19,14 +19,16 @@ export class CasesController {
 
   @Get()
   @Roles('any')
-  list(@Query() query: ListCasesQuery) {
-    return this.cases.list(query);
+  @ApiOperation({ summary: 'Find cases', description: 'Any role. A proposer sees only their own cases (filters, `q` and `total` included); staff roles see every case.' })
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+    return this.cases.list(actor, query);
   }
 
   @Get(':id')
   @Roles('any')
-  get(@Param('id') id: string): Promise<CaseDto> {
-    return this.cases.get(id);
+  @ApiOperation({ summary: 'One case', description: "Any role. Another proposer's case is 404, the same answer as an unknown id; staff roles see every case." })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaseDto> {
+    return this.cases.get(actor, id);
   }
 
   @Post(':id/events')

@@ -13,6 +13,7 @@ import type { CaseRow, TaskRow } from '../database/rows.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
+import { canSeeCase, visibleProposer } from './case-visibility.js';
 
 /** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
 @Injectable()
@@ -32,7 +33,10 @@ export class CasesService {
     }
     if (body.partner.category === 'foreign' && !body.partner.country) throw invalid('partner.country', 'required for a foreign partner');
     if (body.validFrom && body.validUntil && body.validUntil <= body.validFrom) throw invalid('validUntil', 'must be after validFrom');
-    if (body.parentCaseId && !(await this.db.read((em) => em.existsBy(CASE, { id: body.parentCaseId })))) {
+    // A case the proposer may not see is, here too, no case at all.
+    const proposer = visibleProposer(actor);
+    const parent = body.parentCaseId ? { id: body.parentCaseId, ...(proposer !== null ? { proposerId: proposer } : {}) } : null;
+    if (parent && !(await this.db.read((em) => em.existsBy(CASE, parent)))) {
       throw invalid('parentCaseId', `no case ${body.parentCaseId}`);
     }
     const { case: row, tasks } = await this.engine.start({ actor, ...startOf(actor.id, body) });
@@ -44,6 +48,9 @@ export class CasesService {
     if (!hasRole(actor, ...(rule.roles as Role[]))) {
       throw forbidden(`${body.type} needs one of the roles: ${rule.roles.join(', ')}`);
     }
+    // Before the step: its load would answer a stale expectedVersion (409, naming the version) first.
+    const proposer = visibleProposer(actor);
+    if (proposer !== null && !(await this.db.read((em) => em.existsBy(CASE, { id: caseId, proposerId: proposer })))) throw notFound('case', caseId);
     const { case: row, openTasks } = await this.engine.step({
       caseId,
       actor,
@@ -56,12 +63,13 @@ export class CasesService {
     return toCaseDto(row, openTasks);
   }
 
-  async get(id: string): Promise<CaseDto> {
-    const { row, tasks } = await this.db.read(async (em) => ({
-      row: await em.findOneBy<CaseRow>(CASE, { id }),
-      tasks: await em.find<TaskRow>(TASK, { where: { caseId: id, status: 'open' }, order: { key: 'ASC' } }),
-    }));
-    if (!row) throw notFound('case', id);
+  /** The case page; a case the actor may not see (case-visibility.ts) is 404, as an unknown id. */
+  async get(actor: Actor, id: string): Promise<CaseDto> {
+    const { row, tasks } = await this.db.read(async (em) => {
+      const row = await em.findOneBy<CaseRow>(CASE, { id });
+      if (!row || !canSeeCase(actor, row)) throw notFound('case', id);
+      return { row, tasks: await em.find<TaskRow>(TASK, { where: { caseId: id, status: 'open' }, order: { key: 'ASC' } }) };
+    });
     const dto = toCaseDto(row, tasks);
     const now = this.clock.now();
     const rows = new Map(tasks.map((t) => [t.id, t]));
@@ -69,17 +77,14 @@ export class CasesService {
     return { ...dto, openTasks: dto.openTasks.map((t) => ({ ...t, ...taskWorkingDays(rows.get(t.id)!, this.calendar, now) })) };
   }
 
-  async findRow(id: string): Promise<CaseRow> {
-    const row = await this.db.read((em) => em.findOneBy<CaseRow>(CASE, { id }));
-    if (!row) throw notFound('case', id);
-    return row;
-  }
-
-  async list(query: ListCasesQuery): Promise<{ items: CaseDto[]; total: number; limit: number; offset: number }> {
+  /** Cases the actor may see, newest first: a proposer's own only (filters, `q` and `total` included). */
+  async list(actor: Actor, query: ListCasesQuery): Promise<{ items: CaseDto[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     return this.db.read(async (em) => {
       const qb = em.createQueryBuilder<CaseRow>(CASE, 'c');
+      const proposer = visibleProposer(actor);
+      if (proposer !== null) qb.andWhere('c.proposer_id = :proposer', { proposer });
       if (query.stage) qb.andWhere('c.stage = :stage', { stage: query.stage });
       if (query.instrument) qb.andWhere('c.instrument = :instrument', { instrument: query.instrument });
       if (query.category) qb.andWhere('c.partner_category = :category', { category: query.category });

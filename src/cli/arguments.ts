@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { CasesService } from '../cases/cases.service.js';
 import { DomainError } from '../common/errors.js';
+import { SYSTEM_ACTOR } from '../common/actor.js';
 
 /** A bad argument: the CLI prints `onegate: <message>` on one line and exits 2. */
 export class UsageError extends Error {
@@ -38,12 +39,12 @@ export async function resolveCaseId(app: INestApplicationContext, ref: string): 
   const cases = app.get(CasesService);
   if (CASE_NUMBER.test(ref)) {
     const number = ref.toUpperCase();
-    const found = (await cases.list({ q: number, limit: 200 })).items.find((c) => c.number === number);
+    const found = (await cases.list(SYSTEM_ACTOR, { q: number, limit: 200 })).items.find((c) => c.number === number);
     if (!found) throw new UsageError(`no case numbered ${number}`);
     return found.id;
   }
   try {
-    return (await cases.get(ref)).id;
+    return (await cases.get(SYSTEM_ACTOR, ref)).id;
   } catch (err) {
     if (err instanceof DomainError && err.code === 'NotFound') throw new UsageError(`no case ${JSON.stringify(ref)} (give its id or its number, e.g. KS-2026-0007)`);
     throw err;

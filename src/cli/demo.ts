@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Instrument, PartnerCategory } from '../../workflows/cooperation/v1.rules.js';
 import { CasesService } from '../cases/cases.service.js';
-import type { Actor } from '../common/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import type { SettableClock } from '../common/clock.js';
 import { zonedInstant } from '../common/time-zone.js';
 import { DirectoryService } from '../directory/directory.service.js';
@@ -56,7 +56,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   const documents = app.get(DocumentsService);
   const pdf = (title: string) => Buffer.from(`%PDF-1.4\n% onegate demo: ${title}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
   const attach = (caseId: string, who: Actor, kind: DocumentKind, title: string) => documents.add(who, caseId, kind, { name: `${kind} ${title}.pdf`, bytes: pdf(`${kind} ${title}`) });
-  if ((await cases.list({ limit: 1 })).total > 0) throw new Error('onegate demo fills an empty installation; this one already has cases');
+  if ((await cases.list(SYSTEM_ACTOR, { limit: 1 })).total > 0) throw new Error('onegate demo fills an empty installation; this one already has cases');
   if ((await directory.count()) === 0) await directory.createDemoUsers();
   const users = await directory.list();
   const actor = (role: string): Actor => {
@@ -68,7 +68,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   const stepper = {
     async complete(caseId: string, role: string, decision: string, comment?: string, reviewers?: string[]) {
       clock.advance(DAY * (1 + Math.floor(Math.random() * 4)));
-      const c = await cases.get(caseId);
+      const c = await cases.get(SYSTEM_ACTOR, caseId);
       const task = c.openTasks[0];
       if (!task) throw new Error(`case ${c.number} has no open task at ${c.stage}`);
       await tasks.complete(actor(role), task.id, { decision: decision as never, comment, reviewers });

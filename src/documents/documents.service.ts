@@ -111,7 +111,7 @@ export class DocumentsService {
   async content(actor: Actor, documentId: string): Promise<{ doc: DocumentRow; bytes: Buffer }> {
     const doc = await this.db.read((em) => em.findOneBy<DocumentRow>(DOCUMENT, { id: documentId }));
     if (!doc) throw notFound('document', documentId);
-    await this.audit.assertCanSeeRecord(actor, doc.caseId);
+    await this.audit.assertCanSeeRecord(actor, doc.caseId, () => notFound('document', documentId));
     const bytes = await this.store.get(doc.sha256);
     if (!bytes) throw new DomainError('NotFound', `the bytes of document ${documentId} are missing from storage`);
     return { doc, bytes };

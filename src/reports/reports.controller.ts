@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/cooperation/v1.rules.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { visibleProposer } from '../cases/case-visibility.js';
+import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { yearIn, yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -31,10 +33,14 @@ export class ReportsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** For the dashboard: open cases by stage, overdue open tasks by role, signed per year, expiring soon. */
+  /**
+   * For the dashboard: open cases by stage, overdue open tasks by role, signed per year, expiring soon.
+   * The counts are of every case, for every role (aggregates, as `/agreements`); the list of agreements
+   * expiring soon names cases, so a proposer's holds only their own (case-visibility.ts).
+   */
   @Get('dashboard')
   @Roles('any')
-  async dashboard() {
+  async dashboard(@CurrentActor() actor: Actor) {
     const now = this.clock.now();
     const soon = new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
     const today = now.toISOString().slice(0, 10);
@@ -63,9 +69,12 @@ export class ReportsController {
         y.byCategory[c.partnerCategory] = (y.byCategory[c.partnerCategory] ?? 0) + 1;
         byYear.set(year, y);
       }
-      const expiring = await em
+      const expiringQuery = em
         .createQueryBuilder<CaseRow>(CASE, 'c')
-        .where("c.stage = 'signed' AND c.valid_until IS NOT NULL AND c.valid_until >= :today AND c.valid_until <= :soon", { today, soon })
+        .where("c.stage = 'signed' AND c.valid_until IS NOT NULL AND c.valid_until >= :today AND c.valid_until <= :soon", { today, soon });
+      const proposer = visibleProposer(actor);
+      if (proposer !== null) expiringQuery.andWhere('c.proposer_id = :proposer', { proposer });
+      const expiring = await expiringQuery
         .orderBy('c.valid_until', 'ASC')
         .take(50)
         .getMany();
@@ -78,7 +87,7 @@ export class ReportsController {
     });
   }
 
-  /** Agreements signed in a year (city time zone), by instrument and partner category. */
+  /** Agreements signed in a year (city time zone), by instrument and partner category: counts only, for every role. */
   @Get('agreements')
   @Roles('any')
   async agreements(@Query() query: AgreementsQuery) {

@@ -19,8 +19,8 @@ export class TasksController {
 
   @Get(':id')
   @Roles('any')
-  get(@Param('id') id: string) {
-    return this.tasks.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.tasks.get(actor, id);
   }
 
   @Post(':id/claim')

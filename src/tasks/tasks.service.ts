@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Brackets, In, type EntityManager } from 'typeorm';
+import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
@@ -11,6 +11,7 @@ import { CASE, TASK, USER } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
 import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
+import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
 import { REVISION_TASK } from './revision-task.js';
 
@@ -45,6 +46,7 @@ export class TasksService {
           ),
         );
         if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
+        onVisibleCases(qb, actor);
         // Open work does not grow with the archive: every match is counted.
         const [tasks, total] = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(limit).getManyAndCount();
         page = { tasks, total };
@@ -71,6 +73,7 @@ export class TasksService {
         // The literal status lets both databases use the partial indexes on completed tasks.
         const qb = em.createQueryBuilder<TaskRow>(TASK, 't').where(`t.status = 'completed'`).andWhere(where, params);
         if (caseId) qb.andWhere('t.case_id = :caseId', { caseId });
+        onVisibleCases(qb, actor);
         if (after) qb.andWhere(new Brackets((w) => w.where('t.completed_at < :at', { at: after.at }).orWhere(new Brackets((x) => x.where('t.completed_at = :at', { at: after.at }).andWhere('t.id < :id', { id: after.id })))));
         return qb.orderBy('t.completed_at', 'DESC').addOrderBy('t.id', 'DESC').take(limit + 1).getMany();
       }),
@@ -85,19 +88,23 @@ export class TasksService {
       .where(`t.status = 'completed'`)
       .andWhere(new Brackets((w) => w.where('t.completed_by = :me', { me: actor.id }).orWhere('t.role IN (:...roles)', { roles })));
     if (caseId) counted.andWhere('t.case_id = :caseId', { caseId });
+    onVisibleCases(counted, actor);
     const [sql, params] = counted.limit(HISTORY_COUNT_CAP + 1).getQueryAndParameters();
     const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
     const total = Number(n);
     return { tasks, total: Math.min(total, HISTORY_COUNT_CAP), totalCapped: total > HISTORY_COUNT_CAP, nextCursor };
   }
 
-  /** One task with its case's number, title and stage: where a message's `/tasks/<id>` link lands. */
-  async get(taskId: string): Promise<TaskDto> {
+  /**
+   * One task with its case's number, title and stage: where a message's `/tasks/<id>` link lands. A
+   * task of a case the actor may not see (case-visibility.ts) is 404, as an unknown id.
+   */
+  async get(actor: Actor, taskId: string): Promise<TaskDto> {
     const found = await this.db.read(async (em) => {
       const task = await em.findOneBy<TaskRow>(TASK, { id: taskId });
       return task ? { task, c: await em.findOneBy<CaseRow>(CASE, { id: task.caseId }) } : null;
     });
-    if (!found?.c) throw notFound('task', taskId);
+    if (!found?.c || !canSeeCase(actor, found.c)) throw notFound('task', taskId);
     return toTaskDto(found.task, found.c);
   }
 
@@ -216,6 +223,12 @@ export class TasksService {
   private requireRole(actor: Actor, task: TaskRow): void {
     if (!actor.roles.includes(task.role as Role)) throw forbidden(`task ${task.id} is for the role ${task.role}`);
   }
+}
+
+/** Keeps a task query to the cases the actor may see (a proposer's own: case-visibility.ts). */
+function onVisibleCases(qb: SelectQueryBuilder<TaskRow>, actor: Actor): void {
+  const proposer = visibleProposer(actor);
+  if (proposer !== null) qb.andWhere('t.case_id IN (SELECT v.id FROM cases v WHERE v.proposer_id = :visibleProposer)', { visibleProposer: proposer });
 }
 
 /** A revision task is the case's proposer's own: nobody claims, releases or delegates it. */

@@ -87,9 +87,12 @@ export class WorkflowsController {
     return renderWorkflowSvg(await layout, highlight);
   }
 
-  /** The case's stage, and the steps it took when the caller may read its history (else the stage alone). */
+  /**
+   * The case's stage, and the steps it took when the caller may read its history (else the stage alone).
+   * A case the caller may not see (a proposer's view is their own cases) is 404, as an unknown id.
+   */
   private async caseHighlight(actor: Actor, caseId: string, name: string, version: number): Promise<DiagramHighlight> {
-    const c = await this.cases.get(caseId);
+    const c = await this.cases.get(actor, caseId);
     if (c.workflow.name !== name || c.workflow.version !== version) throw invalid('caseId', `case ${caseId} runs on ${c.workflow.name}@${c.workflow.version}`);
     try {
       const events = await this.audit.history(actor, caseId);
