@@ -138,6 +138,21 @@ describe('tasks', () => {
     for (const [, user] of STAFF) expect((await t.get(`/api/tasks/${B2.revisionTaskId}`, user)).body).toMatchObject({ id: B2.revisionTaskId, caseId: B2.id });
   });
 
+  it("completing, claiming or delegating a task of another's case is 404, as for an unknown task, and changes nothing", async () => {
+    const before = (await t.get(`/api/cases/${B2.id}`, USERS.auditor)).body;
+    const writes: [string, Record<string, unknown>][] = [
+      ['complete', { decision: 'resubmit' }],
+      ['claim', {}],
+      ['unclaim', {}],
+      ['delegate', { userId: USERS.proposer.id }],
+    ];
+    for (const [verb, body] of writes) {
+      const unknown = await t.post(`/api/tasks/${unknownId}/${verb}`, USERS.proposer, body);
+      expectSameAsUnknown(await t.post(`/api/tasks/${B2.revisionTaskId}/${verb}`, USERS.proposer, body), unknown, B2.revisionTaskId);
+    }
+    expect((await t.get(`/api/cases/${B2.id}`, USERS.auditor)).body).toEqual(before);
+  });
+
   it("the history view (status=completed, with or without caseId) holds no task of another's case", async () => {
     const history = await t.get('/api/tasks?status=completed', USERS.proposer);
     expect(history.status).toBe(200);

@@ -202,6 +202,8 @@ export class TasksService {
         actor,
         plan: async (current) => {
           const task = current.task!;
+          // A task of a case the caller may not see is as unknown as a task that does not exist.
+          if (!canSeeCase(actor, current.row)) throw notFound('task', taskId);
           found = task;
           if (task.status !== 'open') throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
           const plan = await decide({ ...task }, current);
