@@ -87,11 +87,13 @@ describe('role checks on every action', () => {
       const wrong = lacking(s.role);
       expect(wrong.length).toBeGreaterThan(0);
       for (const [name, user] of wrong) {
-        const res = await refusedWithoutChange(c.id, 403, () => t.post(`/api/tasks/${task.id}/complete`, user, { decision: s.decision, comment: `by ${name}` }));
-        expect(res.body.statusCode).toBe(403);
-        await refusedWithoutChange(c.id, 403, () => t.post(`/api/tasks/${task.id}/claim`, user));
+        // Another proposer may not see the case at all: its task is as unknown as a missing one (contract §6).
+        const refusal = user === USERS.proposer2 ? 404 : 403;
+        const res = await refusedWithoutChange(c.id, refusal, () => t.post(`/api/tasks/${task.id}/complete`, user, { decision: s.decision, comment: `by ${name}` }));
+        expect(res.body.statusCode).toBe(refusal);
+        await refusedWithoutChange(c.id, refusal, () => t.post(`/api/tasks/${task.id}/claim`, user));
         if (user !== USERS.admin) {
-          await refusedWithoutChange(c.id, 403, () => t.post(`/api/tasks/${task.id}/delegate`, user, { userId: s.actor.id }));
+          await refusedWithoutChange(c.id, refusal, () => t.post(`/api/tasks/${task.id}/delegate`, user, { userId: s.actor.id }));
         }
       }
       if (s.decision === 'sign') expect((await t.upload(c.id, s.actor, 'signed')).status).toBe(201);
@@ -128,7 +130,7 @@ describe('role checks on every action', () => {
       const task = (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.openTasks[0];
       expect(task.assigneeId).toBe(USERS.reviewerA.id);
       for (const [, user] of lacking('technical_reviewer')) {
-        await refusedWithoutChange(c.id, 403, () => t.post(`/api/tasks/${task.id}/complete`, user, { decision: 'approve' }));
+        await refusedWithoutChange(c.id, user === USERS.proposer2 ? 404 : 403, () => t.post(`/api/tasks/${task.id}/complete`, user, { decision: 'approve' }));
       }
       await refusedWithoutChange(c.id, 409, () => t.post(`/api/tasks/${task.id}/complete`, USERS.reviewerB, { decision: 'approve' }));
       expect((await t.post(`/api/tasks/${task.id}/complete`, USERS.reviewerA, { decision: 'approve' })).status).toBe(200);
