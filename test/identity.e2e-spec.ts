@@ -259,6 +259,9 @@ describe(`identity with an identity provider (AUTH_JWKS_URL, ${backend})`, () =>
     const later = await idpToken({ sub: 'kc-tkksd', name: 'Anggota TKKSD', email: 'tkksd@jambikota.go.id', roles: ['tkksd', 'legal'], ...valid() });
     expect((await t.request('GET', '/api/auth/me', { headers: bearer(later) })).body.roles).toEqual(['tkksd', 'legal']);
     expect(await userRow('kc-tkksd')).toMatchObject({ name: 'Anggota TKKSD', roles: ['tkksd', 'legal'], supervisorId: 'sekda' });
+    // A token without name or email keeps the directory's.
+    expect((await t.request('GET', '/api/auth/me', { headers: bearer(await idpToken({ sub: 'kc-tkksd', roles: ['tkksd', 'legal'], ...valid() })) })).body).toMatchObject({ name: 'Anggota TKKSD', email: 'tkksd@jambikota.go.id' });
+    expect(await userRow('kc-tkksd')).toMatchObject({ name: 'Anggota TKKSD', email: 'tkksd@jambikota.go.id' });
     // The provider's roles count: the admin's directory roles do not widen them.
     await t.request('PUT', '/api/users/kc-tkksd', { as: USERS.admin, body: { name: 'Anggota TKKSD', email: 'tkksd@jambikota.go.id', roles: ['admin'], supervisorId: 'sekda' } });
     expectError(await t.request('GET', '/api/users', { headers: bearer(later) }), 403);

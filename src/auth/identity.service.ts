@@ -20,7 +20,7 @@ export class IdentityService {
     let user = await this.directory.get(token.sub);
     if (user && !user.active) throw new DomainError('Unauthenticated', `Authorization: the account ${token.sub} is deactivated`);
     if (token.source === 'provider') {
-      user = await this.directory.syncFromProvider(token.sub, { name: token.name ?? token.sub, email: token.email, roles: [...token.roles] }, user);
+      user = await this.directory.syncFromProvider(token.sub, { name: token.name, email: token.email, roles: [...token.roles] }, user);
       return { id: user.id, roles: [...token.roles], name: user.name, email: user.email || undefined };
     }
     if (!user) throw new DomainError('Unauthenticated', `Authorization: user ${token.sub} is not in the directory`);

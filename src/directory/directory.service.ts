@@ -70,16 +70,18 @@ export class DirectoryService {
    * first request, their name, email and roles brought up to date when the token says otherwise; the
    * supervisor, language and active state stay the directory's. Writes only when something changed.
    */
-  async syncFromProvider(id: string, claims: { name: string; email: string | undefined; roles: Role[] }, existing: UserRow | null): Promise<UserRow> {
+  async syncFromProvider(id: string, claims: { name: string | undefined; email: string | undefined; roles: Role[] }, existing: UserRow | null): Promise<UserRow> {
     const roles = [...new Set(claims.roles)];
+    // A claim the token lacks keeps what the directory has (an address, a name the admin gave).
+    const name = claims.name ?? existing?.name ?? id;
     const email = claims.email ?? existing?.email ?? '';
-    if (existing && existing.name === claims.name && existing.email === email && sameRoles(existing.roles, roles)) return existing;
+    if (existing && existing.name === name && existing.email === email && sameRoles(existing.roles, roles)) return existing;
     const now = this.clock.now();
     if (existing) {
-      await this.db.transaction((em) => em.update(USER, { id }, { name: claims.name, email, roles, updatedAt: now }));
-      return { ...existing, name: claims.name, email, roles, updatedAt: now };
+      await this.db.transaction((em) => em.update(USER, { id }, { name, email, roles, updatedAt: now }));
+      return { ...existing, name, email, roles, updatedAt: now };
     }
-    const row: UserRow = { id, name: claims.name, email, roles, supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now };
+    const row: UserRow = { id, name, email, roles, supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now };
     // Two first requests at once: the second insert does nothing, and both see the same row.
     await this.db.transaction((em) => em.createQueryBuilder().insert().into(USER).values(row).orIgnore().execute());
     return (await this.get(id)) ?? row;
