@@ -198,7 +198,7 @@ interface Size {
 async function signTokens(app: INestApplication): Promise<Map<string, string>> {
   const tokens = new Map<string, string>();
   const service = app.get(TokenService);
-  for (const u of BENCH_USERS) tokens.set(u.id, await service.sign({ id: u.id, name: u.name, email: emailOf(u.id), roles: u.roles }, '12h'));
+  for (const u of BENCH_USERS) tokens.set(u.id, await service.sign({ id: u.id, name: u.name, email: emailOf(u.id), roles: u.roles }, 12 * 3600));
   return tokens;
 }
 

@@ -163,7 +163,7 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const secretariat = await app.get(DirectoryService).put('bench-sec', { name: 'Bench Sekretariat', email: 'bench@localhost', roles: ['secretariat'] });
-  const token = await app.get(TokenService).sign(secretariat, '2h');
+  const token = await app.get(TokenService).sign(secretariat, 2 * 3600);
   const engine = app.get(Engine);
   const runs: Run[] = [];
   try {

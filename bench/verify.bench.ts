@@ -13,6 +13,7 @@ import { createActor, initialTransition, transition, type AnyMachineSnapshot, ty
 import { findWorkflow } from '../workflows/registry.js';
 import { createApp } from '../src/app.js';
 import { TokenService } from '../src/auth/token.service.js';
+import { DirectoryService } from '../src/directory/directory.service.js';
 import { Database } from '../src/database/database.js';
 import type { CaseEventRow } from '../src/database/rows.js';
 import { hashEvent } from '../src/engine/event-hash.js';
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
     );
     console.log(`\n  seeded in ${seedSeconds.toFixed(0)} s: ${fmt(totalCases)} cases, ${fmt(totalEvents)} events, ${fmt(documents)} documents`);
 
-    const token = await app.get(TokenService).sign({ id: 'inspektorat-1', name: 'Inspektorat', email: 'inspektorat-1@bench.onegate.localhost', roles: ['auditor'] }, '6h');
+    // The directory says who the token's subject is (contract §3): the auditor must be there.
+    const auditor = await app.get(DirectoryService).put('inspektorat-1', { name: 'Inspektorat', email: 'inspektorat-1@bench.onegate.localhost', roles: ['auditor'] });
+    const token = await app.get(TokenService).sign(auditor, 6 * 3600);
     const verifyRuns: { seconds: number; body: VerifyBody }[] = [];
     const folds: Fold[] = [];
     for (let round = 1; round <= ROUNDS; round++) {

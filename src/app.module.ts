@@ -4,6 +4,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { CheckpointsService } from './audit/checkpoints.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { IdentityService } from './auth/identity.service.js';
 import { SignInController } from './auth/sign-in.controller.js';
 import { TokenService } from './auth/token.service.js';
 import { CasesController } from './cases/cases.controller.js';
@@ -37,6 +38,7 @@ export class AppModule {
       controllers: [HealthController, CasesController, TasksController, AuditController, WorkflowsController, ReportsController, UsersController, PeopleController, NotificationsController, DocumentsController, SignInController, MetricsController],
       providers: [
         TokenService,
+        IdentityService,
         DirectoryService,
         CasesService,
         TasksService,

@@ -5,12 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
+import { refuseSignInPicker } from './auth/sign-in.controller.js';
 import { TokenService } from './auth/token.service.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFrom } from './common/request-context.js';
 import { refuseHostileInput } from './common/hostile-input.js';
 import { createValidationPipe } from './common/validation.js';
-import type { AppConfig } from './config/app-config.js';
+import { describeSeconds, type AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { registerRequestLogging } from './logging/http-logging.js';
 import { createLogger, PinoLoggerService, secretsOf, type LogOptions } from './logging/logger.js';
@@ -45,6 +46,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   // Deep nesting, NUL characters and prototype names are refused with a 400 before any validator sees them.
   refuseHostileInput(app.getHttpAdapter().getInstance());
+  // In production the sign-in picker is refused before its body is read.
+  refuseSignInPicker(app.getHttpAdapter().getInstance(), config);
   // Documents arrive as multipart/form-data; the 20 MiB limit is enforced while streaming.
   await app.register(fastifyMultipart as never, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   app.useGlobalPipes(createValidationPipe());
@@ -73,10 +76,11 @@ async function prepareDirectory(app: NestFastifyApplication, config: AppConfig):
     await directory.loadFile(config.directoryFile);
     return;
   }
-  if (!config.demoUsers || (await directory.count()) > 0) return;
+  // Production never creates demo users nor logs a token, whatever the configuration says.
+  if (config.production || !config.demoUsers || (await directory.count()) > 0) return;
   const users = await directory.createDemoUsers();
   const tokens = app.get(TokenService);
-  logger.log('created one demo user per role; their tokens follow (valid 30 days; new ones with `npm run onegate -- token <userId>`)');
+  logger.log(`created one demo user per role; their tokens follow (valid ${describeSeconds(tokens.maxTtlSeconds)}, the AUTH_TOKEN_MAX_TTL; new ones with \`npm run onegate -- token <userId>\`)`);
   // One log line per user, the token in the message text only (never a structured field), for the newcomer to copy.
-  for (const u of users) logger.log(`demo user ${u.id} (${u.roles.join(',')}): ${await tokens.sign(u, '30d')}`);
+  for (const u of users) logger.log(`demo user ${u.id} (${u.roles.join(',')}): ${await tokens.sign(u, tokens.maxTtlSeconds)}`);
 }

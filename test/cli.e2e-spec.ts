@@ -79,8 +79,11 @@ describe('argument parsers', () => {
     expect(isoDate('--at')('2026-12-07T14:00:00+07:00')).toBe('2026-12-07T14:00:00+07:00');
     expect(isoDate('--from')('2026-12-07')).toBe('2026-12-07');
     for (const bad of ['notadate', '7', 'March 7', '2026-13-45']) expect(() => isoDate('--at')(bad)).toThrow(/^--at must be an ISO 8601 date/);
-    expect(parseTtl('24h')).toBe('24h');
-    expect(parseTtl('30 minutes')).toBe('30 minutes');
+    expect(parseTtl('24h')).toBe(86_400);
+    expect(parseTtl('30 minutes')).toBe(1800);
+    expect(parseTtl('1.5h')).toBe(5400);
+    expect(parseTtl('PT8H')).toBe(8 * 3600);
+    for (const bad of ['0h', '0.0001s', 'P1M', '']) expect(() => parseTtl(bad)).toThrow(`--ttl must be a time span such as 30m, 24h or 7d, got ${JSON.stringify(bad)}`);
     expect(() => parseTtl('forever')).toThrow('--ttl must be a time span such as 30m, 24h or 7d, got "forever"');
   });
 
@@ -164,6 +167,7 @@ describe('the onegate command', () => {
     ['a missing value', () => ['token', USERS.proposer.id, '--ttl'], /^onegate: option '--ttl <span>' argument missing$/],
     ['a bad time span', () => ['token', USERS.proposer.id, '--ttl', 'forever'], /^onegate: --ttl must be a time span .* got "forever"$/],
     ['an unknown user', () => ['token', 'nobody'], /^onegate: no user "nobody" in the directory\. Known: /],
+    ['a --ttl above AUTH_TOKEN_MAX_TTL', () => ['token', USERS.proposer.id, '--ttl', '25h'], /^onegate: --ttl must be at most AUTH_TOKEN_MAX_TTL \(1 day\), got 25 hours$/],
     ['--seq abc', (c) => ['replay', c.caseId, '--seq', 'abc'], /^onegate: --seq must be a whole number, got "abc"$/],
     ['--seq past the last event', (c) => ['replay', c.caseId, '--seq', '99'], /^onegate: case .* has no event 99 \(last is 5\)$/],
     ['--at notadate', (c) => ['replay', c.caseId, '--at', 'notadate'], /^onegate: --at must be an ISO 8601 date or date-time .*got "notadate"$/],
@@ -201,6 +205,21 @@ describe('the onegate command', () => {
     expect(r.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const me = await t.request('GET', '/api/auth/me', { headers: { authorization: `Bearer ${r.stdout.trim()}` } });
     expect(me.status).toBe(200);
+  }, 60_000);
+
+  it('mints no token living longer than AUTH_TOKEN_MAX_TTL: 24 hours by default, capped at a shorter maximum', async () => {
+    const lifetime = (token: string) => {
+      const { iat, exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+      return exp - iat;
+    };
+    const byDefault = await run(['token', USERS.auditor.id]);
+    expect(byDefault).toMatchObject({ code: 0, stderr: '' });
+    expect(lifetime(byDefault.stdout.trim())).toBe(86_400);
+    const shorter = await run(['token', USERS.auditor.id], { AUTH_TOKEN_MAX_TTL: 'PT1H' });
+    expect(shorter).toMatchObject({ code: 0, stderr: '' });
+    expect(lifetime(shorter.stdout.trim())).toBe(3600);
+    const refused = await run(['token', USERS.auditor.id, '--ttl', '2h'], { AUTH_TOKEN_MAX_TTL: 'PT1H' });
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: 'onegate: --ttl must be at most AUTH_TOKEN_MAX_TTL (1 hour), got 2 hours\n' });
   }, 60_000);
 
   it('draws no progress when piped: stderr stays empty, stdout has no control characters', async () => {

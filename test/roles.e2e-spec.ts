@@ -250,10 +250,12 @@ describe('role checks on every action', () => {
       expectError(await t.get(`/api/cases/${c.id}/history`, USERS.dprd), 403);
     });
 
-    it('a token with no known roles gets 403 on “any role” endpoints', async () => {
+    it('a directory user with no roles gets 403 on “any role” endpoints, whatever roles their token claims', async () => {
       const c = await t.createCase();
-      for (const roles of [['citizen'], [], ['Proposer', 'ADMIN']]) {
-        const token = await t.token({ id: 'stranger', name: 'Stranger', roles: [] }, { roles });
+      const stranger = { id: 'stranger', name: 'Stranger', roles: [] };
+      await t.addUser(stranger);
+      for (const roles of [['citizen'], [], ['Proposer', 'ADMIN'], ['proposer', 'admin']]) {
+        const token = await t.token(stranger, { roles });
         const headers = { authorization: `Bearer ${token}` };
         for (const url of ['/api/cases', `/api/cases/${c.id}`, '/api/tasks', '/api/workflows', `/api/reports/agreements?year=2026`]) {
           expectError(await t.request('GET', url, { headers }), 403);
@@ -265,10 +267,15 @@ describe('role checks on every action', () => {
       }
     });
 
-    it('the token’s roles count, not the directory’s: a proposer’s token without the role cannot submit', async () => {
+    it('the directory’s roles count, not the token’s: a proposer’s token claiming auditor still submits, an auditor’s claiming proposer does not', async () => {
       const c = await t.createCase();
-      const token = await t.token(USERS.proposer, { roles: ['auditor'] });
-      await refusedWithoutChange(c.id, 403, () => t.request('POST', `/api/cases/${c.id}/events`, { headers: { authorization: `Bearer ${token}` }, body: { type: 'SUBMIT' } }));
+      const claimsAuditor = await t.token(USERS.proposer, { roles: ['auditor'] });
+      const submitted = await t.request('POST', `/api/cases/${c.id}/events`, { headers: { authorization: `Bearer ${claimsAuditor}` }, body: { type: 'SUBMIT' } });
+      expect(submitted.status).toBe(201);
+      const claimsProposer = await t.token(USERS.auditor, { roles: ['proposer'] });
+      const before = await caseCount();
+      expectError(await t.request('POST', '/api/cases', { headers: { authorization: `Bearer ${claimsProposer}` }, body: { title: 'KB', instrument: 'kb', partner: { name: 'X', category: 'region' } } }), 403);
+      expect(await caseCount()).toBe(before);
     });
   });
 

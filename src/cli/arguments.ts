@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CasesService } from '../cases/cases.service.js';
 import { DomainError } from '../common/errors.js';
 import { SYSTEM_ACTOR } from '../common/actor.js';
+import { parseIsoDuration } from '../config/app-config.js';
 
 /** A bad argument: the CLI prints `onegate: <message>` on one line and exits 2. */
 export class UsageError extends Error {
@@ -26,10 +27,16 @@ export function isoDate(option: string): (value: string) => string {
   };
 }
 
-/** `--ttl 24h`: the time spans jose's setExpirationTime takes (a number and a unit). */
-export function parseTtl(value: string): string {
-  if (!/^\d+(\.\d+)? ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i.test(value)) throw new UsageError(`--ttl must be a time span such as 30m, 24h or 7d, got ${JSON.stringify(value)}`);
-  return value;
+const TTL_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_557_600 };
+
+/** `--ttl 24h` (a number and a unit, as jose writes spans) or an ISO 8601 duration (`PT8H`): its length in seconds. */
+export function parseTtl(value: string): number {
+  const iso = parseIsoDuration(value);
+  if (iso !== null) return iso;
+  const m = /^(\d+(?:\.\d+)?) ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i.exec(value);
+  const seconds = m ? Math.floor(Number(m[1]) * TTL_UNIT_SECONDS[m[2]![0]!.toLowerCase()]!) : 0;
+  if (!(seconds > 0)) throw new UsageError(`--ttl must be a time span such as 30m, 24h or 7d, got ${JSON.stringify(value)}`);
+  return seconds;
 }
 
 const CASE_NUMBER = /^KS-\d{4}-\d+$/i;

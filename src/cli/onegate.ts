@@ -6,7 +6,7 @@ import { createApp } from '../app.js';
 import { TokenService } from '../auth/token.service.js';
 import { SettableClock } from '../common/clock.js';
 import { DomainError } from '../common/errors.js';
-import { ConfigError, loadConfig } from '../config/app-config.js';
+import { ConfigError, describeSeconds, loadConfig } from '../config/app-config.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './arguments.js';
 import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, type CliIo } from './auditor.js';
@@ -52,17 +52,21 @@ function buildProgram(done: (code: number) => void): Command {
     .command('token')
     .description('print a bearer token for a directory user, signed with the local secret')
     .argument('<userId>', 'a user of the directory (e.g. demo-proposer)')
-    .addOption(new Option('--ttl <span>', 'how long the token lives (30m, 24h, 7d)').default('24h').argParser(parseTtl))
-    .action(async (userId: string, options: { ttl: string }) => {
+    .addOption(new Option('--ttl <span>', 'how long the token lives (30m, 8h, PT8H), at most AUTH_TOKEN_MAX_TTL (default: 24h or that, if shorter)').argParser(parseTtl))
+    .action(async (userId: string, options: { ttl?: number }) => {
       done(
         await withApp(async (app) => {
+          const tokens = app.get(TokenService);
+          const ttl = options.ttl ?? Math.min(86_400, tokens.maxTtlSeconds);
+          if (ttl > tokens.maxTtlSeconds) throw new UsageError(`--ttl must be at most AUTH_TOKEN_MAX_TTL (${describeSeconds(tokens.maxTtlSeconds)}), got ${describeSeconds(ttl)}`);
           const directory = app.get(DirectoryService);
           const user = await directory.get(userId);
           if (!user) {
             const known = (await directory.list()).map((u) => u.id);
             throw new UsageError(`no user "${userId}" in the directory. Known: ${known.join(', ') || 'none (start onegate once, or PUT /api/users/:id)'}`);
           }
-          io.out(await app.get(TokenService).sign(user, options.ttl));
+          if (!user.active) throw new UsageError(`user "${userId}" is deactivated`);
+          io.out(await tokens.sign(user, ttl));
           return 0;
         }),
       );

@@ -1,6 +1,6 @@
 import type { Role } from '../../workflows/cooperation/v1.rules.js';
 
-/** Who is acting: the verified token's subject and roles. */
+/** Who is acting: the verified token's subject, with the roles that count (the directory's for local tokens, the provider's otherwise). */
 export interface Actor {
   id: string;
   roles: Role[];

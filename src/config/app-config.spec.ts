@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     [{ ONEGATE_DIRECTORY: '/nope.json' }, /ONEGATE_DIRECTORY/],
     [{ NODE_ENV: 'production' }, /AUTH_JWT_SECRET/],
     [{ ONEGATE_LOG_LEVEL: 'loud' }, /ONEGATE_LOG_LEVEL/],
+    [{ AUTH_TOKEN_MAX_TTL: '1d' }, /^AUTH_TOKEN_MAX_TTL must be an ISO 8601 duration.*got "1d"$/],
+    [{ AUTH_TOKEN_MAX_TTL: 'P1M' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'P1Y' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'PT' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'P' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'PT0S' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'P1.5D' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'p1d' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: 'P1H' }, /AUTH_TOKEN_MAX_TTL/],
+    [{ AUTH_TOKEN_MAX_TTL: '-P1D' }, /AUTH_TOKEN_MAX_TTL/],
     [{ AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi', AUTH_JWKS_URL: 'https://sso/certs' }, /AUTH_OIDC_CLIENT_ID/],
     [{ AUTH_OIDC_CLIENT_ID: 'onegate-web', AUTH_JWKS_URL: 'https://sso/certs' }, /AUTH_OIDC_ISSUER/],
     [{ AUTH_OIDC_ISSUER: 'https://sso.jambikota.go.id/realms/jambi', AUTH_OIDC_CLIENT_ID: 'onegate-web' }, /AUTH_JWKS_URL/],
@@ -80,7 +90,24 @@ describe('loadConfig', () => {
 
   it('names the contract variables that are set but not built yet, so they do not silently do nothing', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'upload' }).notYetBuilt).toEqual([]);
-    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual(['AUTH_TOKEN_MAX_TTL', 'ONEGATE_SIGNING']);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual(['ONEGATE_SIGNING']);
+  });
+
+  it('reads AUTH_TOKEN_MAX_TTL as an ISO 8601 duration, one day by default', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).tokenMaxTtlSeconds).toBe(86_400);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: ' ' }).tokenMaxTtlSeconds).toBe(86_400);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: 'PT8H' }).tokenMaxTtlSeconds).toBe(8 * 3600);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: 'P1DT12H' }).tokenMaxTtlSeconds).toBe(36 * 3600);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: 'P2W' }).tokenMaxTtlSeconds).toBe(14 * 86_400);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: 'PT90M' }).tokenMaxTtlSeconds).toBe(5400);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: 'PT30S' }).tokenMaxTtlSeconds).toBe(30);
+  });
+
+  it('never creates demo users in production, whatever ONEGATE_DEMO_USERS says', () => {
+    const prod = { ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://kerjasama.jambikota.go.id' };
+    expect(loadConfig(prod).demoUsers).toBe(false);
+    expect(loadConfig({ ...prod, ONEGATE_DEMO_USERS: 'true' }).demoUsers).toBe(false);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_DEMO_USERS: 'true', DATABASE_URL: 'postgres://u:p@db:5432/x' }).demoUsers).toBe(true);
   });
 
   it('keeps /metrics open and logs at info unless told otherwise', () => {

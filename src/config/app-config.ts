@@ -29,6 +29,12 @@ export interface AppConfig {
   /** `AUTH_JWKS_URL`: verify RS256/ES256 tokens of an identity provider. */
   jwksUrl: string | null;
   /**
+   * `AUTH_TOKEN_MAX_TTL` (ISO 8601 duration, default `P1D`), in seconds: the longest lifetime a bearer
+   * token may have (exp − iat, or exp − now without iat); a token without `exp`, or living longer, is
+   * refused, and onegate mints none longer. Absent here means the default.
+   */
+  tokenMaxTtlSeconds?: number;
+  /**
    * `AUTH_OIDC_ISSUER` + `AUTH_OIDC_CLIENT_ID` (+ `AUTH_OIDC_SCOPE`): the web app signs in through that
    * OpenID Connect provider (authorization code with PKCE, a public client). Tokens must then carry this issuer.
    */
@@ -58,7 +64,7 @@ export interface AppConfig {
   checkpointHours: number;
   /** `ONEGATE_QUEUE_PREFIX`: prefix of onegate's Redis keys (default onegate), to share one Redis. */
   queuePrefix: string;
-  /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default). */
+  /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default; never in production). */
   demoUsers: boolean;
   /**
    * `ONEGATE_METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <it>`; unset (and
@@ -76,7 +82,6 @@ export interface AppConfig {
  * silently do nothing, so the start says so, naming each (the log's warning, main.ts).
  */
 export const NOT_YET_BUILT: Readonly<Record<string, string>> = {
-  AUTH_TOKEN_MAX_TTL: 'the longest token lifetime is not enforced yet: tokens are accepted until their own exp',
   ONEGATE_MONEV: 'monitoring and evaluation of agreements is not built yet',
   ONEGATE_SIGNING: 'signing is by uploaded signed copy only (upload); local PAdES and BSrE are not built yet',
   WHATSAPP_URL: 'messages go by e-mail only; WhatsApp is not built yet',
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? 'onegate@localhost',
     jwtSecret,
     jwksUrl,
+    tokenMaxTtlSeconds: isoDurationSeconds(env.AUTH_TOKEN_MAX_TTL, 'AUTH_TOKEN_MAX_TTL', 'P1D'),
     oidc,
     directoryFile: fileOrNull(env.ONEGATE_DIRECTORY, 'ONEGATE_DIRECTORY'),
     slaFile: fileOrNull(env.ONEGATE_SLA, 'ONEGATE_SLA'),
@@ -143,7 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpTimeoutMs: positiveNumber(env.ONEGATE_SMTP_TIMEOUT_MS, 'ONEGATE_SMTP_TIMEOUT_MS', 20_000),
     checkpointHours: env.ONEGATE_CHECKPOINT_HOURS === '0' ? 0 : positiveNumber(env.ONEGATE_CHECKPOINT_HOURS, 'ONEGATE_CHECKPOINT_HOURS', 24),
     queuePrefix: blankToNull(env.ONEGATE_QUEUE_PREFIX) ?? 'onegate',
-    demoUsers: env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl,
+    // Production never creates demo users (nor logs their tokens), whatever ONEGATE_DEMO_USERS says.
+    demoUsers: !production && (env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl),
     metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
     logLevel,
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
@@ -178,6 +185,41 @@ function publicUrlOf(env: NodeJS.ProcessEnv, port: number, production: boolean):
   }
   if (!/^https?:$/.test(url.protocol) || url.search || url.hash) throw new ConfigError(`${name} must be an http(s) URL without query or fragment, got "${value}"`);
   return value.replace(/\/+$/, '');
+}
+
+/** The default `AUTH_TOKEN_MAX_TTL`, one day, in seconds. */
+export const DEFAULT_TOKEN_MAX_TTL_SECONDS = 86_400;
+
+/** A configuration's longest token lifetime in seconds (`AUTH_TOKEN_MAX_TTL`, default P1D). */
+export function tokenMaxTtlOf(config: Pick<AppConfig, 'tokenMaxTtlSeconds'>): number {
+  return config.tokenMaxTtlSeconds ?? DEFAULT_TOKEN_MAX_TTL_SECONDS;
+}
+
+/** Seconds in words, for messages and the log: `1 day`, `8 hours`, `90 minutes`, `30 seconds`. */
+export function describeSeconds(seconds: number): string {
+  const [n, unit] = seconds % 86_400 === 0 ? [seconds / 86_400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/**
+ * An ISO 8601 duration of weeks, days, hours, minutes and seconds (`P1D`, `PT8H`, `P1DT12H`) in
+ * seconds, a day being 24 hours. Years and months are refused: their length depends on the calendar.
+ */
+export function parseIsoDuration(text: string): number | null {
+  const m = ISO_DURATION.exec(text);
+  if (!m || text.endsWith('T') || m.slice(1).every((part) => part === undefined)) return null;
+  const [w, d, h, min, s] = m.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number];
+  const seconds = (((w * 7 + d) * 24 + h) * 60 + min) * 60 + s;
+  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+}
+
+function isoDurationSeconds(value: string | undefined, name: string, fallback: string): number {
+  const text = blankToNull(value) ?? fallback;
+  const seconds = parseIsoDuration(text);
+  if (seconds === null) throw new ConfigError(`${name} must be an ISO 8601 duration of weeks, days, hours, minutes or seconds, longer than zero (P1D, PT8H, P1DT12H), got "${value}"`);
+  return seconds;
 }
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {

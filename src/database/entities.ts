@@ -112,6 +112,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         roles: { type: t.json },
         supervisorId: str('supervisor_id', 128, true),
         locale: str('locale', 8),
+        active: { type: 'boolean', default: true },
         createdAt: ts('created_at'),
         updatedAt: ts('updated_at'),
       },

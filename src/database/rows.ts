@@ -78,6 +78,8 @@ export interface UserRow {
   roles: string[];
   supervisorId: string | null;
   locale: string;
+  /** false: deactivated, every request of theirs is refused (contract §3). */
+  active: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import type { EntityManager } from 'typeorm';
 import type { Role } from '../../workflows/cooperation/v1.rules.js';
 import { Clock } from '../common/clock.js';
-import { invalid } from '../common/errors.js';
+import { invalid, notFound } from '../common/errors.js';
 import { describeValidationErrors } from '../common/validation.js';
 import { Database } from '../database/database.js';
 import { USER } from '../database/entities.js';
 import type { UserRow } from '../database/rows.js';
-import { PutUserDto, USER_ID_PATTERN } from './user.dto.js';
+import { PutUserDto, RESERVED_USER_IDS, USER_ID_PATTERN, isStatusChange } from './user.dto.js';
 
 /** The users onegate mails and escalates to: from `ONEGATE_DIRECTORY`, the users API, or the demo set. */
 @Injectable()
@@ -24,10 +24,18 @@ export class DirectoryService {
 
   async put(id: string, body: PutUserDto): Promise<UserRow> {
     if (!USER_ID_PATTERN.test(id)) throw invalid('id', 'must be 1–128 letters, digits, dot, underscore, @ or dash');
+    if (RESERVED_USER_IDS.includes(id)) throw invalid('id', `${id} is reserved for onegate's own steps`);
     return this.db.transaction(async (em) => this.upsert(em, id, body));
   }
 
   private async upsert(em: EntityManager, id: string, body: PutUserDto): Promise<UserRow> {
+    if (isStatusChange(body)) {
+      const existing = await em.findOneBy<UserRow>(USER, { id });
+      if (!existing) throw notFound('user', id);
+      const row: UserRow = { ...existing, active: body.active!, updatedAt: this.clock.now() };
+      await em.update(USER, { id }, { active: row.active, updatedAt: row.updatedAt });
+      return row;
+    }
     if (body.supervisorId !== undefined) {
       if (body.supervisorId === id) throw invalid('supervisorId', 'a user cannot supervise themself');
       if (!(await em.existsBy(USER, { id: body.supervisorId }))) throw invalid('supervisorId', `no user ${body.supervisorId} in the directory`);
@@ -41,6 +49,7 @@ export class DirectoryService {
       roles: [...new Set(body.roles)],
       supervisorId: body.supervisorId ?? null,
       locale: body.locale ?? existing?.locale ?? 'id',
+      active: body.active ?? existing?.active ?? true,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
@@ -56,6 +65,28 @@ export class DirectoryService {
     return this.db.read((em) => em.findOneBy<UserRow>(USER, { id }));
   }
 
+  /**
+   * A user of the identity provider (`AUTH_JWKS_URL`) as their token describes them: created on their
+   * first request, their name, email and roles brought up to date when the token says otherwise; the
+   * supervisor, language and active state stay the directory's. Writes only when something changed.
+   */
+  async syncFromProvider(id: string, claims: { name: string | undefined; email: string | undefined; roles: Role[] }, existing: UserRow | null): Promise<UserRow> {
+    const roles = [...new Set(claims.roles)];
+    // A claim the token lacks keeps what the directory has (an address, a name the admin gave).
+    const name = claims.name ?? existing?.name ?? id;
+    const email = claims.email ?? existing?.email ?? '';
+    if (existing && existing.name === name && existing.email === email && sameRoles(existing.roles, roles)) return existing;
+    const now = this.clock.now();
+    if (existing) {
+      await this.db.transaction((em) => em.update(USER, { id }, { name, email, roles, updatedAt: now }));
+      return { ...existing, name, email, roles, updatedAt: now };
+    }
+    const row: UserRow = { id, name, email, roles, supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now };
+    // Two first requests at once: the second insert does nothing, and both see the same row.
+    await this.db.transaction((em) => em.createQueryBuilder().insert().into(USER).values(row).orIgnore().execute());
+    return (await this.get(id)) ?? row;
+  }
+
   count(): Promise<number> {
     return this.db.read((em) => em.count(USER));
   }
@@ -68,11 +99,13 @@ export class DirectoryService {
     for (const [i, item] of raw.entries()) {
       const { id, ...rest } = item as { id?: unknown };
       if (typeof id !== 'string' || !USER_ID_PATTERN.test(id)) throw new Error(`ONEGATE_DIRECTORY ${file}: entry ${i} has no valid id`);
+      if (RESERVED_USER_IDS.includes(id)) throw new Error(`ONEGATE_DIRECTORY ${file}: entry ${i}: the id ${id} is reserved`);
       const dto = plainToInstance(PutUserDto, rest);
       const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length) {
         throw new Error(`ONEGATE_DIRECTORY ${file}: user ${id}: ${describeValidationErrors(errors).map((d) => `${d.field}: ${d.message}`).join('; ')}`);
       }
+      if (isStatusChange(dto)) throw new Error(`ONEGATE_DIRECTORY ${file}: user ${id}: name, email and roles are required`);
       entries.push({ id, dto });
     }
     await this.db.transaction(async (em) => {
@@ -114,4 +147,8 @@ export class DirectoryService {
     });
     return rows;
   }
+}
+
+function sameRoles(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((r) => b.includes(r));
 }

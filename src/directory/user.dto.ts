@@ -1,21 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayNotEmpty, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
 import type { UserRow } from '../database/rows.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,128}$/;
 
+/** The subject of onegate's own steps (deadlines, migrations): never a user, never a token's subject. */
+export const RESERVED_USER_IDS: readonly string[] = ['system'];
+
+/** `{active}` alone: a deactivation or reactivation that leaves the rest of the user as it is. */
+export function isStatusChange(body: Partial<PutUserDto>): boolean {
+  return body.active !== undefined && body.name === undefined && body.email === undefined && body.roles === undefined && body.supervisorId === undefined && body.locale === undefined;
+}
+
+const unlessStatusChange = ValidateIf((o: PutUserDto) => !isStatusChange(o));
+
 export class PutUserDto {
-  @ApiProperty({ example: 'Siti Rahmawati' })
+  @ApiProperty({ example: 'Siti Rahmawati', description: 'Required, like email and roles, unless the body is only `{active}`' })
+  @unlessStatusChange
   @IsString()
   @Length(1, 200)
   name: string;
 
   @ApiProperty({ example: 'siti@jambikota.go.id' })
+  @unlessStatusChange
   @IsEmail()
   email: string;
 
   @ApiProperty({ enum: ROLES, isArray: true })
+  @unlessStatusChange
   @IsArray()
   @ArrayNotEmpty()
   @IsIn(ROLES, { each: true })
@@ -31,6 +44,15 @@ export class PutUserDto {
   @IsOptional()
   @IsIn(['id', 'en'])
   locale?: 'id' | 'en';
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      '`false` deactivates the user: their next request is 401, and they receive no new message or task. A body of only `{active}` changes nothing else; omitted, the user keeps their current state (a new user is active).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
 }
 
 export interface UserDto {
@@ -40,6 +62,7 @@ export interface UserDto {
   roles: string[];
   supervisorId: string | null;
   locale: string;
+  active: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +75,7 @@ export function toUserDto(u: UserRow): UserDto {
     roles: u.roles,
     supervisorId: u.supervisorId,
     locale: u.locale,
+    active: u.active,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
   };

@@ -12,6 +12,7 @@ import { PutUserDto, toUserDto, type UserDto } from './user.dto.js';
 export class UsersController {
   constructor(@Inject(DirectoryService) private readonly directory: DirectoryService) {}
 
+  /** Creates or replaces a user; `{active:false}` alone deactivates them (their next request is 401). */
   @Put(':id')
   @Roles('admin')
   async put(@Param('id') id: string, @Body() body: PutUserDto): Promise<UserDto> {
@@ -47,7 +48,8 @@ export class PeopleController {
   @Get()
   @Roles('any')
   async list(@Query() query: ListPeopleQuery): Promise<{ items: { id: string; name: string; roles: string[] }[]; total: number }> {
-    const users = (await this.directory.list()).filter((u) => !query.role || u.roles.includes(query.role));
+    // Deactivated users are no one to assign or delegate to: only the admin's GET /api/users lists them.
+    const users = (await this.directory.list()).filter((u) => u.active && (!query.role || u.roles.includes(query.role)));
     return { items: users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })), total: users.length };
   }
 }

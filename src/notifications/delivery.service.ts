@@ -107,6 +107,8 @@ export class DeliveryService {
     const chosen = new Map<string, { message: Planned; user: UserRow }>();
     for (const message of messages) {
       for (const user of message.recipients) {
+        // A deactivated user receives nothing (contract §3); a provider's user without an address neither.
+        if (!user.active || !user.email) continue;
         const held = chosen.get(user.id);
         if (!held || rank(message) > rank(held.message)) chosen.set(user.id, { message, user });
       }
@@ -180,7 +182,7 @@ export class DeliveryService {
       const candidates = openTask.assigneeId ? [byId.get(openTask.assigneeId)].filter((u): u is UserRow => !!u) : withRole(openTask.role as Role);
       if (timer.kind === 'remind') return planned('reminder', candidates);
       if (timer.idx > 0) return planned('escalation', withRole('tkksd_chair'));
-      const supervisors = [...new Set(candidates.map((u) => u.supervisorId).filter((id): id is string => !!id))].map((id) => byId.get(id)).filter((u): u is UserRow => !!u);
+      const supervisors = [...new Set(candidates.map((u) => u.supervisorId).filter((id): id is string => !!id))].map((id) => byId.get(id)).filter((u): u is UserRow => !!u && u.active);
       return planned('escalation', supervisors.length ? supervisors : withRole('tkksd_chair'));
     }
     if (timer.kind === 'expiry_reminder') {

@@ -139,6 +139,7 @@ export class TasksService {
       }
       const user = await em.findOneBy<UserRow>(USER, { id: userId });
       if (!user) throw invalid('userId', `no user ${userId} in the directory`);
+      if (!user.active) throw invalid('userId', `${userId} is deactivated`);
       if (!user.roles.includes(task.role)) throw invalid('userId', `${userId} does not hold the role ${task.role}`);
       if (task.assigneeId === userId) return null;
       return { type: 'TASK_DELEGATED', machineEvent: { type: 'DELEGATE', taskKey: task.key, userId }, data: { taskId: task.id, from: task.assigneeId, to: userId } };
@@ -166,6 +167,7 @@ export class TasksService {
         for (const id of reviewers) {
           const u = users.find((x) => x.id === id);
           if (!u) throw invalid('reviewers', `no user ${id} in the directory`);
+          if (!u.active) throw invalid('reviewers', `${id} is deactivated`);
           if (!u.roles.includes('technical_reviewer')) throw invalid('reviewers', `${id} is not a technical_reviewer`);
         }
       }

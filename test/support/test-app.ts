@@ -135,6 +135,15 @@ export class TestApp {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /**
+   * Puts a user into the directory: a local token acts only for a directory user, with the directory's
+   * roles (contract §3). The service takes what `PUT /api/users/:id` refuses, such as no roles at all.
+   */
+  async addUser(user: TestUser, extra: { email?: string; active?: boolean } = {}): Promise<void> {
+    await this.app.get(DirectoryService).put(user.id, { name: user.name, email: extra.email ?? `${user.id}@jambikota.go.id`, roles: [...user.roles], supervisorId: user.supervisorId, active: extra.active });
+  }
+
+  /** A local token for `user`; its `roles` claim (`options.roles`) is only for show: the directory's roles count. */
   async token(user: TestUser, options: { expiresIn?: string; secret?: string; roles?: string[] } = {}): Promise<string> {
     return new SignJWT({ name: user.name, email: `${user.id}@jambikota.go.id`, roles: options.roles ?? user.roles })
       .setProtectedHeader({ alg: 'HS256' })
