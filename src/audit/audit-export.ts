@@ -1,3 +1,4 @@
+import { csvCell } from '../common/spreadsheet-cell.js';
 import { Readable } from 'node:stream';
 import { Between, LessThanOrEqual, MoreThanOrEqual, type FindOptionsWhere } from 'typeorm';
 import type { Database } from '../database/database.js';
@@ -76,13 +77,6 @@ function csvLine(c: CaseRow, e: CaseEventRow): string {
       .map(csvCell)
       .join(',') + '\n'
   );
-}
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
-function csvCell(value: unknown): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const XES_HEAD = `<?xml version="1.0" encoding="UTF-8"?>
