@@ -20,6 +20,18 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
   const documentsOf = async (caseId: string) => (await t.get(`/api/cases/${caseId}/documents`, USERS.auditor)).body;
   const rows = (caseId: string) => t.db.read((em) => em.countBy(DOCUMENT, { caseId }));
 
+  it("names a download by RFC 8187: filename* has only attr-chars (the apostrophe encoded) and decodes to the stored name", async () => {
+    const c = await t.createCase({}, USERS.proposer, { documents: false });
+    const up = await t.upload(c.id, USERS.proposer, 'kak', { bytes: samplePdf('nama'), name: "Perjanjian (Bank's & Pemkot) – Jambi*.pdf" });
+    expect(up.status).toBe(201);
+    const download = await t.app.inject({ method: 'GET', url: `/api/documents/${up.body.id}/content`, headers: { authorization: `Bearer ${await t.token(USERS.auditor)}` } });
+    const value = /filename\*=UTF-8''([^;]*)$/.exec(String(download.headers['content-disposition']))?.[1];
+    expect(value).toBeDefined();
+    expect(value).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+    expect(value).toContain('%27');
+    expect(decodeURIComponent(value!)).toBe(up.body.name);
+  });
+
   it('uploads, versions, lists and downloads the same bytes with a safe name and headers', async () => {
     const c = await t.createCase({}, USERS.proposer, { documents: false });
     const first = samplePdf('KAK versi 1');

@@ -43,10 +43,20 @@ export class DocumentsController {
     await reply
       .header('content-type', doc.mediaType)
       .header('content-length', String(bytes.length))
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`)
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${rfc8187(doc.name)}`)
       .header('x-content-type-options', 'nosniff')
       .header('etag', `"${doc.sha256}"`)
       .header('cache-control', 'private, no-store')
       .send(bytes);
   }
+}
+
+/**
+ * RFC 8187 ext-value: every byte outside attr-char percent-encoded. encodeURIComponent leaves `'`, `(`,
+ * `)` and `*` as they are, which attr-char does not allow (the `'` ends the charset part early). Written
+ * here rather than taken from the content-disposition package: one line, and that package is only a
+ * transitive dependency.
+ */
+export function rfc8187(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
