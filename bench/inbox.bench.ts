@@ -22,6 +22,7 @@ import {
   benchEnv,
   createBenchDatabase,
   deleteRedisKeys,
+  BENCH_METRICS_TOKEN,
   envInt,
   fmt,
   freePort,
@@ -366,7 +367,7 @@ async function getJson(base: string, r: BenchRequest): Promise<unknown> {
 }
 
 async function memoryOf(api: { child: ChildProcess; base: string }): Promise<Mem> {
-  const text = await (await fetch(`${api.base}/metrics`)).text();
+  const text = await (await fetch(`${api.base}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   const heap = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN);
   return { ...processMemory(api.child.pid!), heapMiB: heap / 2 ** 20 };
 }

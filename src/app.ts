@@ -6,7 +6,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { refuseSignInPicker } from './auth/sign-in.controller.js';
+import { IdentityService } from './auth/identity.service.js';
 import { TokenService } from './auth/token.service.js';
+import { DomainError } from './common/errors.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFrom } from './common/request-context.js';
 import { refuseHostileInput } from './common/hostile-input.js';
@@ -61,11 +63,26 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
       .addBearerAuth()
       .build(),
   );
+  if (config.production) guardApiDocs(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
   await serveWebApp(app);
   await app.init();
   await prepareDirectory(app, config);
   return app;
+}
+
+/**
+ * In production `/api/docs` (the Swagger UI and `openapi.json`) wants a signed-in user's bearer token,
+ * as the API does: the document maps every route for whoever asks. Checked before anything is served.
+ */
+function guardApiDocs(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (path !== '/api/docs' && !path.startsWith('/api/docs/') && !path.startsWith('/api/docs-')) return;
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) throw new DomainError('Unauthenticated', 'Authorization: /api/docs needs a bearer token in production');
+    await app.get(IdentityService).actorOf(await app.get(TokenService).verify(token));
+  });
 }
 
 /** Loads `ONEGATE_DIRECTORY`, or on a first embedded start creates one demo user per role and logs their tokens. */

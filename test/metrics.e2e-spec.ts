@@ -166,3 +166,34 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     }
   });
 });
+
+/** Production guards what maps the installation: /metrics and /api/docs want a signed-in user's token (issue 15). */
+describe(`/metrics and /api/docs in production (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ production: true, metricsToken: null });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it.each(['/metrics', '/api/docs', '/api/docs/openapi.json'])('%s: 401 without a token or with a stranger’s, 200 with a user’s token', async (path) => {
+    const anonymous = await t.request('GET', path);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('production') });
+    const stranger = await t.request('GET', path, { headers: { authorization: `Bearer ${await t.token({ id: 'nobody-here', name: 'x', roles: ['admin'] })}` } });
+    expect(stranger.status).toBe(401);
+    expect((await t.request('GET', path, { as: USERS.auditor })).status).toBe(200);
+  });
+
+  it("a worker's /metrics follows the same rule", async () => {
+    const { server, port } = await serveMetrics(t.app.get(MetricsService), 0);
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+      const ok = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${await t.token(USERS.auditor)}` } });
+      expect(ok.status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

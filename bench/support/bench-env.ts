@@ -99,6 +99,9 @@ export function benchConfig(over: Partial<AppConfig> & Pick<AppConfig, 'database
   };
 }
 
+/** The bearer token the bench's servers want on /metrics (production guards it). */
+export const BENCH_METRICS_TOKEN = 'onegate-bench-metrics-token';
+
 /** The same settings as environment variables, for a spawned `node dist-bench/src/main.js`. */
 export function benchEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TZ'];
@@ -110,6 +113,8 @@ export function benchEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
     PUBLIC_URL: 'http://127.0.0.1',
     ONEGATE_DEMO_USERS: 'false',
     ONEGATE_CHECKPOINT_HOURS: '0',
+    // Production guards /metrics; the bench reads each process's heap from it with this token.
+    ONEGATE_METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...vars,
   };
 }

@@ -15,8 +15,10 @@ export async function serveMetrics(metrics: MetricsService, port: number): Promi
       res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
     };
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return fail(new DomainError('NotFound', `${req.method} ${req.url} not found: a worker serves only GET /metrics`));
-    if (!metrics.authorized(req.headers.authorization)) return fail(new DomainError('Unauthenticated', 'Authorization: /metrics needs the bearer token set in ONEGATE_METRICS_TOKEN'));
-    metrics.scrape().then((body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(body), fail);
+    metrics
+      .authorize(req.headers.authorization)
+      .then(() => metrics.scrape())
+      .then((body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(body), fail);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '0.0.0.0', resolve));
   return { server, port: (server.address() as AddressInfo).port };

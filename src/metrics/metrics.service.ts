@@ -1,6 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IdentityService } from '../auth/identity.service.js';
+import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
@@ -20,21 +23,32 @@ export class MetricsService {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(IdentityService) private readonly identity: IdentityService,
   ) {}
 
   get contentType(): string {
     return this.metrics.contentType;
   }
 
-  /** True when no `ONEGATE_METRICS_TOKEN` is set, or the header carries it as a bearer token. */
-  authorized(authorization: string | undefined): boolean {
-    const expected = this.config.metricsToken;
-    if (!expected) return true;
+  /**
+   * Who may scrape. With `ONEGATE_METRICS_TOKEN` set: that bearer token only (a scraper's, not a
+   * user's). In production without it: a signed-in user's token (a known, active directory user, as
+   * for the API) — the numbers say how much work waits where, which is not for anonymous callers.
+   * Outside production without it: open, for a newcomer's Prometheus. Throws the 401 to answer.
+   */
+  async authorize(authorization: string | undefined): Promise<void> {
+    const expected = this.config.metricsToken ?? null;
+    if (!expected && !this.config.production) return;
     const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!given) return false;
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    return a.length === b.length && timingSafeEqual(a, b);
+    if (expected) {
+      const a = Buffer.from(given ?? '');
+      const b = Buffer.from(expected);
+      if (a.length === b.length && timingSafeEqual(a, b)) return;
+      throw new DomainError('Unauthenticated', 'Authorization: /metrics needs the bearer token set in ONEGATE_METRICS_TOKEN');
+    }
+    if (!given) throw new DomainError('Unauthenticated', 'Authorization: /metrics needs a bearer token in production (a user’s, or set ONEGATE_METRICS_TOKEN for the scraper)');
+    await this.identity.actorOf(await this.tokens.verify(given));
   }
 
   async scrape(): Promise<string> {
