@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
+import { limitAnonymousRoutes } from './auth/rate-limit.js';
 import { refuseSignInPicker } from './auth/sign-in.controller.js';
 import { IdentityService } from './auth/identity.service.js';
 import { TokenService } from './auth/token.service.js';
@@ -50,6 +51,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
   refuseHostileInput(app.getHttpAdapter().getInstance());
   // In production the sign-in picker is refused before its body is read.
   refuseSignInPicker(app.getHttpAdapter().getInstance(), config);
+  // Sign-in (and /public) is limited per client address: 429 with Retry-After.
+  await limitAnonymousRoutes(app, config);
   // Documents arrive as multipart/form-data; the 20 MiB limit is enforced while streaming.
   await app.register(fastifyMultipart as never, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   app.useGlobalPipes(createValidationPipe());

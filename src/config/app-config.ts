@@ -71,6 +71,11 @@ export interface AppConfig {
    * absent here), /metrics is open, as Prometheus scrapes usually are inside a private network.
    */
   metricsToken?: string | null;
+  /**
+   * `ONEGATE_SIGN_IN_RATE_LIMIT`: requests per minute one client address may make to each sign-in
+   * route (and, once built, each `/public` route); more get 429 with Retry-After. Default 30.
+   */
+  signInRateLimit?: number;
   /** `ONEGATE_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
   logLevel?: LogLevel;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
@@ -152,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Production never creates demo users (nor logs their tokens), whatever ONEGATE_DEMO_USERS says.
     demoUsers: !production && (env.ONEGATE_DEMO_USERS ? env.ONEGATE_DEMO_USERS === 'true' : !databaseUrl),
     metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
+    signInRateLimit: positiveNumber(env.ONEGATE_SIGN_IN_RATE_LIMIT, 'ONEGATE_SIGN_IN_RATE_LIMIT', 30),
     logLevel,
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),

@@ -69,7 +69,7 @@ describe('the edges: identity, hostile input, contention (issue 15)', () => {
     console.log(`[faults] edges on ${env.label}`);
     prod = await env.server('production', { NODE_ENV: 'production', PUBLIC_URL: 'https://kerjasama.jambikota.go.id', ONEGATE_DEMO_USERS: 'true' });
     await prod.start();
-    dev = await env.server('development');
+    dev = await env.server('development', { ONEGATE_SIGN_IN_RATE_LIMIT: '20' });
     await dev.start();
     db = await env.openDatabase();
   });

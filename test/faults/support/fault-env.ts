@@ -100,6 +100,8 @@ export class FaultEnv {
       ONEGATE_DEMO_USERS: 'false',
       ONEGATE_QUEUE_PREFIX: this.prefix,
       ONEGATE_CHECKPOINT_HOURS: '0',
+      // Thousands of generated requests come from one address; the edges scenario lowers it to see the 429.
+      ONEGATE_SIGN_IN_RATE_LIMIT: '100000',
       ...(this.databaseUrl ? { DATABASE_URL: this.databaseUrl } : {}),
       ...(this.redisUrl ? { REDIS_URL: this.redisUrl } : {}),
       ...overrides,
