@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BLOB, CASE_EVENT, DOCUMENT } from '../src/database/entities.js';
 import { caseState, expectError } from './support/expectations.js';
-import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip } from './support/sample-files.js';
+import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip, zip } from './support/sample-files.js';
 import { TestApp, USERS, samplePdf } from './support/test-app.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -129,6 +129,15 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
     it('refuses a disguised file (HTML or a plain zip named .pdf) with 415', async () => {
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleHtml(), name: 'kak.pdf', contentType: 'application/pdf' }), 'file');
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleZip(), name: 'kak.docx' }), 'file');
+    });
+
+    it('refuses polyglots and a zip bomb with 415, read from the whole container, and stores nothing', async () => {
+      const polyglot = Buffer.concat([samplePdf('dua format'), zip([{ name: 'evil.html', content: '<script>alert(1)</script>' }])]);
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: polyglot, name: 'kak.pdf' }), 'file', 'PDF');
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: Buffer.concat([samplePng(), sampleDocx()]), name: 'kak.png' }), 'file', 'polyglot');
+      // 1,700 entries of 64 KiB of zeros each: small on the wire, 106 MiB inflated, beyond the 100 MiB limit.
+      const bomb = zip([{ name: '[Content_Types].xml', content: '<Types/>' }, ...Array.from({ length: 1_700 }, (_, i) => ({ name: `word/z${i}.xml`, content: '\0'.repeat(64 * 1024) }))]);
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: bomb, name: 'kak.docx' }), 'file', 'zip bomb');
     });
 
     it('refuses a file over 20 MiB with 413', async () => {

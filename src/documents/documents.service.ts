@@ -12,7 +12,7 @@ import { Database } from '../database/database.js';
 import { DOCUMENT } from '../database/entities.js';
 import type { DocumentRow } from '../database/rows.js';
 import { Engine } from '../engine/engine.js';
-import { detectType, sanitizeName } from './detect-type.js';
+import { inspectDocument, sanitizeName } from './detect-type.js';
 import { DOCUMENT_STORE, type DocumentStore } from './document-store.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -65,8 +65,8 @@ export class DocumentsService {
 
   /** Adds the next version of `kind` to the case: type check, then the event and the bytes together. */
   async add(actor: Actor, caseId: string, kind: DocumentKind, file: { name: string; bytes: Buffer }): Promise<DocumentDto> {
-    const type = detectType(file.bytes);
-    if (!type) throw new DomainError('UnsupportedMediaType', 'file: the content is not a PDF, DOCX, ODT, XLSX, PNG or JPEG (checked from its bytes, not its name)', { field: 'file' });
+    const type = await inspectDocument(file.bytes);
+    if ('refused' in type) throw new DomainError('UnsupportedMediaType', `file: ${type.refused}`, { field: 'file' });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const name = sanitizeName(file.name, type.ext);
     const id = randomUUID();

@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 /** A real zip (as DOCX, XLSX and ODT are), entries in order; `stored` entries are not compressed. */
 export function zip(entries: { name: string; content: string; stored?: boolean }[]): Buffer {
@@ -53,7 +53,19 @@ export const sampleOdt = () =>
     { name: 'mimetype', content: 'application/vnd.oasis.opendocument.text', stored: true },
     { name: 'content.xml', content: '<office:document-content/>' },
   ]);
-export const samplePng = () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452', 'hex'), Buffer.alloc(17)]);
+/** A real 1×1 PNG: signature, IHDR, IDAT, IEND (each chunk with its CRC). */
+export const samplePng = () => {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, 0]))), chunk('IEND', Buffer.alloc(0))]);
+};
 export const sampleJpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(32), Buffer.from([0xff, 0xd9])]);
 /** Not an accepted type whatever its name says: HTML, a script, a plain zip. */
 export const sampleHtml = () => Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
