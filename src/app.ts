@@ -18,7 +18,7 @@ import { describeSeconds, type AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { registerRequestLogging } from './logging/http-logging.js';
 import { createLogger, PinoLoggerService, secretsOf, type LogOptions } from './logging/logger.js';
-import { serveWebApp } from './web/web.js';
+import { registerSecurityHeaders, serveWebApp } from './web/web.js';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -45,6 +45,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
     bodyParser: false,
   });
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
+  // nosniff, no framing, referrer policy and HSTS on every response, refusals included (@fastify/helmet).
+  await registerSecurityHeaders(app);
   // The API speaks JSON (and multipart for documents); a text body is refused with 415, not guessed at.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   // Deep nesting, NUL characters and prototype names are refused with a 400 before any validator sees them.

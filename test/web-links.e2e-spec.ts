@@ -358,6 +358,12 @@ test('the server serves the app at its paths only, with its security headers on 
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toBeTruthy();
   }
+  // A request refused by a hook before any route (a NUL in the query) still carries them (@fastify/helmet runs first).
+  const refusedEarly = await get('/api/cases?q=%00');
+  expect(refusedEarly.status).toBe(400);
+  expect(refusedEarly.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(refusedEarly.headers.get('x-frame-options')).toBe('DENY');
+  expect(refusedEarly.headers.get('referrer-policy')).toBe('same-origin');
   const unauth = await get('/api/cases');
   expect(unauth.status).toBe(401);
   expect(unauth.headers.get('content-type')).toMatch(/json/);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -57,16 +58,30 @@ export function contentSecurityPolicy(indexHtml: string, oidcIssuer: string | nu
   ].join('; ');
 }
 
-/** Every response carries nosniff and no-framing (contract §7); the web app's also its CSP, the API's a deny-all one. */
-function addSecurityHeaders(instance: FastifyInstance, appPolicy: string): void {
+/**
+ * The headers every response carries (contract §7), set by @fastify/helmet on every request before
+ * anything else can answer, so refusals, 404s and errors carry them too: `X-Content-Type-Options:
+ * nosniff`, `X-Frame-Options: DENY`, `Referrer-Policy: same-origin`, HSTS, and helmet's cross-origin
+ * policies. Register before every other hook. The Content-Security-Policy depends on the path and is
+ * added by serveWebApp (helmet's own CSP is one policy for all).
+ */
+export async function registerSecurityHeaders(app: NestFastifyApplication): Promise<void> {
+  await app.register(fastifyHelmet as never, {
+    global: true,
+    contentSecurityPolicy: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    noSniff: true,
+  });
+}
+
+/** The CSP by path: the web app's (scripts of this origin only), the API's deny-all one, Swagger UI's. */
+function addContentSecurityPolicy(instance: FastifyInstance, appPolicy: string): void {
   const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
   // The OpenAPI page (Swagger UI): its scripts are files of this origin, its template has inline styles.
   const docsPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   instance.addHook('onSend', (request, reply, payload, done) => {
     const path = request.url.split('?')[0]!;
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path.startsWith('/api/docs') ? docsPolicy : path.startsWith('/api/') ? apiPolicy : appPolicy);
     done(null, payload);
   });
@@ -83,7 +98,7 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   // Read once at start, like the vendor modules: the CSP hash of its import map is computed from these bytes.
   const indexHtml = readFileSync(join(root, 'web', 'index.html'), 'utf8');
-  addSecurityHeaders(instance, contentSecurityPolicy(indexHtml, config.oidc?.issuer ?? null));
+  addContentSecurityPolicy(instance, contentSecurityPolicy(indexHtml, config.oidc?.issuer ?? null));
   await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false });
   for (const route of APP_ROUTES) {
     instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
