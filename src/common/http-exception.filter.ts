@@ -69,6 +69,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn(`503: ${err instanceof Error ? err.message : String(err)}`);
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     } else if (body.statusCode >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    else if (err instanceof DomainError && err.code === 'ConcurrentWriteWon') this.logger.warn(`409: ${err.message} (${err.cause instanceof Error ? err.cause.message : 'conflict'})`);
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
