@@ -19,9 +19,10 @@ function escapeRegExp(s: string): string {
 }
 
 /** The properties a DTO class declares (any class-validator decorator), cached per class. */
-const declared = new Map<Function, Set<string>>();
+type Constructor = abstract new (...args: never[]) => unknown;
+const declared = new Map<Constructor, Set<string>>();
 
-function declaredProperties(cls: Function): Set<string> | null {
+function declaredProperties(cls: Constructor): Set<string> | null {
   let found = declared.get(cls);
   if (!found) {
     const metadatas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
@@ -45,7 +46,7 @@ export function firstUnknownProperty(value: unknown, path = ''): string | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const allowed = declaredProperties(value.constructor);
+  const allowed = declaredProperties(value.constructor as Constructor);
   if (!allowed) return null; // a plain object (`@IsObject()` field): its content is the use case's to check
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, unknown>)[key];
