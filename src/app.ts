@@ -13,6 +13,7 @@ import { DomainError } from './common/errors.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFrom } from './common/request-context.js';
 import { refuseHostileInput } from './common/hostile-input.js';
+import { answerFrameworkError } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { describeSeconds, type AppConfig } from './config/app-config.js';
 import { DirectoryService } from './directory/directory.service.js';
@@ -36,6 +37,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; log
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { maxParamLength: 256 },
+    // The router's own refusals (a 5,000-character id: 414) in the contract's shape, not echoing the URL.
+    frameworkErrors: answerFrameworkError,
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {

@@ -127,7 +127,8 @@ describe('engine: atomic, hash-chained steps', () => {
         return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
       },
     });
-    await expect(step).rejects.toBeInstanceOf(ConcurrentWrite);
+    // Lost every time (the plan itself keeps changing the task): a 409 naming the case, not a 500.
+    await expect(step).rejects.toMatchObject({ code: 'ConcurrentWriteWon', status: 409, message: expect.stringContaining(c.number) });
     const after = await db.read(async (em) => ({
       row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
       events: await em.countBy(CASE_EVENT, { caseId: c.id }),
@@ -135,6 +136,30 @@ describe('engine: atomic, hash-chained steps', () => {
       completed: await em.countBy(TASK, { caseId: c.id, status: 'completed' }),
     }));
     expect([after.row.stage, after.row.version, after.events, after.outbox, after.completed]).toEqual(['administrative_check', 2, before.events, before.outbox, 0]);
+  });
+
+  it('names the case that changed when a step loses its race, whichever case the statement was first built for', async () => {
+    const refusals: unknown[] = [];
+    for (const c of [await newCase(), await newCase()]) {
+      // Another writer moves the case on between the step's read and its write, every time.
+      const step = engine.step({
+        caseId: c.id,
+        actor: proposer,
+        plan: async ({ em, row }) => {
+          await em.update(CASE, { id: c.id }, { version: row.version + 1 });
+          return submit();
+        },
+      });
+      const err = await step.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'ConcurrentWriteWon', status: 409, details: { caseId: c.id } });
+      expect((err as { cause: Error }).cause.message).toContain(c.id);
+      expect(err).not.toBeInstanceOf(ConcurrentWrite);
+      refusals.push(err);
+    }
+    expect(refusals).toHaveLength(2);
   });
 
   it('rejects a stale expectedVersion', async () => {

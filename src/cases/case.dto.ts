@@ -30,6 +30,7 @@ import {
   type PartnerCategory,
   type TaskStage,
 } from '../../workflows/cooperation/v1.rules.js';
+import { HasVisibleText } from '../common/validation.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
 
@@ -37,6 +38,7 @@ export class PartnerDto {
   @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
   @IsString()
   @IsNotEmpty()
+  @HasVisibleText()
   @MaxLength(300)
   name: string;
 
@@ -52,9 +54,10 @@ export class PartnerDto {
 }
 
 export class CreateCaseDto {
-  @ApiProperty({ example: 'Kesepakatan Bersama pengelolaan sampah regional' })
+  @ApiProperty({ example: 'Kesepakatan Bersama pengelolaan sampah regional', description: 'Not blank: spaces, NBSP and zero-width characters alone are refused' })
   @IsString()
   @IsNotEmpty()
+  @HasVisibleText()
   @MaxLength(300)
   title: string;
 

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   TaskAlreadyCompleted: 409,
   TaskClaimedByAnother: 409,
   IdempotencyInProgress: 409,
+  ConcurrentWriteWon: 409,
   IdempotencyResponseLost: 409,
   IdempotencyKeyReused: 422,
   PayloadTooLarge: 413,
@@ -41,7 +42,7 @@ export const invalid = (field: string, message: string) =>
 export const notFound = (what: string, id: string) => new DomainError('NotFound', `${what} ${id} not found`);
 export const forbidden = (message: string) => new DomainError('Forbidden', message);
 
-/** Raised inside a transaction when another writer advanced the case first; the engine retries. */
+/** Raised inside a transaction when another writer advanced the case first; the engine retries (then answers ConcurrentWriteWon). */
 export class ConcurrentWrite extends Error {}
 
 /**
@@ -56,7 +57,11 @@ export function isTransactionConflict(err: unknown): boolean {
 /** Thrown by a step's plan to leave without writing when there is nothing to do: not a failure. */
 export class NothingToDo extends Error {}
 
-/** Connection-level failures of a dependency (Node socket errors; PostgreSQL classes 08, 53300, 57P01–57P03). */
+/**
+ * Connection-level failures of a dependency and a saturated database: Node socket errors; PostgreSQL
+ * class 08 (connection), class 53 (insufficient resources, too many connections), 55P03 (lock_timeout),
+ * 57014 (statement_timeout) and 57P01–57P03 (shutting down). SQLite's busy/locked codes are matched by prefix.
+ */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -70,7 +75,12 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08004',
   '08006',
+  '53000',
+  '53100',
+  '53200',
   '53300',
+  '55P03',
+  '57014',
   '57P01',
   '57P02',
   '57P03',
@@ -85,7 +95,7 @@ const UNAVAILABLE_MESSAGE =
  */
 export function isDependencyUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; message?: unknown; name?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
-    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || /^SQLITE_(BUSY|LOCKED)/.test(e.code))) return true;
     if (e.name === 'QueryRunnerAlreadyReleasedError' || (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))) return true;
     e = (e.driverError ?? e.cause) as typeof e;
   }

@@ -15,6 +15,13 @@ export type CommitHook = (em: EntityManager) => Promise<void>;
 const commitHooks = new AsyncLocalStorage<CommitHook>();
 
 /**
+ * How long a request waits for one of the pool's connections: past it, pg says "timeout exceeded
+ * when trying to connect", which the API answers 503 with Retry-After (a saturated database), rather
+ * than queueing requests without end.
+ */
+export const POOL_WAIT_MS = 10_000;
+
+/**
  * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
  * transaction in the process goes through one mutex, since overlapping transactions on a single
  * connection corrupt silently (stack-notes.md).
@@ -33,7 +40,7 @@ export class Database {
     const common = { entities: createEntities(database.kind === 'postgres' ? 'postgres' : 'sqlite'), migrations: MIGRATIONS, synchronize: false, logging: false } as const;
     let ds: DataSource;
     if (database.kind === 'postgres') {
-      ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10 } });
+      ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS } });
     } else {
       mkdirSync(dirname(database.file), { recursive: true });
       ds = new DataSource({

@@ -73,9 +73,13 @@ export class WriteBatch {
       if (op.kind === 'update') {
         if (build) {
           ctes.push(`${name} AS (${op.table.updateText(setKeys[i]!, op.whereKeys, params.length + 1, '1')})`);
-          if (op.expect !== null) guards.push(`onegate_guard((SELECT count(*) FROM ${name}) = ${op.expect}, '${op.what.replace(/'/g, "''")}')`);
         }
         params.push(...op.table.values(op.set, setKeys[i]!), ...op.table.values(op.where, op.whereKeys));
+        // What the guard names is a parameter: the text is cached by shape and shared by every case.
+        if (op.expect !== null) {
+          params.push(op.what);
+          if (build) guards.push(`onegate_guard((SELECT count(*) FROM ${name}) = ${op.expect}, $${params.length}::text)`);
+        }
       } else {
         if (build) {
           const returning = op.returning ? op.table.columnName(op.returning) : null;

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { DOCUMENT_KINDS, UPLOAD_RULES, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
@@ -8,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
+import { readMultipart } from '../common/multipart.js';
 import { Database } from '../database/database.js';
 import { DOCUMENT } from '../database/entities.js';
 import type { DocumentRow } from '../database/rows.js';
@@ -15,7 +15,7 @@ import { Engine } from '../engine/engine.js';
 import { inspectDocument, sanitizeName } from './detect-type.js';
 import { DOCUMENT_STORE, type DocumentStore } from './document-store.js';
 
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export { MAX_FILE_BYTES } from '../common/multipart.js';
 
 export interface DocumentDto {
   id: string;
@@ -134,39 +134,25 @@ function checkUploadRights(actor: Actor, stage: Stage, kind: DocumentKind, propo
   if (mine.every((r) => r.proposerOnly) && actor.id !== proposerId) throw forbidden(`only the case's proposer (${proposerId}) uploads ${kind} at ${stage}`);
 }
 
-/** Reads the multipart body: exactly one `file` part and a `kind` field, in any order; at most 20 MiB. */
+/**
+ * The upload's parts: exactly one `file` and a `kind` field, in any order; at most 20 MiB. Read by
+ * readMultipart, once per request: when an Idempotency-Key came with it, the interceptor has already
+ * read them to bind the key to the file's bytes, and this gets the same parts.
+ */
 async function readUpload(req: FastifyRequest): Promise<{ kind: DocumentKind; file: { name: string; bytes: Buffer } }> {
   if (!req.isMultipart()) {
     throw new DomainError('UnsupportedMediaType', 'content-type: send multipart/form-data with a file field and a kind field');
   }
-  const fields: Record<string, string> = {};
-  let file: { name: string; bytes: Buffer } | null = null;
-  try {
-    for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 1024 } })) {
-      if (part.type === 'file') {
-        const f = part as MultipartFile;
-        if (f.fieldname !== 'file') {
-          f.file.resume();
-          throw invalid(f.fieldname, 'unknown file field; send the document as "file"');
-        }
-        const chunks: Buffer[] = [];
-        for await (const chunk of f.file) chunks.push(chunk as Buffer);
-        if (f.file.truncated) throw new DomainError('PayloadTooLarge', 'file: larger than 20 MiB', { field: 'file' });
-        file = { name: f.filename, bytes: Buffer.concat(chunks) };
-      } else {
-        if (part.fieldname !== 'kind') throw invalid(part.fieldname, 'unknown field; only file and kind are accepted');
-        fields[part.fieldname] = String(part.value);
-      }
-    }
-  } catch (err) {
-    // The multipart parser's own errors (a body cut short, a broken boundary) are the client's, not ours.
-    if (err instanceof DomainError || (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500)) throw err;
-    throw invalid('body', `malformed multipart/form-data: ${(err as Error).message}`);
-  }
-  if (fields.kind === undefined) throw invalid('kind', `required: one of ${DOCUMENT_KINDS.join(', ')}`);
-  if (!(DOCUMENT_KINDS as readonly string[]).includes(fields.kind)) throw invalid('kind', `must be one of ${DOCUMENT_KINDS.join(', ')}`);
+  const body = await readMultipart(req);
+  const strayFile = body.files.find((f) => f.field !== 'file');
+  if (strayFile) throw invalid(strayFile.field, 'unknown file field; send the document as "file"');
+  const strayField = body.fields.find((f) => f.name !== 'kind');
+  if (strayField) throw invalid(strayField.name, 'unknown field; only file and kind are accepted');
+  const kind = body.fields.find((f) => f.name === 'kind')?.value;
+  if (kind === undefined) throw invalid('kind', `required: one of ${DOCUMENT_KINDS.join(', ')}`);
+  if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw invalid('kind', `must be one of ${DOCUMENT_KINDS.join(', ')}`);
+  const file = body.files[0];
   if (!file) throw invalid('file', 'required: the document to upload');
   if (file.bytes.length === 0) throw invalid('file', 'is empty');
-  return { kind: fields.kind as DocumentKind, file };
+  return { kind: kind as DocumentKind, file: { name: file.filename, bytes: file.bytes } };
 }
-

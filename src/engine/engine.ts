@@ -7,6 +7,7 @@ import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../wo
 import type { Actor } from '../common/actor.js';
 import type { Clock } from '../common/clock.js';
 import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '../common/errors.js';
+import { KeyedMutex } from '../common/mutex.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
@@ -129,6 +130,8 @@ export class Engine {
   private readonly outbox;
 
   private readonly raw: Database['raw'];
+  /** Steps on one case in this process, one at a time: they would only race each other to a conflict. */
+  private readonly caseTurns = new KeyedMutex();
 
   constructor(
     private readonly db: Database,
@@ -216,32 +219,43 @@ export class Engine {
     return this.committed(result);
   }
 
-  /** Advances a case by one event; retried when another writer advanced it first. */
+  /**
+   * Advances a case by one event; retried when another writer advanced it first. Writers of one case
+   * in this process take turns (`caseTurns`), so only another process can beat a step to its write;
+   * after MAX_ATTEMPTS lost races the step is refused with a 409 that names the case, never a 500.
+   */
   async step(cmd: StepCommand): Promise<StepResult> {
+    // A task command learns its case from its first read; a retry then takes that case's turn.
+    let turn: string | null = cmd.caseId || null;
+    let seen = null as { id: string; number: string } | null;
     for (let attempt = 1; ; attempt++) {
       let stage: string | null = null;
       try {
-        // Notes the stage the step was taken in, for the metrics of failed steps.
-        const observed: StepCommand = { ...cmd, plan: (current) => ((stage = current.row.stage), cmd.plan(current)) };
+        // Notes the stage the step was taken in (metrics of failed steps) and the case it read (errors).
+        const observed: StepCommand = { ...cmd, plan: (current) => ((stage = current.row.stage), (seen = { id: current.row.id, number: current.row.number }), cmd.plan(current)) };
         // On PostgreSQL a step is one read and one write statement, atomic by itself (WriteBatch); a
         // command with extra writes of its own (`after`, or a commit hook such as an Idempotency-Key's
         // record) still takes a transaction around them.
-        const result =
+        const once = () =>
           this.db.dialect === 'postgres' && !cmd.after && !this.db.hasCommitHook
-            ? await this.db.read((em) => this.stepOnce(em, observed))
-            : await this.db.transaction((em) => this.stepOnce(em, observed));
+            ? this.db.read((em) => this.stepOnce(em, observed))
+            : this.db.transaction((em) => this.stepOnce(em, observed));
+        const result = turn ? await this.caseTurns.runExclusive(turn, once) : await once();
         return await this.committed(result);
       } catch (err) {
-        const retrying = (err instanceof ConcurrentWrite || isUniqueViolation(err) || isTransactionConflict(err)) && attempt < MAX_ATTEMPTS;
+        const conflict = isWriteConflict(err);
+        const retrying = conflict && attempt < MAX_ATTEMPTS;
         for (const l of this.failureListeners) {
           try {
-            l(err, { caseId: cmd.caseId || (cmd.taskId ?? ''), stage, retrying });
+            l(err, { caseId: seen?.id ?? (cmd.caseId || (cmd.taskId ?? '')), stage, retrying });
           } catch {
             // An observer must not change the outcome of a step.
           }
         }
-        if (!retrying) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        if (!retrying) throw conflict ? contentionRefusal(err, seen ?? { id: cmd.caseId || `of task ${cmd.taskId}`, number: '' }, attempt) : err;
+        turn ??= seen?.id ?? null;
+        // Outside the turn, so the next writer of the case goes meanwhile; jittered, growing to 200 ms.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
       }
     }
   }
@@ -498,6 +512,19 @@ function outboxRow(event: CaseEventRow, tasks: TaskRow[], now: Date): OutboxRow 
     tasks: tasks.map((t) => ({ id: t.id, key: t.key, stage: t.stage, role: t.role, status: t.status, assigneeId: t.assigneeId })),
   };
   return { caseId: event.caseId, eventSeq: event.seq, topic: 'case.step', payload, createdAt: now, processedAt: null };
+}
+
+/** Another writer got to the case first: the step wrote nothing, and running it again is the answer. */
+function isWriteConflict(err: unknown): boolean {
+  return err instanceof ConcurrentWrite || isUniqueViolation(err) || isTransactionConflict(err);
+}
+
+/** The 409 of a step that lost the race to its case every time (contract §7: "a concurrent write to the same case won"). */
+function contentionRefusal(err: unknown, c: { id: string; number: string }, attempts: number): DomainError {
+  const name = c.number ? `case ${c.number} (${c.id})` : `case ${c.id}`;
+  const refusal = new DomainError('ConcurrentWriteWon', `${name}: a concurrent write to the same case won ${attempts} times in a row; retry`, { caseId: c.id });
+  // The last conflict itself (guard or constraint text) is for the log, not the client's body.
+  return Object.assign(refusal, { cause: err });
 }
 
 function isUniqueViolation(err: unknown): boolean {

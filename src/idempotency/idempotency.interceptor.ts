@@ -7,6 +7,7 @@ import type { Actor } from '../common/actor.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalid } from '../common/errors.js';
+import { multipartDigest, readMultipart } from '../common/multipart.js';
 import { Database } from '../database/database.js';
 import { IDEMPOTENCY } from '../database/entities.js';
 import type { IdempotencyRow } from '../database/rows.js';
@@ -24,7 +25,7 @@ const CARRIED_OUT = 0;
 /**
  * `Idempotency-Key` on mutating calls (IETF draft-ietf-httpapi-idempotency-key-header): the same key
  * and body replay the first success; the same key with another body is 422; a key whose first
- * request is still running is 409. Keys are per caller. A failed request keeps nothing, so it may be retried.
+ * request is still running is 409. Keys are per authenticated caller. A failed request keeps nothing, so it may be retried.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -38,16 +39,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = http.getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = http.getResponse<FastifyReply>();
     const header = req.headers['idempotency-key'];
-    if (!MUTATING.has(req.method) || header === undefined) return next.handle();
+    // Only for a caller the guard authenticated: keys are per caller, and on a public route (sign-in-as)
+    // every anonymous client would share one key space, and the minted token would be kept in it.
+    if (!MUTATING.has(req.method) || header === undefined || !req.actor) return next.handle();
     return from(this.run(req, reply, String(header), next));
   }
 
   private async run(req: FastifyRequest & { actor?: Actor }, reply: FastifyReply, key: string, next: CallHandler): Promise<unknown> {
     if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
-    const userId = req.actor?.id ?? 'anonymous';
+    const userId = req.actor!.id;
     const path = req.url.split('?')[0]!;
-    // A multipart upload is streamed to its handler, so its key binds to the method and URL alone.
-    const body = req.isMultipart?.() ? '(multipart)' : canonicalJson(req.body ?? null);
+    // A multipart body is read here, before the handler (which then gets the same parts): the key binds
+    // to its fields and its file's bytes, so the same key with another file is a 422, not a replay.
+    const body = req.isMultipart?.() ? multipartDigest(await readMultipart(req)) : canonicalJson(req.body ?? null);
     const requestHash = sha256Hex(`${req.method} ${req.url}\n${body}`);
     const existing = await this.claim({ key, userId, method: req.method, path, requestHash });
     if (existing) {

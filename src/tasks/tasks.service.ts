@@ -3,6 +3,7 @@ import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeo
 import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
+import { hasVisibleText } from '../common/validation.js';
 import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../common/errors.js';
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
@@ -156,7 +157,8 @@ export class TasksService {
       }
       const decision = body.decision;
       if (decision === 'resubmit' || !rule.decisions.includes(decision)) throw invalid('decision', `${task.stage} takes ${rule.decisions.join(', ')}`);
-      const comment = body.comment?.trim() || null;
+      // A comment of spaces or zero-width characters alone says nothing: as good as none.
+      const comment = hasVisibleText(body.comment) ? body.comment.trim() : null;
       if (rule.commentRequired.includes(decision) && !comment) throw invalid('comment', `a ${body.decision} needs a comment`);
       const reviewers = body.reviewers ?? [];
       if (body.reviewers !== undefined && !(task.stage === 'administrative_check' && body.decision === 'approve')) {
