@@ -158,10 +158,11 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
       expectError(await t.upload('00000000-0000-0000-0000-000000000000', USERS.proposer, 'kak'), 404);
     });
 
-    it('refuses the wrong role (403), another proposer (403) and a kind the stage does not take (409)', async () => {
+    it('refuses the wrong role (403), another proposer (404, as for an unknown case) and a kind the stage does not take (409)', async () => {
       await refused(403, () => t.upload(c.id, USERS.auditor, 'kak'));
       await refused(403, () => t.upload(c.id, USERS.legal, 'kak'));
-      await refused(403, () => t.upload(c.id, USERS.proposer2, 'kak'), USERS.proposer.id);
+      const other = await refused(404, () => t.upload(c.id, USERS.proposer2, 'kak'), c.id);
+      expect(other.body.message).not.toContain(USERS.proposer.id);
       await refused(409, () => t.upload(c.id, USERS.proposer, 'signed'), 'signed');
       await refused(409, () => t.upload(c.id, USERS.secretariat, 'dprd_decision'));
     });

@@ -12,6 +12,7 @@ import { Database } from '../database/database.js';
 import { DOCUMENT } from '../database/entities.js';
 import type { DocumentRow } from '../database/rows.js';
 import { Engine } from '../engine/engine.js';
+import { canSeeCase } from '../cases/case-visibility.js';
 import { inspectDocument, sanitizeName } from './detect-type.js';
 import { DOCUMENT_STORE, type DocumentStore } from './document-store.js';
 
@@ -76,6 +77,8 @@ export class DocumentsService {
         caseId,
         actor,
         plan: async ({ row, snapshot, em }) => {
+          // A case the caller may not see (another proposer's) is as unknown as a missing one (contract §6).
+          if (!canSeeCase(actor, row)) throw notFound('case', caseId);
           if (!('documents' in snapshot.context)) {
             throw new DomainError('InvalidTransition', `case ${row.number} runs on ${row.workflowName}@${row.workflowVersion}, which has no documents`, { allowedEvents: [] });
           }
