@@ -1,6 +1,5 @@
-import { crc32, deflateRawSync } from 'node:zlib';
 import { detectType, inspectDocument, MAX_INFLATED_BYTES, sanitizeName } from './detect-type.js';
-import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip, zip } from '../../test/support/sample-files.js';
+import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip, zip, zipOfZeros } from '../../test/support/sample-files.js';
 import { samplePdf } from '../../test/support/test-app.js';
 
 describe('detectType: from the bytes only', () => {
@@ -26,49 +25,6 @@ describe('detectType: from the bytes only', () => {
     expect(detectType(bytes)).toBeNull();
   });
 });
-
-/** A DOCX-shaped zip whose `count` entries each inflate to `each` bytes of zeros (the deflate stream made once). */
-function zipOfZeros(count: number, each: number): Buffer {
-  const raw = Buffer.alloc(each);
-  const data = deflateRawSync(raw, { level: 9 });
-  const crc = crc32(raw);
-  const names = ['[Content_Types].xml', ...Array.from({ length: count - 1 }, (_, i) => `word/media/zero${i}.bin`)];
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const n of names) {
-    const name = Buffer.from(n);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(data.length, 20);
-    c.writeUInt32LE(raw.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    parts.push(local, name, data);
-    central.push(c, name);
-    offset += 30 + name.length + data.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(names.length, 8);
-  end.writeUInt16LE(names.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, end]);
-}
 
 describe('inspectDocument: the whole container, not the first bytes', () => {
   it.each([

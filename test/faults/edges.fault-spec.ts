@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { SignJWT } from 'jose';
 import type { Database } from '../../src/database/database.js';
 import { DOCUMENT } from '../../src/database/entities.js';
 import type { DocumentRow } from '../../src/database/rows.js';
-import { sampleDocx, sampleHtml, zip } from '../support/sample-files.js';
+import { sampleDocx, sampleHtml, zip, zipOfZeros } from '../support/sample-files.js';
 import { USERS, samplePdf, type TestUser } from '../support/test-app.js';
 import { FAULT_SECRET, FaultEnv } from './support/fault-env.js';
 import { call, multipart, request, type HttpResponse, type RequestOptions } from './support/http-client.js';
@@ -227,7 +226,7 @@ describe('the edges: identity, hostile input, contention (issue 15)', () => {
     const before = (await documentsOf(c.id)).length;
     const refused: [string, Buffer][] = [
       ['a PDF with a zip appended', Buffer.concat([samplePdf('polyglot'), zip([{ name: 'evil.html', content: '<script>alert(1)</script>' }])])],
-      ['a zip bomb dressed as DOCX', zipBomb()],
+      ['a zip bomb dressed as DOCX', zipOfZeros(10, 64 * 1024 * 1024)],
       ['a DOCX without word/', zip([{ name: '[Content_Types].xml', content: '<Types/>' }, { name: 'evil/x.xml', content: '<x/>' }])],
       ['HTML', sampleHtml()],
       ['a zip with a ../ path', zip([{ name: '[Content_Types].xml', content: '<Types/>' }, { name: 'word/../../etc/passwd', content: 'x' }])],
@@ -305,47 +304,4 @@ function parseCsv(text: string, separator: string): string[] {
   }
   if (cell) cells.push(cell);
   return cells;
-}
-
-/** A DOCX-shaped zip whose ten entries each inflate to 64 MiB of zeros (640 MiB from about 640 KiB). */
-function zipBomb(): Buffer {
-  const raw = Buffer.alloc(64 * 1024 * 1024);
-  const data = deflateRawSync(raw, { level: 9 });
-  const crc = crc32(raw);
-  const entries = ['[Content_Types].xml', ...Array.from({ length: 9 }, (_, i) => `word/media/zero${i}.bin`)];
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
 }

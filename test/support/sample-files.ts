@@ -2,37 +2,54 @@ import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 /** A real zip (as DOCX, XLSX and ODT are), entries in order; `stored` entries are not compressed. */
 export function zip(entries: { name: string; content: string; stored?: boolean }[]): Buffer {
+  return zipOf(
+    entries.map((e) => {
+      const raw = Buffer.from(e.content, 'utf8');
+      return { name: e.name, stored: e.stored ?? false, crc: crc32(raw), size: raw.length, data: e.stored ? raw : deflateRawSync(raw) };
+    }),
+  );
+}
+
+/**
+ * A DOCX-shaped zip bomb: `[Content_Types].xml` and `count − 1` entries under `word/`, each inflating
+ * to `each` bytes of zeros — one deflate stream made once and repeated, so it costs little to build.
+ */
+export function zipOfZeros(count: number, each: number): Buffer {
+  const raw = Buffer.alloc(each);
+  const entry = { stored: false, crc: crc32(raw), size: each, data: deflateRawSync(raw, { level: 9 }) };
+  return zipOf(['[Content_Types].xml', ...Array.from({ length: count - 1 }, (_, i) => `word/media/zero${i}.bin`)].map((name) => ({ name, ...entry })));
+}
+
+/** Local headers, central directory and its end record around entries already compressed. */
+function zipOf(entries: { name: string; stored: boolean; crc: number; size: number; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
-    const raw = Buffer.from(e.content, 'utf8');
-    const data = e.stored ? raw : deflateRawSync(raw);
     const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(raw);
     const method = e.stored ? 0 : 8;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0, 6);
     local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt32LE(e.crc, 14);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.size, 22);
     local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
+    locals.push(local, name, e.data);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt32LE(e.crc, 16);
+    central.writeUInt32LE(e.data.length, 20);
+    central.writeUInt32LE(e.size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
-    offset += 30 + name.length + data.length;
+    offset += 30 + name.length + e.data.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
