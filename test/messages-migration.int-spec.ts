@@ -18,10 +18,15 @@ const secretariat = { id: 'sec-1', roles: ['secretariat' as const] };
 describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'})`, () => {
   let db: Database;
   let test: TestDatabase;
+  /** Reverts migrations, the later ones first, until the messages migration is undone. */
+  const undoThroughMessages = async () => {
+    const executed = async () => ((await db.dataSource.query(`SELECT name FROM migrations`)) as { name: string }[]).map((r) => r.name);
+    while ((await executed()).includes('Messages1765000000000')) await db.dataSource.undoLastMigration({ transaction: 'each' });
+  };
 
   beforeAll(async () => {
     ({ db, test } = await openTestDatabase());
-    await db.dataSource.undoLastMigration({ transaction: 'each' }); // the database as it was before
+    await undoThroughMessages(); // the database as it was before
   });
   afterAll(async () => {
     await db.close();
@@ -64,7 +69,7 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
     const kinds = async () => (await db.read((em) => em.findBy<DeliveryRow>(DELIVERY, { caseId: c.id }))).map((d) => `${d.id === first ? 'first' : d.id === second ? 'second' : d.id === reminder ? 'reminder' : '?'} ${d.kind} ${d.level} ${d.late}`).sort();
     expect(await kinds()).toEqual(['first escalation 0 false', 'reminder reminder null false', 'second escalation 1 false']);
 
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await undoThroughMessages();
     expect(await db.dataSource.query(`SELECT COUNT(*) AS n FROM tasks WHERE stage = 'revision'`)).toEqual([{ n: db.dialect === 'postgres' ? '0' : 0 }]);
     expect((await db.dataSource.query(`SELECT kind FROM deliveries ORDER BY kind`)).map((r: { kind: string }) => r.kind)).toEqual(['escalation_1', 'escalation_2', 'reminder']);
     await db.migrate();

@@ -112,7 +112,8 @@ describe(`messages people receive (${backend}, real SMTP, moved clock)`, () => {
     const inbox = (await t.get('/api/tasks', USERS.proposer)).body.items.filter((x: any) => x.caseId === c.id);
     expect(inbox).toEqual([expect.objectContaining({ id: revision.id, stage: 'revision', role: 'proposer', assigneeId: USERS.proposer.id, decisions: ['resubmit'] })]);
     expect((await t.get('/api/tasks', USERS.proposer2)).body.items.some((x: any) => x.caseId === c.id)).toBe(false);
-    expect((await t.post(`/api/tasks/${revision.id}/complete`, USERS.proposer2, { decision: 'resubmit' })).status).toBe(403);
+    // Another proposer may not see the case: its task is as unknown as a missing one (contract §6).
+    expect((await t.post(`/api/tasks/${revision.id}/complete`, USERS.proposer2, { decision: 'resubmit' })).status).toBe(404);
     const claim = await t.post(`/api/tasks/${revision.id}/claim`, USERS.proposer);
     expect(claim.status).toBe(409);
     const wrong = await t.post(`/api/tasks/${revision.id}/complete`, USERS.proposer, { decision: 'approve' });
