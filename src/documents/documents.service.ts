@@ -151,7 +151,9 @@ async function readUpload(req: FastifyRequest): Promise<{ kind: DocumentKind; fi
   if (strayFile) throw invalid(strayFile.field, 'unknown file field; send the document as "file"');
   const strayField = body.fields.find((f) => f.name !== 'kind');
   if (strayField) throw invalid(strayField.name, 'unknown field; only file and kind are accepted');
-  const kind = body.fields.find((f) => f.name === 'kind')?.value;
+  const kinds = body.fields.filter((f) => f.name === 'kind');
+  if (kinds.length > 1) throw invalid('kind', 'sent more than once; send one kind');
+  const kind = kinds[0]?.value;
   if (kind === undefined) throw invalid('kind', `required: one of ${DOCUMENT_KINDS.join(', ')}`);
   if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw invalid('kind', `must be one of ${DOCUMENT_KINDS.join(', ')}`);
   const file = body.files[0];

@@ -404,7 +404,8 @@ export class HostileGenerator {
     const out = structuredClone(valid);
     for (const [k, v] of Object.entries(out)) {
       if (typeof v === 'string' && ['title', 'comment', 'summary', 'name'].includes(k) && this.chance(0.5)) {
-        const text = this.hostile().replace(/\u0000/g, '');
+        // NUL and lone surrogates are defects of their own (refused by the parser), not decoration.
+        const text = this.hostile().replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
         out[k] = (text.trim() ? text : 'x').slice(0, 200);
       }
     }
@@ -464,18 +465,20 @@ export class HostileGenerator {
         extra = [unknownKey(), this.chance(0.5) ? this.hostile() : { isAdmin: true, __proto__: { polluted: true } }];
         break;
       case 'nul': {
+        // A NUL (PostgreSQL text cannot hold it) or a lone UTF-16 surrogate (no UTF-8 for it): both 400.
+        const bad = this.chance(0.5) ? '\u0000' : '\uD800';
         const p = pickProp((s) => s.type === 'string') ?? pickProp((s) => !!s.properties);
         if (!p) {
-          extra = ['\u0000', 'x'];
+          extra = [bad, 'x'];
           break;
         }
         const [name, s] = p;
         if (s.properties) {
           const inner = Object.entries(s.properties).find(([, x]) => x.type === 'string')!;
-          body[name] = { ...((body[name] as Record<string, unknown>) ?? {}), [inner[0]]: `x\u0000${this.hostile()}` };
+          body[name] = { ...((body[name] as Record<string, unknown>) ?? {}), [inner[0]]: `x${bad}${this.hostile()}` };
         } else {
           const base = typeof body[name] === 'string' ? (body[name] as string) : 'x';
-          body[name] = this.chance(0.5) ? `${base}\u0000` : `\u0000${base}`;
+          body[name] = this.chance(0.5) ? `${base}${bad}` : `${bad}${base}`;
         }
         break;
       }
