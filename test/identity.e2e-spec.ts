@@ -1,8 +1,7 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 import { LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
 import { zonedInstant } from '../src/common/time-zone.js';
@@ -12,6 +11,7 @@ import type { TimerRow } from '../src/database/rows.js';
 import { TimerHandler } from '../src/deadlines/timer-handler.js';
 import { DirectoryService } from '../src/directory/directory.service.js';
 import { expectError } from './support/expectations.js';
+import { startKeyServer, type KeyServer } from './support/key-server.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 import { TEST_SECRET, TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
 
@@ -226,22 +226,17 @@ describe(`identity: the directory is the source of truth (${backend})`, () => {
 /** Contract §3 with AUTH_JWKS_URL: the provider's known roles count; the directory row follows the token. */
 describe(`identity with an identity provider (AUTH_JWKS_URL, ${backend})`, () => {
   let t: TestApp;
-  let server: Server;
-  let keys: Awaited<ReturnType<typeof generateKeyPair>>;
+  let idp: KeyServer;
+  let keys: KeyServer['keys'];
 
   beforeAll(async () => {
-    keys = await generateKeyPair('RS256');
-    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
-    server = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t = await TestApp.start({ jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs` });
+    idp = await startKeyServer();
+    keys = idp.keys;
+    t = await TestApp.start({ jwksUrl: idp.url('/certs') });
   });
   afterAll(async () => {
     await t?.stop();
-    await new Promise((resolve) => server?.close(resolve));
+    await idp?.close();
   });
 
   const idpToken = (claims: JWTPayload) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).sign(keys.privateKey);

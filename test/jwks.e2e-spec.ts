@@ -1,29 +1,22 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, generateKeyPair } from 'jose';
+import { startKeyServer, type KeyServer } from './support/key-server.js';
 import { TestOidcProvider } from './support/oidc-provider.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 /** AUTH_JWKS_URL: tokens of an identity provider (RS256) are verified against its published keys. */
 describe('tokens from an identity provider (AUTH_JWKS_URL)', () => {
   let t: TestApp;
-  let server: Server;
-  let keys: Awaited<ReturnType<typeof generateKeyPair>>;
+  let idp: KeyServer;
+  let keys: KeyServer['keys'];
 
   beforeAll(async () => {
-    keys = await generateKeyPair('RS256');
-    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
-    server = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    t = await TestApp.start({ jwksUrl: `http://127.0.0.1:${port}/realms/jambi/protocol/openid-connect/certs` });
+    idp = await startKeyServer();
+    keys = idp.keys;
+    t = await TestApp.start({ jwksUrl: idp.url('/realms/jambi/protocol/openid-connect/certs') });
   });
   afterAll(async () => {
     await t.stop();
-    await new Promise((resolve) => server.close(resolve));
+    await idp.close();
   });
 
   const idpToken = (privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'], roles: string[]) =>

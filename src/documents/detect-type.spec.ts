@@ -2,15 +2,18 @@ import { detectType, inspectDocument, MAX_INFLATED_BYTES, sanitizeName } from '.
 import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip, zip, zipOfZeros } from '../../test/support/sample-files.js';
 import { samplePdf } from '../../test/support/test-app.js';
 
+/** One well-formed file of each accepted type. */
+const SAMPLES = [
+  ['pdf', samplePdf()],
+  ['docx', sampleDocx()],
+  ['xlsx', sampleXlsx()],
+  ['odt', sampleOdt()],
+  ['png', samplePng()],
+  ['jpeg', sampleJpeg()],
+] as const;
+
 describe('detectType: from the bytes only', () => {
-  it.each([
-    ['pdf', samplePdf()],
-    ['docx', sampleDocx()],
-    ['xlsx', sampleXlsx()],
-    ['odt', sampleOdt()],
-    ['png', samplePng()],
-    ['jpeg', sampleJpeg()],
-  ] as const)('recognises %s', (ext, bytes) => {
+  it.each(SAMPLES)('recognises %s', (ext, bytes) => {
     expect(detectType(bytes)?.ext).toBe(ext);
   });
 
@@ -27,14 +30,7 @@ describe('detectType: from the bytes only', () => {
 });
 
 describe('inspectDocument: the whole container, not the first bytes', () => {
-  it.each([
-    ['pdf', samplePdf()],
-    ['docx', sampleDocx()],
-    ['xlsx', sampleXlsx()],
-    ['odt', sampleOdt()],
-    ['png', samplePng()],
-    ['jpeg', sampleJpeg()],
-  ] as const)('accepts a whole %s', async (ext, bytes) => {
+  it.each(SAMPLES)('accepts a whole %s', async (ext, bytes) => {
     expect(await inspectDocument(bytes)).toMatchObject({ ext });
   });
 
