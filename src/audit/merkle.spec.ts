@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { leafHash, merkleRoot } from './merkle.js';
+
+// RFC 6962 test vectors as published by transparency-dev/merkle (testonly/constants.go, from the Certificate
+// Transparency reference implementation): eight leaf inputs and the tree head for every size 0..8. Used as data
+// only; if the leaf or node prefixes, the split rule or the empty-tree hash drifted from the RFC, these fail.
+const LEAF_INPUTS = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+const ROOTS = [
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+  'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
+  'aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77',
+  'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+  '4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4',
+  '76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef',
+  'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
+  '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
+];
+
+/** RFC 6962 §2.1 leaf hash: SHA-256(0x00 || data). */
+const rfcLeaf = (hex: string) => createHash('sha256').update(Buffer.from([0x00])).update(Buffer.from(hex, 'hex')).digest('hex');
+
+describe('Merkle checkpoints (RFC 6962 §2.1)', () => {
+  const leaves = LEAF_INPUTS.map(rfcLeaf);
+
+  it('gives the published tree head for every size from 0 to 8', () => {
+    for (let size = 0; size <= leaves.length; size++) {
+      expect({ size, root: merkleRoot(leaves.slice(0, size)) }).toEqual({ size, root: ROOTS[size] });
+    }
+  });
+
+  it('splits at the largest power of two below the size, not at the midpoint', () => {
+    // For 5 leaves the RFC splits 4 + 1; a midpoint split (3 + 2) gives another root.
+    const node = (a: string, b: string) =>
+      createHash('sha256').update(Buffer.from([0x01])).update(Buffer.from(a, 'hex')).update(Buffer.from(b, 'hex')).digest('hex');
+    const midpoint = node(node(node(leaves[0]!, leaves[1]!), leaves[2]!), node(leaves[3]!, leaves[4]!));
+    expect(merkleRoot(leaves.slice(0, 5))).not.toBe(midpoint);
+    expect(merkleRoot(leaves.slice(0, 5))).toBe(node(ROOTS[4]!, leaves[4]!));
+  });
+
+  it("hashes a case's chain head as an RFC 6962 leaf over case id, seq and head hash", () => {
+    const data = Buffer.from('case-1\u00003\u0000abc').toString('hex');
+    expect(leafHash('case-1', 3, 'abc')).toBe(rfcLeaf(data));
+  });
+});
