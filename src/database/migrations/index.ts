@@ -7,6 +7,7 @@ import { StepGuard1764800000000 } from './1764800000000-step-guard.js';
 import { TaskIndexes1764900000000 } from './1764900000000-task-indexes.js';
 import { Messages1765000000000 } from './1765000000000-messages.js';
 import { UserActive1765100000000 } from './1765100000000-user-active.js';
+import { CasesProposerIndex1765200000000 } from './1765200000000-cases-proposer-index.js';
 
 /** Every migration in order. Committed migrations are never edited; a change is a new one. */
-export const MIGRATIONS = [InitialSchema1764300000000, Deadlines1764400000000, Documents1764500000000, DeliveryLease1764600000000, Checkpoints1764700000000, StepGuard1764800000000, TaskIndexes1764900000000, Messages1765000000000, UserActive1765100000000];
+export const MIGRATIONS = [InitialSchema1764300000000, Deadlines1764400000000, Documents1764500000000, DeliveryLease1764600000000, Checkpoints1764700000000, StepGuard1764800000000, TaskIndexes1764900000000, Messages1765000000000, UserActive1765100000000, CasesProposerIndex1765200000000];
