@@ -1,5 +1,5 @@
 import { Engine, type StepPlan } from '../src/engine/engine.js';
-import { SystemClock } from '../src/common/clock.js';
+import { SettableClock, SystemClock } from '../src/common/clock.js';
 import { ConcurrentWrite } from '../src/common/errors.js';
 import type { Database } from '../src/database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../src/database/entities.js';
@@ -25,8 +25,8 @@ describe('engine: atomic, hash-chained steps', () => {
     await test.drop();
   });
 
-  async function newCase(): Promise<CaseRow> {
-    const { case: row } = await engine.start({
+  async function newCase(on: Engine = engine): Promise<CaseRow> {
+    const { case: row } = await on.start({
       actor: proposer,
       fields: {
         title: 'KB Kota Jambi – Kabupaten Muaro Jambi',
@@ -47,6 +47,13 @@ describe('engine: atomic, hash-chained steps', () => {
     });
     return row;
   }
+
+  it("numbers a case in the city's year: 1 January 00:30 WIB is the new year, though UTC is still in the old", async () => {
+    const clock = new SettableClock();
+    clock.set(new Date('2026-12-31T17:30:00Z')); // 2027-01-01 00:30 in Asia/Jakarta
+    expect((await newCase(new Engine(db, clock, [], 'Asia/Jakarta'))).number).toMatch(/^KS-2027-\d{4}$/);
+    expect((await newCase(new Engine(db, clock, [], 'UTC'))).number).toMatch(/^KS-2026-\d{4}$/);
+  });
 
   const submit = (): StepPlan => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } });
 

@@ -13,6 +13,7 @@ import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
+import { yearIn } from '../common/time-zone.js';
 
 /** The case as loaded inside a step's transaction. */
 export interface LoadedCase {
@@ -137,6 +138,8 @@ export class Engine {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly effects: StepEffect[] = [],
+    /** The city's time zone (`ONEGATE_TIMEZONE`): a case proposed on 1 January 01:00 WIB is numbered in the new year. */
+    private readonly timeZone = 'Asia/Jakarta',
   ) {
     this.raw = (entity) => db.raw(entity);
     this.cases = db.raw<CaseRow>(CASE);
@@ -459,7 +462,7 @@ export class Engine {
   }
 
   private async nextCaseNumber(em: EntityManager, now: Date): Promise<string> {
-    const year = now.getUTCFullYear();
+    const year = yearIn(now, this.timeZone);
     const name = `case-number-${year}`;
     const p = this.db.dialect === 'postgres' ? ['$1', '$2'] : ['?', '?'];
     const rows: { value: number }[] = await em.query(
