@@ -35,7 +35,7 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
 
   it('gives a case in revision its revision task and turns escalation_<n> into escalation with a level, and back', async () => {
     // The engine alone (no effects), as the product wrote steps before the revision task existed.
-    const engine = new Engine(db, new SystemClock());
+    const engine = new Engine(db, new SystemClock(), 'Asia/Jakarta');
     const { case: c } = await engine.start({
       actor: proposer,
       fields: { title: 'KB lama dalam revisi', instrument: 'kb', partnerName: 'Kabupaten Muaro Jambi', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: proposer.id },

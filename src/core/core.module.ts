@@ -34,7 +34,7 @@ export class CoreModule implements OnApplicationShutdown {
           provide: Engine,
           useFactory: (db: Database, clock: Clock, metrics: Metrics) => {
             // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times).
-            const engine = new Engine(db, clock, [new RevisionTaskProjection(), planner, new MessagePlanner()], config.timezone);
+            const engine = new Engine(db, clock, config.timezone, [new RevisionTaskProjection(), planner, new MessagePlanner()]);
             metrics.observe(engine);
             return engine;
           },

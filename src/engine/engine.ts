@@ -8,12 +8,12 @@ import type { Actor } from '../common/actor.js';
 import type { Clock } from '../common/clock.js';
 import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '../common/errors.js';
 import { KeyedMutex } from '../common/mutex.js';
+import { yearIn } from '../common/time-zone.js';
 import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
-import { yearIn } from '../common/time-zone.js';
 
 /** The case as loaded inside a step's transaction. */
 export interface LoadedCase {
@@ -137,9 +137,9 @@ export class Engine {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    /** The city's time zone (`ONEGATE_TIMEZONE`): a case proposed on 1 January 00:30 WIB is numbered in the new year. */
+    private readonly timeZone: string,
     private readonly effects: StepEffect[] = [],
-    /** The city's time zone (`ONEGATE_TIMEZONE`): a case proposed on 1 January 01:00 WIB is numbered in the new year. */
-    private readonly timeZone = 'Asia/Jakarta',
   ) {
     this.raw = (entity) => db.raw(entity);
     this.cases = db.raw<CaseRow>(CASE);

@@ -1,16 +1,17 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A proposer sees only their own cases (contract §3), and every read of theirs filters `cases` by
- * `proposer_id`: the list newest first, and the visibility check of each case-scoped request. Without an
- * index each such read went through every case of the city. `(proposer_id, created_at)` serves the
- * filter and the list's order. The same SQL works on PostgreSQL and SQLite.
+ * A proposer sees only their own cases (contract §3): their case list (`CasesService.list`) filters
+ * `cases` by `proposer_id` and orders newest first by `(created_at, number)`. Without an index that list,
+ * and its count, went through every case of the city and sorted them. `(proposer_id, created_at, number)`
+ * serves the filter and the whole order. (A single case's visibility check reads by primary key and needs
+ * nothing more.) The same SQL works on PostgreSQL and SQLite.
  */
 export class CasesProposerIndex1765200000000 implements MigrationInterface {
   name = 'CasesProposerIndex1765200000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX "idx_cases_proposer" ON "cases" ("proposer_id", "created_at")`);
+    await q.query(`CREATE INDEX "idx_cases_proposer" ON "cases" ("proposer_id", "created_at", "number")`);
   }
 
   async down(q: QueryRunner): Promise<void> {
