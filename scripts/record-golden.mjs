@@ -1,0 +1,289 @@
+#!/usr/bin/env node
+// Records the golden replays of test/golden/: real cases run through the engine on a fresh embedded
+// database, one per stage path and branch of every workflow version, written down as the event log
+// and the case row the engine stored. test/golden/golden.int-spec.ts replays each log on its recorded
+// version and must reach the stored state; a sealed version whose behaviour changed fails it.
+//
+// Record once, when a version is sealed (a recording of a changed version would only bless the change):
+//   npm run build && node scripts/record-golden.mjs [--only cooperation@3] [--out DIR]
+// Existing fixtures are never overwritten; delete one on purpose to record it again.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { values: args } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+const dist = (path) => import(join(root, 'dist', path));
+const { Database } = await dist('src/database/database.js');
+const { Engine } = await dist('src/engine/engine.js');
+const { SettableClock } = await dist('src/common/clock.js');
+const { CASE, CASE_EVENT } = await dist('src/database/entities.js');
+const registry = await dist('workflows/registry.js');
+
+const ACTORS = {
+  proposer: { id: 'opd-dinkes', roles: ['proposer'] },
+  secretariat: { id: 'sekretariat-1', roles: ['secretariat'] },
+  secretariat2: { id: 'sekretariat-2', roles: ['secretariat'] },
+  technical_reviewer: { id: 'tim-teknis-1', roles: ['technical_reviewer'] },
+  reviewer2: { id: 'tim-teknis-2', roles: ['technical_reviewer'] },
+  tkksd_chair: { id: 'ketua-tkksd', roles: ['tkksd', 'tkksd_chair'] },
+  legal: { id: 'bagian-hukum', roles: ['legal'] },
+  dprd: { id: 'sekwan-dprd', roles: ['dprd'] },
+  mayor: { id: 'walikota', roles: ['mayor'] },
+  system: { id: 'system', roles: [] },
+};
+
+const PARTNERS = {
+  region: { instrument: 'kb', partnerName: 'Kabupaten Muaro Jambi', partnerCountry: null },
+  third_party: { instrument: 'pks', partnerName: 'PT Bank Jambi', partnerCountry: null },
+  central_government: { instrument: 'nk', partnerName: 'Kementerian PUPR', partnerCountry: null },
+  foreign: { instrument: 'loi', partnerName: 'Kota Hefei', partnerCountry: 'CN' },
+};
+
+/** One case, driven as the use cases drive it: the same event types, machine events and data. */
+class Driver {
+  constructor(engine, clock, definition, row) {
+    Object.assign(this, { engine, clock, definition, row });
+  }
+
+  async step(actor, plan) {
+    this.clock.advance(26 * 3600_000);
+    const { case: row } = await this.engine.step({ caseId: this.row.id, actor, plan });
+    this.row = row;
+    return this;
+  }
+
+  caseEvent(type, actor = ACTORS.proposer, comment = null) {
+    return this.step(actor, () => ({ type, machineEvent: { type }, data: { comment } }));
+  }
+
+  /** Completes the open task held by `who` (or the first open one) with `decision`. */
+  decide(decision, { who, reviewers, comment = decision === 'approve' || decision === 'sign' ? null : `Mohon diperbaiki (${decision})` } = {}) {
+    return this.task(who, (task, actor, context) => {
+      const held = context.documents;
+      const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
+      return {
+        actor,
+        plan: {
+          type: 'TASK_COMPLETED',
+          machineEvent: { type: 'DECIDE', taskKey: task.key, decision, ...(reviewers ? { reviewers } : {}) },
+          data: { stage: task.stage, decision, comment, ...(documents ? { documents } : {}) },
+          completion: { taskKey: task.key, decision, comment },
+        },
+      };
+    });
+  }
+
+  /** A deadline's deemed approval, sent by the scheduler. */
+  deemApprove() {
+    return this.task(undefined, (task) => ({
+      actor: ACTORS.system,
+      plan: { type: 'TASK_DEEMED_APPROVED', machineEvent: { type: 'DECIDE', taskKey: task.key, decision: 'approve' }, data: { stage: task.stage, decision: 'approve' } },
+    }));
+  }
+
+  claim(who) {
+    return this.task(undefined, (task) => ({ actor: ACTORS[who], plan: { type: 'TASK_CLAIMED', machineEvent: { type: 'CLAIM', taskKey: task.key, userId: ACTORS[who].id }, data: {} } }));
+  }
+
+  unclaim() {
+    return this.task(undefined, (task, actor) => ({ actor, plan: { type: 'TASK_UNCLAIMED', machineEvent: { type: 'UNCLAIM', taskKey: task.key }, data: { previousAssignee: task.assignee } } }));
+  }
+
+  delegate(to) {
+    return this.task(undefined, (task, actor) => ({
+      actor,
+      plan: { type: 'TASK_DELEGATED', machineEvent: { type: 'DELEGATE', taskKey: task.key, userId: ACTORS[to].id }, data: { from: task.assignee, to: ACTORS[to].id } },
+    }));
+  }
+
+  upload(kind, actor = ACTORS.proposer) {
+    const held = this.row.snapshot.context.documents?.[kind];
+    const version = (held?.version ?? 0) + 1;
+    const sha256 = Buffer.from(`${this.row.number}:${kind}:${version}`).toString('hex').padEnd(64, '0').slice(0, 64);
+    return this.step(actor, () => ({
+      type: 'DOCUMENT_UPLOADED',
+      machineEvent: { type: 'DOCUMENT_ADDED', kind, version, sha256 },
+      data: { document: { kind, version, name: `${kind}.pdf`, mediaType: 'application/pdf', size: 1024 * version, sha256 } },
+    }));
+  }
+
+  async task(who, build) {
+    const tasks = this.row.snapshot.context.tasks;
+    const id = who ? ACTORS[who].id : null;
+    const task = (id && tasks.find((t) => t.assignee === id)) || tasks[0];
+    if (!task) throw new Error(`case ${this.row.number} in ${this.row.stage} has no open task`);
+    const holder = Object.values(ACTORS).find((a) => a.id === task.assignee) ?? actorFor(task.role);
+    const { actor, plan } = build(task, holder, this.row.snapshot.context);
+    return this.step(actor, () => plan);
+  }
+
+  /** The proposer's documents for SUBMIT, on versions with document rules. */
+  async submitDocuments() {
+    const docs = this.definition.documents;
+    if (!docs) return this;
+    for (const kind of docs.requiredForSubmit(this.row.instrument, this.row.partnerCategory)) await this.upload(kind);
+    return this;
+  }
+
+  async signedCopy() {
+    return this.definition.documents ? this.upload(this.definition.documents.signRequires.kind, ACTORS.mayor) : this;
+  }
+}
+
+function actorFor(role) {
+  const actor = ACTORS[role];
+  if (!actor) throw new Error(`no actor for role ${role}`);
+  return actor;
+}
+
+/** The paths every cooperation version is recorded on: each stage, each decision it takes, each branch. */
+const COOPERATION_PATHS = {
+  'region kb: two reviewers, signed, then expired': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve', { reviewers: [ACTORS.technical_reviewer.id, ACTORS.reviewer2.id] });
+    await c.decide('approve', { who: 'reviewer2' });
+    await c.decide('approve', { who: 'technical_reviewer' });
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+    await c.step(ACTORS.system, () => ({ type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { validUntil: '2027-03-01' } }));
+  },
+  'third party pks: claim, unclaim, delegate; DPRD deemed approval; signed, then terminated': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.claim('secretariat');
+    await c.unclaim();
+    await c.claim('secretariat');
+    await c.delegate('secretariat2');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.deemApprove();
+    await (await c.signedCopy()).decide('sign');
+    await c.caseEvent('TERMINATE', ACTORS.secretariat, 'Para pihak sepakat mengakhiri');
+  },
+  'foreign loi: DPRD, then the minister, signed': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 6; i++) await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  },
+  'foreign loi without DPRD: the minister, signed': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 5; i++) await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  },
+  'central government nk: a revision at every stage, each resubmitted to where it was asked': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    const stages = ['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'mayor_signature'];
+    for (const stage of stages) {
+      if (c.row.stage !== stage) throw new Error(`expected ${stage}, at ${c.row.stage}`);
+      await c.decide('revise');
+      if (c.definition.documents) await c.upload('other');
+      await c.caseEvent('RESUBMIT');
+      if (stage === 'mayor_signature') await c.signedCopy();
+      await c.decide(stage === 'mayor_signature' ? 'sign' : 'approve');
+    }
+  },
+  'foreign kb: a revision at the minister, withdrawn while in revision': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 4; i++) await c.decide('approve');
+    await c.decide('revise');
+    await c.caseEvent('WITHDRAW');
+  },
+  'region pks: withdrawn before it was submitted': async (c) => {
+    await c.caseEvent('WITHDRAW');
+  },
+  'region kb: withdrawn during technical review': async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve');
+    await c.caseEvent('WITHDRAW');
+  },
+  ...Object.fromEntries(
+    [
+      ['administrative_check', 0],
+      ['tkksd_coordination', 2],
+      ['legal_review', 3],
+      ['dprd_approval', 4],
+      ['ministry_approval', 5],
+      ['mayor_signature', 6],
+    ].map(([stage, approvals]) => [
+      `foreign loi with DPRD: rejected at ${stage}`,
+      async (c) => {
+        await (await c.submitDocuments()).caseEvent('SUBMIT');
+        for (let i = 0; i < approvals; i++) await c.decide('approve');
+        if (c.row.stage !== stage) throw new Error(`expected ${stage}, at ${c.row.stage}`);
+        await c.decide('reject');
+      },
+    ]),
+  ),
+};
+
+const PARTNER_OF = (name) =>
+  name.startsWith('third party') ? 'third_party' : name.startsWith('foreign') ? 'foreign' : name.startsWith('central') ? 'central_government' : 'region';
+
+async function record(definition, db, clock) {
+  const engine = new Engine(db, clock, 'Asia/Jakarta');
+  const cases = [];
+  for (const [name, drive] of Object.entries(COOPERATION_PATHS)) {
+    const category = PARTNER_OF(name);
+    const partner = { ...PARTNERS[category], ...(name.includes(' kb') ? { instrument: 'kb' } : name.includes(' pks') ? { instrument: 'pks' } : {}) };
+    const requiresDprdApproval = /DPRD|pks: claim|revision at every stage/.test(name) && !name.includes('without DPRD');
+    const fields = {
+      title: `Kerja sama Kota Jambi dengan ${partner.partnerName}`,
+      instrument: partner.instrument,
+      partnerName: partner.partnerName,
+      partnerCategory: category,
+      partnerCountry: partner.partnerCountry,
+      summary: name,
+      requiresDprdApproval,
+      parentCaseId: null,
+      validFrom: null,
+      validUntil: null,
+      proposerId: ACTORS.proposer.id,
+    };
+    const input = {
+      proposerId: ACTORS.proposer.id,
+      instrument: partner.instrument,
+      partnerCategory: category,
+      requiresDprdApproval,
+      allowedInstruments: registry.INSTRUMENT_RULES[category],
+    };
+    const { case: row } = await engine.start({ actor: ACTORS.proposer, fields, input, workflow: { name: definition.name, version: definition.version } });
+    const driver = new Driver(engine, clock, definition, row);
+    await drive(driver);
+    const events = await db.read((em) => em.find(CASE_EVENT, { where: { caseId: row.id }, order: { seq: 'ASC' } }));
+    const stored = await db.read((em) => em.findOneByOrFail(CASE, { id: row.id }));
+    cases.push({
+      name,
+      events: events.map((e) => ({ ...e, id: String(e.id), at: e.at.toISOString() })),
+      stored: { stage: stored.stage, version: stored.version, snapshot: stored.snapshot, headHash: stored.headHash },
+    });
+    process.stderr.write(`  ${definition.name}@${definition.version}: ${name} → ${stored.stage} (${events.length} events)\n`);
+  }
+  return cases;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'onegate-golden-'));
+try {
+  const db = await Database.open({ kind: 'sqlite', file: join(dir, 'golden.sqlite') });
+  const clock = new SettableClock();
+  clock.set(new Date('2026-03-02T01:00:00Z'));
+  for (const definition of registry.WORKFLOWS) {
+    const key = `${definition.name}@${definition.version}`;
+    if (args.only && args.only !== key) continue;
+    const file = join(args.out ?? join(root, 'test', 'golden'), `${definition.name}-v${definition.version}.json`);
+    if (existsSync(file)) {
+      process.stderr.write(`${key}: ${file} exists, kept (delete it to record again)\n`);
+      continue;
+    }
+    const cases = await record(definition, db, clock);
+    writeFileSync(file, `${JSON.stringify({ workflow: { name: definition.name, version: definition.version }, recordedAt: new Date().toISOString(), cases }, null, 1)}\n`);
+    process.stderr.write(`${key}: ${cases.length} cases written to ${file}\n`);
+  }
+  await db.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
