@@ -82,7 +82,7 @@ describe('audit: history access and verify finds tampering', () => {
 
   it('checks every case across verify’s batches, oldest first, and says 404 for an unknown case', async () => {
     const { Engine } = await import('../src/engine/engine.js');
-    const { INSTRUMENT_RULES } = await import('../workflows/cooperation/v1.rules.js');
+    const { INSTRUMENT_RULES } = await import('../workflows/domain.js');
     const engine = t.app.get(Engine);
     const actor = { id: USERS.proposer.id, roles: ['proposer' as const] };
     // More cases than one batch of 200, so the second batch's read and the first's checks overlap.
@@ -145,7 +145,7 @@ describe('audit: history access and verify finds tampering', () => {
 
   it('replays cases recorded on version 1 after version 2 is deployed, on version 1', async () => {
     const { Engine } = await import('../src/engine/engine.js');
-    const { INSTRUMENT_RULES } = await import('../workflows/cooperation/v1.rules.js');
+    const { INSTRUMENT_RULES } = await import('../workflows/domain.js');
     const engine = t.app.get(Engine);
     const { case: v1 } = await engine.start({
       actor: { id: USERS.proposer.id, roles: ['proposer'] },

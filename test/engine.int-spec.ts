@@ -5,7 +5,7 @@ import type { Database } from '../src/database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../src/database/entities.js';
 import type { CaseEventRow, CaseRow, TaskRow } from '../src/database/rows.js';
 import { hashEvent, GENESIS_HASH } from '../src/engine/event-hash.js';
-import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
+import { INSTRUMENT_RULES } from '../workflows/domain.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const proposer = { id: 'opd-1', roles: ['proposer' as const] };
@@ -223,13 +223,12 @@ describe('engine: atomic, hash-chained steps', () => {
   });
 
   it('advances each case on the workflow version it started on, when a newer version exists', async () => {
-    const { WORKFLOWS, CURRENT_VERSION } = await import('../workflows/registry.js');
+    const { WORKFLOWS, findWorkflow } = await import('../workflows/registry.js');
     const { setup } = await import('xstate');
     const v2 = setup({}).createMachine({ id: 'cooperation', initial: 'proposal', context: { tasks: [] }, states: { proposal: { on: { SUBMIT: 'withdrawn' } }, withdrawn: { type: 'final' } } });
     const old = await newCase();
-    (WORKFLOWS as unknown as unknown[]).push({ name: 'cooperation', version: 99, machine: v2, description: 'test only' });
-    const current = CURRENT_VERSION.cooperation;
-    CURRENT_VERSION.cooperation = 99;
+    // A newer version in the registry is the newest: new cases start on it.
+    (WORKFLOWS as unknown as unknown[]).push({ ...findWorkflow('cooperation', 1)!, version: 99, machine: v2, description: 'test only' });
     try {
       const { case: onV1 } = await engine.step({ caseId: old.id, actor: proposer, plan: submit });
       expect([onV1.workflowVersion, onV1.stage]).toEqual([1, 'administrative_check']);
@@ -239,7 +238,6 @@ describe('engine: atomic, hash-chained steps', () => {
       expect([onV99.stage, event.workflowVersion]).toEqual(['withdrawn', 99]);
     } finally {
       (WORKFLOWS as unknown as unknown[]).pop();
-      CURRENT_VERSION.cooperation = current!;
     }
   });
 });

@@ -4,7 +4,7 @@ import type { Database } from '../src/database/database.js';
 import { DELIVERY, TASK } from '../src/database/entities.js';
 import type { DeliveryRow, TaskRow } from '../src/database/rows.js';
 import { Engine } from '../src/engine/engine.js';
-import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
+import { INSTRUMENT_RULES } from '../workflows/domain.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const proposer = { id: 'opd-1', roles: ['proposer' as const] };

@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { TASK_STAGE_RULES, TASK_STAGES } from '../../workflows/cooperation/v1.rules.js';
+import { DEFAULT_WORKFLOW, newestWorkflow } from '../../workflows/registry.js';
 import { Database } from '../../src/database/database.js';
 import { BLOB, CASE, CASE_EVENT, DOCUMENT, TASK, TIMER } from '../../src/database/entities.js';
 import type { TaskRow } from '../../src/database/rows.js';
 import { BENCH_USERS, CaseNumbers, CaseSim, normalizeCase, playJourney, readCaseRows, replayThroughServices, type CaseRows } from './journeys.js';
+
+const { taskStages: TASK_STAGES, taskStageRules: TASK_STAGE_RULES } = newestWorkflow(DEFAULT_WORKFLOW)!;
 
 const BATCH = 2000;
 

@@ -11,10 +11,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { INSTRUMENT_RULES, TASK_STAGE_RULES, type Decision, type Instrument, type PartnerCategory, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
-import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
-import { requiredForSubmit, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
-import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
+import { INSTRUMENT_RULES, type Instrument, type PartnerCategory, type Role } from '../../workflows/domain.js';
+import { DEFAULT_WORKFLOW, newestWorkflow, type MachineTask as OpenTask, type WorkflowDefinition } from '../../workflows/registry.js';
 import { CasesService, startOf } from '../../src/cases/cases.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../../src/common/actor.js';
 import { canonicalJson } from '../../src/common/canonical-json.js';
@@ -23,7 +21,7 @@ import { Database } from '../../src/database/database.js';
 import { CASE, CASE_EVENT, DOCUMENT, TASK, TIMER } from '../../src/database/entities.js';
 import type { BlobRow, CaseEventRow, CaseRow, DocumentRow, TaskRow, TimerRow } from '../../src/database/rows.js';
 import { DeadlinePlanner } from '../../src/deadlines/deadline-planner.js';
-import { loadSlaTable } from '../../src/deadlines/sla-config.js';
+import { loadSlaTables } from '../../src/deadlines/sla-config.js';
 import { TimerHandler } from '../../src/deadlines/timer-handler.js';
 import { WorkingCalendar } from '../../src/deadlines/working-calendar.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
@@ -33,6 +31,12 @@ import { GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
 import { newTaskRow, persist } from '../../src/engine/engine.js';
 import { REVISION_TASK, revisionClosing, revisionTaskRow } from '../../src/tasks/revision-task.js';
 import { TasksService } from '../../src/tasks/tasks.service.js';
+
+/** The bench drives the newest version of the default workflow, as new cases start on it. */
+const WORKFLOW = newestWorkflow(DEFAULT_WORKFLOW)!;
+const DOCUMENTS = WORKFLOW.documents!;
+type DocumentKind = string;
+type Decision = string;
 
 export const TIME_ZONE = 'Asia/Jakarta';
 
@@ -134,14 +138,14 @@ interface StepPlan {
   completion?: { taskKey: string; decision: string; comment: string | null };
 }
 
-const sla = loadSlaTable(null);
+const sla = loadSlaTables(null);
 const calendar = new WorkingCalendar({ timeZone: TIME_ZONE });
-const planner = new DeadlinePlanner({ sla: sla.stages, expiryReminderDays: sla.expiryReminderDays, calendar, timeZone: TIME_ZONE });
-const slaOf = (stage: string) => sla.stages[stage as TaskStage];
+const planner = new DeadlinePlanner({ sla, calendar, timeZone: TIME_ZONE });
+const slaOf = (stage: string) => sla.of({ workflowName: WORKFLOW.name, workflowVersion: WORKFLOW.version })!.stages[stage]!;
 
 /** One case in memory, advanced the way src/engine/engine.ts advances it. */
 export class CaseSim {
-  readonly workflow: WorkflowDefinition = findWorkflow('cooperation', CURRENT_VERSION.cooperation!)!;
+  readonly workflow: WorkflowDefinition = WORKFLOW;
   row!: CaseRow;
   snapshot!: AnyMachineSnapshot;
   readonly events: CaseEventRow[] = [];
@@ -385,7 +389,7 @@ export function playJourney(sim: CaseSim, rng: () => number, options: JourneyOpt
     uploads++;
     return run({ kind: 'upload', actor, docKind: kind, name: `${kind}-${sim.row.number}-${uploads}.pdf`, bytes: pdf(`${sim.row.id} ${kind} ${uploads} ${rng()}`), gapMs: gap(0.1, 30) });
   };
-  for (const kind of requiredForSubmit(instrument, category)) if (!upload(proposer, kind)) return commands;
+  for (const kind of DOCUMENTS.requiredForSubmit(instrument, category)) if (!upload(proposer, kind)) return commands;
   if (rng() < 0.25 && !upload(proposer, 'offer_letter')) return commands;
   if (stopAt === 'proposal') return commands;
   if (rng() < 0.03) {
@@ -396,8 +400,8 @@ export function playJourney(sim: CaseSim, rng: () => number, options: JourneyOpt
   for (let guard = 0; guard < 60; guard++) {
     const stage = sim.stage;
     if (stage === stopAt) return commands;
-    if (stage in TASK_STAGE_RULES) {
-      const rule = TASK_STAGE_RULES[stage as TaskStage];
+    const rule = WORKFLOW.taskStageRules[stage];
+    if (rule) {
       const task = sim.openTasks[0]!;
       let actor = task.assignee ?? pick(rng, holders(task.role));
       if (!task.assignee && rng() < 0.3) {
@@ -405,7 +409,7 @@ export function playJourney(sim: CaseSim, rng: () => number, options: JourneyOpt
         continue;
       }
       if (stage === 'legal_review' && instrument !== 'loi' && rng() < 0.2) {
-        if (!upload('hukum-1', `draft_${instrument}` as DocumentKind)) return commands;
+        if (!upload('hukum-1', `draft_${instrument}`)) return commands;
       }
       const revisions = Number(sim.context.revisions ?? 0);
       const x = rng();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { Brackets, LessThanOrEqual } from 'typeorm';
-import { findWorkflow } from '../../workflows/registry.js';
+import { findWorkflow, workflowOf } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { canSeeCase } from '../cases/case-visibility.js';
 import { sameJson } from '../common/canonical-json.js';
@@ -11,7 +11,6 @@ import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
 import { allowedEvents, persist } from '../engine/engine.js';
-import { CASE_EVENT_RULES, type CaseEventType } from '../../workflows/cooperation/v1.rules.js';
 import { GENESIS_HASH, hashEvent } from '../engine/event-hash.js';
 
 export interface HistoryEventDto {
@@ -149,7 +148,8 @@ export class AuditService {
     const matchesStored =
       stage === last.stageAfter && (last.seq === row.version ? sameJson(replayed, row.snapshot) : true);
     const tasks = (replayed.context.tasks ?? []) as { key: string; stage: string; role: string; assignee: string | null }[];
-    const caseEvents = allowedEvents(snapshot).map((type) => ({ type, roles: CASE_EVENT_RULES[type as CaseEventType].roles, proposerOnly: CASE_EVENT_RULES[type as CaseEventType].proposerOnly }));
+    const workflow = workflowOf(last);
+    const caseEvents = allowedEvents(workflow, snapshot).map((type) => ({ type, roles: workflow.caseEventRules[type]!.roles, proposerOnly: workflow.caseEventRules[type]!.proposerOnly }));
     return {
       seq: last.seq,
       at: last.at.toISOString(),

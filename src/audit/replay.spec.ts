@@ -1,12 +1,29 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
-import { cooperationMachineV1, type CooperationEvent, type CooperationInput } from '../../workflows/cooperation/v1.machine.js';
-import { DECISIONS, INSTRUMENT_RULES, PARTNER_CATEGORIES, type PartnerCategory } from '../../workflows/cooperation/v1.rules.js';
-import { DOCUMENT_KINDS } from '../../workflows/cooperation/v2.documents.js';
+import { INSTRUMENT_RULES, PARTNER_CATEGORIES, type Instrument, type PartnerCategory } from '../../workflows/domain.js';
+import { findWorkflow } from '../../workflows/registry.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import type { CaseEventRow } from '../database/rows.js';
 import { persist } from '../engine/engine.js';
 import { replayEvents } from './audit.service.js';
+
+// Through the registry, as the auditor's replay finds them.
+const v1 = findWorkflow('cooperation', 1)!;
+const v2 = findWorkflow('cooperation', 2)!;
+const cooperationMachineV1 = v1.machine;
+const cooperationMachineV2 = v2.machine;
+const DECISIONS = v1.decisions;
+const DOCUMENT_KINDS = v2.documents!.kinds;
+
+interface CooperationInput {
+  caseId: string;
+  proposerId: string;
+  instrument: Instrument;
+  partnerCategory: PartnerCategory;
+  requiresDprdApproval: boolean;
+  allowedInstruments: readonly Instrument[];
+}
+type CooperationEvent = { type: string; taskKey?: string; decision?: string; reviewers?: string[]; userId?: string; kind?: string; version?: number; sha256?: string };
 
 /**
  * Replay folds histories with a live actor for speed; the engine records them with the pure
@@ -57,7 +74,7 @@ describe('replay through a live actor agrees with transition()', () => {
     const start = input(category, dprd);
     const paths = getSimplePaths(cooperationMachineV1, {
       input: start,
-      events: (snap): CooperationEvent[] => [
+      events: (snap: AnyMachineSnapshot): CooperationEvent[] => [
         { type: 'SUBMIT' },
         { type: 'RESUBMIT' },
         { type: 'WITHDRAW' },
@@ -76,7 +93,6 @@ describe('replay through a live actor agrees with transition()', () => {
   });
 
   it('on random walks of version 2, refused events, claims and uploads included', async () => {
-    const { cooperationMachineV2 } = await import('../../workflows/cooperation/v2.machine.js');
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

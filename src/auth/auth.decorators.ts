@@ -1,5 +1,5 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
 import type { Actor } from '../common/actor.js';
 
 export const PUBLIC_KEY = 'onegate:public';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/errors.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { ROLES, type Role } from '../../workflows/domain.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/errors.js';
 import { DirectoryService } from '../directory/directory.service.js';

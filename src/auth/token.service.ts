@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { ROLES, type Role } from '../../workflows/domain.js';
 import { describeSeconds, tokenMaxTtlOf, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/errors.js';
 import { APP_CONFIG } from '../core/tokens.js';

@@ -19,17 +19,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import {
-  CASE_EVENT_TYPES,
-  INSTRUMENTS,
-  PARTNER_CATEGORIES,
-  STAGES,
-  TASK_STAGE_RULES,
-  type CaseEventType,
-  type Instrument,
-  type PartnerCategory,
-  type TaskStage,
-} from '../../workflows/cooperation/v1.rules.js';
+import { INSTRUMENTS, PARTNER_CATEGORIES, type Instrument, type PartnerCategory } from '../../workflows/domain.js';
+import { KNOWN, taskStageRule } from '../../workflows/registry.js';
 import { HasVisibleText } from '../common/validation.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
@@ -102,9 +93,9 @@ export class CreateCaseDto {
 }
 
 export class CaseEventDto {
-  @ApiProperty({ enum: CASE_EVENT_TYPES })
-  @IsIn(CASE_EVENT_TYPES)
-  type: CaseEventType;
+  @ApiProperty({ enum: KNOWN.caseEventTypes })
+  @IsIn(KNOWN.caseEventTypes)
+  type: string;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -121,7 +112,7 @@ export class CaseEventDto {
 
 export class ListCasesQuery {
   @IsOptional()
-  @IsIn(STAGES)
+  @IsIn(KNOWN.stages)
   stage?: string;
 
   @IsOptional()
@@ -202,8 +193,13 @@ export interface CaseDto {
   updatedAt: string;
 }
 
-export function toTaskDto(t: TaskRow, c?: Pick<CaseRow, 'number' | 'title' | 'stage'>): TaskDto {
-  const rule = TASK_STAGE_RULES[t.stage as TaskStage];
+/** `c` adds the case's number, title and stage to the task; `on` is the case's workflow version, when known. */
+export function toTaskDto(
+  t: TaskRow,
+  c?: Pick<CaseRow, 'number' | 'title' | 'stage'> & Partial<Pick<CaseRow, 'workflowName' | 'workflowVersion'>>,
+  on: Partial<Pick<CaseRow, 'workflowName' | 'workflowVersion'>> | undefined = c,
+): TaskDto {
+  const rule = taskStageRule(t.stage, on);
   return {
     id: t.id,
     caseId: t.caseId,
@@ -252,7 +248,7 @@ export function toCaseDto(c: CaseRow, openTasks: TaskRow[]): CaseDto {
     version: c.version,
     workflow: { name: c.workflowName, version: c.workflowVersion },
     proposerId: c.proposerId,
-    openTasks: openTasks.filter((t) => t.status === 'open').map((t) => toTaskDto(t)),
+    openTasks: openTasks.filter((t) => t.status === 'open').map((t) => toTaskDto(t, undefined, c)),
     signedAt: c.signedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { CASE_EVENT_RULES, INSTRUMENT_RULES, type PartnerCategory, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { INSTRUMENT_RULES, type PartnerCategory } from '../../workflows/domain.js';
+import { DEFAULT_WORKFLOW, newestWorkflow, type CaseEventRule, type WorkflowDefinition } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { forbidden, invalid, notFound } from '../common/errors.js';
+import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
@@ -44,10 +45,9 @@ export class CasesService {
   }
 
   async sendEvent(actor: Actor, caseId: string, body: CaseEventDto): Promise<CaseDto> {
-    const rule = CASE_EVENT_RULES[body.type];
-    if (!hasRole(actor, ...(rule.roles as Role[]))) {
-      throw forbidden(`${body.type} needs one of the roles: ${rule.roles.join(', ')}`);
-    }
+    // Refused before the case is read when the newest version refuses it too (a 403 before a 409); the
+    // case's own version has the last word in the step.
+    checkCaseEventRoles(actor, body.type, newestWorkflow(DEFAULT_WORKFLOW)!);
     // Before the step: its load would answer a stale expectedVersion (409, naming the version) first.
     const proposer = visibleProposer(actor);
     if (proposer !== null && !(await this.db.read((em) => em.existsBy(CASE, { id: caseId, proposerId: proposer })))) throw notFound('case', caseId);
@@ -55,7 +55,8 @@ export class CasesService {
       caseId,
       actor,
       expectedVersion: body.expectedVersion,
-      plan: ({ row }) => {
+      plan: ({ row, workflow }) => {
+        const rule = checkCaseEventRoles(actor, body.type, workflow);
         if (rule.proposerOnly && row.proposerId !== actor.id) throw forbidden(`only the case's proposer (${row.proposerId}) may ${body.type}`);
         return { type: body.type, machineEvent: { type: body.type }, data: { comment: body.comment ?? null } };
       },
@@ -127,4 +128,12 @@ export function startOf(
     },
     input: { proposerId, instrument: body.instrument, partnerCategory: body.partner.category, requiresDprdApproval, allowedInstruments: INSTRUMENT_RULES[body.partner.category] },
   };
+}
+
+/** The version's rule for a case-level event, when the actor holds one of its roles; else 403 (409 for an event the version lacks). */
+function checkCaseEventRoles(actor: Actor, type: string, workflow: WorkflowDefinition): CaseEventRule {
+  const rule = workflow.caseEventRules[type];
+  if (!rule) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} has no case event ${type}`, { allowedEvents: workflow.caseEventTypes });
+  if (!hasRole(actor, ...rule.roles)) throw forbidden(`${type} needs one of the roles: ${rule.roles.join(', ')}`);
+  return rule;
 }

@@ -1,12 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Instrument, PartnerCategory } from '../../workflows/cooperation/v1.rules.js';
+import type { Instrument, PartnerCategory } from '../../workflows/domain.js';
 import { CasesService } from '../cases/cases.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
 import type { SettableClock } from '../common/clock.js';
 import { zonedInstant } from '../common/time-zone.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
-import { requiredForSubmit, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
+import { DEFAULT_WORKFLOW, newestWorkflow } from '../../workflows/registry.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import type { Progress } from './progress.js';
 
@@ -55,7 +55,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   const directory = app.get(DirectoryService);
   const documents = app.get(DocumentsService);
   const pdf = (title: string) => Buffer.from(`%PDF-1.4\n% onegate demo: ${title}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
-  const attach = (caseId: string, who: Actor, kind: DocumentKind, title: string) => documents.add(who, caseId, kind, { name: `${kind} ${title}.pdf`, bytes: pdf(`${kind} ${title}`) });
+  const attach = (caseId: string, who: Actor, kind: string, title: string) => documents.add(who, caseId, kind, { name: `${kind} ${title}.pdf`, bytes: pdf(`${kind} ${title}`) });
   if ((await cases.list(SYSTEM_ACTOR, { limit: 1 })).total > 0) throw new Error('onegate demo fills an empty installation; this one already has cases');
   if ((await directory.count()) === 0) await directory.createDemoUsers();
   const users = await directory.list();
@@ -83,7 +83,7 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
       validFrom,
       validUntil: validFrom ? `${Number(validFrom.slice(0, 4)) + 5}${validFrom.slice(4)}` : undefined,
     });
-    for (const kind of requiredForSubmit(a.instrument, a.category)) await attach(c.id, proposer, kind, a.title);
+    for (const kind of newestWorkflow(DEFAULT_WORKFLOW)!.documents!.requiredForSubmit(a.instrument, a.category)) await attach(c.id, proposer, kind, a.title);
     return c;
   };
   const throughTo = async (caseId: string, stage: string, a: Agreement) => {

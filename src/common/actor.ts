@@ -1,4 +1,4 @@
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
 
 /** Who is acting: the verified token's subject, with the roles that count (the directory's for local tokens, the provider's otherwise). */
 export interface Actor {

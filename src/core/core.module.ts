@@ -4,7 +4,7 @@ import { Clock, SystemClock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { Engine } from '../engine/engine.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
-import { loadHolidays, loadSlaTable } from '../deadlines/sla-config.js';
+import { loadHolidays, loadSlaTables } from '../deadlines/sla-config.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MessagePlanner } from '../notifications/message-planner.js';
@@ -19,9 +19,9 @@ export class CoreModule implements OnApplicationShutdown {
 
   static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
     // Read and validated here, at boot: a bad ONEGATE_SLA or ONEGATE_HOLIDAYS file stops the start.
-    const sla = loadSlaTable(config.slaFile);
+    const sla = loadSlaTables(config.slaFile);
     const calendar = new WorkingCalendar({ timeZone: config.timezone, extraHolidays: loadHolidays(config.holidaysFile) });
-    const planner = new DeadlinePlanner({ sla: sla.stages, expiryReminderDays: sla.expiryReminderDays, calendar, timeZone: config.timezone });
+    const planner = new DeadlinePlanner({ sla, calendar, timeZone: config.timezone });
     return {
       module: CoreModule,
       providers: [

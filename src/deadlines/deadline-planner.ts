@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { FINAL_STAGES, type Stage, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
-import type { StageSla } from '../../workflows/cooperation/v1.sla.js';
+import { workflowOf, type StageSla } from '../../workflows/registry.js';
 import { zonedInstant } from '../common/time-zone.js';
 import { TIMER } from '../database/entities.js';
 import type { CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
+import type { SlaTables } from './sla-config.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 export interface DeadlineSettings {
-  sla: Partial<Record<TaskStage, StageSla>>;
-  expiryReminderDays: number[];
+  /** Each workflow version's SLAs and expiry reminder days. */
+  sla: SlaTables;
   calendar: WorkingCalendar;
   timeZone: string;
 }
@@ -29,23 +29,25 @@ export class DeadlinePlanner implements StepEffect {
     const { now } = ctx;
     const timers = ctx.raw<TimerRow>(TIMER);
     const created: TimerRow[] = [];
+    const table = this.settings.sla.of(ctx.caseAfter);
     for (const task of ctx.tasks) {
       if (task.status !== 'open') {
         ctx.batch.update(timers, { status: 'cancelled', settledAt: now }, { taskId: task.id, status: 'pending' });
         continue;
       }
       if (task.dueAt !== null) continue;
-      const sla = this.settings.sla[task.stage as TaskStage];
+      const sla = table?.stages[task.stage];
       if (!sla) continue;
       const planned = this.planTask(ctx.caseAfter, task, sla, now);
       ctx.updateTask(task, { dueAt: planned.dueAt });
       created.push(...planned.timers);
     }
-    const stage = ctx.caseAfter.stage as Stage;
-    if ((FINAL_STAGES as readonly string[]).includes(stage)) {
+    const workflow = workflowOf(ctx.caseAfter);
+    const stage = ctx.caseAfter.stage;
+    if (workflow.finalStages.includes(stage)) {
       ctx.batch.update(timers, { status: 'cancelled', settledAt: now }, { caseId: ctx.caseAfter.id, status: 'pending' });
-    } else if (stage === 'signed' && ctx.caseBefore?.stage !== 'signed' && ctx.caseAfter.validUntil) {
-      created.push(...this.planExpiry(ctx.caseAfter, now));
+    } else if (stage === workflow.inForceStage && ctx.caseBefore?.stage !== stage && ctx.caseAfter.validUntil) {
+      created.push(...this.planExpiry(ctx.caseAfter, table?.expiryReminderDays ?? [], now));
     }
     ctx.batch.insert(timers, created);
     return created;
@@ -75,7 +77,7 @@ export class DeadlinePlanner implements StepEffect {
     return { dueAt, timers };
   }
 
-  planExpiry(c: CaseRow, now: Date): TimerRow[] {
+  planExpiry(c: CaseRow, expiryReminderDays: readonly number[], now: Date): TimerRow[] {
     const [y, m, d] = c.validUntil!.split('-').map(Number) as [number, number, number];
     // In force through validUntil; it expires at the start of the next day in the city.
     const end = zonedInstant(y, m, d + 1, this.settings.timeZone);
@@ -92,7 +94,7 @@ export class DeadlinePlanner implements StepEffect {
       createdAt: now,
       settledAt: null,
     });
-    const reminders = this.settings.expiryReminderDays
+    const reminders = expiryReminderDays
       .map((days) => timer('expiry_reminder', days, zonedInstant(y, m, d - days, this.settings.timeZone, EXPIRY_REMINDER_HOUR)))
       .filter((t) => t.fireAt.getTime() > now.getTime());
     return [...reminders, timer('expire', 0, end)];

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TASK_STAGES } from '../../workflows/cooperation/v1.rules.js';
-import { DEFAULT_EXPIRY_REMINDER_DAYS, DEFAULT_STAGE_SLA } from '../../workflows/cooperation/v1.sla.js';
+import { WORKFLOWS, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
 import { ConfigError } from '../config/app-config.js';
-import { loadHolidays, loadSlaTable } from './sla-config.js';
+import { loadHolidays, loadSlaTable, loadSlaTables } from './sla-config.js';
 import { parseDuration } from './working-calendar.js';
 
 let dir: string;
@@ -32,10 +31,14 @@ function refusal(load: () => unknown): string {
   throw new Error('expected a ConfigError');
 }
 
-describe('default SLA table', () => {
+const newest = WORKFLOWS.at(-1)!;
+const DEFAULT_STAGE_SLA = newest.sla.stages as Record<string, WorkflowDefinition['sla']['stages'][string]>;
+
+describe.each(WORKFLOWS.map((w) => [`${w.name}@${w.version}`, w] as const))('default SLA table of %s', (_, workflow) => {
   it('covers every task stage with durations that parse and reminders within due', () => {
-    for (const stage of TASK_STAGES) {
-      const sla = DEFAULT_STAGE_SLA[stage];
+    expect(Object.keys(workflow.sla.stages).sort()).toEqual([...workflow.taskStages].sort());
+    for (const stage of workflow.taskStages) {
+      const sla = workflow.sla.stages[stage]!;
       const due = parseDuration(sla.due);
       for (const offset of sla.remind) {
         const r = parseDuration(offset);
@@ -47,9 +50,30 @@ describe('default SLA table', () => {
   });
 
   it('has no deemed approval by default, DPRD included (the 45-day rule is unverified)', () => {
-    for (const stage of TASK_STAGES) expect(DEFAULT_STAGE_SLA[stage].onExpiry).toBeUndefined();
-    expect(DEFAULT_STAGE_SLA.dprd_approval.source).toMatch(/UNVERIFIED/);
-    expect(DEFAULT_EXPIRY_REMINDER_DAYS).toEqual([90, 60, 30, 7, 0]);
+    for (const stage of workflow.taskStages) expect(workflow.sla.stages[stage]!.onExpiry).toBeUndefined();
+    expect(workflow.sla.stages.dprd_approval!.source).toMatch(/UNVERIFIED/);
+    expect(workflow.sla.expiryReminderDays).toEqual([90, 60, 30, 7, 0]);
+  });
+});
+
+describe('loadSlaTables', () => {
+  it("gives each version its own defaults, and the file's override to every version that has the stage", () => {
+    const tables = loadSlaTables(file({ legal_review: { due: 'P3D' } }));
+    for (const w of WORKFLOWS) {
+      const table = tables.of({ workflowName: w.name, workflowVersion: w.version })!;
+      expect(table.stages.legal_review!.due).toBe('P3D');
+      expect(table.stages.technical_review).toEqual(w.sla.stages.technical_review);
+    }
+    expect(tables.of({ workflowName: 'cooperation', workflowVersion: 99 })).toBeUndefined();
+  });
+
+  it('leaves a stage one version lacks to the versions that have it, and refuses one no version has', () => {
+    const v1 = findWorkflow('cooperation', 1)!;
+    const without: WorkflowDefinition = { ...v1, version: 1001, taskStages: v1.taskStages.filter((s) => s !== 'dprd_approval'), sla: { ...v1.sla, stages: Object.fromEntries(Object.entries(v1.sla.stages).filter(([s]) => s !== 'dprd_approval')) } };
+    const tables = loadSlaTables(file({ dprd_approval: { due: 'P20D' } }), [v1, without]);
+    expect(tables.of({ workflowName: 'cooperation', workflowVersion: 1 })!.stages.dprd_approval!.due).toBe('P20D');
+    expect(tables.of({ workflowName: 'cooperation', workflowVersion: 1001 })!.stages.dprd_approval).toBeUndefined();
+    expect(refusal(() => loadSlaTables(file({ kantor_pos: { due: 'P1D' } })))).toMatch(/kantor_pos.*is not a task stage/);
   });
 });
 
@@ -59,7 +83,7 @@ describe('loadSlaTable', () => {
     expect(table.stages).toEqual(DEFAULT_STAGE_SLA);
     expect(table.expiryReminderDays).toEqual([90, 60, 30, 7, 0]);
     table.stages.technical_review.remind.push('P9D');
-    expect(DEFAULT_STAGE_SLA.technical_review.remind).not.toContain('P9D');
+    expect(DEFAULT_STAGE_SLA.technical_review!.remind).not.toContain('P9D');
   });
 
   it('merges a partial override per stage and field (contract §5 example)', () => {

@@ -3,14 +3,7 @@
  * refusal names the file, the key path and the offending value, so an operator can fix it in one go.
  */
 import { readFileSync } from 'node:fs';
-import { TASK_STAGES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
-import {
-  DEFAULT_EXPIRY_REMINDER_DAYS,
-  DEFAULT_STAGE_SLA,
-  type ExpiryAction,
-  type SlaTable,
-  type StageSla,
-} from '../../workflows/cooperation/v1.sla.js';
+import { DEFAULT_WORKFLOW, KNOWN, WORKFLOWS, newestWorkflow, type ExpiryAction, type SlaTable, type StageSla, type WorkflowDefinition } from '../../workflows/registry.js';
 import { ConfigError } from '../config/app-config.js';
 import { type Duration, DurationError, isCalendarDate, parseDuration } from './working-calendar.js';
 
@@ -18,11 +11,29 @@ const STAGE_FIELDS = ['due', 'remind', 'escalate', 'onExpiry', 'source'] as cons
 const EXPIRY_FIELDS = ['action', 'after'] as const;
 const EXPIRY_DAYS_KEY = 'expiryReminderDays';
 
-/** The default SLA table, overridden per stage and field by the JSON file when one is given. */
-export function loadSlaTable(file: string | null): SlaTable {
+/** Each workflow version's SLA table, `name@version` → table; a case's deadlines use its own version's. */
+export class SlaTables {
+  constructor(private readonly byVersion: ReadonlyMap<string, SlaTable>) {}
+
+  of(c: { workflowName: string; workflowVersion: number }): SlaTable | undefined {
+    return this.byVersion.get(`${c.workflowName}@${c.workflowVersion}`);
+  }
+}
+
+/** Every version's table: its own defaults, overridden by the one ONEGATE_SLA file where it has the stage. */
+export function loadSlaTables(file: string | null, workflows: readonly WorkflowDefinition[] = WORKFLOWS): SlaTables {
+  return new SlaTables(new Map(workflows.map((w) => [`${w.name}@${w.version}`, loadSlaTable(file, w)])));
+}
+
+/**
+ * A version's default SLA table (its sealed defaults), overridden per stage and field by the JSON
+ * file when one is given. A stage the file names that this version lacks but another has is left to
+ * that version; one no version has is refused.
+ */
+export function loadSlaTable(file: string | null, workflow: WorkflowDefinition = newestWorkflow(DEFAULT_WORKFLOW)!): SlaTable {
   const table: SlaTable = {
-    stages: Object.fromEntries(TASK_STAGES.map((stage) => [stage, copyStage(DEFAULT_STAGE_SLA[stage])])) as Record<TaskStage, StageSla>,
-    expiryReminderDays: [...DEFAULT_EXPIRY_REMINDER_DAYS],
+    stages: Object.fromEntries(Object.entries(workflow.sla.stages).map(([stage, sla]) => [stage, copyStage(sla)])),
+    expiryReminderDays: [...workflow.sla.expiryReminderDays],
   };
   if (file === null) return table;
   const fail: Fail = failer(file, 'ONEGATE_SLA');
@@ -32,11 +43,10 @@ export function loadSlaTable(file: string | null): SlaTable {
   for (const [key, value] of Object.entries(root)) {
     if (key === EXPIRY_DAYS_KEY) {
       table.expiryReminderDays = expiryDays(value, fail);
-    } else if ((TASK_STAGES as readonly string[]).includes(key)) {
-      const stage = key as TaskStage;
-      table.stages[stage] = mergeStage(stage, table.stages[stage], value, file, fail);
-    } else {
-      fail(key, value, `is not a task stage (known: ${TASK_STAGES.join(', ')}) nor "${EXPIRY_DAYS_KEY}"`);
+    } else if (table.stages[key]) {
+      table.stages[key] = mergeStage(key, table.stages[key], value, file, fail);
+    } else if (!KNOWN.taskStages.includes(key)) {
+      fail(key, value, `is not a task stage (known: ${KNOWN.taskStages.join(', ')}) nor "${EXPIRY_DAYS_KEY}"`);
     }
   }
   return table;
@@ -76,7 +86,7 @@ function readJson(file: string, fail: Fail): unknown {
   }
 }
 
-function mergeStage(stage: TaskStage, base: StageSla, raw: unknown, file: string, fail: Fail): StageSla {
+function mergeStage(stage: string, base: StageSla, raw: unknown, file: string, fail: Fail): StageSla {
   if (!isPlainObject(raw)) fail(stage, raw, 'must be an object with any of ' + STAGE_FIELDS.join(', '));
   const merged = copyStage(base);
   const changed: string[] = [];
@@ -115,7 +125,7 @@ function mergeStage(stage: TaskStage, base: StageSla, raw: unknown, file: string
  * A reminder is counted back from the due time, so one longer than `due` would fall before the task
  * even opened; likewise a deemed approval before the due time would cut the deadline short.
  */
-function checkAgainstDue(stage: TaskStage, sla: StageSla, changed: Set<string>, fail: Fail): void {
+function checkAgainstDue(stage: string, sla: StageSla, changed: Set<string>, fail: Fail): void {
   const due = parseDuration(sla.due);
   const note = (field: string) => (changed.has(field) ? '' : ' (default; override it too)');
   sla.remind.forEach((offset, i) => {

@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
 import { Clock } from '../common/clock.js';
 import { invalid, notFound } from '../common/errors.js';
 import { describeValidationErrors } from '../common/validation.js';

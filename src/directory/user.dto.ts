@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { ROLES, type Role } from '../../workflows/domain.js';
 import type { UserRow } from '../database/rows.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,128}$/;

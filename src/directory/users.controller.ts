@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { ROLES, type Role } from '../../workflows/cooperation/v1.rules.js';
+import { ROLES, type Role } from '../../workflows/domain.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { DirectoryService } from './directory.service.js';
 import { PutUserDto, toUserDto, type UserDto } from './user.dto.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DOCUMENT_KINDS } from '../../workflows/cooperation/v2.documents.js';
+import { KNOWN } from '../../workflows/registry.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DocumentsService, type DocumentDto } from './documents.service.js';
@@ -21,7 +21,7 @@ export class DocumentsController {
     schema: {
       type: 'object',
       required: ['file', 'kind'],
-      properties: { file: { type: 'string', format: 'binary', description: 'PDF, DOCX, ODT, XLSX, PNG or JPEG; at most 20 MiB' }, kind: { type: 'string', enum: [...DOCUMENT_KINDS] } },
+      properties: { file: { type: 'string', format: 'binary', description: 'PDF, DOCX, ODT, XLSX, PNG or JPEG; at most 20 MiB' }, kind: { type: 'string', enum: [...KNOWN.documentKinds] } },
     },
   })
   upload(@CurrentActor() actor: Actor, @Param('id') id: string, @Req() req: FastifyRequest): Promise<DocumentDto> {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
-import { DOCUMENT_KINDS, UPLOAD_RULES, type DocumentKind } from '../../workflows/cooperation/v2.documents.js';
-import type { Role, Stage } from '../../workflows/cooperation/v1.rules.js';
+import { KNOWN, type DocumentRules } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -65,7 +64,7 @@ export class DocumentsService {
   }
 
   /** Adds the next version of `kind` to the case: type check, then the event and the bytes together. */
-  async add(actor: Actor, caseId: string, kind: DocumentKind, file: { name: string; bytes: Buffer }): Promise<DocumentDto> {
+  async add(actor: Actor, caseId: string, kind: string, file: { name: string; bytes: Buffer }): Promise<DocumentDto> {
     const type = await inspectDocument(file.bytes);
     if ('refused' in type) throw new DomainError('UnsupportedMediaType', `file: ${type.refused}`, { field: 'file' });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -76,13 +75,13 @@ export class DocumentsService {
       await this.engine.step({
         caseId,
         actor,
-        plan: async ({ row, snapshot, em }) => {
+        plan: async ({ row, workflow, em }) => {
           // A case the caller may not see (another proposer's) is as unknown as a missing one (contract §6).
           if (!canSeeCase(actor, row)) throw notFound('case', caseId);
-          if (!('documents' in snapshot.context)) {
+          if (!workflow.documents) {
             throw new DomainError('InvalidTransition', `case ${row.number} runs on ${row.workflowName}@${row.workflowVersion}, which has no documents`, { allowedEvents: [] });
           }
-          checkUploadRights(actor, row.stage as Stage, kind, row.proposerId);
+          checkUploadRights(workflow.documents, actor, row.stage, kind, row.proposerId);
           const last = await em.findOne<DocumentRow>(DOCUMENT, { where: { caseId, kind }, order: { version: 'DESC' } });
           const version = (last?.version ?? 0) + 1;
           return {
@@ -121,9 +120,9 @@ export class DocumentsService {
   }
 }
 
-/** Who may upload which kind at this stage (v2.documents.ts): 409 when the stage takes none of it, 403 when the role may not. */
-function checkUploadRights(actor: Actor, stage: Stage, kind: DocumentKind, proposerId: string): void {
-  const rules = UPLOAD_RULES[stage] ?? [];
+/** Who may upload which kind at this stage (the case's version's document rules): 409 when the stage takes none of it, 403 when the role may not. */
+function checkUploadRights(documents: DocumentRules, actor: Actor, stage: string, kind: string, proposerId: string): void {
+  const rules = documents.uploadRules[stage] ?? [];
   const forKind = rules.filter((r) => r.kinds.includes(kind));
   if (forKind.length === 0) {
     const kinds = [...new Set(rules.flatMap((r) => r.kinds))];
@@ -132,7 +131,7 @@ function checkUploadRights(actor: Actor, stage: Stage, kind: DocumentKind, propo
       allowedKinds: kinds,
     });
   }
-  const mine = forKind.filter((r) => r.roles.some((role) => actor.roles.includes(role as Role)));
+  const mine = forKind.filter((r) => r.roles.some((role) => actor.roles.includes(role)));
   if (mine.length === 0) throw forbidden(`at ${stage}, ${kind} is uploaded by: ${[...new Set(forKind.flatMap((r) => r.roles))].join(', ')}`);
   if (mine.every((r) => r.proposerOnly) && actor.id !== proposerId) throw forbidden(`only the case's proposer (${proposerId}) uploads ${kind} at ${stage}`);
 }
@@ -142,7 +141,7 @@ function checkUploadRights(actor: Actor, stage: Stage, kind: DocumentKind, propo
  * readMultipart, once per request: when an Idempotency-Key came with it, the interceptor has already
  * read them to bind the key to the file's bytes, and this gets the same parts.
  */
-async function readUpload(req: FastifyRequest): Promise<{ kind: DocumentKind; file: { name: string; bytes: Buffer } }> {
+async function readUpload(req: FastifyRequest): Promise<{ kind: string; file: { name: string; bytes: Buffer } }> {
   if (!req.isMultipart()) {
     throw new DomainError('UnsupportedMediaType', 'content-type: send multipart/form-data with a file field and a kind field');
   }
@@ -154,10 +153,10 @@ async function readUpload(req: FastifyRequest): Promise<{ kind: DocumentKind; fi
   const kinds = body.fields.filter((f) => f.name === 'kind');
   if (kinds.length > 1) throw invalid('kind', 'sent more than once; send one kind');
   const kind = kinds[0]?.value;
-  if (kind === undefined) throw invalid('kind', `required: one of ${DOCUMENT_KINDS.join(', ')}`);
-  if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw invalid('kind', `must be one of ${DOCUMENT_KINDS.join(', ')}`);
+  if (kind === undefined) throw invalid('kind', `required: one of ${KNOWN.documentKinds.join(', ')}`);
+  if (!KNOWN.documentKinds.includes(kind)) throw invalid('kind', `must be one of ${KNOWN.documentKinds.join(', ')}`);
   const file = body.files[0];
   if (!file) throw invalid('file', 'required: the document to upload');
   if (file.bytes.length === 0) throw invalid('file', 'is empty');
-  return { kind: kind as DocumentKind, file: { name: file.filename, bytes: file.bytes } };
+  return { kind, file: { name: file.filename, bytes: file.bytes } };
 }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { EntityManager } from 'typeorm';
-import { CASE_EVENT_TYPES } from '../../workflows/cooperation/v1.rules.js';
-import type { OpenTask } from '../../workflows/cooperation/v1.machine.js';
-import { CURRENT_VERSION, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
+import { DEFAULT_WORKFLOW, findWorkflow, newestWorkflow, type MachineTask as OpenTask, type WorkflowDefinition } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
 import type { Clock } from '../common/clock.js';
 import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '../common/errors.js';
@@ -175,9 +173,8 @@ export class Engine {
   }
 
   async start(cmd: StartCommand): Promise<StepResult> {
-    const wf = cmd.workflow ?? { name: 'cooperation', version: CURRENT_VERSION.cooperation! };
-    const workflow = findWorkflow(wf.name, wf.version);
-    if (!workflow) throw new DomainError('NotFound', `workflow ${wf.name}@${wf.version} not found`);
+    const workflow = cmd.workflow ? findWorkflow(cmd.workflow.name, cmd.workflow.version) : newestWorkflow(DEFAULT_WORKFLOW);
+    if (!workflow) throw new DomainError('NotFound', `workflow ${cmd.workflow?.name ?? DEFAULT_WORKFLOW}@${cmd.workflow?.version ?? 'newest'} not found`);
     const id = randomUUID();
     const [snapshot] = initialTransition(workflow.machine, { ...cmd.input, caseId: id });
     const result = await this.db.transaction(async (em) => {
@@ -281,7 +278,7 @@ export class Engine {
       const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
       throw new DomainError('InvalidTransition', why?.message ?? `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
         stage: row.stage,
-        allowedEvents: allowedEvents(snapshot),
+        allowedEvents: allowedEvents(workflow, snapshot),
         ...why?.details,
       });
     }
@@ -305,7 +302,7 @@ export class Engine {
       snapshot: persist(next),
       headHash: event.hash,
       updatedAt: now,
-      ...(stageAfter === 'signed' && row.stage !== 'signed' ? { signedAt: now } : {}),
+      ...(stageAfter === workflow.inForceStage && row.stage !== stageAfter ? { signedAt: now } : {}),
     };
     const batch = new WriteBatch();
     batch.update(this.cases, updated, { id: row.id, version: row.version }, { expect: 1, what: `case ${row.id} (version ${row.version})` });
@@ -501,8 +498,8 @@ export function restore(machine: AnyStateMachine, stored: CaseRow['snapshot']): 
 }
 
 /** The case-level events the current stage accepts, for a 409's `allowedEvents`. */
-export function allowedEvents(snapshot: AnyMachineSnapshot): string[] {
-  return CASE_EVENT_TYPES.filter((type) => snapshot.can({ type }));
+export function allowedEvents(workflow: WorkflowDefinition, snapshot: AnyMachineSnapshot): string[] {
+  return workflow.caseEventTypes.filter((type) => snapshot.can({ type }));
 }
 
 function outboxRow(event: CaseEventRow, tasks: TaskRow[], now: Date): OutboxRow {

@@ -1,18 +1,17 @@
-import { DECISIONS, INSTRUMENTS, PARTNER_CATEGORIES, ROLES, STAGES } from '../../workflows/cooperation/v1.rules.js';
-import { DOCUMENT_KINDS } from '../../workflows/cooperation/v2.documents.js';
-import { WORKFLOWS } from '../../workflows/registry.js';
+import { INSTRUMENTS, PARTNER_CATEGORIES, ROLES } from '../../workflows/domain.js';
+import { KNOWN, WORKFLOWS } from '../../workflows/registry.js';
 import { MESSAGE_KINDS } from '../notifications/templates.js';
 import { LABELS, LOCALES, label, workflowLabel, type LabelFamily } from './labels.js';
 
 /** Every id a person may meet, by family: each needs its own words in both languages. */
 const IDS: [LabelFamily, readonly string[]][] = [
-  ['stage', STAGES],
+  ['stage', KNOWN.stages],
   ['role', ROLES],
-  ['decision', [...DECISIONS, 'resubmit']],
+  ['decision', [...KNOWN.decisions, 'resubmit']],
   ['instrument', INSTRUMENTS],
   ['instrumentShort', INSTRUMENTS],
   ['category', PARTNER_CATEGORIES],
-  ['kind', DOCUMENT_KINDS],
+  ['kind', KNOWN.documentKinds],
   ['message', MESSAGE_KINDS],
   ['event', ['CASE_CREATED', 'SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DOCUMENT_UPLOADED', 'TASK_CLAIMED', 'TASK_UNCLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED', 'TASK_DEEMED_APPROVED']],
   ['workflow', [...new Set(WORKFLOWS.map((w) => w.name))]],

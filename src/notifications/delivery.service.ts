@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In, LessThan, type EntityManager } from 'typeorm';
-import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
+import { workflowOf } from '../../workflows/registry.js';
 import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
@@ -121,7 +122,7 @@ export class DeliveryService {
       addressed.add(user.email);
       const locale = toLocale(user.locale);
       const task = message.task;
-      const rule = task ? TASK_STAGE_RULES[task.stage as TaskStage] : undefined;
+      const rule = task ? workflowOf(c).taskStageRules[task.stage] : undefined;
       const assignee = task?.assigneeId ? (people.byId.get(task.assigneeId)?.name ?? task.assigneeId) : null;
       const late = now.getTime() - message.timer.fireAt.getTime() > LATE_AFTER_MS;
       const mail = renderMessage(message.kind, locale, {
@@ -187,7 +188,7 @@ export class DeliveryService {
     }
     if (timer.kind === 'expiry_reminder') {
       // An agreement already ended is expired, not reminded of (its expiry timer does that).
-      if (c.stage !== 'signed' || (timer.dueAt && timer.dueAt.getTime() <= now.getTime())) return null;
+      if (c.stage !== workflowOf(c).inForceStage || (timer.dueAt && timer.dueAt.getTime() <= now.getTime())) return null;
       return planned('expiry_reminder', proposerAndSecretariat, { stage: c.stage, link: undefined });
     }
     // A step's news (notify): old news is history, not a message (the case page shows it).
@@ -207,7 +208,7 @@ export class DeliveryService {
       case 'case_rejected':
         return planned(kind, proposerAndSecretariat, { comment, link: undefined });
       case 'case_signed':
-        return c.stage === 'signed' ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
+        return c.stage === workflowOf(c).inForceStage ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
       default:
         return null;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { workflowOf } from '../../workflows/registry.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
 import { TIMER } from '../database/entities.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
@@ -37,11 +38,8 @@ export class MessagePlanner implements StepEffect {
     const after = ctx.caseAfter.stage;
     // The task whose decision moved the case (its id is in the event, as TASK_COMPLETED and deemed approval record it).
     const decided = ctx.tasks.find((t) => t.id === ctx.event.data.taskId);
-    if (after !== before) {
-      if (after === 'revision') notify('revision_requested', decided);
-      else if (after === 'rejected') notify('case_rejected', decided);
-      else if (after === 'signed') notify('case_signed', decided);
-    }
+    const news = after !== before ? workflowOf(ctx.caseAfter).stageMessages[after] : undefined;
+    if (news) notify(news, decided);
     ctx.batch.insert(ctx.raw<TimerRow>(TIMER), timers);
     return timers;
   }

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/cooperation/v1.rules.js';
+import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
+import { KNOWN } from '../../workflows/registry.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { visibleProposer } from '../cases/case-visibility.js';
 import type { Actor } from '../common/actor.js';
@@ -49,7 +50,7 @@ export class ReportsController {
         .createQueryBuilder<CaseRow>(CASE, 'c')
         .select('c.stage', 'stage')
         .addSelect('COUNT(*)', 'n')
-        .where('c.stage NOT IN (:...closed)', { closed: ['signed', 'expired', 'terminated', 'rejected', 'withdrawn'] })
+        .where('c.stage NOT IN (:...closed)', { closed: KNOWN.closedStages })
         .groupBy('c.stage')
         .getRawMany();
       const overdue: { role: string; n: string | number }[] = await em
@@ -71,7 +72,7 @@ export class ReportsController {
       }
       const expiringQuery = em
         .createQueryBuilder<CaseRow>(CASE, 'c')
-        .where("c.stage = 'signed' AND c.valid_until IS NOT NULL AND c.valid_until >= :today AND c.valid_until <= :soon", { today, soon });
+        .where('c.stage IN (:...inForce) AND c.valid_until IS NOT NULL AND c.valid_until >= :today AND c.valid_until <= :soon', { inForce: KNOWN.inForceStages, today, soon });
       const proposer = visibleProposer(actor);
       if (proposer !== null) expiringQuery.andWhere('c.proposer_id = :proposer', { proposer });
       const expiring = await expiringQuery

@@ -1,16 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DECISIONS, type Decision } from '../../workflows/cooperation/v1.rules.js';
+import { KNOWN } from '../../workflows/registry.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
 
 /** Decisions a task takes: the procedure's, and `resubmit` of the proposer's revision task. */
-export const TASK_DECISIONS = [...DECISIONS, 'resubmit'] as const;
+export const TASK_DECISIONS: readonly string[] = [...KNOWN.decisions, 'resubmit'];
 
 export class CompleteTaskDto {
   @ApiProperty({ enum: TASK_DECISIONS, description: '`sign` replaces `approve` at mayor_signature; technical reviewers approve or revise; the proposer\'s revision task takes `resubmit`' })
   @IsIn(TASK_DECISIONS)
-  decision: Decision | 'resubmit';
+  decision: string;
 
   @ApiPropertyOptional({ description: 'Required for revise and reject' })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { TASK_STAGE_RULES, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import type { Role } from '../../workflows/domain.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
 import { hasVisibleText } from '../common/validation.js';
@@ -148,9 +148,10 @@ export class TasksService {
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
-    const { task, step } = await this.act(actor, taskId, async (task, { em, snapshot }) => {
+    const { task, step } = await this.act(actor, taskId, async (task, { em, snapshot, workflow }) => {
       if (task.stage === REVISION_TASK.stage) return resubmitPlan(actor, task, body);
-      const rule = TASK_STAGE_RULES[task.stage as TaskStage];
+      const rule = workflow.taskStageRules[task.stage];
+      if (!rule) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} has no task stage ${task.stage}`, { stage: task.stage });
       if (task.assigneeId !== actor.id) {
         this.requireRole(actor, task);
         if (task.assigneeId) throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
@@ -184,7 +185,7 @@ export class TasksService {
       };
     });
     // A completion always changes the case, so the step is there.
-    return { task: toTaskDto(task), case: toCaseDto(step!.case, step!.openTasks) };
+    return { task: toTaskDto(task, undefined, step!.case), case: toCaseDto(step!.case, step!.openTasks) };
   }
 
   /**
@@ -223,7 +224,8 @@ export class TasksService {
   }
 
   private async actOnTask(actor: Actor, taskId: string, decide: Parameters<TasksService['act']>[2]): Promise<TaskDto> {
-    return toTaskDto((await this.act(actor, taskId, decide)).task);
+    const { task, step } = await this.act(actor, taskId, decide);
+    return toTaskDto(task, undefined, step?.case);
   }
 
   private requireRole(actor: Actor, task: TaskRow): void {

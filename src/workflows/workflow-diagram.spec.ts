@@ -1,7 +1,5 @@
 import { createMachine } from 'xstate';
-import { cooperationMachineV1 } from '../../workflows/cooperation/v1.machine.js';
-import { cooperationMachineV2 } from '../../workflows/cooperation/v2.machine.js';
-import { TASK_STAGE_RULES, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { findWorkflow } from '../../workflows/registry.js';
 import { label, workflowLabel, type Locale } from '../i18n/labels.js';
 import { MIN_RENDERED_FONT_PX, layoutWorkflowDiagram, renderWorkflowSvg, type LaidOutDiagram } from './workflow-diagram.js';
 
@@ -76,13 +74,16 @@ const stage = (svg: string, id: string) => group(svg, new RegExp(`<g class="[^"]
 const edge = (svg: string, from: string, to: string) => group(svg, new RegExp(`<g class="[^"]*" id="edge-e\\d+" data-from="${from}" data-to="${to}"`));
 const words = (markup: string) => texts(markup).map((t) => t.text).join(' | ');
 
-const STATES = Object.keys(cooperationMachineV2.root.states);
+const v1 = findWorkflow('cooperation', 1)!;
+const v2 = findWorkflow('cooperation', 2)!;
+const TASK_STAGE_RULES = v2.taskStageRules;
+const STATES = Object.keys(v2.machine.root.states);
 const EVENTS = ['SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DECIDE', 'CLAIM', 'UNCLAIM', 'DELEGATE', 'DOCUMENT_ADDED'];
 
 const layouts = new Map<string, Promise<LaidOutDiagram>>();
 function laidOut(locale: Locale, version: 1 | 2 = 2): Promise<LaidOutDiagram> {
   const key = `${version}:${locale}`;
-  if (!layouts.has(key)) layouts.set(key, layoutWorkflowDiagram(version === 1 ? cooperationMachineV1 : cooperationMachineV2, locale, workflowLabel(locale, 'cooperation', version)));
+  if (!layouts.has(key)) layouts.set(key, layoutWorkflowDiagram(version === 1 ? v1 : v2, locale, workflowLabel(locale, 'cooperation', version)));
   return layouts.get(key)!;
 }
 
@@ -93,7 +94,7 @@ describe('workflow diagram', () => {
       const g = stage(svg, id);
       expect(g).not.toBe('');
       expect(words(g)).toContain(label(locale, 'stage', id));
-      if (Object.hasOwn(TASK_STAGE_RULES, id)) expect(words(g)).toContain(label(locale, 'role', TASK_STAGE_RULES[id as TaskStage].role));
+      if (Object.hasOwn(TASK_STAGE_RULES, id)) expect(words(g)).toContain(label(locale, 'role', TASK_STAGE_RULES[id]!.role));
     }
     expect(words(stage(svg, 'withdrawn'))).toContain(label(locale, 'stage', 'signed'));
     // The proposer acts at the proposal and the revision: their only ways out are the proposer's events.
@@ -216,7 +217,7 @@ describe('workflow diagram', () => {
       initial: 'a<b>&c',
       states: { 'a<b>&c': { on: { GO: 'x"y\'z' } }, 'x"y\'z': { type: 'final' } },
     });
-    const svg = renderWorkflowSvg(await layoutWorkflowDiagram(machine, 'id', '<script>alert(1)</script> & co'), { current: 'x"y\'z' });
+    const svg = renderWorkflowSvg(await layoutWorkflowDiagram({ machine, taskStageRules: {}, caseEventRules: {} }, 'id', '<script>alert(1)</script> & co'), { current: 'x"y\'z' });
     expect(wellFormednessErrors(svg)).toEqual([]);
     expect(svg).not.toContain('<script');
     expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; co');

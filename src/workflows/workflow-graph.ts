@@ -6,8 +6,9 @@
  * has seven; a move from nearly everywhere (withdrawal) is written on its target instead of drawn.
  * Self-transitions (claim, delegate, uploads) change no stage and are left out. Pure: no layout, no markup.
  */
-import { and, type AnyStateMachine } from 'xstate';
-import { CASE_EVENT_RULES, TASK_STAGE_RULES, type CaseEventType, type Role, type TaskStage } from '../../workflows/cooperation/v1.rules.js';
+import { and } from 'xstate';
+import type { Role } from '../../workflows/domain.js';
+import type { WorkflowDefinition } from '../../workflows/registry.js';
 import { label, type Locale } from '../i18n/labels.js';
 
 /** The id of the group node that stands for every task stage in lifted edges. */
@@ -108,10 +109,13 @@ function moveText(locale: Locale, move: Move, moves: Move[]): string {
   return /^[A-Z_]+$/.test(move.what) ? label(locale, 'event', move.what) : label(locale, 'decision', move.what);
 }
 
-const isTask = (id: string) => Object.hasOwn(TASK_STAGE_RULES, id);
+/** What the picture reads from a version: its machine, and who acts where. */
+export type DiagramWorkflow = Pick<WorkflowDefinition, 'machine' | 'taskStageRules' | 'caseEventRules'>;
+
+type IsTask = (stage: string) => boolean;
 
 /** The task stages at `side` of the moves like `m`: same decision or event, same condition, same other end. */
-function taskEnds(moves: Move[], m: Move, side: 'from' | 'to'): Set<string> {
+function taskEnds(isTask: IsTask, moves: Move[], m: Move, side: 'from' | 'to'): Set<string> {
   const other = side === 'from' ? 'to' : 'from';
   return new Set(moves.filter((o) => o.what === m.what && o.condition === m.condition && o[other] === m[other] && isTask(o[side])).map((o) => o[side]));
 }
@@ -121,7 +125,7 @@ function taskEnds(moves: Move[], m: Move, side: 'from' | 'to'): Set<string> {
  * everywhere: it becomes one line on its target ("dari tahap mana pun, kecuali Ditandatangani").
  * Returns the moves left to draw and the lines per target.
  */
-function writeEverywhereMoves(locale: Locale, moves: Move[], live: string[]): { moves: Move[]; notes: Map<string, string> } {
+function writeEverywhereMoves(isTask: IsTask, locale: Locale, moves: Move[], live: string[]): { moves: Move[]; notes: Map<string, string> } {
   const notes = new Map<string, string>();
   let left = moves;
   for (const m of moves) {
@@ -136,19 +140,21 @@ function writeEverywhereMoves(locale: Locale, moves: Move[], live: string[]): { 
 }
 
 /** Who acts at a stage: a task stage's role, or the one role whose case events are all its ways out (the proposer at Usulan). */
-function actorOf(stage: string, moves: Move[]): Role | undefined {
-  if (isTask(stage)) return TASK_STAGE_RULES[stage as TaskStage].role;
-  const rules = moves.filter((m) => m.from === stage).map((m) => (Object.hasOwn(CASE_EVENT_RULES, m.what) ? CASE_EVENT_RULES[m.what as CaseEventType] : undefined));
+function actorOf(workflow: DiagramWorkflow, stage: string, moves: Move[]): Role | undefined {
+  const task = Object.hasOwn(workflow.taskStageRules, stage) ? workflow.taskStageRules[stage] : undefined;
+  if (task) return task.role;
+  const rules = moves.filter((m) => m.from === stage).map((m) => (Object.hasOwn(workflow.caseEventRules, m.what) ? workflow.caseEventRules[m.what] : undefined));
   const roles = new Set(rules.flatMap((r) => r?.roles ?? []));
   return rules.length > 0 && rules.every(Boolean) && roles.size === 1 ? [...roles][0] : undefined;
 }
 
-export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: string): StageGraph {
-  const states = Object.values((machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
+export function readStageGraph(workflow: DiagramWorkflow, locale: Locale, title: string): StageGraph {
+  const isTask: IsTask = (id) => Object.hasOwn(workflow.taskStageRules, id);
+  const states = Object.values((workflow.machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
   const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
-  const { moves, notes } = writeEverywhereMoves(locale, readMoves(states), live);
+  const { moves, notes } = writeEverywhereMoves(isTask, locale, readMoves(states), live);
   const nodes: StageNode[] = states.map((s) => {
-    const role = actorOf(s.key, moves);
+    const role = actorOf(workflow, s.key, moves);
     const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);
     return { id: s.key, name: label(locale, 'stage', s.key), notes: note ? [note] : [], final: s.type === 'final', grouped: isTask(s.key) };
   });
@@ -158,15 +164,15 @@ export function readStageGraph(machine: AnyStateMachine, locale: Locale, title: 
   for (const m of moves) {
     // Ways into or out of the group that enough task stages share are lifted to the group; the
     // steps between task stages stay as they are.
-    const fromGroup = isTask(m.from) && !isTask(m.to) && taskEnds(moves, m, 'from').size >= FAN;
-    const toGroup = isTask(m.to) && !isTask(m.from) && taskEnds(moves, m, 'to').size >= FAN;
+    const fromGroup = isTask(m.from) && !isTask(m.to) && taskEnds(isTask, moves, m, 'from').size >= FAN;
+    const toGroup = isTask(m.to) && !isTask(m.from) && taskEnds(isTask, moves, m, 'to').size >= FAN;
     const from = fromGroup ? GROUP : m.from;
     const to = toGroup ? GROUP : m.to;
     const key = `${from}>${to}>${m.what}>${m.condition ?? ''}`;
     let edge = edges.get(key);
     if (!edge) {
       let text = moveText(locale, m, moves);
-      const missing = fromGroup ? taskStages.filter((s) => !taskEnds(moves, m, 'from').has(s)) : [];
+      const missing = fromGroup ? taskStages.filter((s) => !taskEnds(isTask, moves, m, 'from').has(s)) : [];
       if (missing.length > 0) text = label(locale, 'diagram', 'except').replace('{label}', text).replace('{stages}', missing.map((s) => label(locale, 'stage', s)).join(', '));
       edge = { id: `e${edges.size}`, from, to, text, conditional: m.condition !== undefined || !FORWARD.has(m.what), steps: [] };
       edges.set(key, edge);

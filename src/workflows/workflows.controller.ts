@@ -1,12 +1,11 @@
 import { Controller, Get, Header, Headers, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CURRENT_VERSION, WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
+import { INSTRUMENT_RULES, INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
+import { WORKFLOWS, findWorkflow, newestWorkflow } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
 import { CasesService } from '../cases/cases.service.js';
 import type { Actor } from '../common/actor.js';
-import { CASE_EVENT_RULES, FINAL_STAGES, INSTRUMENT_RULES, INSTRUMENTS, PARTNER_CATEGORIES, STAGES, TASK_STAGE_RULES, TASK_STAGES } from '../../workflows/cooperation/v1.rules.js';
-import { DOCUMENT_KINDS, SIGN_REQUIRES, SUBMIT_REQUIRES, UPLOAD_RULES } from '../../workflows/cooperation/v2.documents.js';
 import { DomainError, invalid, notFound } from '../common/errors.js';
 import { toLocale, workflowLabel, type Locale } from '../i18n/labels.js';
 import { DiagramQuery } from './diagram-query.dto.js';
@@ -30,7 +29,7 @@ export class WorkflowsController {
     return WORKFLOWS.map((w) => ({
       name: w.name,
       version: w.version,
-      current: CURRENT_VERSION[w.name] === w.version,
+      current: newestWorkflow(w.name) === w,
       description: w.description,
       stages: Object.keys(w.machine.root.states),
       diagram: `/api/workflows/${w.name}/${w.version}/diagram`,
@@ -41,24 +40,24 @@ export class WorkflowsController {
   @Get(':name/:version/rules')
   @Public()
   rules(@Param('name') name: string, @Param('version') version: string) {
-    const number = version === 'current' ? CURRENT_VERSION[name] : /^\d+$/.test(version) ? Number(version) : undefined;
-    const workflow = number !== undefined ? findWorkflow(name, number) : undefined;
+    const workflow = version === 'current' ? newestWorkflow(name) : /^\d+$/.test(version) ? findWorkflow(name, Number(version)) : undefined;
     if (!workflow) throw notFound('workflow', `${name}@${version}`);
-    const documents = workflow.version >= 2;
+    // Each version answers from its own sealed definition; the domain's words are every version's.
+    const documents = workflow.documents;
     return {
       workflow: { name: workflow.name, version: workflow.version },
-      stages: STAGES,
-      taskStages: TASK_STAGES,
-      finalStages: FINAL_STAGES,
-      taskStageRules: TASK_STAGE_RULES,
-      caseEventRules: CASE_EVENT_RULES,
+      stages: workflow.stages,
+      taskStages: workflow.taskStages,
+      finalStages: workflow.finalStages,
+      taskStageRules: workflow.taskStageRules,
+      caseEventRules: workflow.caseEventRules,
       instruments: INSTRUMENTS,
       partnerCategories: PARTNER_CATEGORIES,
       instrumentRules: INSTRUMENT_RULES,
-      documentKinds: documents ? DOCUMENT_KINDS : [],
-      uploadRules: documents ? UPLOAD_RULES : {},
-      submitRequires: documents ? SUBMIT_REQUIRES : { always: [], byCategory: {}, byInstrument: {} },
-      signRequires: documents ? SIGN_REQUIRES : null,
+      documentKinds: documents?.kinds ?? [],
+      uploadRules: documents?.uploadRules ?? {},
+      submitRequires: documents?.submitRequires ?? { always: [], byCategory: {}, byInstrument: {} },
+      signRequires: documents?.signRequires ?? null,
     };
   }
 
@@ -79,7 +78,7 @@ export class WorkflowsController {
     const key = `${workflow.name}@${workflow.version}:${locale}`;
     let layout = this.layouts.get(key);
     if (!layout) {
-      layout = layoutWorkflowDiagram(workflow.machine, locale, workflowLabel(locale, workflow.name, workflow.version));
+      layout = layoutWorkflowDiagram(workflow, locale, workflowLabel(locale, workflow.name, workflow.version));
       layout.catch(() => this.layouts.delete(key));
       this.layouts.set(key, layout);
     }

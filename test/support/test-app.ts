@@ -11,8 +11,8 @@ import type { Clock } from '../../src/common/clock.js';
 import type { LogOptions } from '../../src/logging/logger.js';
 import { Database } from '../../src/database/database.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
-import type { Role } from '../../workflows/cooperation/v1.rules.js';
-import { requiredForSubmit } from '../../workflows/cooperation/v2.documents.js';
+import type { Role } from '../../workflows/domain.js';
+import { findWorkflow } from '../../workflows/registry.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_SECRET = 'onegate-test-secret-0123456789abcdef';
@@ -196,7 +196,7 @@ export class TestApp {
     });
     if (res.status !== 201) throw new Error(`create case: ${res.status} ${res.text}`);
     if (options.documents === false) return res.body;
-    for (const kind of requiredForSubmit(res.body.instrument, res.body.partner.category)) {
+    for (const kind of findWorkflow(res.body.workflow.name, res.body.workflow.version)!.documents!.requiredForSubmit(res.body.instrument, res.body.partner.category)) {
       const up = await this.upload(res.body.id, as, kind);
       if (up.status !== 201) throw new Error(`upload ${kind}: ${up.status} ${up.text}`);
     }

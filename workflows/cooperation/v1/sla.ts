@@ -7,33 +7,8 @@
  * practical defaults for a city to replace through ONEGATE_SLA once its Perwali says otherwise.
  * `source` records where each value comes from and how sure it is.
  */
-import type { TaskStage } from './v1.rules.js';
-
-/** What happens when a task outlives `onExpiry.after` (counted, like `due`, from the task's opening). */
-export interface ExpiryAction {
-  /** `approve` = deemed approval (silence counts as consent). */
-  action: 'approve';
-  after: string;
-}
-
-export interface StageSla {
-  /** Time from the task's opening to its due time. */
-  due: string;
-  /** Offsets before the due time (`PT0S` = at due). */
-  remind: string[];
-  /** Offsets after the due time. */
-  escalate: string[];
-  /** Off unless configured: no deemed approval is verified in the sources. */
-  onExpiry?: ExpiryAction;
-  /** Where the value comes from and whether it is verified. */
-  source: string;
-}
-
-export interface SlaTable {
-  stages: Record<TaskStage, StageSla>;
-  /** Calendar days before `validUntil` on which a signed agreement's expiry reminders go out. */
-  expiryReminderDays: number[];
-}
+import type { StageSla } from '../../definition.js';
+import type { TaskStage } from './rules.js';
 
 export const DEFAULT_STAGE_SLA: Readonly<Record<TaskStage, StageSla>> = {
   administrative_check: {

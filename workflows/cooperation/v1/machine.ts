@@ -1,7 +1,6 @@
 /**
- * The cooperation procedure (contract §4) as a pure XState v5 machine, built per workflow version:
- * version 1 is the procedure alone; version 2 adds documents (uploads as events, SUBMIT and sign
- * requiring them). Each version's file calls this once; a running case keeps the version it began on.
+ * cooperation@1: the procedure of contract §4 as a pure XState v5 machine, without documents. Sealed
+ * (contract §13): cases ran on it, so it never changes; a change is a new version beside it.
  *
  * The machine is the single truth of a case's stage and of its open tasks: entering a task stage
  * opens its tasks in context, leaving it closes them. It has no timers (deadlines are rows in the
@@ -9,16 +8,8 @@
  * can advance it with the pure `transition()` and an auditor can replay it from events alone.
  */
 import { and, assign, setup } from 'xstate';
-import {
-  TASK_STAGE_RULES,
-  type Decision,
-  type Instrument,
-  type PartnerCategory,
-  type Role,
-  type Stage,
-  type TaskStage,
-} from './v1.rules.js';
-import { SIGN_REQUIRES, UPLOAD_RULES, requiredForSubmit, type DocumentKind } from './v2.documents.js';
+import type { Instrument, PartnerCategory, Role } from '../../domain.js';
+import { TASK_STAGE_RULES, type Decision, type Stage, type TaskStage } from './rules.js';
 
 export interface OpenTask {
   /** Stable within a case: `t<n>`, counted by the machine. */
@@ -50,8 +41,6 @@ export interface CooperationContext extends CooperationInput {
   returnTo: TaskStage | null;
   /** How many times the case was returned to the proposer. */
   revisions: number;
-  /** Version 2 on: the latest version of each document kind, and the stage it was uploaded at. */
-  documents?: Partial<Record<DocumentKind, { version: number; sha256: string; stage: Stage }>>;
 }
 
 export type CooperationEvent =
@@ -63,8 +52,7 @@ export type CooperationEvent =
   | { type: 'DECIDE'; taskKey: string; decision: Decision; reviewers?: string[] }
   | { type: 'CLAIM'; taskKey: string; userId: string }
   | { type: 'UNCLAIM'; taskKey: string }
-  | { type: 'DELEGATE'; taskKey: string; userId: string }
-  | { type: 'DOCUMENT_ADDED'; kind: DocumentKind; version: number; sha256: string };
+  | { type: 'DELEGATE'; taskKey: string; userId: string };
 
 type DecideEvent = Extract<CooperationEvent, { type: 'DECIDE' }>;
 
@@ -85,14 +73,7 @@ function setAssignee(context: CooperationContext, taskKey: string, assignee: str
   return context.tasks.map((t) => (t.key === taskKey ? { ...t, assignee } : t));
 }
 
-export interface CooperationOptions {
-  /** Documents as part of the procedure (version 2). */
-  documents: boolean;
-}
-
-export function createCooperationMachine(options: CooperationOptions) {
-  const docs = options.documents;
-  return setup({
+export const cooperationMachine = setup({
   types: {
     context: {} as CooperationContext,
     events: {} as CooperationEvent,
@@ -113,11 +94,6 @@ export function createCooperationMachine(options: CooperationOptions) {
     canUnclaim: ({ context, event }) =>
       event.type === 'UNCLAIM' && context.tasks.some((t) => t.key === event.taskKey && t.assignee !== null),
     canDelegate: ({ context, event }) => event.type === 'DELEGATE' && isOpenTask(context, event.taskKey),
-    requiredDocuments: ({ context }) =>
-      requiredForSubmit(context.instrument, context.partnerCategory).every((kind) => context.documents?.[kind]),
-    signedDocumentPresent: ({ context }) => context.documents?.[SIGN_REQUIRES.kind]?.stage === SIGN_REQUIRES.uploadedAt,
-    uploadAllowed: ({ event }, params: { stage: Stage }) =>
-      event.type === 'DOCUMENT_ADDED' && (UPLOAD_RULES[params.stage] ?? []).some((r) => r.kinds.includes(event.kind)),
   },
   actions: {
     openTasks: assign(({ context }, params: { stage: TaskStage }) => ({
@@ -146,11 +122,6 @@ export function createCooperationMachine(options: CooperationOptions) {
     delegateTask: assign(({ context, event }) =>
       event.type === 'DELEGATE' ? { tasks: setAssignee(context, event.taskKey, event.userId) } : {},
     ),
-    recordDocument: assign(({ context, event }, params: { stage: Stage }) =>
-      event.type === 'DOCUMENT_ADDED'
-        ? { documents: { ...context.documents, [event.kind]: { version: event.version, sha256: event.sha256, stage: params.stage } } }
-        : {},
-    ),
   },
 }).createMachine({
   id: 'cooperation',
@@ -166,38 +137,36 @@ export function createCooperationMachine(options: CooperationOptions) {
     approvals: [],
     returnTo: null,
     revisions: 0,
-    ...(docs ? { documents: {} } : {}),
   }),
   states: {
     proposal: {
       on: {
-        SUBMIT: { guard: docs ? and(['instrumentFitsPartner', 'requiredDocuments']) : 'instrumentFitsPartner', target: 'administrative_check' },
+        SUBMIT: { guard: 'instrumentFitsPartner', target: 'administrative_check' },
         WITHDRAW: 'withdrawn',
-        ...uploads('proposal', docs),
       },
     },
-    administrative_check: taskStage('administrative_check', docs, {
+    administrative_check: taskStage('administrative_check', {
       approve: [{ target: 'technical_review', actions: 'recordReviewers' }],
     }),
-    technical_review: taskStage('technical_review', docs, {
+    technical_review: taskStage('technical_review', {
       approve: [
         { guard: 'lastTechnicalApproval', target: 'tkksd_coordination' },
         { actions: 'recordApproval' },
       ],
     }),
-    tkksd_coordination: taskStage('tkksd_coordination', docs, { approve: [{ target: 'legal_review' }] }),
-    legal_review: taskStage('legal_review', docs, {
+    tkksd_coordination: taskStage('tkksd_coordination', { approve: [{ target: 'legal_review' }] }),
+    legal_review: taskStage('legal_review', {
       approve: [
         { guard: 'needsDprd', target: 'dprd_approval' },
         { guard: 'isForeign', target: 'ministry_approval' },
         { target: 'mayor_signature' },
       ],
     }),
-    dprd_approval: taskStage('dprd_approval', docs, {
+    dprd_approval: taskStage('dprd_approval', {
       approve: [{ guard: 'isForeign', target: 'ministry_approval' }, { target: 'mayor_signature' }],
     }),
-    ministry_approval: taskStage('ministry_approval', docs, { approve: [{ target: 'mayor_signature' }] }),
-    mayor_signature: taskStage('mayor_signature', docs, { sign: [{ target: 'signed', ...(docs ? { guard: 'signedDocumentPresent' as const } : {}) }] }),
+    ministry_approval: taskStage('ministry_approval', { approve: [{ target: 'mayor_signature' }] }),
+    mayor_signature: taskStage('mayor_signature', { sign: [{ target: 'signed' }] }),
     signed: {
       on: { TERMINATE: 'terminated', EXPIRE: 'expired' },
     },
@@ -214,7 +183,6 @@ export function createCooperationMachine(options: CooperationOptions) {
           { guard: { type: 'returnsTo', params: { stage: 'mayor_signature' } }, target: 'mayor_signature' },
         ],
         WITHDRAW: 'withdrawn',
-        ...uploads('revision', docs),
       },
     },
     expired: { type: 'final' },
@@ -223,15 +191,11 @@ export function createCooperationMachine(options: CooperationOptions) {
     withdrawn: { type: 'final' },
   },
 });
-}
 
 /** A task stage: opens its tasks on entry, closes them on exit, and routes every decision it allows. */
 function taskStage(
   stage: TaskStage,
-  docs: boolean,
-  forward: Partial<
-    Record<'approve' | 'sign', { target?: Stage; guard?: 'needsDprd' | 'isForeign' | 'lastTechnicalApproval' | 'signedDocumentPresent'; actions?: 'recordReviewers' | 'recordApproval' }[]>
-  >,
+  forward: Partial<Record<'approve' | 'sign', { target?: Stage; guard?: 'needsDprd' | 'isForeign' | 'lastTechnicalApproval'; actions?: 'recordReviewers' | 'recordApproval' }[]>>,
 ) {
   const allowed = TASK_STAGE_RULES[stage].decisions;
   const is = (decision: Decision) => ({ type: 'decisionIs' as const, params: { decision } });
@@ -257,14 +221,6 @@ function taskStage(
       UNCLAIM: { guard: 'canUnclaim' as const, actions: 'unclaimTask' as const },
       DELEGATE: { guard: 'canDelegate' as const, actions: 'delegateTask' as const },
       WITHDRAW: 'withdrawn' as const,
-      ...uploads(stage, docs),
     },
   };
-}
-
-/** Version 2: a stage accepts the document kinds its upload rules name, recorded in context. */
-function uploads(stage: Stage, docs: boolean) {
-  return docs
-    ? { DOCUMENT_ADDED: { guard: { type: 'uploadAllowed' as const, params: { stage } }, actions: { type: 'recordDocument' as const, params: { stage } } } }
-    : {};
 }

@@ -1,9 +1,11 @@
 /**
  * Document rules of the cooperation procedure, version 2: which kinds exist, who may upload which
- * kind at which stage, and what SUBMIT and sign require. Pure data (domain.md §4), read by the
- * machine (v2) for its guards and by the engine for role checks.
+ * kind at which stage, and what SUBMIT and sign require. Pure data (domain.md §4), read by this
+ * version's machine for its guards and, through the registry, by the documents feature for role checks.
  */
-import type { Instrument, PartnerCategory, Role, Stage } from './v1.rules.js';
+import type { UploadRule as BaseUploadRule } from '../../definition.js';
+import type { Instrument, PartnerCategory } from '../../domain.js';
+import type { Stage } from './rules.js';
 
 export const DOCUMENT_KINDS = [
   'kak',
@@ -19,12 +21,7 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export interface UploadRule {
-  roles: readonly Role[];
-  kinds: readonly DocumentKind[];
-  /** Only the case's own proposer, not any holder of the role. */
-  proposerOnly?: boolean;
-}
+export type UploadRule = BaseUploadRule<DocumentKind>;
 
 const PROPOSER_KINDS: readonly DocumentKind[] = ['kak', 'feasibility_study', 'offer_letter', 'draft_kb', 'draft_pks', 'draft_nk', 'other'];
 

@@ -1,0 +1,109 @@
+/**
+ * What every workflow version hands the registry: its machine and the rules the rest of onegate asks
+ * about a case (who acts at a stage, which decisions it takes, its SLAs and documents). Types only; a
+ * version fills them with its own sealed data, and no code outside workflows/ names a version's files.
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { Instrument, PartnerCategory, Role } from './domain.js';
+
+export interface TaskStageRule<Decision extends string = string> {
+  /** The role whose members may claim and complete the stage's tasks. */
+  role: Role;
+  /** Decisions a task of this stage accepts. */
+  decisions: readonly Decision[];
+  /** Decisions that must carry a comment. */
+  commentRequired: readonly Decision[];
+  /** Short English and Indonesian names, for the inbox and e-mails. */
+  title: { en: string; id: string };
+}
+
+export interface CaseEventRule {
+  roles: readonly Role[];
+  /** Only the user who proposed the case may send it. */
+  proposerOnly: boolean;
+}
+
+/** What happens when a task outlives `onExpiry.after` (counted, like `due`, from the task's opening). */
+export interface ExpiryAction {
+  /** `approve` = deemed approval (silence counts as consent). */
+  action: 'approve';
+  after: string;
+}
+
+/** ISO 8601 durations: a `D` part counts working days, a `T` part clock time. */
+export interface StageSla {
+  /** Time from the task's opening to its due time. */
+  due: string;
+  /** Offsets before the due time (`PT0S` = at due). */
+  remind: string[];
+  /** Offsets after the due time. */
+  escalate: string[];
+  /** Off unless configured: no deemed approval is verified in the sources. */
+  onExpiry?: ExpiryAction;
+  /** Where the value comes from and whether it is verified. */
+  source: string;
+}
+
+export interface SlaTable<TaskStage extends string = string> {
+  stages: Record<TaskStage, StageSla>;
+  /** Calendar days before `validUntil` on which a signed agreement's expiry reminders go out. */
+  expiryReminderDays: number[];
+}
+
+export interface UploadRule<Kind extends string = string> {
+  roles: readonly Role[];
+  kinds: readonly Kind[];
+  /** Only the case's own proposer, not any holder of the role. */
+  proposerOnly?: boolean;
+}
+
+export interface DocumentRules {
+  kinds: readonly string[];
+  /** Uploads by stage; a stage not listed takes none. */
+  uploadRules: Readonly<Partial<Record<string, readonly UploadRule[]>>>;
+  submitRequires: {
+    always: readonly string[];
+    byCategory: Readonly<Partial<Record<PartnerCategory, readonly string[]>>>;
+    byInstrument: Readonly<Partial<Record<Instrument, readonly string[]>>>;
+  };
+  /** `sign` needs this kind uploaded at this stage. */
+  signRequires: { kind: string; uploadedAt: string };
+  requiredForSubmit(instrument: Instrument, category: PartnerCategory): string[];
+  uploadKindsAt(stage: string): string[];
+}
+
+/** A task the machine holds open in its context; the engine mirrors it as a task row. */
+export interface MachineTask {
+  key: string;
+  stage: string;
+  role: Role;
+  assignee: string | null;
+}
+
+export interface WorkflowDefinition {
+  name: string;
+  version: number;
+  description: string;
+  machine: AnyStateMachine;
+  /** Every stage, in procedure order, then the side and final stages. */
+  stages: readonly string[];
+  /** Stages that open tasks. */
+  taskStages: readonly string[];
+  /** Stages a case never leaves. */
+  finalStages: readonly string[];
+  /** The stage of an agreement in force: entering it records `signedAt` and schedules its expiry. */
+  inForceStage: string | null;
+  decisions: readonly string[];
+  taskStageRules: Readonly<Record<string, TaskStageRule>>;
+  /** Events sent to a case itself (`POST /api/cases/:id/events`). */
+  caseEventTypes: readonly string[];
+  caseEventRules: Readonly<Record<string, CaseEventRule>>;
+  /** The message (contract §8) a case's proposer and secretariat get when the case enters a stage. */
+  stageMessages: Readonly<Partial<Record<string, 'revision_requested' | 'case_rejected' | 'case_signed'>>>;
+  /** The version's default SLAs; ONEGATE_SLA overrides them per stage. */
+  sla: { stages: Readonly<Record<string, StageSla>>; expiryReminderDays: readonly number[] };
+  /** Document rules, or null for a version without documents. */
+  documents: DocumentRules | null;
+  /** Says why the machine refused an event, when the rules can tell (for the 409's message). */
+  explainRefusal?: (context: never, stage: string, event: { type: string; [k: string]: unknown }) => { message: string; details: Record<string, unknown> } | null;
+}
