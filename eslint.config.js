@@ -14,8 +14,26 @@ const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_') && !n
 /** Packages forbidden in workflows/, each also with any subpath (e.g. `typeorm/browser`, `pg/lib/...`). */
 const infraPackages = ['typeorm', 'bullmq', 'ioredis', 'pg', 'better-sqlite3'];
 
-/** Options for no-restricted-imports in workflows/; `allowGraph` lets spec files use xstate/graph. */
-function workflowImportRestrictions({ allowGraph }) {
+const REGISTRY_MESSAGE =
+  'A sealed workflow version is reached only through workflows/registry.ts (contract §13): ask it for the ' +
+  "case's version (findWorkflow, workflowOf, newestWorkflow), and take the domain's words from workflows/domain.ts.";
+
+const SEALED_MESSAGE =
+  'A sealed workflow version is self-contained (contract §13): it imports only its own folder, ' +
+  "workflows/domain.ts (the domain's words) and workflows/definition.ts (the shape the registry reads); never another version.";
+
+/** A version's folder, seen from outside workflows/ (`../../workflows/cooperation/v1/rules.js`). */
+const versionFolder = { regex: '(^|/)workflows/[^/]+/v\\d+(/|$)', message: REGISTRY_MESSAGE };
+/** A version's folder, seen from elsewhere inside workflows/ (`./cooperation/v2/index.js`, `./v1/machine.js`). */
+const versionFolderWithin = { regex: '(^|/)v\\d+(/|$)', message: REGISTRY_MESSAGE };
+/** Out of a version's own folder, except to the two shared files. */
+const leavingTheVersion = { regex: '^\\.\\./(?!\\.\\./(domain|definition)\\.js$)', message: SEALED_MESSAGE };
+
+/**
+ * Options for no-restricted-imports in workflows/; `allowGraph` lets spec files use xstate/graph, and
+ * `fence` is the version rule for the file's place (see the config below).
+ */
+function workflowImportRestrictions({ allowGraph, fence }) {
   return {
     paths: [
       ...[...infraPackages, ...nodeBuiltins].map((name) => ({ name, message: PURITY_MESSAGE })),
@@ -28,6 +46,7 @@ function workflowImportRestrictions({ allowGraph }) {
       { group: ['node:*'], message: PURITY_MESSAGE },
       { group: infraPackages.map((name) => `${name}/*`), message: PURITY_MESSAGE },
       { group: nodeBuiltins.map((name) => `${name}/*`), message: PURITY_MESSAGE },
+      ...(fence ? [fence] : []),
     ],
   };
 }
@@ -48,7 +67,7 @@ export default tseslint.config(
     ignores: ['dist/**', 'node_modules/**', 'coverage/**'],
   },
   {
-    files: ['workflows/**/*.ts', 'src/**/*.ts', 'test/**/*.ts'],
+    files: ['workflows/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     extends: [tseslint.configs.recommended],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -69,17 +88,20 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', workflowImportRestrictions({ allowGraph: false })],
-      'no-restricted-syntax': ['error', dynamicImportRestriction],
-    },
+    // Outside workflows/, no file names a version's folder: the registry is the only way in.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [versionFolder] }] },
   },
-  {
-    // Flat config replaces rule options wholesale, so the spec override restates the list minus xstate/graph.
-    files: ['workflows/**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': ['error', workflowImportRestrictions({ allowGraph: true })],
-    },
-  },
+  // Flat config replaces rule options wholesale, so each place below restates the purity list with its own fence.
+  ...[false, true].flatMap((spec) => {
+    const ts = spec ? '*.spec.ts' : '*.ts';
+    const rule = (fence) => ['error', workflowImportRestrictions({ allowGraph: spec, fence })];
+    return [
+      // Inside workflows/ but outside a version (the registry is the one exception).
+      { files: [`workflows/**/${ts}`], rules: { 'no-restricted-imports': rule(versionFolderWithin), ...(spec ? {} : { 'no-restricted-syntax': ['error', dynamicImportRestriction] }) } },
+      ...(spec ? [] : [{ files: ['workflows/registry.ts'], rules: { 'no-restricted-imports': rule(null) } }]),
+      // Inside a sealed version: its own folder and the two shared files only.
+      { files: [`workflows/*/v*/**/${ts}`], rules: { 'no-restricted-imports': rule(leavingTheVersion) } },
+    ];
+  }),
 );

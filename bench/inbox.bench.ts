@@ -37,7 +37,7 @@ import {
 } from './support/bench-env.js';
 import { checkAgainstServices, padClosedTasks, readCounters, seedCases, type SeedCounts } from './support/dataset.js';
 import { BENCH_USERS, CaseNumbers, emailOf, prng, putBenchUsers } from './support/journeys.js';
-import type { BenchRequest, RequestJob, RequestResult } from './request-client.js';
+import type { BenchRequest, RequestResult } from './request-client.js';
 
 const SMALL = envInt('BENCH_INBOX_SMALL_CASES', 1_000);
 const CASES = envInt('BENCH_INBOX_CASES', 100_000);
@@ -237,7 +237,7 @@ async function measure(sizes: Size[], dataDir: string, queuePrefix: string, toke
       apis.push({ child, base: `http://127.0.0.1:${port}` });
     }
     await sleep(2000);
-    const runs: SizeRun[] = sizes.map((size, k) => ({
+    const runs: SizeRun[] = sizes.map((size) => ({
       label: size.label,
       counts: size.counts,
       inbox: [],

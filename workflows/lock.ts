@@ -1,7 +1,7 @@
 /**
  * The lock of sealed workflow versions (contract §13): each sealed folder's files and their sha256.
- * Written by `npm run onegate -- workflows seal <name>@<version>`, checked by `workflows check` (and
- * CI); never edited by hand. A sealed version that must change becomes a new version instead.
+ * Written by `npm run onegate -- workflows seal <name>@<version>` (the list is JSON, read back by it),
+ * checked by `workflows check` and CI; never edited by hand. A sealed version that must change becomes a new version instead.
  */
 export interface SealedVersion {
   workflow: string;
@@ -13,4 +13,32 @@ export interface SealedVersion {
   files: Readonly<Record<string, string>>;
 }
 
-export const SEALED: readonly SealedVersion[] = [];
+export const SEALED: readonly SealedVersion[] = [
+  {
+    "workflow": "cooperation",
+    "version": 1,
+    "folder": "cooperation/v1",
+    "files": {
+      "index.ts": "ba57ad2769a09474aa941a8964f6deb90efcb48b9b3f57fbe04fd3e8203e607b",
+      "machine.spec.ts": "7969459e4c27f9571399ea6278e011233db9d282d15ebe17760e4bc98385cd14",
+      "machine.ts": "e9a4fb0f35781983d281583737fdb83f6b7eeeafe3ca59c7352544685965a9c8",
+      "rules.ts": "e14eee355967a2e7db3bb3e7ab81e21b59d6df149e3a618b585f270f255751ab",
+      "sla.ts": "7706a9037eb3dd123122b92067e3895c2b6a7b31bbc9c016bcbac9f6d2ff0e8d"
+    },
+    "sha256": "6f9bdfa86f6f5868984612f2c320f6786b8acfeada70e241c61ab7e8e100def7"
+  },
+  {
+    "workflow": "cooperation",
+    "version": 2,
+    "folder": "cooperation/v2",
+    "files": {
+      "documents.ts": "2e4702559920c97643bf69b375c7b0fd2d28a9922138f079fb907ff70e2d072b",
+      "index.ts": "31a08beef03848fd55826ccfd37a3d487a0866919eac39188702c404c93d631f",
+      "machine.spec.ts": "b019c4c69245cf1866131100e230d4ddff25769e6452d433bb5d7d5bef14f64d",
+      "machine.ts": "7c07aa83d5f214b99d21a94ce0d75408bd93d41355bf2466a481ac74573c2246",
+      "rules.ts": "dc106d97cf457146647ff951a5226c3d31a151b5bdc4d1afd575eccc7396f24b",
+      "sla.ts": "c5f25f0174b19b8a5b44af4fb69afbb8151f259086f83fdb7909b27487645dd6"
+    },
+    "sha256": "5bce3e131c40b80f01602f294e23a27e90dde37f40f33ca5ba2d872390144de4"
+  }
+];

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
 import { EXPORT_FORMATS, type ExportFormat } from '../audit/audit-export.js';
 import { createApp } from '../app.js';
@@ -12,6 +12,8 @@ import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './argume
 import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, type CliIo } from './auditor.js';
 import { runDemo } from './demo.js';
 import { TerminalProgress } from './progress.js';
+import { WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
+import { SealError, checkSeals, defaultWorkflowsDir, sealVersion } from '../workflows/seal.js';
 
 const progress = new TerminalProgress();
 const io: CliIo = {
@@ -116,7 +118,46 @@ function buildProgram(done: (code: number) => void): Command {
       done(await withApp(async (app) => exportCommand(app, options, io)));
     });
 
+  // No database or server: these read the source tree (contract §13).
+  const workflows = program.command('workflows').description('the sealed workflow versions: check their hashes, or seal a new one');
+  const dirOption = () => new Option('--dir <dir>', 'the workflows/ folder of the source tree').default(defaultWorkflowsDir(), './workflows');
+  workflows
+    .command('check')
+    .description("recompute every sealed version's hashes against workflows/lock.ts; exit 1 when one changed")
+    .addOption(dirOption())
+    .action((options: { dir: string }) => {
+      const check = checkSeals(options.dir);
+      for (const key of check.intact) io.out(`sealed, unchanged: ${key}`);
+      for (const key of check.unsealed) io.out(`not sealed yet: ${key} (seal it before a case runs on it: npm run onegate -- workflows seal ${key})`);
+      for (const problem of check.problems) io.err(`CHANGED: ${problem}`);
+      if (check.problems.length) io.err('A sealed version must not change: restore it (git checkout -- workflows/) and put the change in a new version.');
+      done(check.problems.length ? 1 : 0);
+    });
+  workflows
+    .command('seal')
+    .description('seal a version that is about to run its first case: record its files\' hashes in workflows/lock.ts')
+    .argument('<workflow>', 'name@version, e.g. cooperation@3', parseWorkflowRef)
+    .addOption(dirOption())
+    .action((ref: { name: string; version: number }, options: { dir: string }) => {
+      const workflow = findWorkflow(ref.name, ref.version);
+      if (!workflow) throw new UsageError(`no workflow ${ref.name}@${ref.version} in workflows/registry.ts (known: ${WORKFLOWS.map((w) => `${w.name}@${w.version}`).join(', ')})`);
+      try {
+        const sealed = sealVersion(options.dir, workflow);
+        io.out(`sealed ${ref.name}@${ref.version}: ${Object.keys(sealed.find((s) => s.workflow === ref.name && s.version === ref.version)!.files).length} files in workflows/lock.ts`);
+      } catch (e) {
+        if (e instanceof SealError) throw new UsageError(e.message);
+        throw e;
+      }
+      done(0);
+    });
+
   return program;
+}
+
+function parseWorkflowRef(value: string): { name: string; version: number } {
+  const m = /^([a-z][a-z0-9_-]*)@([1-9]\d*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('write it as name@version, e.g. cooperation@3');
+  return { name: m[1]!, version: Number(m[2]) };
 }
 
 async function main(argv: string[]): Promise<number> {
