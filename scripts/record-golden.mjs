@@ -21,6 +21,7 @@ const { Engine } = await dist('src/engine/engine.js');
 const { SettableClock } = await dist('src/common/clock.js');
 const { CASE, CASE_EVENT } = await dist('src/database/entities.js');
 const registry = await dist('workflows/registry.js');
+const { INSTRUMENT_RULES } = await dist('workflows/domain.js');
 
 const ACTORS = {
   proposer: { id: 'opd-dinkes', roles: ['proposer'] },
@@ -249,7 +250,7 @@ async function record(definition, db, clock) {
       instrument: partner.instrument,
       partnerCategory: category,
       requiresDprdApproval,
-      allowedInstruments: registry.INSTRUMENT_RULES[category],
+      allowedInstruments: INSTRUMENT_RULES[category],
     };
     const { case: row } = await engine.start({ actor: ACTORS.proposer, fields, input, workflow: { name: definition.name, version: definition.version } });
     const driver = new Driver(engine, clock, definition, row);

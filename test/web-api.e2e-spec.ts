@@ -33,6 +33,30 @@ describe('web app server side', () => {
     expect((await t.get('/api/workflows/cooperation/9/rules')).status).toBe(404);
   });
 
+  it("answers each version's rules from that version's own definition, not from another's", async () => {
+    const { WORKFLOWS, findWorkflow } = await import('../workflows/registry.js');
+    const v2 = findWorkflow('cooperation', 2)!;
+    const v9 = {
+      ...v2,
+      version: 9,
+      stages: ['proposal', 'mayor_signature', 'signed'],
+      taskStages: ['mayor_signature'],
+      finalStages: [],
+      taskStageRules: { mayor_signature: { ...v2.taskStageRules.mayor_signature!, decisions: ['sign'], commentRequired: [] } },
+      documents: null,
+    };
+    (WORKFLOWS as unknown as unknown[]).push(v9);
+    try {
+      const rules = (await t.get('/api/workflows/cooperation/9/rules')).body;
+      expect(rules).toMatchObject({ workflow: { name: 'cooperation', version: 9 }, stages: v9.stages, taskStages: ['mayor_signature'], documentKinds: [], signRequires: null });
+      expect(Object.keys(rules.taskStageRules)).toEqual(['mayor_signature']);
+      expect((await t.get('/api/workflows/cooperation/current/rules')).body.workflow.version).toBe(9);
+      expect((await t.get('/api/workflows/cooperation/2/rules')).body.taskStages).toEqual(v2.taskStages);
+    } finally {
+      (WORKFLOWS as unknown as unknown[]).pop();
+    }
+  });
+
   it('offers a sign-in picker over the directory outside production, whose token works', async () => {
     const options = await t.get('/api/auth/sign-in-options');
     expect(options.body.mode).toBe('picker');
