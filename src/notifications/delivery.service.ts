@@ -92,7 +92,7 @@ export class DeliveryService {
     const caseId = timers[0]!.caseId;
     const c = await em.findOneOrFail<CaseRow>(CASE, {
       where: { id: caseId },
-      select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true },
+      select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true, workflowName: true, workflowVersion: true },
     });
     const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
     const people: People = { byId: new Map(users.map((u) => [u.id, u])), withRole: (role) => users.filter((u) => u.roles.includes(role)) };
