@@ -18,8 +18,8 @@ describe('health, workflows, users, OpenAPI', () => {
   it('lists workflow definitions and serves the diagram as SVG', async () => {
     const w = await t.get('/api/workflows', USERS.proposer);
     expect(w.body).toEqual([
-      expect.objectContaining({ name: 'cooperation', version: 1, current: false, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
-      expect.objectContaining({ name: 'cooperation', version: 2, current: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      expect.objectContaining({ name: 'cooperation', version: 1, current: false, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      expect.objectContaining({ name: 'cooperation', version: 2, current: true, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
     ]);
     const svg = await t.get('/api/workflows/cooperation/1/diagram', USERS.mayor);
     expect(svg.status).toBe(200);

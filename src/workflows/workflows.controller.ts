@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { INSTRUMENT_RULES, INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
-import { WORKFLOWS, findWorkflow, newestWorkflow } from '../../workflows/registry.js';
+import { SEALED, WORKFLOWS, findWorkflow, newestWorkflow } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
 import { CasesService } from '../cases/cases.service.js';
@@ -30,6 +30,8 @@ export class WorkflowsController {
       name: w.name,
       version: w.version,
       current: newestWorkflow(w.name) === w,
+      /** Sealed (contract §13): its files' hashes are in workflows/lock.ts and it never changes. */
+      sealed: SEALED.some((s) => s.workflow === w.name && s.version === w.version),
       description: w.description,
       stages: Object.keys(w.machine.root.states),
       diagram: `/api/workflows/${w.name}/${w.version}/diagram`,
