@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../common/clock.js';
-import { mailBackoffMs, traced, type JobHandlers, type QueueHealth, type Scheduler, type SendMailPayload } from './queue-catalogue.js';
+import { mailBackoffMs, traced, type JobHandlers, type Traced, type QueueHealth, type Scheduler, type SendMailPayload } from './queue-catalogue.js';
 import { MAX_MAIL_ATTEMPTS } from '../notifications/delivery.service.js';
 
 /** setTimeout can wait at most ~24.8 days; later timers are picked up by reconciliation. */
@@ -20,7 +20,8 @@ interface MailRetry {
 export class InProcessScheduler implements Scheduler {
   private readonly logger = new Logger('InProcessScheduler');
   private handlers: JobHandlers | null = null;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Held timers, with the request that scheduled them (their job's log lines carry its id). */
+  private readonly timers = new Map<string, { handle: NodeJS.Timeout; trace: Traced }>();
   private readonly mail = new Map<string, MailRetry | 'running'>();
   private readonly active = new Set<Promise<void>>();
   private closed = false;
@@ -35,7 +36,7 @@ export class InProcessScheduler implements Scheduler {
       if (delay > MAX_DELAY_MS) continue;
       const handle = setTimeout(() => this.fire(t.id, trace), Math.max(0, delay));
       handle.unref?.();
-      this.timers.set(t.id, handle);
+      this.timers.set(t.id, { handle, trace });
     }
   }
 
@@ -52,8 +53,8 @@ export class InProcessScheduler implements Scheduler {
     if (this.closed) return;
     for (const t of timers) {
       const held = this.timers.get(t.id);
-      if (held) clearTimeout(held);
-      this.fire(t.id, {});
+      if (held) clearTimeout(held.handle);
+      this.fire(t.id, held?.trace ?? {});
     }
     const now = this.clock.now().getTime();
     for (const retry of this.mail.values()) {
@@ -64,7 +65,7 @@ export class InProcessScheduler implements Scheduler {
     while (this.active.size) await Promise.allSettled([...this.active]);
   }
 
-  private fire(timerId: string, trace: { requestId?: string }): void {
+  private fire(timerId: string, trace: Traced): void {
     this.timers.delete(timerId);
     this.track(this.handlers?.fireTimer({ timerId, ...trace }), `timer ${timerId}`);
   }
@@ -98,7 +99,7 @@ export class InProcessScheduler implements Scheduler {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const h of this.timers.values()) clearTimeout(h);
+    for (const h of this.timers.values()) clearTimeout(h.handle);
     for (const m of this.mail.values()) if (m !== 'running') clearTimeout(m.handle);
     this.timers.clear();
     await Promise.allSettled([...this.active]);

@@ -12,7 +12,7 @@ export const JOBS = {
 } as const;
 
 /** The HTTP request that caused the job, so the worker's log lines about it carry its id. */
-interface Traced {
+export interface Traced {
   requestId?: string;
 }
 
