@@ -120,23 +120,27 @@ export async function downloadExport(/** @type {'jsonl'|'csv'|'xes'} */ format) 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Diagrams fetched once, by path. @type {Map<string, Promise<string>>} */
+const diagrams = new Map();
 /**
  * A workflow's diagram as SVG text, in `lang`. A plain one (or one with `stage` highlighted) never changes
  * and is fetched once; one for `caseId` (that case's stage and path) is fetched fresh each time.
- * @param {string} name @param {number} version @param {{caseId?: string, stage?: string, lang?: string}} [opts]
+ * @param {string} name
+ * @param {number} version
+ * @param {{caseId?: string, stage?: string, lang?: string}} [opts]
  */
-const diagrams = new Map();
 export function diagram(name, version, opts = {}) {
   const params = opts.caseId ? { caseId: opts.caseId, lang: opts.lang } : { stage: opts.stage, lang: opts.lang };
-  const query = new URLSearchParams(Object.entries(params).filter((e) => !!e[1])).toString();
+  const query = new URLSearchParams(Object.entries(params).filter(/** @returns {e is [string, string]} */ (e) => !!e[1])).toString();
   const path = `/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/diagram${query ? `?${query}` : ''}`;
   if (opts.caseId) return api(path, { as: 'text' });
-  if (!diagrams.has(path)) {
-    const p = api(path, { as: 'text' });
-    p.catch(() => diagrams.delete(path));
-    diagrams.set(path, p);
+  let cached = diagrams.get(path);
+  if (!cached) {
+    cached = api(path, { as: 'text' });
+    cached.catch(() => diagrams.delete(path));
+    diagrams.set(path, cached);
   }
-  return diagrams.get(path);
+  return cached;
 }
 
 /** People holding a role (id and name), from the directory; asked once per role and page load. */

@@ -265,7 +265,7 @@ function App({ initialNotice, restoreFor }) {
         break;
       case 'tasks':
         // Keyed by the token too: a task link refused for an ended session asks again once signed in.
-        page = html`<${TaskLink} key=${`${route.id} ${session.token}`} id=${route.id} />`;
+        page = html`<${TaskLink} key=${`${route.id} ${session?.token}`} id=${route.id} />`;
         break;
       case 'new':
         page = html`<${NewCase} ...${props} />`;

@@ -96,7 +96,7 @@ export function Auditor({ id }) {
           </div>
           <p class="muted small">${t('audit.export')}</p>
           <div class="button-row">
-            ${['jsonl', 'csv', 'xes'].map(
+            ${/** @type {const} */ (['jsonl', 'csv', 'xes']).map(
               (f) => html`<button type="button" data-testid=${`export-${f}`} onClick=${() => downloadExport(f).catch((e) => m.fail(e))}>${f.toUpperCase()}</button>`,
             )}
           </div>
