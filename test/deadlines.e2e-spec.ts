@@ -240,7 +240,11 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
       expect((await t.db.read((em) => em.findOneByOrFail<{ caseId: string; attempts: number }>(DELIVERY, { caseId: c.id }))).attempts).toBe(1);
       smtp.accept();
       await t.restart(); // the process dies with the retry in memory; the delivery row is still pending
-      await pastEveryDeadline();
+      // Reconciliation finds the pending mail; then each escalation at its own time (+4 h, +5 h).
+      for (const step of [HOUR, 2 * HOUR, HOUR]) {
+        await t.advance(step);
+        await settled();
+      }
     }
     expect(summary(c.number)).toEqual(ONCE_EACH);
     const notes = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body;
