@@ -11,6 +11,16 @@ const SESSION_KEY = 'onegate.session';
 
 /** @typedef {{id: string, name: string, email?: string, roles: string[], locale?: string}} User */
 /** @typedef {{token: string, user: User, idToken?: string|null, endSession?: string|null, clientId?: string}} Session */
+/**
+ * A task as the API returns it (contract §6, src/cases/case.dto.ts toTaskDto); the working days are the
+ * server's count on the city's calendar, for open tasks.
+ * @typedef {{id: string, caseId: string, key: string, stage: string, title: string, role: string, assigneeId: string|null,
+ *   status: string, decisions: string[], decision: string|null, comment: string|null, completedBy: string|null,
+ *   createdAt: string, completedAt: string|null, dueAt: string|null, workingDaysLeft?: number|null, waitingWorkingDays?: number|null,
+ *   case?: {number: string, title: string, stage: string}}} Task
+ */
+/** Names of the directory's people, by id (GET /api/people, loaded once by the app). @typedef {Record<string, string>} People */
+/** @typedef {(e: unknown) => void} Fail */
 
 export class ApiError extends Error {
   /**
@@ -144,12 +154,15 @@ export function diagram(name, version, opts = {}) {
 }
 
 /** People holding a role (id and name), from the directory; asked once per role and page load. */
+/** @type {Map<string, Promise<{id: string, name: string}[]>>} */
 const peopleByRole = new Map();
+/** @returns {Promise<{id: string, name: string}[]>} */
 export function peopleWithRole(/** @type {string} */ role) {
-  if (!peopleByRole.has(role)) {
-    const p = api(`/people?role=${encodeURIComponent(role)}`).then((r) => /** @type {{id: string, name: string}[]} */ (r.items));
-    p.catch(() => peopleByRole.delete(role));
-    peopleByRole.set(role, p);
+  let known = peopleByRole.get(role);
+  if (!known) {
+    known = api(`/people?role=${encodeURIComponent(role)}`).then((r) => /** @type {{id: string, name: string}[]} */ (r.items));
+    known.catch(() => peopleByRole.delete(role));
+    peopleByRole.set(role, known);
   }
-  return peopleByRole.get(role);
+  return known;
 }
