@@ -2,10 +2,10 @@ import { SettableClock } from '../src/common/clock.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 
 /**
- * The dashboard's "expiring soon" counts from today in the city (ONEGATE_TIMEZONE, here WIB, UTC+7), not
- * in UTC: an agreement valid until 31 December has ended at 00:30 WIB on 1 January, while UTC still says 31 December.
+ * "Today" is the city's (ONEGATE_TIMEZONE, here WIB, UTC+7), not UTC's: at 00:30 WIB on 1 January an
+ * agreement valid until 31 December has ended, and the audit export is dated 1 January, while UTC still says 31 December.
  */
-describe('the dashboard’s today is the city’s', () => {
+describe('today is the city’s date', () => {
   let t: TestApp;
   const clock = new SettableClock();
 
@@ -27,5 +27,14 @@ describe('the dashboard’s today is the city’s', () => {
     expect(await expiring()).toEqual([c.id]);
     clock.set(new Date('2026-12-31T17:30:00Z')); // 00:30 WIB, 1 January; 31 December in UTC
     expect(await expiring()).toEqual([]);
+  });
+
+  it('dates the audit export file by the city’s calendar', async () => {
+    const token = await t.token(USERS.auditor);
+    const name = async () => (await t.app.inject({ method: 'GET', url: '/api/audit/export?format=jsonl', headers: { authorization: `Bearer ${token}` } })).headers['content-disposition'];
+    clock.set(new Date('2026-12-31T16:30:00Z')); // 23:30 WIB
+    expect(await name()).toBe('attachment; filename="onegate-events-2026-12-31.jsonl"');
+    clock.set(new Date('2026-12-31T17:30:00Z')); // 00:30 WIB, 1 January
+    expect(await name()).toBe('attachment; filename="onegate-events-2027-01-01.jsonl"');
   });
 });
