@@ -1,5 +1,5 @@
 // ESLint flat config (ESM: package.json has "type": "module").
-// Lints workflows/, src/ and test/ with typescript-eslint's recommended rules, and keeps
+// Lints workflows/, src/, test/ and web/ with typescript-eslint's recommended rules, and keeps
 // workflows/ (the procedure definitions) pure: no framework, database, queue or Node I/O imports.
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -80,6 +80,16 @@ export default tseslint.config(
           destructuredArrayIgnorePattern: '^_',
         },
       ],
+    },
+  },
+  {
+    // The web app: plain ES modules for the browser, no build step. Its undefined names (browser globals
+    // or typos) are caught by `npm run typecheck:web` (tsc --checkJs with the DOM library), not by no-undef.
+    files: ['web/**/*.js'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: { sourceType: 'module', ecmaVersion: 2022 },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
   {

@@ -38,7 +38,8 @@ module.exports = {
   testMatch: ['<rootDir>/workflows/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs/[^/]+', ...esmPackages()].join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // web/i18n.js imports the server's /labels.js module; its unit test gives it one standing in a WITA city.
+  moduleNameMapper: { '^/labels\\.js$': '<rootDir>/test/support/web-labels-module.ts', '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/global-setup.cjs',
   testTimeout: 30000,
   maxWorkers: 2,

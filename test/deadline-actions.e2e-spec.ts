@@ -3,24 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsNull } from 'typeorm';
 import { createApp } from '../src/app.js';
+import { SettableClock } from '../src/common/clock.js';
 import { ConfigError } from '../src/config/app-config.js';
 import { TimerHandler } from '../src/deadlines/timer-handler.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const mode = process.env.REDIS_URL ? 'BullMQ on Redis' : 'in-process';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let v = await probe();
-  while (!ok(v) && Date.now() < end) {
-    await sleep(100);
-    v = await probe();
-  }
-  return v;
+/** A clock standing at the real time now, for the test to move. */
+function clockAtNow(): SettableClock {
+  const clock = new SettableClock();
+  clock.set(new Date());
+  return clock;
 }
 
 function writeJson(name: string, value: unknown): string {
@@ -32,12 +32,13 @@ function writeJson(name: string, value: unknown): string {
 describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`, () => {
   let t: TestApp;
   let smtp: SmtpSink;
+  const clock = clockAtNow();
 
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
-    // DPRD silence counts as approval after 2 s: off by default, switched on here as a city would by ONEGATE_SLA.
-    const slaFile = writeJson('sla.json', { dprd_approval: { due: 'PT1S', remind: [], escalate: [], onExpiry: { action: 'approve', after: 'PT2S' } }, expiryReminderDays: [30, 0] });
-    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, reconcileSeconds: 1 });
+    // DPRD silence counts as approval after 2 h: off by default, switched on here as a city would by ONEGATE_SLA.
+    const slaFile = writeJson('sla.json', { dprd_approval: { due: 'PT1H', remind: [], escalate: [], onExpiry: { action: 'approve', after: 'PT2H' } }, expiryReminderDays: [30, 0] });
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile }, { clock });
   });
   afterAll(async () => {
     await t.stop();
@@ -65,11 +66,14 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
   it('treats DPRD silence as approval after the configured period, recorded as an event by the system', async () => {
     const c = await drive({ instrument: 'pks', partner: { name: 'PT Jambi Mandiri', category: 'third_party' }, requiresDprdApproval: true }, 'dprd_approval');
     expect(await t.stageOf(c.id)).toBe('dprd_approval');
+    await t.advance(2 * HOUR - 60_000);
+    expect(await t.stageOf(c.id)).toBe('dprd_approval'); // a minute before: still waiting for DPRD
+    await t.advance(60_000);
     const stage = await until(() => t.stageOf(c.id), (s) => s === 'mayor_signature');
     expect(stage).toBe('mayor_signature');
     const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
     expect(history.at(-1)).toMatchObject({ type: 'TASK_DEEMED_APPROVED', actor: { id: 'system', roles: [] }, stageBefore: 'dprd_approval', stageAfter: 'mayor_signature', data: { decision: 'approve' } });
-    expect(history.at(-1).data.comment).toMatch(/deemed approved.*PT2S/);
+    expect(history.at(-1).data.comment).toMatch(/deemed approved.*PT2H/);
     expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body.ok).toBe(true);
   });
 
@@ -80,19 +84,20 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     // The decision cancels the deemed-approval timer in its own transaction; it never fires.
     const timer = await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { taskId: dprdTask.id, kind: 'deemed_approval' }));
     expect(timer.status).toBe('cancelled');
-    await sleep(3000);
+    await t.advance(3 * HOUR);
     const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body;
     expect(history.filter((e: any) => e.stageBefore === 'dprd_approval').map((e: any) => `${e.type} ${e.actor.id}`)).toEqual(['TASK_COMPLETED dprd-1']);
     expect(await t.stageOf(c.id)).toBe('mayor_signature');
   });
 
   it('plans expiry reminders and the expiry when an agreement is signed; both fire when their time comes', async () => {
-    const validUntil = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const validUntil = new Date(clock.now().getTime() + 40 * DAY).toISOString().slice(0, 10);
     const c = await drive({ validFrom: '2026-01-01', validUntil }, 'signed');
     expect(await t.stageOf(c.id)).toBe('signed');
     // The signature's own news (case_signed, due at once) goes first: were it still pending when the
     // reminder arrives, the proposer would rightly get one mail for that moment, not two (contract §8).
     const pendingNews = () => t.db.read((em) => em.countBy<TimerRow>(TIMER, { caseId: c.id, kind: 'notify', status: 'pending' }));
+    await t.runDue();
     expect(await until(pendingNews, (n) => n === 0)).toBe(0);
     const timers = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: c.id, taskId: IsNull() }, order: { fireAt: 'ASC' } }));
     expect(timers.map((x) => `${x.kind}:${x.idx}`)).toEqual(['expiry_reminder:30', 'expiry_reminder:0', 'expire:0']);
@@ -101,12 +106,9 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     expect(timers[0]!.fireAt.toISOString()).toBe(new Date(Date.UTC(y, m - 1, d - 30, 0)).toISOString());
     expect(timers[2]!.fireAt.toISOString()).toBe(new Date(Date.UTC(y, m - 1, d + 1, -7)).toISOString());
 
-    // Time travel: move a timer's time to now and deliver its job, as the queue would at that time.
-    const arrive = async (timer: TimerRow) => {
-      await t.db.transaction((em) => em.update(TIMER, { id: timer.id }, { fireAt: new Date() }));
-      await t.app.get(TimerHandler).fire(timer.id);
-    };
-    expect(await t.app.get(TimerHandler).fire(timers[0]!.id)).toBeUndefined(); // not yet due: put back, nothing sent
+    // The clock moves to each timer's time; the queue's job for it runs then.
+    const arrive = (timer: TimerRow) => t.advance(timer.fireAt.getTime() - clock.now().getTime());
+    expect(await t.app.get(TimerHandler).fire(timers[0]!.id)).toBeUndefined(); // a job early: put back, nothing sent
     expect((await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { id: timers[0]!.id }))).status).toBe('pending');
     await arrive(timers[0]!);
     const expiryOf = () => smtp.received.filter((x) => x.subject.includes(`${c.number} berakhir`));
@@ -124,7 +126,7 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
   });
 
   it('cancels an agreement’s expiry timers when it is terminated early', async () => {
-    const validUntil = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    const validUntil = new Date(clock.now().getTime() + 400 * DAY).toISOString().slice(0, 10);
     const c = await drive({ validUntil }, 'signed');
     expect((await t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE' })).status).toBe(201);
     const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, taskId: IsNull() }));
@@ -144,7 +146,7 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
       : 'still runs timers in-process when ONEGATE_ROLE=api has no Redis to hand them to',
     async () => {
       // A separate installation (own database and queues) with only an API process at first.
-      const api = await TestApp.start({ role: 'api', slaFile: t.config.slaFile, smtpUrl: smtp.url, reconcileSeconds: 1 });
+      const api = await TestApp.start({ role: 'api', slaFile: t.config.slaFile, smtpUrl: smtp.url }, { clock: clockAtNow() });
       let worker: Awaited<ReturnType<TestApp['sibling']>> | null = null;
       try {
         const c = await api.createCase({ instrument: 'pks', partner: { name: 'PT Parkir', category: 'third_party' }, requiresDprdApproval: true });
@@ -153,12 +155,13 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
           expect((await api.decide(c.id, user, decision)).status).toBe(200);
         }
         expect(await api.stageOf(c.id)).toBe('dprd_approval');
-        await sleep(3500); // past the 2 s deemed approval
+        await api.advance(3 * HOUR); // past the 2 h deemed approval
         if (process.env.REDIS_URL) {
           expect(await api.stageOf(c.id)).toBe('dprd_approval'); // the API process does not run timers
           const { queue } = (await api.get('/api/health')).body;
           expect(queue.waiting + queue.delayed).toBeGreaterThanOrEqual(1); // the job waits in Redis for a worker
           worker = await api.sibling({ role: 'worker' });
+          await api.runDue(); // the worker takes the job that is due by the clock
         }
         expect(await until(() => api.stageOf(c.id), (s) => s === 'mayor_signature')).toBe('mayor_signature');
       } finally {
@@ -170,11 +173,12 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
 
   it('writes mail as .eml files under data/mail when no SMTP_URL is set', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
-    const sla = writeJson('sla-eml.json', { administrative_check: { due: 'PT2S', remind: ['PT1S'], escalate: [] } });
-    const local = await TestApp.start({ slaFile: sla, smtpUrl: null });
+    const sla = writeJson('sla-eml.json', { administrative_check: { due: 'PT2H', remind: ['PT1H'], escalate: [] } });
+    const local = await TestApp.start({ slaFile: sla, smtpUrl: null }, { clock: clockAtNow() });
     try {
       const c = await local.createCase();
       await local.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+      await local.advance(HOUR);
       const dir = join(local.config.dataDir, 'mail');
       const files = await until(
         async () => {

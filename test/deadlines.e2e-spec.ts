@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { In, LessThanOrEqual } from 'typeorm';
+import { SettableClock } from '../src/common/clock.js';
 import { SCHEDULER } from '../src/deadlines/deadlines.tokens.js';
 import type { BullMqScheduler } from '../src/deadlines/bullmq.scheduler.js';
 import { DELIVERY, TIMER } from '../src/database/entities.js';
@@ -9,26 +11,30 @@ import { randomUUID } from 'node:crypto';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const REDIS = Boolean(process.env.REDIS_URL);
 const mode = REDIS ? 'BullMQ on Redis' : 'in-process';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOUR = 3_600_000;
 
 /**
- * Contract §5 with seconds-long SLAs, a real SMTP server and (in CI) real Redis: the reminder and both
- * escalations arrive as e-mails to the right people, once each, whatever happens to the queue or workers.
- * Technical review: due 3 s after the task opens; reminder 2 s before (at +1 s); escalations 1 s and 2 s after (+4 s, +5 s).
+ * Contract §5 with a real SMTP server and (in CI) real Redis: the reminder and both escalations arrive
+ * as e-mails to the right people, once each, whatever happens to the queue or workers. Time is the
+ * app's clock, moved by the test (`t.advance`): nothing waits for a deadline in real time.
+ * Technical review: due 3 h after the task opens; reminder 2 h before (at +1 h); escalations 1 h and 2 h after (+4 h, +5 h).
  */
 describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   let t: TestApp;
   let smtp: SmtpSink;
+  const clock = new SettableClock();
 
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
     const dir = mkdtempSync(join(tmpdir(), 'onegate-sla-'));
     const slaFile = join(dir, 'sla.json');
-    writeFileSync(slaFile, JSON.stringify({ technical_review: { due: 'PT3S', remind: ['PT2S'], escalate: ['PT1S', 'PT2S'] } }));
-    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, reconcileSeconds: 1, queueLockMs: 1000, smtpTimeoutMs: 3000 });
+    writeFileSync(slaFile, JSON.stringify({ technical_review: { due: 'PT3H', remind: ['PT2H'], escalate: ['PT1H', 'PT2H'] } }));
+    clock.set(new Date());
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, queueLockMs: 1000, smtpTimeoutMs: 3000 }, { clock });
   });
   afterAll(async () => {
     await t.stop();
@@ -54,21 +60,55 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     mailsFor(caseNumber)
       .map((m) => `${m.subject.match(/Pengingat|Terlambat|Reminder|Overdue/)![0]} → ${m.to.join(',')}`)
       .sort();
+  const ONCE_EACH = ['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id'];
 
-  async function waitForMails(caseNumber: string, count: number, timeoutMs = 15_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (mailsFor(caseNumber).length < count && Date.now() < until) await sleep(100);
+  /** The e-mails of a case once `count` arrived (on Redis a worker sends them; in-process they are there already). */
+  const mailsArrived = (caseNumber: string, count: number) => until(() => mailsFor(caseNumber), (m) => m.length >= count, 20_000);
+
+  /**
+   * Nothing left to run by the clock: no due timer pending, no mail unsent, no job waiting or running.
+   * In-process that holds when `advance` resolves; on Redis it waits (bounded) for the workers.
+   */
+  async function settled(): Promise<void> {
+    const idle = await until(
+      async () => {
+        const queue = (await t.get('/api/health')).body.queue;
+        const [timers, mails] = await t.db.read(async (em) => [
+          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
+          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
+        ]);
+        return { timers, mails, waiting: queue.waiting, active: queue.active };
+      },
+      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
+    );
+    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
+  }
+
+  /** From a task opening now, past its reminder (+1 h) and both escalations (+4 h, +5 h), one moment at a time. */
+  async function pastEveryDeadline(): Promise<void> {
+    for (const step of [HOUR, 3 * HOUR, HOUR]) {
+      await t.advance(step);
+      await settled();
+    }
   }
 
   it('sends the reminder to the assignee and escalates to the supervisor, then to the TKKSD chair, once each', async () => {
     const assigned = await atTechnicalReview('reviewerA');
     const open = await atTechnicalReview();
     const task = (await t.get(`/api/cases/${assigned.id}`, USERS.auditor)).body.openTasks[0];
-    expect(new Date(task.dueAt).getTime() - new Date(task.createdAt).getTime()).toBe(3000);
-    await waitForMails(assigned.number, 3);
-    await waitForMails(open.number, 4);
-    await sleep(1500); // anything sent twice would arrive by now
-    expect(summary(assigned.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    expect(new Date(task.dueAt).getTime() - new Date(task.createdAt).getTime()).toBe(3 * HOUR);
+    await t.advance(HOUR - 60_000);
+    await settled();
+    expect(mailsFor(assigned.number)).toEqual([]); // a minute before the reminder: nothing yet
+    await t.advance(60_000);
+    await settled();
+    expect(summary(assigned.number)).toEqual(['Pengingat → tt-a@jambikota.go.id']);
+    await t.advance(3 * HOUR);
+    await settled();
+    expect(summary(assigned.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    await t.advance(HOUR);
+    await settled();
+    expect(summary(assigned.number)).toEqual(ONCE_EACH);
     // Unclaimed: every holder of the role is reminded; their supervisor (Sekda) is told once.
     expect(summary(open.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Pengingat → tt-b@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
     const reminder = mailsFor(assigned.number).find((m) => m.subject.startsWith('[onegate] Pengingat'))!;
@@ -90,7 +130,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   it('sends nothing for a task completed before its reminder, and cancels its timers', async () => {
     const c = await atTechnicalReview('reviewerA');
     expect((await t.decide(c.id, USERS.reviewerA, 'approve')).status).toBe(200);
-    await sleep(6000);
+    await pastEveryDeadline();
     expect(mailsFor(c.number)).toEqual([]);
     const timers = await t.db.read((em) => em.findBy<{ status: string; taskId: string }>(TIMER, { taskId: c.taskId }));
     expect(timers.map((x) => x.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
@@ -99,9 +139,10 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   it('writes in English for a user who chose English', async () => {
     await t.request('PUT', '/api/users/tt-b', { as: USERS.admin, body: { name: 'Tim Teknis B', email: 'tt-b@jambikota.go.id', roles: ['technical_reviewer'], supervisorId: 'sekda', locale: 'en' } });
     const c = await atTechnicalReview('reviewerB');
-    await waitForMails(c.number, 1);
-    expect(mailsFor(c.number)[0]!.subject).toMatch(new RegExp(`^\\[onegate\\] Reminder: ${c.number} Technical review`));
-    await waitForMails(c.number, 3);
+    await t.advance(HOUR);
+    const [mail] = await mailsArrived(c.number, 1);
+    expect(mail!.subject).toMatch(new RegExp(`^\\[onegate\\] Reminder: ${c.number} Technical review`));
+    await pastEveryDeadline();
   });
 
   it('delivers every reminder after the queue loses its data and the process restarts, none twice', async () => {
@@ -111,22 +152,22 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     // Redis loses every onegate key (what FLUSHALL does to us, without touching other suites' keys); the process dies.
     if (REDIS) await deleteRedisKeys(t.config.redisUrl!, `${t.config.queuePrefix}:*`);
     await t.restart();
-    await waitForMails(c.number, 3);
-    await sleep(1500);
-    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    // Reconciliation at start gave the case's three timers back to the queue, delayed until their time.
+    expect((await t.get('/api/health')).body.queue.delayed).toBeGreaterThanOrEqual(3);
+    await pastEveryDeadline();
+    expect(summary(c.number)).toEqual(ONCE_EACH);
   });
 
   it('lets two workers race over the same timers with no duplicate e-mail', async () => {
     const second: NestFastifyApplication = await t.sibling();
     try {
       const cases = await Promise.all([atTechnicalReview('reviewerA'), atTechnicalReview('reviewerA'), atTechnicalReview()]);
-      for (const c of cases) await waitForMails(c.number, c === cases[2] ? 4 : 3);
-      await sleep(2000);
+      await pastEveryDeadline(); // both processes run every due timer at once
       for (const c of cases) {
         // A repeat of one delivery would carry the same Message-ID (its delivery key).
         const ids = mailsFor(c.number).map((m) => m.messageId);
         expect(new Set(ids).size).toBe(ids.length);
-        expect([c.number, summary(c.number)]).toEqual([c.number, c === cases[2] ? expect.any(Array) : ['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']]);
+        expect([c.number, summary(c.number)]).toEqual([c.number, c === cases[2] ? expect.any(Array) : ONCE_EACH]);
         expect(ids).toHaveLength(c === cases[2] ? 4 : 3);
       }
     } finally {
@@ -158,58 +199,72 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
     await t.db.transaction((em) =>
       em.insert(DELIVERY, {
         id, caseId: c.id, timerId: randomUUID(), kind: 'reminder', recipientId: 'tt-a', recipientEmail: 'orphan@jambikota.go.id', locale: 'id',
-        subject: `[onegate] orphaned ${c.number}`, body: 'x', status: 'sending', attempts: 0, lastError: null, createdAt: new Date(), sentAt: null, leaseUntil: new Date(Date.now() - 1000),
+        subject: `[onegate] orphaned ${c.number}`, body: 'x', status: 'sending', attempts: 0, lastError: null, createdAt: clock.now(), sentAt: null, leaseUntil: new Date(clock.now().getTime() + 60_000),
       }),
     );
-    const until = Date.now() + 10_000;
-    while (Date.now() < until && smtp.to('orphan@jambikota.go.id').length === 0) await sleep(100);
-    await sleep(1500);
+    await t.runDue(); // still leased: reconciliation hands it to nobody
+    expect(smtp.to('orphan@jambikota.go.id')).toEqual([]);
+    expect(await t.db.read((em) => em.findOneBy<{ id: string; status: string }>(DELIVERY, { id }))).toMatchObject({ status: 'sending' });
+    await t.advance(60_001);
+    await settled();
     expect(smtp.to('orphan@jambikota.go.id')).toHaveLength(1);
     expect(await t.db.read((em) => em.findOneBy<{ id: string; status: string; attempts: number }>(DELIVERY, { id }))).toMatchObject({ status: 'sent', attempts: 1 });
+    await pastEveryDeadline();
   });
 
   it(REDIS ? 'recovers a mail job from a worker killed mid-send (stalled job), sending it once' : 'recovers a mail whose worker died between attempts, sending it once', async () => {
     const c = await atTechnicalReview('reviewerA');
     if (REDIS) {
       smtp.hold(); // the first send hangs inside the SMTP transaction
-      const until = Date.now() + 10_000;
-      while (Date.now() < until && (await t.db.read((em) => em.countBy(DELIVERY, { caseId: c.id }))) === 0) await sleep(50);
-      await sleep(300);
+      const before = smtp.arrivals;
+      await t.advance(HOUR);
+      expect(await until(() => smtp.arrivals, (n) => n > before)).toBeGreaterThan(before); // the reminder is mid-send
       await (t.app.get(SCHEDULER) as BullMqScheduler).killWorkers(); // dies holding the job's lock
       smtp.accept();
       const rescuer = await t.sibling();
       try {
-        await waitForMails(c.number, 3);
-        await sleep(1500);
+        // The dead worker's send times out (real time, smtpTimeoutMs) and leaves the mail to a retry, which the rescuer sends.
+        await mailsArrived(c.number, 1);
+        await settled();
+        await t.advance(3 * HOUR);
+        await settled();
+        await t.advance(HOUR);
+        await settled();
       } finally {
         await rescuer.close();
       }
       await t.restart();
     } else {
       smtp.refuse(); // the first attempt fails; its retry waits in this process
-      const until = Date.now() + 10_000;
-      while (Date.now() < until && !(await t.db.read((em) => em.findOneBy<{ caseId: string; attempts: number }>(DELIVERY, { caseId: c.id })))?.attempts) await sleep(50);
+      await t.advance(HOUR);
+      expect((await t.db.read((em) => em.findOneByOrFail<{ caseId: string; attempts: number }>(DELIVERY, { caseId: c.id }))).attempts).toBe(1);
       smtp.accept();
       await t.restart(); // the process dies with the retry in memory; the delivery row is still pending
-      await waitForMails(c.number, 3);
-      await sleep(1500);
+      // Reconciliation finds the pending mail; then each escalation at its own time (+4 h, +5 h).
+      for (const step of [HOUR, 2 * HOUR, HOUR]) {
+        await t.advance(step);
+        await settled();
+      }
     }
-    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    expect(summary(c.number)).toEqual(ONCE_EACH);
     const notes = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body;
     expect(notes.every((n: any) => n.status === 'sent')).toBe(true);
   });
 
   it('shuts down gracefully: a mail in flight finishes before the process stops, and is not sent again', async () => {
     const c = await atTechnicalReview('reviewerA');
-    smtp.slow(1500);
+    smtp.slow(500);
     const before = smtp.arrivals;
-    const until = Date.now() + 10_000;
-    while (Date.now() < until && smtp.arrivals === before) await sleep(20);
+    const due = t.advance(HOUR);
+    await until(() => smtp.arrivals, (n) => n > before); // the reminder is at the SMTP server, not yet accepted
     await t.restart(); // close waits for the active job; the new process must not send it again
+    await due;
     smtp.accept();
-    await waitForMails(c.number, 3);
-    await sleep(1500);
-    expect(summary(c.number)).toEqual(['Pengingat → tt-a@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id', 'Terlambat → sekda@jambikota.go.id']);
+    await t.advance(3 * HOUR);
+    await settled();
+    await t.advance(HOUR);
+    await settled();
+    expect(summary(c.number)).toEqual(ONCE_EACH);
     const reminder = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
     expect(reminder).toMatchObject({ status: 'sent', attempts: 1 });
   });
@@ -217,17 +272,21 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   it('keeps retrying while the SMTP server refuses, records the failure on the case, and sends once it accepts', async () => {
     smtp.refuse();
     const c = await atTechnicalReview('reviewerA');
-    const until = Date.now() + 10_000;
-    let note: any;
-    while (Date.now() < until) {
-      note = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
-      if (note?.attempts >= 1) break;
-      await sleep(100);
-    }
+    await t.advance(HOUR);
+    const reminderNote = async () => (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
+    const note = await until(reminderNote, (n) => n?.attempts >= 1);
     expect(note).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/451|try again/) });
     smtp.accept();
-    await waitForMails(c.number, 3, 20_000);
-    const after = (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.find((n: any) => n.kind === 'reminder');
+    // In-process the retry waits a second on the clock; on Redis BullMQ's backoff (real time) brings it back.
+    await t.advance(1000);
+    await mailsArrived(c.number, 1);
+    await settled();
+    await t.advance(3 * HOUR);
+    await settled();
+    await t.advance(HOUR);
+    await settled();
+    expect(summary(c.number)).toEqual(ONCE_EACH);
+    const after = await reminderNote();
     expect(after).toMatchObject({ status: 'sent', lastError: null });
     expect(after.attempts).toBeGreaterThanOrEqual(2);
   });

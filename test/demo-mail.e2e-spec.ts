@@ -5,9 +5,9 @@ import { CASE, DELIVERY, TASK, TIMER, USER } from '../src/database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, UserRow } from '../src/database/rows.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const backend = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}, ${process.env.REDIS_URL ? 'BullMQ on Redis' : 'in-process queue'}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Contract §8, "No storms": `onegate demo` loads years of history (Kota Jambi's 2017, all signed and long
@@ -27,17 +27,21 @@ describe(`demo on an empty installation, then the server starts (${backend}, rea
     clock.set(null);
     // Then `npm start`: the server's workers find every timer the history left behind.
     await t.restart({ role: 'all' });
-    // Settled: no timer due and no mail waiting (polled; the timers themselves are all already due).
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const [timers, mails] = await t.db.read(async (em) => [
-        await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(new Date()) }),
-        await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-      ]);
-      if ((timers === 0 && mails === 0) || Date.now() > until) break;
-      await sleep(200);
-    }
-    await sleep(500); // a duplicate would have arrived by now
+    // The timers are all already due: run them (in-process, done when this resolves), then, on Redis,
+    // wait for the workers until no timer is due, no mail waits and no job is queued or running.
+    await t.runDue();
+    await until(
+      async () => {
+        const queue = (await t.get('/api/health')).body.queue;
+        return t.db.read(async (em) => [
+          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(new Date()) }),
+          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
+          queue.waiting + queue.active,
+        ]);
+      },
+      (counts) => counts.every((n) => n === 0),
+      60_000,
+    );
   }, 120_000);
   afterAll(async () => {
     await t?.stop();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { SettableClock } from '../src/common/clock.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TEST_SECRET, TestApp, USERS } from './support/test-app.js';
 
@@ -23,19 +24,20 @@ interface LogLine {
 /**
  * The app's JSON log, captured at debug level: each line is one JSON object; a request's lines carry
  * its id, and so do the timer and mail jobs it causes; no bearer token or secret is printed.
- * The administrative check is due 2 s after SUBMIT, with a reminder 1 s before.
+ * The administrative check is due 2 h after SUBMIT, with a reminder 1 h before (the test moves the app's clock).
  */
 describe(`structured logs (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
   let t: TestApp;
   let smtp: SmtpSink;
   let raw = '';
   const lines: LogLine[] = [];
+  const clock = new SettableClock();
 
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
     const dir = mkdtempSync(join(tmpdir(), 'onegate-logs-'));
     const slaFile = join(dir, 'sla.json');
-    writeFileSync(slaFile, JSON.stringify({ administrative_check: { due: 'PT2S', remind: ['PT1S'], escalate: ['PT30M'] } }));
+    writeFileSync(slaFile, JSON.stringify({ administrative_check: { due: 'PT2H', remind: ['PT1H'], escalate: ['PT30M'] } }));
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
         raw += chunk.toString();
@@ -43,7 +45,8 @@ describe(`structured logs (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => 
         done();
       },
     });
-    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, smtpTimeoutMs: 3000 }, { log: { level: 'debug', destination } });
+    clock.set(new Date());
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, smtpTimeoutMs: 3000 }, { log: { level: 'debug', destination }, clock });
   });
   afterAll(async () => {
     await t.stop();
@@ -117,6 +120,7 @@ describe(`structured logs (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => 
       setTimeout(() => req.end(body.slice(5)), 100);
     });
     expect(status).toBe(201);
+    await t.advance(60 * 60_000); // to the reminder
     const fired = await waitForLine('about the fired reminder', (l) => l.context === 'Timers' && String(l.msg).includes(`of case ${c.id}`));
     expect(fired).toMatchObject({ requestId: 'req-submit-0042', jobId: expect.stringMatching(/^timer-/), msg: expect.stringMatching(/^remind 0 of case .* fired: 2 e-mail\(s\) for this moment$/) });
     const sent = await waitForLine('about a sent reminder', (l) => l.context === 'Mail' && String(l.msg).includes(`case ${c.id}) sent`));

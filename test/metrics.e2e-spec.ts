@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { getMetricsFromStream, type PromHistogramData, type PromMetrics } from 'prom2javascript';
 import { serveMetrics } from '../src/metrics/metrics-server.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
+import { SettableClock } from '../src/common/clock.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS } from './support/test-app.js';
 
@@ -23,22 +24,25 @@ async function parseExposition(text: string): Promise<PromMetrics> {
 }
 const TOKEN = 'scrape-token-5f1c2a';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOUR = 3_600_000;
 
 /**
  * `GET /metrics` read back with a real Prometheus text-format parser (prom2javascript), after steps,
- * a refusal, a fired timer and mail. The administrative check is due 2 s after SUBMIT with a reminder
- * 1 s before, and an escalation 30 minutes after that stays queued.
+ * a refusal, a fired timer and mail. The administrative check is due 2 h after SUBMIT with a reminder
+ * 1 h before, and an escalation 30 minutes after that stays queued; the test moves the app's clock.
  */
 describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
   let t: TestApp;
   let smtp: SmtpSink;
+  const clock = new SettableClock();
 
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
     const dir = mkdtempSync(join(tmpdir(), 'onegate-metrics-'));
     const slaFile = join(dir, 'sla.json');
-    writeFileSync(slaFile, JSON.stringify({ administrative_check: { due: 'PT2S', remind: ['PT1S'], escalate: ['PT30M'] } }));
-    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, metricsToken: TOKEN, smtpTimeoutMs: 3000 });
+    writeFileSync(slaFile, JSON.stringify({ administrative_check: { due: 'PT2H', remind: ['PT1H'], escalate: ['PT30M'] } }));
+    clock.set(new Date());
+    t = await TestApp.start({ smtpUrl: smtp.url, slaFile, metricsToken: TOKEN, smtpTimeoutMs: 3000 }, { clock });
   });
   afterAll(async () => {
     await t.stop();
@@ -90,7 +94,6 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     const before = await scrape();
     expect(before.onegate_steps_total?.type).toBe('counter');
     const c = await t.createCase(); // CASE_CREATED, then the KAK and the draft KB uploaded in `proposal`
-    const submittedAt = Date.now();
     expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
 
     const queued = await scrape();
@@ -105,6 +108,7 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     expect((await t.decide(c.id, USERS.secretariat, 'revise')).status).toBe(400);
 
     // The reminder goes to both holders of the secretariat role.
+    await t.advance(HOUR);
     const reminded = await until('the reminder mails', (m) => value(m, 'onegate_mail_sent_total', { kind: 'reminder' }) === 2);
     expect(smtp.received.filter((mail) => mail.subject.includes(c.number))).toHaveLength(2);
     const lateness = histogram(reminded, 'onegate_timer_lateness_seconds', { kind: 'remind' });
@@ -114,7 +118,7 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     expect(lateness!.sum).toBeGreaterThanOrEqual(0);
     expect(lateness!.sum).toBeLessThan(10);
 
-    await sleep(Math.max(0, submittedAt + 2500 - Date.now()));
+    await t.advance(HOUR + 1000); // a second past the task's due time
     const after = await scrape();
     const delta = (labels: Record<string, string>) => value(after, 'onegate_steps_total', labels) - value(before, 'onegate_steps_total', labels);
     expect(delta({ stage: 'none', outcome: 'committed' })).toBe(1);
@@ -124,8 +128,8 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     expect(delta({ stage: 'administrative_check', outcome: 'committed' })).toBe(0);
     expect(value(after, 'onegate_overdue_tasks', { stage: 'administrative_check', role: 'secretariat' })).toBe(1);
     const age = value(after, 'onegate_open_task_oldest_age_seconds', { stage: 'administrative_check' });
-    expect(age).toBeGreaterThanOrEqual(2);
-    expect(age).toBeLessThan(60);
+    expect(age).toBeGreaterThanOrEqual(2 * HOUR / 1000 + 1);
+    expect(age).toBeLessThan(2 * HOUR / 1000 + 60);
     expect(value(after, 'onegate_database_up')).toBe(1);
     // prom-client's process metrics sit beside onegate's.
     expect(after.process_cpu_user_seconds_total?.type).toBe('counter');
@@ -143,12 +147,14 @@ describe(`GET /metrics (${REDIS ? 'BullMQ on Redis' : 'in-process'})`, () => {
     smtp.refuse();
     const c = await t.createCase();
     expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+    await t.advance(HOUR);
     try {
       await until('a failed attempt', (m) => value(m, 'onegate_mail_failed_total', { kind: 'reminder', final: 'false' }) > value(before, 'onegate_mail_failed_total', { kind: 'reminder', final: 'false' }));
     } finally {
       smtp.accept();
     }
     const sentBefore = value(before, 'onegate_mail_sent_total', { kind: 'reminder' });
+    await t.advance(1000); // in-process the retry waits a second on the clock; on Redis BullMQ's backoff brings it back
     await until('the retried mails', (m) => value(m, 'onegate_mail_sent_total', { kind: 'reminder' }) === sentBefore + 2);
   });
 

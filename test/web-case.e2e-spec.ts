@@ -3,7 +3,7 @@
  * first and offers its upload in place; upload results appear beside the control used; tasks say when
  * they arrived and how many working days they have waited; a `?task=` link focuses its task; people
  * read labels, never ids; the dashboard fits a laptop and a phone. The app runs on a test clock set
- * far ahead (December 2030), so working days are known and no real-time deadline timer fires.
+ * far ahead (December 2030), so working days are known; its timers wait on that clock, which the test moves.
  * Uses the system's Chromium (never downloads one); fails, not skips, when it is missing.
  */
 import { randomUUID } from 'node:crypto';
@@ -276,6 +276,7 @@ test('the case page and the dashboard show labels, never ids, in Indonesian and 
   // Signed agreements for the dashboard's tables: one with a third party (PKS), one with a region (KB).
   expect((await t.decide(otherCase.id, USERS.mayor, 'sign')).status).toBe(200);
   expect((await t.decide(regionCase.id, USERS.mayor, 'sign')).status).toBe(200);
+  await t.runDue(); // the signatures' news (due at once on the app's clock) is sent before the page reads it
   const third = thirdCase;
 
   const errors: string[] = [];
@@ -303,8 +304,8 @@ test('the case page and the dashboard show labels, never ids, in Indonesian and 
     const kinds = await page.getByTestId('notification-kind').allInnerTexts();
     expect(kinds).toEqual(
       lang === 'id'
-        ? ['Penugasan', 'Eskalasi keterlambatan (tingkat 1)', 'Pengingat tenggat', 'Eskalasi keterlambatan (tingkat 2)']
-        : ['Assignment', 'Overdue escalation (level 1)', 'Deadline reminder', 'Overdue escalation (level 2)'],
+        ? [...Array(3).fill('Kerja sama ditandatangani'), 'Penugasan', 'Eskalasi keterlambatan (tingkat 1)', 'Pengingat tenggat', 'Eskalasi keterlambatan (tingkat 2)']
+        : [...Array(3).fill('Agreement signed'), 'Assignment', 'Overdue escalation (level 1)', 'Deadline reminder', 'Overdue escalation (level 2)'],
     );
     expect(await page.locator('[data-testid="notification"] .late').allInnerTexts()).toEqual([lang === 'id' ? 'dikirim setelah waktunya' : 'sent after it was due']);
 

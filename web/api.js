@@ -11,6 +11,16 @@ const SESSION_KEY = 'onegate.session';
 
 /** @typedef {{id: string, name: string, email?: string, roles: string[], locale?: string}} User */
 /** @typedef {{token: string, user: User, idToken?: string|null, endSession?: string|null, clientId?: string}} Session */
+/**
+ * A task as the API returns it (contract §6, src/cases/case.dto.ts toTaskDto); the working days are the
+ * server's count on the city's calendar, for open tasks.
+ * @typedef {{id: string, caseId: string, key: string, stage: string, title: string, role: string, assigneeId: string|null,
+ *   status: string, decisions: string[], decision: string|null, comment: string|null, completedBy: string|null,
+ *   createdAt: string, completedAt: string|null, dueAt: string|null, workingDaysLeft?: number|null, waitingWorkingDays?: number|null,
+ *   case?: {number: string, title: string, stage: string}}} Task
+ */
+/** Names of the directory's people, by id (GET /api/people, loaded once by the app). @typedef {Record<string, string>} People */
+/** @typedef {(e: unknown) => void} Fail */
 
 export class ApiError extends Error {
   /**
@@ -120,32 +130,39 @@ export async function downloadExport(/** @type {'jsonl'|'csv'|'xes'} */ format) 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Diagrams fetched once, by path. @type {Map<string, Promise<string>>} */
+const diagrams = new Map();
 /**
  * A workflow's diagram as SVG text, in `lang`. A plain one (or one with `stage` highlighted) never changes
  * and is fetched once; one for `caseId` (that case's stage and path) is fetched fresh each time.
- * @param {string} name @param {number} version @param {{caseId?: string, stage?: string, lang?: string}} [opts]
+ * @param {string} name
+ * @param {number} version
+ * @param {{caseId?: string, stage?: string, lang?: string}} [opts]
  */
-const diagrams = new Map();
 export function diagram(name, version, opts = {}) {
   const params = opts.caseId ? { caseId: opts.caseId, lang: opts.lang } : { stage: opts.stage, lang: opts.lang };
-  const query = new URLSearchParams(Object.entries(params).filter((e) => !!e[1])).toString();
+  const query = new URLSearchParams(Object.entries(params).filter(/** @returns {e is [string, string]} */ (e) => !!e[1])).toString();
   const path = `/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/diagram${query ? `?${query}` : ''}`;
   if (opts.caseId) return api(path, { as: 'text' });
-  if (!diagrams.has(path)) {
-    const p = api(path, { as: 'text' });
-    p.catch(() => diagrams.delete(path));
-    diagrams.set(path, p);
+  let cached = diagrams.get(path);
+  if (!cached) {
+    cached = api(path, { as: 'text' });
+    cached.catch(() => diagrams.delete(path));
+    diagrams.set(path, cached);
   }
-  return diagrams.get(path);
+  return cached;
 }
 
 /** People holding a role (id and name), from the directory; asked once per role and page load. */
+/** @type {Map<string, Promise<{id: string, name: string}[]>>} */
 const peopleByRole = new Map();
+/** @returns {Promise<{id: string, name: string}[]>} */
 export function peopleWithRole(/** @type {string} */ role) {
-  if (!peopleByRole.has(role)) {
-    const p = api(`/people?role=${encodeURIComponent(role)}`).then((r) => /** @type {{id: string, name: string}[]} */ (r.items));
-    p.catch(() => peopleByRole.delete(role));
-    peopleByRole.set(role, p);
+  let known = peopleByRole.get(role);
+  if (!known) {
+    known = api(`/people?role=${encodeURIComponent(role)}`).then((r) => /** @type {{id: string, name: string}[]} */ (r.items));
+    known.catch(() => peopleByRole.delete(role));
+    peopleByRole.set(role, known);
   }
-  return peopleByRole.get(role);
+  return known;
 }

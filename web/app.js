@@ -35,6 +35,7 @@ function homeFor(/** @type {User} */ user) {
  * Connect provider. `staleUserId`: whose session ended (the page behind the dialog is theirs), so the
  * provider's round-trip can keep what they typed.
  */
+/** @param {{onSignedIn: (s: import('./api.js').Session) => void, notice?: string|OidcRefusal|null, staleUserId?: string|null}} props */
 function SignIn({ onSignedIn, notice, staleUserId }) {
   const [options, setOptions] = useState(/** @type {any} */ (null));
   const [error, setError] = useState(/** @type {string|null} */ (null));
@@ -79,7 +80,7 @@ function SignIn({ onSignedIn, notice, staleUserId }) {
   const tokenForm = html`<form onSubmit=${useToken} class="stack">
     <p>${t('signin.bearer')}</p>
     <label for="token">${t('signin.token')}</label>
-    <textarea id="token" rows="4" value=${token} onInput=${(e) => setToken(e.currentTarget.value)} required></textarea>
+    <textarea id="token" rows="4" value=${token} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setToken(e.currentTarget.value)} required></textarea>
     <div><button type="submit" class=${options?.oidc ? '' : 'primary'}>${t('signin.submit')}</button></div>
   </form>`;
 
@@ -93,10 +94,10 @@ function SignIn({ onSignedIn, notice, staleUserId }) {
       ${options.users.length === 0 && html`<p class="muted">${t('signin.empty')}</p>`}
       <ul class="user-picker" data-testid="user-picker">
         ${options.users.map(
-          (u) => html`<li key=${u.id}>
+          (/** @type {User} */ u) => html`<li key=${u.id}>
             <button type="button" class="user-button" data-testid=${`sign-in-as-${u.id}`} onClick=${() => pick(u.id)}>
               <span class="user-name">${t('signin.as', { name: u.name })}</span>
-              <span class="user-roles">${u.roles.map((r) => label('role', r)).join(', ')}</span>
+              <span class="user-roles">${u.roles.map((/** @type {string} */ r) => label('role', r)).join(', ')}</span>
             </button>
           </li>`,
         )}
@@ -141,6 +142,7 @@ async function sessionFor(/** @type {string} */ token, /** @type {Partial<import
   return { ...extra, token, user: { id: me.id, name: me.name, email: me.email ?? undefined, roles: me.roles } };
 }
 
+/** @param {{user: User, lang: 'id'|'en', onLang: (l: 'id'|'en') => void, onSignOut: () => void, route: import('./router.js').Route}} props */
 function Header({ user, lang, onLang, onSignOut, route }) {
   const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ name) =>
     html`<a href=${href} class=${route.name === name ? 'active' : ''} aria-current=${route.name === name ? 'page' : undefined} data-testid=${`nav-${name}`}>${text}</a>`;
@@ -153,7 +155,7 @@ function Header({ user, lang, onLang, onSignOut, route }) {
     </nav>`}
     <div class="userbox">
       ${user &&
-      html`<span class="whoami" data-testid="whoami"><span class="user-name">${user.name}</span> <span class="user-roles">${user.roles.map((r) => label('role', r)).join(', ')}</span></span>`}
+      html`<span class="whoami" data-testid="whoami"><span class="user-name">${user.name}</span> <span class="user-roles">${user.roles.map((/** @type {string} */ r) => label('role', r)).join(', ')}</span></span>`}
       <button type="button" class="link-button" onClick=${onLang} data-testid="lang-switch" lang=${lang === 'id' ? 'en' : 'id'}>${t('lang.switch')}</button>
       ${user && html`<button type="button" class="link-button" onClick=${onSignOut} data-testid="sign-out">${t('signout')}</button>`}
     </div>
@@ -161,6 +163,7 @@ function Header({ user, lang, onLang, onSignOut, route }) {
 }
 
 /** `/tasks/<id>` (the link in a reminder): opens the task's case with the task in view, or says it does not exist. */
+/** @param {{id: string}} props */
 function TaskLink({ id }) {
   const [error, setError] = useState(/** @type {unknown} */ (null));
   useEffect(() => {
@@ -179,6 +182,7 @@ function TaskLink({ id }) {
 }
 
 /** A page for an address that names nothing (an unknown task or case): what happened and where to go. */
+/** @param {{what: 'task'|'case'}} props */
 export function NotFound({ what }) {
   return html`<section class="card" aria-labelledby="nf-title" data-testid="not-found">
     <h1 id="nf-title">${t(`notFound.${what}.title`)}</h1>
@@ -187,6 +191,7 @@ export function NotFound({ what }) {
   </section>`;
 }
 
+/** @param {{initialNotice?: string|OidcRefusal|null, restoreFor?: string|null}} props */
 function App({ initialNotice, restoreFor }) {
   const [session, setSession] = useState(loadSession);
   // The session ended under an open page: the sign-in comes up over it (the page keeps its state).
@@ -265,7 +270,7 @@ function App({ initialNotice, restoreFor }) {
         break;
       case 'tasks':
         // Keyed by the token too: a task link refused for an ended session asks again once signed in.
-        page = html`<${TaskLink} key=${`${route.id} ${session.token}`} id=${route.id} />`;
+        page = html`<${TaskLink} key=${`${route.id} ${session?.token}`} id=${route.id} />`;
         break;
       case 'new':
         page = html`<${NewCase} ...${props} />`;

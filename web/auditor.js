@@ -5,6 +5,7 @@ import { api, downloadExport, errorText } from './api.js';
 import { Banner, Diagram, html, Loading, StageBadge, useMessages } from './components.js';
 import { label, t } from './i18n.js';
 
+/** @param {{id: string}} props */
 export function Auditor({ id }) {
   const [c, setC] = useState(/** @type {any} */ (null));
   const [seq, setSeq] = useState(0);
@@ -73,7 +74,7 @@ export function Auditor({ id }) {
             class="slider"
             data-testid="replay-slider"
             aria-valuetext=${t('audit.seq', { seq, max: c.version })}
-            onInput=${(e) => {
+            onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => {
               const n = Number(e.currentTarget.value);
               setSeq(n);
               doReplay(n);
@@ -96,7 +97,7 @@ export function Auditor({ id }) {
           </div>
           <p class="muted small">${t('audit.export')}</p>
           <div class="button-row">
-            ${['jsonl', 'csv', 'xes'].map(
+            ${/** @type {const} */ (['jsonl', 'csv', 'xes']).map(
               (f) => html`<button type="button" data-testid=${`export-${f}`} onClick=${() => downloadExport(f).catch((e) => m.fail(e))}>${f.toUpperCase()}</button>`,
             )}
           </div>
@@ -106,7 +107,7 @@ export function Auditor({ id }) {
             : html`<div class="banner banner-error" role="alert" data-testid="verify-result">
                 <p>${t('audit.problems', { n: verify.problems.length })}</p>
                 <ul>
-                  ${verify.problems.map((p) => html`<li data-kind=${p.kind}>${p.caseId === c.id ? c.number : p.caseId} · ${t('audit.event')} ${p.seq} · ${t(`audit.problem.${p.kind}`, undefined, t('audit.problem.other'))}</li>`)}
+                  ${verify.problems.map((/** @type {{kind: string, caseId: string, seq: number}} */ p) => html`<li data-kind=${p.kind}>${p.caseId === c.id ? c.number : p.caseId} · ${t('audit.event')} ${p.seq} · ${t(`audit.problem.${p.kind}`, undefined, t('audit.problem.other'))}</li>`)}
                 </ul>
               </div>`)}
         </section>

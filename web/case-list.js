@@ -25,6 +25,7 @@ export function listQuery(/** @type {URLSearchParams} */ query) {
   };
 }
 
+/** @param {{user: import('./api.js').User, route: import('./router.js').Route}} props */
 export function CaseList({ user, route }) {
   const { q, stage, instrument, page } = listQuery(route.query);
   // What is typed in the search box; it becomes `q` in the address when the search is sent.
@@ -67,16 +68,16 @@ export function CaseList({ user, route }) {
       }}
     >
       <label>${t('cases.search')}
-        <input type="search" id="cases-q" value=${typed} placeholder=${t('cases.searchPlaceholder')} onInput=${(e) => setTyped(e.currentTarget.value)} data-testid="cases-q" />
+        <input type="search" id="cases-q" value=${typed} placeholder=${t('cases.searchPlaceholder')} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setTyped(e.currentTarget.value)} data-testid="cases-q" />
       </label>
       <label>${t('inbox.filter.stage')}
-        <select value=${stage} onChange=${(e) => go({ stage: e.currentTarget.value })} data-testid="cases-stage">
+        <select value=${stage} onChange=${(/** @type {import('./components.js').FieldEvent} */ e) => go({ stage: e.currentTarget.value })} data-testid="cases-stage">
           <option value="">${t('inbox.filter.all')}</option>
           ${STAGES.map((s) => html`<option value=${s}>${label('stage', s)}</option>`)}
         </select>
       </label>
       <label>${t('inbox.filter.instrument')}
-        <select value=${instrument} onChange=${(e) => go({ instrument: e.currentTarget.value })} data-testid="cases-instrument">
+        <select value=${instrument} onChange=${(/** @type {import('./components.js').FieldEvent} */ e) => go({ instrument: e.currentTarget.value })} data-testid="cases-instrument">
           <option value="">${t('inbox.filter.all')}</option>
           ${INSTRUMENTS.map((s) => html`<option value=${s}>${label('instrument', s)}</option>`)}
         </select>
@@ -98,7 +99,7 @@ export function CaseList({ user, route }) {
         </thead>
         <tbody>
           ${data.items.map(
-            (c) => html`<tr key=${c.id} data-testid="case-row" data-case-id=${c.id}>
+            (/** @type {any} */ c) => html`<tr key=${c.id} data-testid="case-row" data-case-id=${c.id}>
               <td data-label=${t('case.number')}><a href=${`/cases/${encodeURIComponent(c.id)}`}>${c.number}</a></td>
               <td data-label=${t('inbox.col.case')}>
                 <a href=${`/cases/${encodeURIComponent(c.id)}`} class="case-title">${c.title}</a>

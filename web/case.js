@@ -7,6 +7,12 @@ import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
 import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
 
+/** @typedef {import('./api.js').Task} Task */
+/** @typedef {import('./api.js').User} User */
+/** @typedef {import('./components.js').Messages} Messages */
+/** Names a user by id (the directory's name, else the id). @typedef {(uid: string|null|undefined) => string} Who */
+/** A case document as the API lists it (cases, history and mails are read loosely, as the server gives them). @typedef {{id: string, kind: string} & Record<string, any>} CaseDocument */
+
 /** Loads everything the case page shows; parts the user may not read come back as null. */
 async function loadCase(/** @type {string} */ id) {
   const enc = encodeURIComponent(id);
@@ -37,7 +43,7 @@ function refusalText(/** @type {unknown} */ e) {
   if (!(e instanceof ApiError) || e.status !== 409 || e.body?.code !== 'InvalidTransition') return null;
   const missing = Array.isArray(e.body.missingDocuments) ? e.body.missingDocuments.map(String) : [];
   if (missing.length === 1 && missing[0] === 'signed') return t('case.sign.needsCopy');
-  if (missing.length) return t('case.missing', { kinds: missing.map((k) => label('kind', k)).join(', ') });
+  if (missing.length) return t('case.missing', { kinds: missing.map((/** @type {string} */ k) => label('kind', k)).join(', ') });
   return typeof e.body.stage === 'string' ? t('case.refused.stage', { stage: label('stage', e.body.stage) }) : t('case.refused');
 }
 
@@ -61,6 +67,7 @@ export function messageLabel(/** @type {{kind: string, level?: number|null}} */ 
   return kind === 'escalation' && typeof level === 'number' && level > 0 ? t('notif.level', { kind: base, level }) : base;
 }
 
+/** @param {{id: string, user: User, people: import('./api.js').People, route: import('./router.js').Route}} props */
 export function CasePage({ id, user, people, route }) {
   const [data, setData] = useState(/** @type {Awaited<ReturnType<typeof loadCase>>|null} */ (null));
   const [loadError, setLoadError] = useState(/** @type {string|null} */ (null));
@@ -87,7 +94,7 @@ export function CasePage({ id, user, people, route }) {
   const kinds = uploadKinds(c, user);
   // `?task=` from a message's link (hash route today, path route later: both give route.query).
   const focusTask = route.query?.get('task') ?? null;
-  const linkedGone = focusTask && !data.tasks.some((x) => x.id === focusTask) && !c.openTasks.some((/** @type {any} */ x) => x.id === focusTask);
+  const linkedGone = focusTask && !data.tasks.some((/** @type {Task} */ x) => x.id === focusTask) && !c.openTasks.some((/** @type {any} */ x) => x.id === focusTask);
 
   return html`<article class="case" data-testid="case-page" data-case-id=${c.id} data-stage=${c.stage} data-version=${c.version}>
     <div class="page-head">
@@ -105,7 +112,7 @@ export function CasePage({ id, user, people, route }) {
     <div class="case-grid">
       <div class="case-main">
         ${data.tasks.map(
-          (task) =>
+          (/** @type {Task} */ task) =>
             html`<${TaskPanel}
               key=${task.id}
               task=${task}
@@ -121,7 +128,7 @@ export function CasePage({ id, user, people, route }) {
               reload=${reload}
             />`,
         )}
-        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((x) => x.stage === 'revision')} />`}
+        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((/** @type {Task} */ x) => x.stage === 'revision')} />`}
 
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">${t('case.details')}</h2>
@@ -180,6 +187,10 @@ export function CasePage({ id, user, people, route }) {
 /**
  * Decision buttons, comment and claim for one open task the user may act on. At the signature
  * stage it asks for the signed copy first, with the upload right here, and keeps Sign unusable until then.
+ */
+/**
+ * @param {{task: Task, c: any, documents: CaseDocument[]|null, mayUpload: string[], signNeeds: {kind: string, uploadedAt: string}|null,
+ *   user: User, who: Who, linked: boolean, scrollTo: boolean, messages: Messages, reload: () => Promise<void>}} props
  */
 function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked, scrollTo, messages, reload }) {
   const [comment, setComment] = useState('');
@@ -283,7 +294,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
     </div>`}
     ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
     <label for=${cid}>${t('case.comment')}</label>
-    <textarea id=${cid} rows="3" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
+    <textarea id=${cid} rows="3" value=${comment} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
     ${localError && html`<p id=${`${cid}-err`} class="field-error" role="alert" data-testid="comment-error">${localError}</p>`}
     <div class="button-row">
       ${task.decisions.map(
@@ -307,6 +318,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
  * The secretariat's choice of Tim Teknis members when it approves the administrative check: one
  * technical review task each. None chosen means one task for the whole role.
  */
+/** @param {{value: string[], onChange: (ids: string[]) => void}} props */
 function ReviewerPicker({ value, onChange }) {
   const [people, setPeople] = useState(/** @type {{id: string, name: string}[]|null} */ (null));
   useEffect(() => {
@@ -327,6 +339,7 @@ function ReviewerPicker({ value, onChange }) {
 }
 
 /** Hands the task to a colleague holding its role. */
+/** @param {{task: Task, user: User, value: string, onChange: (id: string) => void, onSubmit: (ev: Event) => void, busy: boolean}} props */
 function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
   const [people, setPeople] = useState(/** @type {{id: string, name: string}[]} */ ([]));
   useEffect(() => {
@@ -336,7 +349,7 @@ function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
   const sid = `delegate-${task.id}`;
   return html`<form class="delegate-form" onSubmit=${onSubmit} data-testid="delegate-form">
     <label for=${sid}>${t('task.delegateTo')}</label>
-    <select id=${sid} value=${value} onChange=${(e) => onChange(e.currentTarget.value)} data-testid="delegate-to">
+    <select id=${sid} value=${value} onChange=${(/** @type {import('./components.js').FieldEvent} */ e) => onChange(e.currentTarget.value)} data-testid="delegate-to">
       <option value="">${t('task.delegateChoose')}</option>
       ${people.map((p) => html`<option value=${p.id} key=${p.id}>${p.name}</option>`)}
     </select>
@@ -344,6 +357,7 @@ function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
   </form>`;
 }
 /** Submit / resubmit / withdraw for the case's own proposer. */
+/** @param {{c: any, documents: CaseDocument[], messages: Messages, reload: () => Promise<void>, hasRevisionTask: boolean}} props */
 function ProposerPanel({ c, documents, messages, reload, hasRevisionTask }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -381,7 +395,7 @@ function ProposerPanel({ c, documents, messages, reload, hasRevisionTask }) {
     </p>`}
     ${(canSubmit || canResubmit) &&
     html`<label for="proposer-comment">${t('case.comment')}</label>
-      <textarea id="proposer-comment" rows="2" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)}></textarea>`}
+      <textarea id="proposer-comment" rows="2" value=${comment} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setComment(e.currentTarget.value)}></textarea>`}
     <div class="button-row">
       ${canSubmit && html`<button type="button" class="primary" disabled=${busy} onClick=${() => send('SUBMIT')} data-testid="submit-case">${t('case.submit')}</button>`}
       ${canResubmit && html`<button type="button" class="primary" disabled=${busy} onClick=${() => send('RESUBMIT')} data-testid="resubmit-case">${t('case.resubmit')}</button>`}
@@ -390,6 +404,7 @@ function ProposerPanel({ c, documents, messages, reload, hasRevisionTask }) {
   </section>`;
 }
 
+/** @param {{documents: CaseDocument[]|null, who: Who, messages: Messages}} props */
 function Documents({ documents, who, messages }) {
   if (documents === null) return html`<p class="muted">${t('case.noHistory')}</p>`;
   if (!documents.length) return html`<p class="muted">${t('case.noDocuments')}</p>`;
@@ -409,6 +424,10 @@ function Documents({ documents, who, messages }) {
 /**
  * One upload control. Its result (done or why not) is told right beside it, in a live region, and
  * the page reloads its data in place: no banner at the top, no jump. `testid` prefixes its test ids.
+ */
+/**
+ * @param {{c: any, kinds: string[], documents: CaseDocument[], isProposer: boolean, reload: () => Promise<void>, testid?: string,
+ *   onUploaded?: (doc: any) => void, doneText?: string}} props
  */
 function UploadForm({ c, kinds, documents, isProposer, reload, testid = 'upload', onUploaded = (/** @type {any} */ _doc) => {}, doneText = '' }) {
   const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
@@ -455,7 +474,7 @@ function UploadForm({ c, kinds, documents, isProposer, reload, testid = 'upload'
     <div class="form-row">
       ${kinds.length > 1
         ? html`<label>${t('case.upload.kind')}
-            <select value=${chosen} onChange=${(e) => setKind(e.currentTarget.value)} data-testid=${`${testid}-kind`}>
+            <select value=${chosen} onChange=${(/** @type {import('./components.js').FieldEvent} */ e) => setKind(e.currentTarget.value)} data-testid=${`${testid}-kind`}>
               ${kinds.map((/** @type {string} */ k) => html`<option value=${k}>${label('kind', k)}</option>`)}
             </select>
           </label>`
@@ -471,6 +490,7 @@ function UploadForm({ c, kinds, documents, isProposer, reload, testid = 'upload'
   </form>`;
 }
 
+/** @param {{events: any[]|null, who: Who}} props */
 function Timeline({ events, who }) {
   if (events === null) return html`<p class="muted">${t('case.noHistory')}</p>`;
   return html`<ol class="timeline" data-testid="timeline">
@@ -492,6 +512,7 @@ function Timeline({ events, who }) {
   </ol>`;
 }
 
+/** @param {{items: any[]|null}} props */
 function Notifications({ items }) {
   if (items === null) return html`<p class="muted">${t('case.noHistory')}</p>`;
   if (!items.length) return html`<p class="muted">${t('case.noNotifications')}</p>`;

@@ -5,6 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { diagram, errorText } from './api.js';
 import { formatWhen, getLang, label, t } from './i18n.js';
 
+/** An input's, select's or textarea's event, as its handler reads it. @typedef {Event & {currentTarget: {value: string}}} FieldEvent */
+/** What useMessages gives a page. @typedef {ReturnType<typeof useMessages>} Messages */
+
 export { html };
 
 /**
@@ -33,6 +36,7 @@ export function useMessages() {
   };
 }
 
+/** @param {{stage: string}} props */
 export function StageBadge({ stage }) {
   return html`<span class=${`stage-badge stage-${stage}`} data-stage=${stage}>${label('stage', stage)}</span>`;
 }
@@ -78,6 +82,7 @@ export function Diagram({ name, version, stage, caseId }) {
 }
 
 /** When a task arrived and how many working days it has waited (the server counts them on the city's calendar). */
+/** @param {{task: import('./api.js').Task}} props */
 export function TaskAge({ task }) {
   const n = task.waitingWorkingDays;
   const waited = typeof n !== 'number' ? '' : n <= 0 ? t('case.waited.none') : n === 1 ? t('case.waited.one') : t('case.waited', { n });

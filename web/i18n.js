@@ -3,10 +3,11 @@
  * Every string the web app shows, in Bahasa Indonesia (default) and English. The chosen language is
  * kept in localStorage ('onegate.lang'). `t(key, params)` looks a key up and fills `{name}` params.
  * The domain's words (stages, roles, decisions, kinds, …) come from the server's one catalogue,
- * src/i18n/labels.ts, served as the module /labels.js.
+ * src/i18n/labels.ts, served as the module /labels.js with the city's time zone (ONEGATE_TIMEZONE),
+ * in which every date is shown.
  */
 
-import { LABELS } from '/labels.js';
+import { LABELS, TIME_ZONE } from '/labels.js';
 
 const LANG_KEY = 'onegate.lang';
 
@@ -605,13 +606,17 @@ export function t(key, params, fallback) {
 /** A label from a family of keys (`stage.`, `role.`, …), the raw value when unknown. */
 export const label = (/** @type {string} */ family, /** @type {string|null|undefined} */ value) => (value ? t(`${family}.${value}`, undefined, value) : t('none'));
 
-/** Dates in the user's language, in the city's time zone. */
-export function formatDate(/** @type {string|null|undefined} */ iso, withTime = false) {
+/**
+ * Dates in the user's language: an instant in the city's time zone; a calendar date (YYYY-MM-DD, such
+ * as an agreement's validity) as the day it names, in any zone.
+ */
+export function formatDate(/** @type {string|null|undefined} */ iso, withTime = false, timeZone = TIME_ZONE) {
   if (!iso) return t('none');
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00+07:00` : iso);
+  const day = iso.length === 10;
+  const d = new Date(day ? `${iso}T12:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
+    timeZone: day ? 'UTC' : timeZone,
     day: 'numeric',
     month: 'short',
     year: 'numeric',
@@ -620,13 +625,13 @@ export function formatDate(/** @type {string|null|undefined} */ iso, withTime = 
 }
 
 /** A local date and time in the city's zone, as people write it: "7 Des 2026 14.00" (never ISO). */
-export function formatWhen(/** @type {string|null|undefined} */ iso) {
+export function formatWhen(/** @type {string|null|undefined} */ iso, timeZone = TIME_ZONE) {
   if (!iso) return t('none');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return t('none');
   const id = getLang() === 'id';
   const parts = new Intl.DateTimeFormat(id ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
+    timeZone,
     day: 'numeric',
     month: 'short',
     year: 'numeric',

@@ -22,6 +22,7 @@ export function isOverdue(/** @type {{dueAt?: string|null}} */ task) {
   return !!task.dueAt && new Date(task.dueAt).getTime() < Date.now();
 }
 
+/** @param {{task: import('./api.js').Task}} props */
 export function Due({ task }) {
   if (!task.dueAt) return html`<span class="muted">${t('none')}</span>`;
   const late = isOverdue(task);
@@ -34,6 +35,7 @@ export function Due({ task }) {
   </span>`;
 }
 
+/** @param {{user: import('./api.js').User, people: import('./api.js').People, route: import('./router.js').Route}} props */
 export function Inbox({ user, people, route }) {
   const [tasks, setTasks] = useState(/** @type {any[]|null} */ (null));
   const [cases, setCases] = useState(/** @type {Record<string, any>} */ ({}));

@@ -7,6 +7,7 @@ import { label, t } from './i18n.js';
 import { CATEGORIES, INSTRUMENT_RULES } from './rules.js';
 import { navigate } from './router.js';
 
+/** @param {{user: import('./api.js').User}} props */
 export function NewCase({ user }) {
   const [f, setF] = useState({ title: '', partnerName: '', category: 'region', instrument: 'kb', country: '', summary: '', dprd: false, validFrom: '', validUntil: '' });
   const [busy, setBusy] = useState(false);

@@ -9,6 +9,10 @@ import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportEvents, type ExportFormat } f
 import { invalid } from '../common/errors.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { dateIn } from '../common/time-zone.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../core/tokens.js';
 import { AuditService } from './audit.service.js';
 
 export class ReplayQuery {
@@ -62,6 +66,8 @@ export class AuditController {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(Database) private readonly db: Database,
     @Inject(CheckpointsService) private readonly checkpoints: CheckpointsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get('audit/checkpoints')
@@ -103,7 +109,7 @@ export class AuditController {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
     if (from && to && from > to) throw invalid('to', 'must not be before from');
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = dateIn(this.clock.now(), this.config.timezone); // the city's date, as people file it
     await reply
       .header('content-type', EXPORT_MEDIA_TYPES[query.format])
       .header('content-disposition', `attachment; filename="onegate-events-${stamp}.${query.format}"`)

@@ -1,4 +1,4 @@
-import { yearIn, yearRange, zonedInstant } from './time-zone.js';
+import { dateIn, yearIn, yearRange, zonedInstant } from './time-zone.js';
 
 describe('time zones', () => {
   it('puts midnight in Jakarta at 17:00 UTC the day before', () => {
@@ -19,5 +19,11 @@ describe('time zones', () => {
   it('tells the year of an instant in the zone, across New Year', () => {
     expect(yearIn(new Date('2026-12-31T17:30:00Z'), 'Asia/Jakarta')).toBe(2027);
     expect(yearIn(new Date('2026-12-31T16:30:00Z'), 'Asia/Jakarta')).toBe(2026);
+  });
+
+  it("tells an instant's calendar date in the zone, around midnight", () => {
+    expect(dateIn(new Date('2026-12-31T16:30:00Z'), 'Asia/Jakarta')).toBe('2026-12-31'); // 23:30 WIB
+    expect(dateIn(new Date('2026-12-31T17:30:00Z'), 'Asia/Jakarta')).toBe('2027-01-01'); // 00:30 WIB, still 31 Dec in UTC
+    expect(dateIn(new Date('2026-12-31T16:30:00Z'), 'Asia/Makassar')).toBe('2027-01-01'); // 00:30 WITA
   });
 });

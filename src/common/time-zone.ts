@@ -42,3 +42,10 @@ export function yearRange(year: number, timeZone: string): [Date, Date] {
 export function yearIn(at: Date, timeZone: string): number {
   return Number(wallClockFormatter(timeZone).formatToParts(at).find((p) => p.type === 'year')!.value);
 }
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for the city, not for UTC. */
+export function dateIn(at: Date, timeZone: string): string {
+  const parts = wallClockFormatter(timeZone).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

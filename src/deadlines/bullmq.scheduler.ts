@@ -18,6 +18,9 @@ import {
 /** Timers per Redis round trip when scheduling: small enough that workers' commands are not held up behind one. */
 const SCHEDULE_SLICE = 500;
 
+/** A timer job's options besides its id and delay. */
+const TIMER_JOB = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
+
 /** Jobs each worker runs at once, per queue (the timers bench gives its plain BullMQ worker the same). */
 export const WORKER_CONCURRENCY = 4;
 
@@ -29,7 +32,10 @@ export interface BullMqOptions {
   prefix?: string;
 }
 
-/** BullMQ on Redis: delayed timer jobs and retried mail jobs with deterministic ids, shared by every worker. */
+/**
+ * BullMQ on Redis: delayed timer jobs and retried mail jobs with deterministic ids, shared by every worker.
+ * Delays count in real time: the workers that take them are other processes, on their own clocks.
+ */
 export class BullMqScheduler implements Scheduler {
   private readonly logger = new Logger('BullMQ');
   private readonly connection: Redis;
@@ -64,9 +70,23 @@ export class BullMqScheduler implements Scheduler {
         missing.map((t) => ({
           name: JOBS.fireTimer,
           data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
-          opts: { jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+          opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now) },
         })),
       );
+    }
+  }
+
+  /** Promotes each timer's delayed job to waiting (a worker takes it now), or adds one with no delay where none is left. */
+  async runDue(timers: { id: string }[]): Promise<void> {
+    const trace = traced();
+    for (const t of timers) {
+      const job = await this.timers.getJob(timerJobId(t.id));
+      if (!job) {
+        await this.timers.add(JOBS.fireTimer, { timerId: t.id, ...trace } satisfies FireTimerPayload, { ...TIMER_JOB, jobId: timerJobId(t.id) });
+      } else if (await job.isDelayed()) {
+        // Between the check and the promotion a worker may have taken it (its delay ran out): nothing to do then.
+        await job.promote().catch(() => undefined);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { DeliveryService, MAILER } from '../notifications/delivery.service.js';
@@ -16,9 +17,9 @@ import { TimerHandler } from './timer-handler.js';
   providers: [
     {
       provide: SCHEDULER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): Scheduler =>
-        config.redisUrl ? new BullMqScheduler(config.redisUrl, { prefix: config.queuePrefix, lockDurationMs: config.queueLockMs }) : new InProcessScheduler(),
+      inject: [APP_CONFIG, Clock],
+      useFactory: (config: AppConfig, clock: Clock): Scheduler =>
+        config.redisUrl ? new BullMqScheduler(config.redisUrl, { prefix: config.queuePrefix, lockDurationMs: config.queueLockMs }) : new InProcessScheduler(clock),
     },
     {
       provide: MAILER,

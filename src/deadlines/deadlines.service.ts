@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Brackets } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { runInContext } from '../common/request-context.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
@@ -29,9 +30,11 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   private reconcileTimer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> | null = null;
   private readonly runsWorkers: boolean;
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
@@ -59,7 +62,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   reconcile(): Promise<void> {
     this.reconciling ??= (async () => {
       try {
-        const horizon = new Date(Date.now() + (this.config.redisUrl ? HORIZON_MS.redis : HORIZON_MS.inProcess));
+        const horizon = new Date(this.clock.now().getTime() + (this.config.redisUrl ? HORIZON_MS.redis : HORIZON_MS.inProcess));
         // Page by page, soonest first, giving the event loop back between pages: one read of every
         // pending timer held a worker's jobs up for a fifth of a second. Every page is read (not just
         // the first ten thousand), so a flushed Redis gets all of them back however many there are.
@@ -81,6 +84,23 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     return this.reconciling;
   }
 
+  /**
+   * Runs at once every pending timer due by the app's clock (and, in-process, every mail retry due by it):
+   * what a clock moved forward (tests own time, as Temporal's time-skipping server does) has made due,
+   * without waiting for it in real time. In-process it resolves once all of it has run.
+   */
+  async runDue(): Promise<void> {
+    if (!this.runsWorkers || this.stopping) return;
+    await this.reconcile();
+    const now = this.clock.now();
+    for (let after: { fireAt: Date; id: string } | null = null; ; ) {
+      const page = await this.pendingPage(now, after);
+      await this.scheduler.runDue(page);
+      if (page.length < RECONCILE_PAGE) break;
+      after = page[page.length - 1]!;
+    }
+  }
+
   /** Pending timers due by `horizon`, after `after` in (fireAt, id) order: one page. */
   private pendingPage(horizon: Date, after: { fireAt: Date; id: string } | null): Promise<{ id: string; fireAt: Date }[]> {
     return this.db.read((em) => {
@@ -95,6 +115,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.reconciling;
     await this.scheduler.close();

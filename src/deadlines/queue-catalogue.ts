@@ -12,7 +12,7 @@ export const JOBS = {
 } as const;
 
 /** The HTTP request that caused the job, so the worker's log lines about it carry its id. */
-interface Traced {
+export interface Traced {
   requestId?: string;
 }
 
@@ -56,6 +56,13 @@ export interface Scheduler {
   scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void>;
   /** `delayMs`: wait before the first attempt (a retry after a refusal elsewhere). */
   enqueueMail(deliveryIds: string[], delayMs?: number): Promise<void>;
+  /**
+   * Runs these timers now rather than at their queued time, for a clock that was moved rather than
+   * waited for (tests, which own time): the timers are pending ones due by that clock. In-process it
+   * also runs the mail retries due by the clock, and resolves once all of it has run; on Redis it
+   * resolves once the jobs are waiting for a worker.
+   */
+  runDue(timers: { id: string }[]): Promise<void>;
   /** Starts processing (worker and all roles). */
   startWorkers(handlers: JobHandlers): Promise<void>;
   health(): Promise<QueueHealth>;

@@ -8,7 +8,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { visibleProposer } from '../cases/case-visibility.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { yearIn, yearRange } from '../common/time-zone.js';
+import { dateIn, yearIn, yearRange } from '../common/time-zone.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
 import { Database } from '../database/database.js';
@@ -43,8 +43,9 @@ export class ReportsController {
   @Roles('any')
   async dashboard(@CurrentActor() actor: Actor) {
     const now = this.clock.now();
-    const soon = new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
-    const today = now.toISOString().slice(0, 10);
+    // Calendar days in the city (ONEGATE_TIMEZONE): at 00:30 WIB on 1 January, today is 1 January, not UTC's 31 December.
+    const soon = dateIn(new Date(now.getTime() + 90 * 86_400_000), this.config.timezone);
+    const today = dateIn(now, this.config.timezone);
     return this.db.read(async (em) => {
       const open: { stage: string; n: string | number }[] = await em
         .createQueryBuilder<CaseRow>(CASE, 'c')

@@ -90,7 +90,7 @@ function addContentSecurityPolicy(instance: FastifyInstance, appPolicy: string):
 /**
  * Serves the web app from `web/` (plain ES modules, no build step) at `/` and at every screen's path
  * (APP_ROUTES: the app routes with the History API), the vendor modules it needs from node_modules at
- * `/vendor/`, and the labels catalogue at `/labels.js`.
+ * `/vendor/`, and the labels catalogue and the city's time zone at `/labels.js`.
  */
 export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
@@ -103,8 +103,9 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   for (const route of APP_ROUTES) {
     instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
   }
-  // The one catalogue of labels (src/i18n/labels.ts), as the browser module the web app imports.
-  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\n`;
+  // The one catalogue of labels (src/i18n/labels.ts) and the city's time zone (ONEGATE_TIMEZONE), as the
+  // browser module the web app imports (typed for `npm run typecheck:web` by src/web/labels-module.d.ts).
+  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\nexport const TIME_ZONE = ${JSON.stringify(config.timezone)};\n`;
   instance.get('/labels.js', (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(labels));
   for (const [name, modulePath] of Object.entries(VENDOR)) {
     // Read once at start: a few small files that do not change while the process runs.

@@ -7,7 +7,8 @@ import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config/app-config.js';
-import type { Clock } from '../../src/common/clock.js';
+import { SettableClock, type Clock } from '../../src/common/clock.js';
+import { DeadlinesService } from '../../src/deadlines/deadlines.service.js';
 import type { LogOptions } from '../../src/logging/logger.js';
 import { Database } from '../../src/database/database.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
@@ -49,6 +50,9 @@ export interface Response<T = any> {
 }
 
 export class TestApp {
+  /** Sibling processes: they run due timers too when the clock moves (a closed one does nothing). */
+  private readonly siblings = new Set<NestFastifyApplication>();
+
   private constructor(
     public app: NestFastifyApplication,
     readonly config: AppConfig,
@@ -111,7 +115,25 @@ export class TestApp {
 
   /** A second app process on the same database and queues (another worker or API replica). */
   async sibling(overrides: Partial<AppConfig> = {}): Promise<NestFastifyApplication> {
-    return TestApp.boot({ ...this.config, ...overrides }, this.log, this.clock);
+    const app = await TestApp.boot({ ...this.config, ...overrides }, this.log, this.clock);
+    this.siblings.add(app);
+    return app;
+  }
+
+  /**
+   * Moves the app's clock (a SettableClock given to `start`) forward by `ms` and runs what that made due,
+   * in this process and its siblings: in-process, every timer and mail retry due has run when this
+   * resolves; on Redis their jobs are waiting for a worker.
+   */
+  async advance(ms: number): Promise<void> {
+    if (!(this.clock instanceof SettableClock)) throw new Error('TestApp.advance needs a SettableClock passed to TestApp.start');
+    this.clock.advance(ms);
+    await this.runDue();
+  }
+
+  /** Runs every timer already due by the app's clock now (news due at once, a lease run out), as `advance(0)`. */
+  async runDue(): Promise<void> {
+    for (const app of [this.app, ...this.siblings]) await app.get(DeadlinesService).runDue();
   }
 
   private static async boot(config: AppConfig, log?: LogOptions, clock?: Clock): Promise<NestFastifyApplication> {

@@ -1,0 +1,4 @@
+/** The browser module `/labels.js` that serveWebApp writes (web.ts), as web/i18n.js imports it. */
+export { LABELS } from '../i18n/labels.js';
+/** The city's IANA time zone (ONEGATE_TIMEZONE): every date the web app shows, and its "today", are in it. */
+export declare const TIME_ZONE: string;
