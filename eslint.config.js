@@ -1,6 +1,7 @@
 // ESLint flat config (ESM: package.json has "type": "module").
-// Lints workflows/, src/ and test/ with typescript-eslint's recommended rules, and keeps
-// workflows/ (the procedure definitions) pure: no framework, database, queue or Node I/O imports.
+// Lints workflows/, src/ and test/ with typescript-eslint's recommended rules, keeps
+// workflows/ (the procedure definitions) pure: no framework, database, queue or Node I/O imports,
+// and keeps controllers off the database.
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -43,6 +44,19 @@ const dynamicImportRestriction = {
   message: PURITY_MESSAGE,
 };
 
+const CONTROLLER_MESSAGE =
+  'A controller never touches the database: it calls its feature\'s service, which reads through Database or ' +
+  'the engine (issue 16 §2, conventions.md "Features own their data").';
+
+/** What a `*.controller.ts` may not import: the database layer, the ORM or a driver. */
+const controllerImportRestrictions = {
+  paths: ['typeorm', 'pg', 'better-sqlite3'].map((name) => ({ name, message: CONTROLLER_MESSAGE })),
+  patterns: [
+    { group: ['typeorm/*', 'pg/*', 'better-sqlite3/*'], message: CONTROLLER_MESSAGE },
+    { group: ['**/database/*', '**/database/**', 'src/database', 'src/database/**'], message: CONTROLLER_MESSAGE },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**'],
@@ -67,6 +81,10 @@ export default tseslint.config(
     // Tests read JSON response bodies loosely; product code stays strict.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['src/**/*.controller.ts'],
+    rules: { 'no-restricted-imports': ['error', controllerImportRestrictions] },
   },
   {
     files: ['workflows/**/*.ts'],

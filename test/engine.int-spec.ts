@@ -2,8 +2,8 @@ import { Engine, type StepPlan } from '../src/engine/engine.js';
 import { SettableClock, SystemClock } from '../src/common/clock.js';
 import { ConcurrentWrite } from '../src/common/errors.js';
 import type { Database } from '../src/database/database.js';
-import { CASE, CASE_EVENT, TASK } from '../src/database/entities.js';
-import type { CaseEventRow, CaseRow, TaskRow } from '../src/database/rows.js';
+import { CASE, CASE_EVENT, TASK, USER } from '../src/database/entities.js';
+import type { CaseEventRow, CaseRow, TaskRow, UserRow } from '../src/database/rows.js';
 import { hashEvent, GENESIS_HASH } from '../src/engine/event-hash.js';
 import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -165,6 +165,40 @@ describe('engine: atomic, hash-chained steps', () => {
       refusals.push(err);
     }
     expect(refusals).toHaveLength(2);
+  });
+
+  it("writes a plan's own rows with the step's, and a guarded one that finds its row changed aborts the whole step", async () => {
+    const c = await newCase();
+    const { event } = await engine.step({
+      caseId: c.id,
+      actor: proposer,
+      plan: ({ now }) => ({ ...submit(), writes: [{ kind: 'insert', entity: USER, rows: [{ id: `u-${c.id}`, name: 'N', email: 'n@example.go.id', roles: [], supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now }] }] }),
+    });
+    const written = await db.read((em) => em.findOneByOrFail<UserRow>(USER, { id: `u-${c.id}` }));
+    expect(written.createdAt.getTime()).toBe(event.at.getTime());
+
+    const other = await newCase();
+    const step = engine.step({
+      caseId: other.id,
+      actor: proposer,
+      plan: () => ({ ...submit(), writes: [{ kind: 'update', entity: USER, set: { name: 'M' }, where: { id: `u-${c.id}`, name: 'gone' }, expect: 1, what: 'the user' }] }),
+    });
+    await expect(step).rejects.toMatchObject({ code: 'ConcurrentWriteWon' });
+    const after = await db.read(async (em) => ({ row: await em.findOneByOrFail<CaseRow>(CASE, { id: other.id }), events: await em.countBy(CASE_EVENT, { caseId: other.id }), tasks: await em.countBy(TASK, { caseId: other.id }) }));
+    expect([after.row.stage, after.row.version, after.events, after.tasks]).toEqual(['proposal', 1, 1, 0]);
+  });
+
+  it("hands a command's load finders only, and its plan what the load read", async () => {
+    const c = await newCase();
+    let reader: object | undefined;
+    const { event } = await engine.step({
+      caseId: c.id,
+      actor: proposer,
+      load: async (_current, read) => ((reader = read), read.countBy(CASE_EVENT, { caseId: c.id })),
+      plan: (_current, events) => ({ ...submit(), data: { eventsBefore: events } }),
+    });
+    expect(Object.keys(reader!).sort()).toEqual(['countBy', 'existsBy', 'find', 'findBy', 'findOne', 'findOneBy']);
+    expect(event.data.eventsBefore).toBe(1);
   });
 
   it('rejects a stale expectedVersion', async () => {
