@@ -98,8 +98,8 @@ export class TimerHandler {
         }),
         plan: ({ now }, { current, task }) => {
           if (!current || current.status !== 'pending') throw new Stale();
-          // Settled with the step, guarded: a racing worker that fired it first makes this step a conflict, run again and found stale.
-          const settle = { kind: 'update' as const, entity: TIMER, set: { status: 'fired', settledAt: now }, where: { id: timer.id, status: 'pending' }, expect: 1, what: `timer ${timer.id}` };
+          // Settled with the step (after its effects, which may have cancelled it with the case's other timers).
+          const settle = { kind: 'update' as const, entity: TIMER, set: { status: 'fired', settledAt: now }, where: { id: timer.id } };
           if (timer.kind === 'expire') return { type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { timerId: timer.id, validUntil: timer.offset }, writes: [settle] };
           if (!task || task.status !== 'open') throw new Stale();
           const comment = `deemed approved: no decision within ${timer.offset} (ONEGATE_SLA onExpiry)`;

@@ -357,11 +357,23 @@ export class Engine {
     const caseAfter = { ...row, ...updated } as CaseRow;
     const timers = await this.applyEffects(this.effectContext(em, batch, sync, row, caseAfter, event, now));
     batch.insert(this.taskTable, sync.inserted);
-    for (const w of plan.writes ?? []) {
-      if (w.kind === 'insert') batch.insert(this.db.raw<object>(w.entity), w.rows);
-      else batch.update(this.db.raw<object>(w.entity), w.set, w.where, { ...(w.expect !== undefined ? { expect: w.expect } : {}), what: w.what ?? w.entity });
+    if (!plan.writes?.length) {
+      await batch.flush(em, this.db.dialect);
+    } else {
+      // The plan's rows go in a statement of their own after the step's: the effects may already touch one of
+      // them in it (a timer that ends its case is cancelled with the case's others, then settled as fired), and
+      // one statement must not update a row twice. Two statements take a transaction, on the fast path too.
+      const own = new WriteBatch();
+      for (const w of plan.writes) {
+        if (w.kind === 'insert') own.insert(this.db.raw<object>(w.entity), w.rows);
+        else own.update(this.db.raw<object>(w.entity), w.set, w.where, { ...(w.expect !== undefined ? { expect: w.expect } : {}), what: w.what ?? w.entity });
+      }
+      const flush = async (tx: EntityManager) => {
+        await batch.flush(tx, this.db.dialect);
+        await own.flush(tx, this.db.dialect);
+      };
+      await (em.queryRunner?.isTransactionActive ? flush(em) : this.db.transaction(flush));
     }
-    await batch.flush(em, this.db.dialect);
     const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
