@@ -96,6 +96,7 @@ export interface StepResult {
 
 /** What a step's effects see, inside its transaction, after the event and tasks are written. */
 export interface StepContext {
+  /** For an effect's reads in the step (the revision task's open row); its writes go through `batch`. */
   em: EntityManager;
   /** Hand-written statements for a table, as the engine writes its own (Database.raw). */
   raw: Database['raw'];
