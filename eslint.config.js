@@ -1,6 +1,7 @@
 // ESLint flat config (ESM: package.json has "type": "module").
-// Lints workflows/, src/, test/ and web/ with typescript-eslint's recommended rules, and keeps
-// workflows/ (the procedure definitions) pure: no framework, database, queue or Node I/O imports.
+// Lints workflows/, src/, test/, bench/ and web/ with typescript-eslint's recommended rules, keeps
+// workflows/ (the procedure definitions) pure: no framework, database, queue or Node I/O imports,
+// fences its sealed versions behind the registry, and keeps controllers off the database.
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -62,6 +63,19 @@ const dynamicImportRestriction = {
   message: PURITY_MESSAGE,
 };
 
+const CONTROLLER_MESSAGE =
+  'A controller never touches the database: it calls its feature\'s service, which reads through Database or ' +
+  'the engine (issue 16 §2, conventions.md "Features own their data").';
+
+/** What a `*.controller.ts` may not import: the database layer, the ORM or a driver. */
+const controllerImportRestrictions = {
+  paths: ['typeorm', 'pg', 'better-sqlite3'].map((name) => ({ name, message: CONTROLLER_MESSAGE })),
+  patterns: [
+    { group: ['typeorm/*', 'pg/*', 'better-sqlite3/*'], message: CONTROLLER_MESSAGE },
+    { group: ['**/database/*', '**/database/**', 'src/database', 'src/database/**'], message: CONTROLLER_MESSAGE },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**'],
@@ -101,6 +115,11 @@ export default tseslint.config(
     // Outside workflows/, no file names a version's folder: the registry is the only way in.
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [versionFolder] }] },
+  },
+  {
+    // Controllers call services; they never reach the database (and, like all of src/, no version's files).
+    files: ['src/**/*.controller.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...controllerImportRestrictions, patterns: [...controllerImportRestrictions.patterns, versionFolder] }] },
   },
   // Flat config replaces rule options wholesale, so each place below restates the purity list with its own fence.
   ...[false, true].flatMap((spec) => {

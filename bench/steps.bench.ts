@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: task completions per second over HTTP, divided by the machine's own limit measured
  * in the same run — pgbench running the same writes as one plain SQL transaction (an event insert with
- * a ~500-byte JSON payload, a case update, an outbox insert) at the same concurrency. Then the same load
+ * a ~500-byte JSON payload and a case update) at the same concurrency. Then the same load
  * on the embedded default, divided by the PostgreSQL figure. Writes bench/results/<date>.md.
  */
 import 'reflect-metadata';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     log('');
     log('## What any Node service could do here: the same HTTP load on a bare Node server doing only the database work');
     log('');
-    log('A `node:http` server with a node-postgres pool of the same size, whose `POST /api/tasks/:id/complete` parses the JSON body, reads the case row (one round trip), then writes the event, the case update and the outbox row as one statement (a second round trip): the same two round trips a onegate step makes, and nothing else (no framework, auth, validation, workflow, hash or deadlines). Same load process, same clients.');
+    log('A `node:http` server with a node-postgres pool of the same size, whose `POST /api/tasks/:id/complete` parses the JSON body, reads the case row (one round trip), then writes the event and the case update as one statement (a second round trip): the same two round trips a onegate step makes, and nothing else (no framework, auth, validation, workflow, hash or deadlines). Same load process, same clients.');
     log('');
     log('| clients | bare Node completions/s | p50 ms | p99 ms | server CPU ms / completion | ÷ pgbench | onegate ÷ bare Node |');
     log('|---:|---:|---:|---:|---:|---:|---:|');
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     }
     const errors = [...postgres, ...embedded, ...floor].reduce((n, r) => n + r.errors, 0);
     log('');
-    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows, deadline timers and outbox, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
+    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows and deadline timers, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
     report.write();
   } finally {
     await bench.drop();
@@ -125,7 +125,6 @@ async function pgbenchBaseline(url: string): Promise<Map<number, number>> {
   await c.query(`INSERT INTO bench_cases SELECT g, 1 FROM generate_series(1, 100000) g`);
   await c.query(`CREATE TABLE bench_events (id bigserial PRIMARY KEY, case_id int NOT NULL, seq int NOT NULL, type varchar(64) NOT NULL, at timestamptz NOT NULL DEFAULT now(), data jsonb NOT NULL, hash varchar(64) NOT NULL)`);
   await c.query(`CREATE INDEX ON bench_events (case_id, seq)`);
-  await c.query(`CREATE TABLE bench_outbox (id bigserial PRIMARY KEY, case_id int NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
   await c.end();
   const dir = mkdtempSync(join(tmpdir(), 'onegate-pgbench-'));
   const script = join(dir, 'step.sql');
@@ -136,7 +135,6 @@ async function pgbenchBaseline(url: string): Promise<Map<number, number>> {
       'BEGIN;',
       `INSERT INTO bench_events (case_id, seq, type, data, hash) VALUES (:cid, 1, 'TASK_COMPLETED', '${PAYLOAD}', md5(random()::text) || md5(random()::text));`,
       'UPDATE bench_cases SET version = version + 1, updated_at = now() WHERE id = :cid;',
-      `INSERT INTO bench_outbox (case_id, payload) VALUES (:cid, '{"topic":"case.step","seq":1}');`,
       'END;',
     ].join('\n'),
   );
@@ -199,14 +197,13 @@ async function loadRuns(database: AppConfig['database'], dataDir: string, label:
 /**
  * The floor: the least a Node HTTP service can spend on one completion here. A bare `node:http` server
  * (no framework) on the pgbench tables: per request, parse the body, one read, one write statement
- * holding the event insert, the case update and the outbox insert. Same load client as onegate's runs.
+ * holding the event insert and the case update. Same load client as onegate's runs.
  */
 async function floorRuns(url: string): Promise<Run[]> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const write = `WITH e AS (INSERT INTO bench_events (case_id, seq, type, data, hash) VALUES ($1, $2, 'TASK_COMPLETED', $3, $4) RETURNING 1),
-    c AS (UPDATE bench_cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 - 1 RETURNING 1),
-    o AS (INSERT INTO bench_outbox (case_id, payload) VALUES ($1, $5) RETURNING 1)
-    SELECT (SELECT count(*) FROM e) + (SELECT count(*) FROM c) + (SELECT count(*) FROM o) AS n`;
+    c AS (UPDATE bench_cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 - 1 RETURNING 1)
+    SELECT (SELECT count(*) FROM e) + (SELECT count(*) FROM c) AS n`;
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -219,7 +216,7 @@ async function floorRuns(url: string): Promise<Run[]> {
           const { rows } = await pool.query('SELECT id, version FROM bench_cases WHERE id = $1', [id]);
           const version = (rows[0] as { version: number }).version + 1;
           const data = JSON.stringify({ event: { type: 'DECIDE', decision: input.decision, comment: input.comment ?? null }, stage: 'administrative_check' });
-          await pool.query(write, [id, version, data, createHash('sha256').update(data).digest('hex'), JSON.stringify({ topic: 'case.step', seq: version })]);
+          await pool.query(write, [id, version, data, createHash('sha256').update(data).digest('hex')]);
           const out = JSON.stringify({ id, version, decision: input.decision });
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) }).end(out);
         } catch (err) {

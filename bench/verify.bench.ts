@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         `${fmt(seeded.openCases)} cases still open. ${CHECK_CASES} journeys went through the product's use cases (CasesService, DocumentsService, TasksService, TimerHandler) ` +
         `and the same journeys through the bench's simulator gave identical rows (events, payloads, stages, snapshot, tasks, documents; ids, instants and hashes set aside) — checked in this run. ` +
         `The other ${fmt(seeded.cases)} cases were simulated (engine step semantics: \`transition()\`, \`hashEvent\`, \`persist\`, the use cases' payloads) and inserted in bulk in ${seedSeconds.toFixed(0)} s; ` +
-        `verify finding no problem over them is the proof that their chains, replays and snapshots are sound. Outbox rows and cancelled timers are not generated: verify does not read them.`,
+        `verify finding no problem over them is the proof that their chains, replays and snapshots are sound. Cancelled timers are not generated: verify does not read them.`,
     );
     report.write();
   } finally {

@@ -21,10 +21,12 @@ import { DirectoryService } from './directory/directory.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { PeopleController, UsersController } from './directory/users.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { ReportsService } from './reports/reports.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
@@ -47,6 +49,8 @@ export class AppModule {
         DocumentsService,
         documentStoreProvider,
         MetricsService,
+        ReportsService,
+        HealthService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -2,8 +2,8 @@ import { Engine, type StepPlan } from '../src/engine/engine.js';
 import { SettableClock, SystemClock } from '../src/common/clock.js';
 import { ConcurrentWrite } from '../src/common/errors.js';
 import type { Database } from '../src/database/database.js';
-import { CASE, CASE_EVENT, OUTBOX, TASK } from '../src/database/entities.js';
-import type { CaseEventRow, CaseRow, TaskRow } from '../src/database/rows.js';
+import { CASE, CASE_EVENT, TASK, USER } from '../src/database/entities.js';
+import type { CaseEventRow, CaseRow, TaskRow, UserRow } from '../src/database/rows.js';
 import { hashEvent, GENESIS_HASH } from '../src/engine/event-hash.js';
 import { INSTRUMENT_RULES } from '../workflows/domain.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -69,7 +69,7 @@ describe('engine: atomic, hash-chained steps', () => {
     expect(hashEvent(events[0]!)).toBe(events[0]!.hash);
   });
 
-  it('writes event, snapshot, tasks and outbox together and chains the hash', async () => {
+  it('writes event, snapshot and tasks together and chains the hash', async () => {
     const c = await newCase();
     const { case: after, event, tasks } = await engine.step({ caseId: c.id, actor: proposer, plan: submit });
     expect(after.stage).toBe('administrative_check');
@@ -80,13 +80,11 @@ describe('engine: atomic, hash-chained steps', () => {
       row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
       events: await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id }, order: { seq: 'ASC' } }),
       tasks: await em.findBy<TaskRow>(TASK, { caseId: c.id }),
-      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
     }));
     expect(stored.row.snapshot.value).toBe('administrative_check');
     expect(stored.row.headHash).toBe(stored.events[1]!.hash);
     expect(stored.events.map((e) => hashEvent(e))).toEqual(stored.events.map((e) => e.hash));
     expect(stored.tasks.map((t) => [t.stage, t.role, t.status])).toEqual([['administrative_check', 'secretariat', 'open']]);
-    expect(stored.outbox).toBe(2);
   });
 
   it('refuses an event the stage does not allow and writes nothing', async () => {
@@ -115,47 +113,47 @@ describe('engine: atomic, hash-chained steps', () => {
       row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
       events: await em.countBy(CASE_EVENT, { caseId: c.id }),
       tasks: await em.countBy(TASK, { caseId: c.id }),
-      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
     }));
-    expect([state.row.stage, state.row.version, state.events, state.tasks, state.outbox]).toEqual(['proposal', 1, 1, 0, 1]);
+    expect([state.row.stage, state.row.version, state.events, state.tasks]).toEqual(['proposal', 1, 1, 0]);
   });
 
   it('aborts the whole step when a task it closes changed after it was read, writing nothing', async () => {
     const c = await newCase();
     const { tasks } = await engine.step({ caseId: c.id, actor: proposer, plan: submit });
     const key = tasks[0]!.key;
-    const before = await db.read(async (em) => ({ events: await em.countBy(CASE_EVENT, { caseId: c.id }), outbox: await em.countBy(OUTBOX, { caseId: c.id }) }));
-    // Another writer closes the task between the step's read and its write (the case version is unchanged).
+    const before = await db.read((em) => em.countBy(CASE_EVENT, { caseId: c.id }));
+    // Another writer (the test, on the data source itself) closes the task between the step's read and
+    // its write (the case version is unchanged).
     const step = engine.step({
       caseId: c.id,
       actor: secretariat,
-      plan: async ({ em }) => {
-        await em.update(TASK, { caseId: c.id, key }, { status: 'cancelled' });
-        return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
+      load: async () => {
+        await db.dataSource.manager.update(TASK, { caseId: c.id, key }, { status: 'cancelled' });
       },
+      plan: () => ({ type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } }),
     });
     // Lost every time (the plan itself keeps changing the task): a 409 naming the case, not a 500.
     await expect(step).rejects.toMatchObject({ code: 'ConcurrentWriteWon', status: 409, message: expect.stringContaining(c.number) });
     const after = await db.read(async (em) => ({
       row: await em.findOneByOrFail<CaseRow>(CASE, { id: c.id }),
       events: await em.countBy(CASE_EVENT, { caseId: c.id }),
-      outbox: await em.countBy(OUTBOX, { caseId: c.id }),
       completed: await em.countBy(TASK, { caseId: c.id, status: 'completed' }),
     }));
-    expect([after.row.stage, after.row.version, after.events, after.outbox, after.completed]).toEqual(['administrative_check', 2, before.events, before.outbox, 0]);
+    expect([after.row.stage, after.row.version, after.events, after.completed]).toEqual(['administrative_check', 2, before, 0]);
   });
 
   it('names the case that changed when a step loses its race, whichever case the statement was first built for', async () => {
     const refusals: unknown[] = [];
     for (const c of [await newCase(), await newCase()]) {
-      // Another writer moves the case on between the step's read and its write, every time.
+      // Another writer (the test, on the data source itself) moves the case on between the step's read
+      // and its write, every time.
       const step = engine.step({
         caseId: c.id,
         actor: proposer,
-        plan: async ({ em, row }) => {
-          await em.update(CASE, { id: c.id }, { version: row.version + 1 });
-          return submit();
+        load: async ({ row }) => {
+          await db.dataSource.manager.update(CASE, { id: c.id }, { version: row.version + 1 });
         },
+        plan: submit,
       });
       const err = await step.then(
         () => null,
@@ -167,6 +165,40 @@ describe('engine: atomic, hash-chained steps', () => {
       refusals.push(err);
     }
     expect(refusals).toHaveLength(2);
+  });
+
+  it("writes a plan's own rows with the step's, and a guarded one that finds its row changed aborts the whole step", async () => {
+    const c = await newCase();
+    const { event } = await engine.step({
+      caseId: c.id,
+      actor: proposer,
+      plan: ({ now }) => ({ ...submit(), writes: [{ kind: 'insert', entity: USER, rows: [{ id: `u-${c.id}`, name: 'N', email: 'n@example.go.id', roles: [], supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now }] }] }),
+    });
+    const written = await db.read((em) => em.findOneByOrFail<UserRow>(USER, { id: `u-${c.id}` }));
+    expect(written.createdAt.getTime()).toBe(event.at.getTime());
+
+    const other = await newCase();
+    const step = engine.step({
+      caseId: other.id,
+      actor: proposer,
+      plan: () => ({ ...submit(), writes: [{ kind: 'update', entity: USER, set: { name: 'M' }, where: { id: `u-${c.id}`, name: 'gone' }, expect: 1, what: 'the user' }] }),
+    });
+    await expect(step).rejects.toMatchObject({ code: 'ConcurrentWriteWon' });
+    const after = await db.read(async (em) => ({ row: await em.findOneByOrFail<CaseRow>(CASE, { id: other.id }), events: await em.countBy(CASE_EVENT, { caseId: other.id }), tasks: await em.countBy(TASK, { caseId: other.id }) }));
+    expect([after.row.stage, after.row.version, after.events, after.tasks]).toEqual(['proposal', 1, 1, 0]);
+  });
+
+  it("hands a command's load finders only, and its plan what the load read", async () => {
+    const c = await newCase();
+    let reader: object | undefined;
+    const { event } = await engine.step({
+      caseId: c.id,
+      actor: proposer,
+      load: async (_current, read) => ((reader = read), read.countBy(CASE_EVENT, { caseId: c.id })),
+      plan: (_current, events) => ({ ...submit(), data: { eventsBefore: events } }),
+    });
+    expect(Object.keys(reader!).sort()).toEqual(['countBy', 'existsBy', 'find', 'findBy', 'findOne', 'findOneBy']);
+    expect(event.data.eventsBefore).toBe(1);
   });
 
   it('rejects a stale expectedVersion', async () => {
@@ -186,11 +218,11 @@ describe('engine: atomic, hash-chained steps', () => {
         engine.step({
           caseId: c.id,
           actor: secretariat,
-          plan: ({ em }) =>
-            em.findOneByOrFail<TaskRow>(TASK, { caseId: c.id, key }).then((task) => {
-              if (task.status !== 'open') throw Object.assign(new Error('already completed'), { code: 'TaskAlreadyCompleted' });
-              return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
-            }),
+          load: (_current, read) => read.findOneBy<TaskRow>(TASK, { caseId: c.id, key }),
+          plan: (_current, task) => {
+            if (task?.status !== 'open') throw Object.assign(new Error('already completed'), { code: 'TaskAlreadyCompleted' });
+            return { type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: key, decision: 'approve' }, completion: { taskKey: key, decision: 'approve', comment: null } };
+          },
         }),
       ),
     );

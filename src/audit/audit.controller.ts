@@ -4,8 +4,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Min } from 'class-validator';
 import { CheckpointsService } from './checkpoints.service.js';
-import { Database } from '../database/database.js';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportEvents, type ExportFormat } from './audit-export.js';
+import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat } from './audit-export.js';
 import { invalid } from '../common/errors.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
@@ -64,7 +63,6 @@ export class ExportQuery {
 export class AuditController {
   constructor(
     @Inject(AuditService) private readonly audit: AuditService,
-    @Inject(Database) private readonly db: Database,
     @Inject(CheckpointsService) private readonly checkpoints: CheckpointsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
@@ -114,7 +112,7 @@ export class AuditController {
       .header('content-type', EXPORT_MEDIA_TYPES[query.format])
       .header('content-disposition', `attachment; filename="onegate-events-${stamp}.${query.format}"`)
       .header('x-content-type-options', 'nosniff')
-      .send(exportEvents(this.db, query.format, { from, to }));
+      .send(this.audit.exportEvents(query.format, { from, to }));
   }
 
   @Get('cases/:id/history')

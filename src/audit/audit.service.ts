@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { Brackets, LessThanOrEqual } from 'typeorm';
 import { findWorkflow, workflowOf } from '../../workflows/registry.js';
@@ -12,6 +13,7 @@ import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
 import { allowedEvents, persist } from '../engine/engine.js';
 import { GENESIS_HASH, hashEvent } from '../engine/event-hash.js';
+import { exportEvents, type ExportFormat } from './audit-export.js';
 
 export interface HistoryEventDto {
   seq: number;
@@ -86,13 +88,18 @@ export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnap
   }
 }
 
-/** History, replay and verification of the tamper-evident event log. */
+/** History, replay, export and verification of the tamper-evident event log. */
 @Injectable()
 export class AuditService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
   ) {}
+
+  /** The whole event log (events at `range`), streamed case by case as `format`. */
+  exportEvents(format: ExportFormat, range: { from?: Date; to?: Date }): Readable {
+    return exportEvents(this.db, format, range);
+  }
 
   async history(actor: Actor, caseId: string): Promise<HistoryEventDto[]> {
     await this.assertCanSeeRecord(actor, caseId);

@@ -22,16 +22,24 @@ const commitHooks = new AsyncLocalStorage<CommitHook>();
 export const POOL_WAIT_MS = 10_000;
 
 /**
- * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
- * transaction in the process goes through one mutex, since overlapping transactions on a single
- * connection corrupt silently (stack-notes.md).
+ * The data source and the ways to it: `transaction()` to write, `write()` for one self-committing
+ * statement, `read()` that cannot write. On the embedded SQLite file every transaction in the process
+ * goes through one mutex, since overlapping transactions on a single connection corrupt silently
+ * (stack-notes.md).
  */
 export class Database {
   readonly dialect: Dialect;
   private readonly mutex: Mutex | null;
   private readonly rawTables = new Map<string, RawTable<object>>();
 
-  private constructor(readonly dataSource: DataSource) {
+  /**
+   * @param readers on PostgreSQL, a second pool whose sessions are `default_transaction_read_only`:
+   * the server itself refuses a write sent through `read()`, at no cost per query.
+   */
+  private constructor(
+    readonly dataSource: DataSource,
+    private readonly readers: DataSource | null,
+  ) {
     this.dialect = dialectOf(dataSource.options.type);
     this.mutex = this.dialect === 'sqlite' ? new Mutex() : null;
   }
@@ -39,8 +47,16 @@ export class Database {
   static async open(database: AppConfig['database'], options: { migrate?: boolean } = {}): Promise<Database> {
     const common = { entities: createEntities(database.kind === 'postgres' ? 'postgres' : 'sqlite'), migrations: MIGRATIONS, synchronize: false, logging: false } as const;
     let ds: DataSource;
+    let readers: DataSource | null = null;
     if (database.kind === 'postgres') {
       ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS } });
+      readers = new DataSource({
+        ...common,
+        migrations: [],
+        type: 'postgres',
+        url: database.url,
+        extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS, options: '-c default_transaction_read_only=on' },
+      });
     } else {
       mkdirSync(dirname(database.file), { recursive: true });
       ds = new DataSource({
@@ -55,7 +71,8 @@ export class Database {
       });
     }
     await ds.initialize();
-    const db = new Database(ds);
+    await readers?.initialize();
+    const db = new Database(ds, readers);
     if (options.migrate !== false) await db.migrate();
     return db;
   }
@@ -110,16 +127,30 @@ export class Database {
   }
 
   /**
-   * One statement committed on its own (autocommit): for a single-row update, a transaction would
+   * Statements each committed on its own (autocommit), no transaction around them: for a write that is
+   * one statement (a single-row update, an engine step's WriteBatch on PostgreSQL), a transaction would
    * only add a BEGIN and a COMMIT round trip. Waits its turn on the embedded connection like the rest.
    */
   write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.exclusive(() => fn(this.dataSource.manager));
   }
 
-  /** A read outside a transaction; still waits its turn on the single embedded connection. */
+  /**
+   * A read outside a transaction, that cannot write: on PostgreSQL through the read-only pool, on the
+   * embedded database with `PRAGMA query_only` set for its length (it holds the single connection's
+   * turn, so nothing else runs meanwhile). A write inside fails with the database's own refusal.
+   */
   read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => fn(this.dataSource.manager));
+    if (this.readers) return fn(this.readers.manager);
+    return this.exclusive(async () => {
+      const connection = (this.dataSource.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection;
+      connection.pragma('query_only = ON');
+      try {
+        return await fn(this.dataSource.manager);
+      } finally {
+        connection.pragma('query_only = OFF');
+      }
+    });
   }
 
   async ping(): Promise<boolean> {
@@ -132,6 +163,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    if (this.readers?.isInitialized) await this.readers.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 

@@ -1,11 +1,10 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, OutboxRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
 export const TASK = 'task';
-export const OUTBOX = 'outbox';
 export const USER = 'user';
 export const IDEMPOTENCY = 'idempotency';
 export const COUNTER = 'counter';
@@ -87,19 +86,6 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         createdAt: ts('created_at'),
         completedAt: ts('completed_at', true),
         dueAt: ts('due_at', true),
-      },
-    }),
-    new EntitySchema<OutboxRow>({
-      name: OUTBOX,
-      tableName: 'outbox',
-      columns: {
-        id: { type: 'integer', primary: true, generated: 'increment' },
-        caseId: str('case_id', 36),
-        eventSeq: { type: 'integer', name: 'event_seq' },
-        topic: str('topic', 64),
-        payload: { type: t.json },
-        createdAt: ts('created_at'),
-        processedAt: ts('processed_at', true),
       },
     }),
     new EntitySchema<UserRow>({

@@ -61,16 +61,6 @@ export interface TaskRow {
   dueAt: Date | null;
 }
 
-export interface OutboxRow {
-  id?: number;
-  caseId: string;
-  eventSeq: number;
-  topic: string;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-  processedAt: Date | null;
-}
-
 export interface UserRow {
   id: string;
   name: string;

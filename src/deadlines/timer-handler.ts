@@ -92,11 +92,15 @@ export class TimerHandler {
       await this.engine.step({
         caseId: timer.caseId,
         actor: SYSTEM_ACTOR,
-        plan: async ({ em }) => {
-          const current = await em.findOneBy<TimerRow>(TIMER, { id: timer.id });
+        load: async (_current, read) => ({
+          current: await read.findOneBy<TimerRow>(TIMER, { id: timer.id }),
+          task: timer.kind === 'deemed_approval' && timer.taskId ? await read.findOneBy<TaskRow>(TASK, { id: timer.taskId }) : null,
+        }),
+        plan: ({ now }, { current, task }) => {
           if (!current || current.status !== 'pending') throw new Stale();
-          if (timer.kind === 'expire') return { type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { timerId: timer.id, validUntil: timer.offset } };
-          const task = timer.taskId ? await em.findOneBy<TaskRow>(TASK, { id: timer.taskId }) : null;
+          // Settled with the step (after its effects, which may have cancelled it with the case's other timers).
+          const settle = { kind: 'update' as const, entity: TIMER, set: { status: 'fired', settledAt: now }, where: { id: timer.id } };
+          if (timer.kind === 'expire') return { type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { timerId: timer.id, validUntil: timer.offset }, writes: [settle] };
           if (!task || task.status !== 'open') throw new Stale();
           const comment = `deemed approved: no decision within ${timer.offset} (ONEGATE_SLA onExpiry)`;
           return {
@@ -104,10 +108,8 @@ export class TimerHandler {
             machineEvent: { type: 'DECIDE', taskKey: task.key, decision: 'approve' },
             data: { taskId: task.id, stage: task.stage, decision: 'approve', comment, timerId: timer.id },
             completion: { taskKey: task.key, decision: 'approve', comment },
+            writes: [settle],
           };
-        },
-        after: async (_result, em) => {
-          await em.update(TIMER, { id: timer.id }, { status: 'fired', settledAt: this.clock.now() });
         },
       });
       this.observeLateness(timer, firedAt);

@@ -75,27 +75,27 @@ export class DocumentsService {
       await this.engine.step({
         caseId,
         actor,
-        plan: async ({ row, workflow, em }) => {
+        // The last version of the kind, read after the case so it matches the version the step is guarded by.
+        load: (_current, read) => read.findOne<DocumentRow>(DOCUMENT, { where: { caseId, kind }, order: { version: 'DESC' }, select: { version: true } }),
+        plan: ({ row, workflow, now }, last) => {
           // A case the caller may not see (another proposer's) is as unknown as a missing one (contract §6).
           if (!canSeeCase(actor, row)) throw notFound('case', caseId);
           if (!workflow.documents) {
             throw new DomainError('InvalidTransition', `case ${row.number} runs on ${row.workflowName}@${row.workflowVersion}, which has no documents`, { allowedEvents: [] });
           }
           checkUploadRights(workflow.documents, actor, row.stage, kind, row.proposerId);
-          const last = await em.findOne<DocumentRow>(DOCUMENT, { where: { caseId, kind }, order: { version: 'DESC' } });
           const version = (last?.version ?? 0) + 1;
+          const document = { id, kind, version, name, mediaType: type.mediaType, size: file.bytes.length, sha256 };
+          stored = { ...document, caseId, uploadedBy: actor.id, uploadedAt: now, eventSeq: row.version + 1 };
           return {
             type: 'DOCUMENT_UPLOADED',
             machineEvent: { type: 'DOCUMENT_ADDED', kind, version, sha256 },
-            data: { document: { id, kind, version, name, mediaType: type.mediaType, size: file.bytes.length, sha256 } },
+            data: { document },
+            writes: [{ kind: 'insert', entity: DOCUMENT, rows: [stored] }],
           };
         },
-        after: async (step, em) => {
-          const data = step.event.data.document as Omit<DocumentRow, 'caseId' | 'uploadedBy' | 'uploadedAt' | 'eventSeq'>;
-          stored = { ...data, caseId, uploadedBy: actor.id, uploadedAt: step.event.at, eventSeq: step.event.seq };
-          await em.insert(DOCUMENT, stored);
-          await this.store.put(em, sha256, file.bytes);
-        },
+        // The bytes go through the store's port (a file, or its own table), in the step's transaction.
+        after: (_step, em) => this.store.put(em, sha256, file.bytes),
       });
       return toDocumentDto(stored!);
     } catch (err) {

@@ -8,20 +8,37 @@ import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '.
 import { KeyedMutex } from '../common/mutex.js';
 import { yearIn } from '../common/time-zone.js';
 import type { Database } from '../database/database.js';
-import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
-import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
+import { CASE, CASE_EVENT, TASK } from '../database/entities.js';
+import type { CaseEventRow, CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
 
-/** The case as loaded inside a step's transaction. */
+/** The case as the step found it: all a plan knows, with what the command's `load` read. */
 export interface LoadedCase {
   row: CaseRow;
   /** The task the command addressed (`StepCommand.taskId`), read with the case. */
   task?: TaskRow;
   snapshot: AnyMachineSnapshot;
   workflow: WorkflowDefinition;
-  em: EntityManager;
+  /** The step's time (its event's `at`): a plan stamps the rows it describes with it. */
+  now: Date;
 }
+
+/** What a command's `load` may do: typeorm's finders, nothing that writes. */
+export type StepReader = Pick<EntityManager, 'find' | 'findBy' | 'findOne' | 'findOneBy' | 'existsBy' | 'countBy'>;
+
+/** A write a plan describes; the engine carries it out with the step's own, in the same statement or transaction. */
+export type StepWrite =
+  | { kind: 'insert'; entity: string; rows: object[] }
+  | {
+      kind: 'update';
+      entity: string;
+      set: Record<string, unknown>;
+      where: Record<string, unknown>;
+      /** Refuses the step as a concurrent write unless exactly this many rows change (a guard). */
+      expect?: number;
+      what?: string;
+    };
 
 /** What a use case wants recorded: the machine event to send and what the log keeps besides. */
 export interface StepPlan {
@@ -32,9 +49,15 @@ export interface StepPlan {
   data?: Record<string, unknown>;
   /** For a task decision: what to write on the completed task. */
   completion?: { taskKey: string; decision: string; comment: string | null };
+  /** Rows of the use case's own the step writes (a document's row, the timer it settles). */
+  writes?: StepWrite[];
 }
 
-export interface StepCommand {
+/**
+ * A use case's step: `load` reads what the decision needs beyond the case, `plan` decides. The plan is
+ * pure, data in and effects out: it touches no database, and the engine alone writes what it returns.
+ */
+export interface StepCommand<Loaded = undefined> {
   caseId: string;
   /**
    * A task action: the task, read in the same query as its case (then `caseId` may be left empty and
@@ -43,9 +66,18 @@ export interface StepCommand {
   taskId?: string;
   actor: Actor;
   expectedVersion?: number;
-  /** Runs inside the transaction with the current case; throws domain errors to refuse. */
-  plan(current: LoadedCase): StepPlan | Promise<StepPlan>;
-  /** Optional extra writes in the same transaction, after the step (e.g. the response to keep). */
+  /**
+   * Reads, after the case and before the plan (in the step's transaction where it has one), what the
+   * plan needs besides: a user to delegate to, the last version of a document. Reads only; it should not
+   * refuse, so the plan's checks come in the plan's order.
+   */
+  load?(current: LoadedCase, read: StepReader): Promise<Loaded>;
+  /** Decides the step from the case and what `load` read; throws domain errors to refuse. No I/O. */
+  plan(current: LoadedCase, loaded: Loaded): StepPlan;
+  /**
+   * Stores, in the step's transaction after its writes, what lives outside the tables the engine writes:
+   * a document's bytes, through the document store's port (a file, or a row of its own adapter).
+   */
   after?(result: StepResult, em: EntityManager): Promise<void>;
 }
 
@@ -62,6 +94,7 @@ export interface StepResult {
 
 /** What a step's effects see, inside its transaction, after the event and tasks are written. */
 export interface StepContext {
+  /** For an effect's reads in the step (the revision task's open row); its writes go through `batch`. */
   em: EntityManager;
   /** Hand-written statements for a table, as the engine writes its own (Database.raw). */
   raw: Database['raw'];
@@ -117,7 +150,8 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * One command = load case → xstate's pure `transition()` → write the event (hash-chained), the new
- * snapshot, task changes and an outbox row in one transaction, guarded by the case version.
+ * snapshot, task changes and the effects' rows (timers, deliveries) in one transaction, guarded by the
+ * case version.
  */
 export class Engine {
   private readonly listeners: CommitListener[] = [];
@@ -126,7 +160,6 @@ export class Engine {
   private readonly cases;
   private readonly events;
   private readonly taskTable;
-  private readonly outbox;
 
   private readonly raw: Database['raw'];
   /** Steps on one case in this process, one at a time: they would only race each other to a conflict. */
@@ -143,7 +176,6 @@ export class Engine {
     this.cases = db.raw<CaseRow>(CASE);
     this.events = db.raw<CaseEventRow>(CASE_EVENT);
     this.taskTable = db.raw<TaskRow>(TASK);
-    this.outbox = db.raw<OutboxRow>(OUTBOX);
   }
 
   /** Called after each committed step (e.g. to hand new timers to the scheduler). */
@@ -212,7 +244,6 @@ export class Engine {
       const sync = this.syncTasks(batch, id, [], new Map(), (snapshot.context.tasks ?? []) as OpenTask[], now, null);
       const timers = await this.applyEffects(this.effectContext(em, batch, sync, null, row, event, now));
       batch.insert(this.taskTable, sync.inserted);
-      batch.insert(this.outbox, [outboxRow(event, sync.touched, now)]);
       await batch.flush(em, this.db.dialect);
       return { case: row, event, tasks: sync.touched, openTasks: sync.open, timers };
     });
@@ -224,7 +255,7 @@ export class Engine {
    * in this process take turns (`caseTurns`), so only another process can beat a step to its write;
    * after MAX_ATTEMPTS lost races the step is refused with a 409 that names the case, never a 500.
    */
-  async step(cmd: StepCommand): Promise<StepResult> {
+  async step<Loaded = undefined>(cmd: StepCommand<Loaded>): Promise<StepResult> {
     // A task command learns its case from its first read; a retry then takes that case's turn.
     let turn: string | null = cmd.caseId || null;
     let seen = null as { id: string; number: string } | null;
@@ -232,14 +263,14 @@ export class Engine {
       let stage: string | null = null;
       try {
         // Notes the stage the step was taken in (metrics of failed steps) and the case it read (errors).
-        const observed: StepCommand = { ...cmd, plan: (current) => ((stage = current.row.stage), (seen = { id: current.row.id, number: current.row.number }), cmd.plan(current)) };
-        // On PostgreSQL a step is one read and one write statement, atomic by itself (WriteBatch); a
-        // command with extra writes of its own (`after`, or a commit hook such as an Idempotency-Key's
-        // record) still takes a transaction around them.
+        const observe = (row: CaseRow) => ((stage = row.stage), (seen = { id: row.id, number: row.number }));
+        // On PostgreSQL a step is one read and one write statement, atomic by itself (WriteBatch), sent
+        // without a transaction (autocommit); a command that stores outside the batch (`after`, or a
+        // commit hook such as an Idempotency-Key's record) still takes a transaction around them.
         const once = () =>
           this.db.dialect === 'postgres' && !cmd.after && !this.db.hasCommitHook
-            ? this.db.read((em) => this.stepOnce(em, observed))
-            : this.db.transaction((em) => this.stepOnce(em, observed));
+            ? this.db.write((em) => this.stepOnce(em, cmd, observe))
+            : this.db.transaction((em) => this.stepOnce(em, cmd, observe));
         const result = turn ? await this.caseTurns.runExclusive(turn, once) : await once();
         return await this.committed(result);
       } catch (err) {
@@ -260,10 +291,11 @@ export class Engine {
     }
   }
 
-  private async stepOnce(em: EntityManager, cmd: StepCommand): Promise<StepResult> {
+  private async stepOnce<Loaded>(em: EntityManager, cmd: StepCommand<Loaded>, observe: (row: CaseRow) => void): Promise<StepResult> {
     const { row, openRows, task } = await this.load(em, cmd);
     if (cmd.taskId && !task) throw notFound('task', cmd.taskId);
     if (!row) throw new DomainError('NotFound', `case ${cmd.caseId} not found`);
+    observe(row);
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
       throw new DomainError('StaleVersion', `expectedVersion ${cmd.expectedVersion} is stale: the case is at version ${row.version}`, {
         currentVersion: row.version,
@@ -272,7 +304,10 @@ export class Engine {
     const workflow = findWorkflow(row.workflowName, row.workflowVersion);
     if (!workflow) throw new DomainError('NotFound', `workflow ${row.workflowName}@${row.workflowVersion} not found`);
     const snapshot = restore(workflow.machine, row.snapshot);
-    const plan = await cmd.plan({ row, snapshot, workflow, em, ...(task ? { task } : {}) });
+    const now = this.clock.now();
+    const current: LoadedCase = { row, snapshot, workflow, now, ...(task ? { task } : {}) };
+    const loaded = cmd.load ? await cmd.load(current, readerOf(em)) : (undefined as Loaded);
+    const plan = cmd.plan(current, loaded);
     const [next] = transition(workflow.machine, snapshot, plan.machineEvent as never);
     if (next === snapshot) {
       const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
@@ -282,7 +317,6 @@ export class Engine {
         ...why?.details,
       });
     }
-    const now = this.clock.now();
     const stageAfter = String(next.value);
     const event = this.buildEvent({
       caseId: row.id,
@@ -321,8 +355,23 @@ export class Engine {
     const caseAfter = { ...row, ...updated } as CaseRow;
     const timers = await this.applyEffects(this.effectContext(em, batch, sync, row, caseAfter, event, now));
     batch.insert(this.taskTable, sync.inserted);
-    batch.insert(this.outbox, [outboxRow(event, sync.touched, now)]);
-    await batch.flush(em, this.db.dialect);
+    if (!plan.writes?.length) {
+      await batch.flush(em, this.db.dialect);
+    } else {
+      // The plan's rows go in a statement of their own after the step's: the effects may already touch one of
+      // them in it (a timer that ends its case is cancelled with the case's others, then settled as fired), and
+      // one statement must not update a row twice. Two statements take a transaction, on the fast path too.
+      const own = new WriteBatch();
+      for (const w of plan.writes) {
+        if (w.kind === 'insert') own.insert(this.db.raw<object>(w.entity), w.rows);
+        else own.update(this.db.raw<object>(w.entity), w.set, w.where, { ...(w.expect !== undefined ? { expect: w.expect } : {}), what: w.what ?? w.entity });
+      }
+      const flush = async (tx: EntityManager) => {
+        await batch.flush(tx, this.db.dialect);
+        await own.flush(tx, this.db.dialect);
+      };
+      await (em.queryRunner?.isTransactionActive ? flush(em) : this.db.transaction(flush));
+    }
     const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
@@ -410,7 +459,7 @@ export class Engine {
    * addressed task in the same query: one round trip. On SQLite (in-process) plain reads, the open
    * tasks when needed (`openRows` null).
    */
-  private async load(em: EntityManager, cmd: StepCommand): Promise<{ row: CaseRow | undefined; openRows: TaskRow[] | null; task?: TaskRow }> {
+  private async load(em: EntityManager, cmd: Pick<StepCommand<unknown>, 'caseId' | 'taskId'>): Promise<{ row: CaseRow | undefined; openRows: TaskRow[] | null; task?: TaskRow }> {
     if (this.db.dialect !== 'postgres') {
       const task = cmd.taskId ? (await this.taskTable.select(em, { id: cmd.taskId }))[0] : undefined;
       if (cmd.taskId && !task) return { row: undefined, openRows: null };
@@ -497,21 +546,21 @@ export function restore(machine: AnyStateMachine, stored: CaseRow['snapshot']): 
   return machine.resolveState({ value: stored.value, context: stored.context });
 }
 
+/** The finders of `em`, and nothing else of it, for a command's `load`. */
+function readerOf(em: EntityManager): StepReader {
+  return {
+    find: em.find.bind(em),
+    findBy: em.findBy.bind(em),
+    findOne: em.findOne.bind(em),
+    findOneBy: em.findOneBy.bind(em),
+    existsBy: em.existsBy.bind(em),
+    countBy: em.countBy.bind(em),
+  };
+}
+
 /** The case-level events the current stage accepts, for a 409's `allowedEvents`. */
 export function allowedEvents(workflow: WorkflowDefinition, snapshot: AnyMachineSnapshot): string[] {
   return workflow.caseEventTypes.filter((type) => snapshot.can({ type }));
-}
-
-function outboxRow(event: CaseEventRow, tasks: TaskRow[], now: Date): OutboxRow {
-  const payload = {
-    caseId: event.caseId,
-    seq: event.seq,
-    type: event.type,
-    stageBefore: event.stageBefore,
-    stageAfter: event.stageAfter,
-    tasks: tasks.map((t) => ({ id: t.id, key: t.key, stage: t.stage, role: t.role, status: t.status, assigneeId: t.assigneeId })),
-  };
-  return { caseId: event.caseId, eventSeq: event.seq, topic: 'case.step', payload, createdAt: now, processedAt: null };
 }
 
 /** Another writer got to the case first: the step wrote nothing, and running it again is the answer. */

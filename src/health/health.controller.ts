@@ -4,15 +4,15 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../core/tokens.js';
-import { Database } from '../database/database.js';
 import { SCHEDULER } from '../deadlines/deadlines.tokens.js';
 import type { Scheduler } from '../deadlines/queue-catalogue.js';
+import { HealthService } from './health.service.js';
 
 @ApiTags('health')
 @Controller('api/health')
 export class HealthController {
   constructor(
-    @Inject(Database) private readonly db: Database,
+    @Inject(HealthService) private readonly checks: HealthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
   ) {}
@@ -20,10 +20,9 @@ export class HealthController {
   @Get()
   @Public()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const dbOk = await this.db.ping();
-    const database = { kind: this.db.dialect === 'postgres' ? 'postgres' : 'sqlite', status: dbOk ? 'ok' : 'down' };
+    const database = await this.checks.database();
     const queue = await this.scheduler.health();
-    const ok = dbOk && queue.status === 'ok';
+    const ok = database.status === 'ok' && queue.status === 'ok';
     void reply.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'down', database, queue, role: this.config.role };
   }

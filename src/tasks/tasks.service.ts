@@ -10,7 +10,7 @@ import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { CASE, TASK, USER } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
-import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
+import { Engine, type LoadedCase, type StepPlan, type StepReader, type StepResult } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
@@ -131,24 +131,26 @@ export class TasksService {
   }
 
   async delegate(actor: Actor, taskId: string, userId: string): Promise<TaskDto> {
-    return this.actOnTask(actor, taskId, async (task, { em }) => {
+    const load = (read: StepReader) => read.findOneBy<UserRow>(USER, { id: userId });
+    return this.actOnTask(actor, taskId, (task, _current, user) => {
       staysWithProposer(task);
       const mayDelegate = task.assigneeId === actor.id || hasRole(actor, 'admin') || (task.assigneeId === null && actor.roles.includes(task.role as Role));
       if (!mayDelegate) {
         if (!actor.roles.includes(task.role as Role)) this.requireRole(actor, task);
         throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
       }
-      const user = await em.findOneBy<UserRow>(USER, { id: userId });
       if (!user) throw invalid('userId', `no user ${userId} in the directory`);
       if (!user.active) throw invalid('userId', `${userId} is deactivated`);
       if (!user.roles.includes(task.role)) throw invalid('userId', `${userId} does not hold the role ${task.role}`);
       if (task.assigneeId === userId) return null;
       return { type: 'TASK_DELEGATED', machineEvent: { type: 'DELEGATE', taskKey: task.key, userId }, data: { taskId: task.id, from: task.assigneeId, to: userId } };
-    });
+    }, load);
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
-    const { task, step } = await this.act(actor, taskId, async (task, { em, snapshot, workflow }) => {
+    // The reviewers named, read in the step (a deactivation that lands first is seen).
+    const load = body.reviewers?.length ? (read: StepReader) => read.findBy<UserRow>(USER, { id: In(body.reviewers!) }) : null;
+    const { task, step } = await this.act(actor, taskId, (task, { snapshot, workflow }, users: UserRow[] = []) => {
       if (task.stage === REVISION_TASK.stage) return resubmitPlan(actor, task, body);
       const rule = workflow.taskStageRules[task.stage];
       if (!rule) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} has no task stage ${task.stage}`, { stage: task.stage });
@@ -166,7 +168,6 @@ export class TasksService {
         throw invalid('reviewers', 'only the administrative check assigns technical reviewers, when it approves');
       }
       if (reviewers.length) {
-        const users = await em.findBy<UserRow>(USER, { id: In(reviewers) });
         for (const id of reviewers) {
           const u = users.find((x) => x.id === id);
           if (!u) throw invalid('reviewers', `no user ${id} in the directory`);
@@ -183,35 +184,38 @@ export class TasksService {
         data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(documents ? { documents } : {}) },
         completion: { taskKey: task.key, decision: body.decision, comment },
       };
-    });
+    }, load);
     // A completion always changes the case, so the step is there.
     return { task: toTaskDto(task, undefined, step!.case), case: toCaseDto(step!.case, step!.openTasks) };
   }
 
   /**
-   * Loads the task, lets `decide` check it inside the step's transaction, and records the event.
-   * Returns the task after the step and the step itself (null when the request asked for what was already so).
+   * Loads the task (and, with `load`, what the decision needs besides), lets `decide` check it, and
+   * records the event. Returns the task after the step and the step itself (null when the request asked
+   * for what was already so).
    */
-  private async act(
+  private async act<Loaded>(
     actor: Actor,
     taskId: string,
-    decide: (task: TaskRow, current: LoadedCase) => StepPlan | null | Promise<StepPlan | null>,
+    decide: (task: TaskRow, current: LoadedCase, loaded?: Loaded) => StepPlan | null,
+    load?: ((read: StepReader) => Promise<Loaded>) | null,
   ): Promise<{ task: TaskRow; step: StepResult | null }> {
     // The task is read in the step's own query, with its case, so its state matches the case version
     // the step is guarded by.
     let found: TaskRow | undefined;
     try {
-      const step = await this.engine.step({
+      const step = await this.engine.step<Loaded | undefined>({
         caseId: '',
         taskId,
         actor,
-        plan: async (current) => {
+        ...(load ? { load: (_current: LoadedCase, read: StepReader) => load(read) } : {}),
+        plan: (current, loaded) => {
           const task = current.task!;
           // A task of a case the caller may not see is as unknown as a task that does not exist.
           if (!canSeeCase(actor, current.row)) throw notFound('task', taskId);
           found = task;
           if (task.status !== 'open') throw new DomainError('TaskAlreadyCompleted', `task ${taskId} is already ${task.status}`, { taskStatus: task.status });
-          const plan = await decide({ ...task }, current);
+          const plan = decide({ ...task }, current, loaded);
           if (!plan) throw new NoChange();
           return plan;
         },
@@ -223,8 +227,13 @@ export class TasksService {
     }
   }
 
-  private async actOnTask(actor: Actor, taskId: string, decide: Parameters<TasksService['act']>[2]): Promise<TaskDto> {
-    const { task, step } = await this.act(actor, taskId, decide);
+  private async actOnTask<Loaded>(
+    actor: Actor,
+    taskId: string,
+    decide: (task: TaskRow, current: LoadedCase, loaded?: Loaded) => StepPlan | null,
+    load?: (read: StepReader) => Promise<Loaded>,
+  ): Promise<TaskDto> {
+    const { task, step } = await this.act(actor, taskId, decide, load);
     return toTaskDto(task, undefined, step?.case);
   }
 

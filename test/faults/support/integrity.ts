@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../../../src/database/database.js';
-import { BLOB, CASE, CASE_EVENT, DOCUMENT, OUTBOX, TASK, TIMER } from '../../../src/database/entities.js';
-import type { BlobRow, CaseEventRow, CaseRow, DocumentRow, OutboxRow, TaskRow, TimerRow } from '../../../src/database/rows.js';
+import { BLOB, CASE, CASE_EVENT, DOCUMENT, TASK, TIMER } from '../../../src/database/entities.js';
+import type { BlobRow, CaseEventRow, CaseRow, DocumentRow, TaskRow, TimerRow } from '../../../src/database/rows.js';
 import { GENESIS_HASH, hashEvent } from '../../../src/engine/event-hash.js';
 
 export interface IntegrityReport {
@@ -10,7 +10,6 @@ export interface IntegrityReport {
   cases: number;
   events: number;
   tasks: number;
-  outbox: number;
   documents: number;
   timers: number;
   /** Document bytes no document row refers to (a kill -9 between writing the file and the commit). */
@@ -23,15 +22,14 @@ type SnapshotTask = { key: string; assignee: string | null };
  * Reads every case's rows straight from the database and checks that each step left all of its
  * writes or none: events numbered 1..version with an unbroken hash chain ending at the case's head,
  * the snapshot at the last event's stage, open task rows equal to the snapshot's open tasks, every
- * completion on its task row, one outbox row per event, a document row (and its bytes) per upload,
+ * completion on its task row, a document row (and its bytes) per upload,
  * and deadline timers for every open task.
  */
 export async function checkIntegrity(db: Database, options: { documentsDir?: string } = {}): Promise<IntegrityReport> {
-  const { cases, events, tasks, outbox, documents, timers, blobs } = await db.read(async (em) => ({
+  const { cases, events, tasks, documents, timers, blobs } = await db.read(async (em) => ({
     cases: await em.find<CaseRow>(CASE),
     events: await em.find<CaseEventRow>(CASE_EVENT, { order: { caseId: 'ASC', seq: 'ASC' } }),
     tasks: await em.find<TaskRow>(TASK),
-    outbox: await em.find<OutboxRow>(OUTBOX, { select: { id: true, caseId: true, eventSeq: true } }),
     documents: await em.find<DocumentRow>(DOCUMENT),
     timers: await em.find<TimerRow>(TIMER, { select: { id: true, taskId: true, status: true, caseId: true } }),
     blobs: db.dialect === 'postgres' ? await em.find<BlobRow>(BLOB, { select: { sha256: true } }) : [],
@@ -45,7 +43,6 @@ export async function checkIntegrity(db: Database, options: { documentsDir?: str
   const caseIds = new Set(cases.map((c) => c.id));
   const eventsByCase = group(events, (e) => e.caseId);
   const tasksByCase = group(tasks, (t) => t.caseId);
-  const outboxByStep = group(outbox, (o) => `${o.caseId}#${o.eventSeq}`);
   const docsByStep = group(documents, (d) => `${d.caseId}#${d.eventSeq}`);
   const timersByTask = group(timers, (t) => t.taskId);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
@@ -58,8 +55,6 @@ export async function checkIntegrity(db: Database, options: { documentsDir?: str
       if (e.seq !== i + 1) problems.push(`${where}: event #${i + 1} has seq ${e.seq} (gap or repeat)`);
       if (e.prevHash !== (i === 0 ? GENESIS_HASH : evs[i - 1]!.hash)) problems.push(`${where}: seq ${e.seq} does not chain to the previous event`);
       if (hashEvent(e) !== e.hash) problems.push(`${where}: seq ${e.seq} hash does not match its content`);
-      const boxes = outboxByStep.get(`${c.id}#${e.seq}`) ?? [];
-      if (boxes.length !== 1) problems.push(`${where}: seq ${e.seq} (${e.type}) has ${boxes.length} outbox rows`);
       if (e.type === 'DOCUMENT_UPLOADED') {
         const doc = (e.data.document ?? {}) as { id?: string; sha256?: string };
         const rows = docsByStep.get(`${c.id}#${e.seq}`) ?? [];
@@ -84,12 +79,12 @@ export async function checkIntegrity(db: Database, options: { documentsDir?: str
       if (!t.dueAt || !(timersByTask.get(t.id) ?? []).length) problems.push(`${where}: open task ${t.key} has no deadline timers`);
     }
   }
-  for (const rows of [tasks, outbox, documents, events]) {
+  for (const rows of [tasks, documents, events]) {
     for (const r of rows as { caseId: string }[]) if (!caseIds.has(r.caseId)) problems.push(`a row of case ${r.caseId} without its case`);
   }
-  for (const [step] of outboxByStep) {
+  for (const [step] of docsByStep) {
     const [caseId, seq] = step.split('#');
-    if (!(eventsByCase.get(caseId!) ?? []).some((e) => e.seq === Number(seq))) problems.push(`outbox row for ${step} without its event`);
+    if (!(eventsByCase.get(caseId!) ?? []).some((e) => e.seq === Number(seq))) problems.push(`document row for ${step} without its event`);
   }
 
   const stored = new Set(db.dialect === 'postgres' ? blobs.map((b) => b.sha256) : storedFiles(options.documentsDir));
@@ -97,7 +92,7 @@ export async function checkIntegrity(db: Database, options: { documentsDir?: str
   const referenced = new Set(documents.map((d) => d.sha256));
   const orphanBytes = [...stored].filter((sha) => !referenced.has(sha)).length;
 
-  return { problems, cases: cases.length, events: events.length, tasks: tasks.length, outbox: outbox.length, documents: documents.length, timers: timers.length, orphanBytes };
+  return { problems, cases: cases.length, events: events.length, tasks: tasks.length, documents: documents.length, timers: timers.length, orphanBytes };
 }
 
 /** sha256 names of the files the embedded document store holds (data/documents/ab/abcdef…). */
