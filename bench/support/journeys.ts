@@ -29,7 +29,7 @@ import { WorkingCalendar } from '../../src/deadlines/working-calendar.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
 import { detectType, sanitizeName } from '../../src/documents/detect-type.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
-import { GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
+import { CURRENT_HASH_FORMAT, GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
 import { newTaskRow, persist } from '../../src/engine/engine.js';
 import { REVISION_TASK, revisionClosing, revisionTaskRow } from '../../src/tasks/revision-task.js';
 import { TasksService } from '../../src/tasks/tasks.service.js';
@@ -318,6 +318,7 @@ export class CaseSim {
       workflowName: this.workflow.name,
       workflowVersion: this.workflow.version,
       prevHash,
+      hashFormat: CURRENT_HASH_FORMAT,
     };
     return { ...body, hash: hashEvent(body) };
   }

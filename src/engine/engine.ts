@@ -13,7 +13,7 @@ import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, OUTBOX, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, OutboxRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
-import { GENESIS_HASH, hashEvent } from './event-hash.js';
+import { CURRENT_HASH_FORMAT, GENESIS_HASH, hashEvent } from './event-hash.js';
 
 /** The case as loaded inside a step's transaction. */
 export interface LoadedCase {
@@ -457,6 +457,7 @@ export class Engine {
       workflowName: e.workflow.name,
       workflowVersion: e.workflow.version,
       prevHash: e.prevHash,
+      hashFormat: CURRENT_HASH_FORMAT,
     };
     return { ...body, hash: hashEvent(body) };
   }
