@@ -27,7 +27,7 @@ import { loadSlaTable } from '../../src/deadlines/sla-config.js';
 import { TimerHandler } from '../../src/deadlines/timer-handler.js';
 import { WorkingCalendar } from '../../src/deadlines/working-calendar.js';
 import { DirectoryService } from '../../src/directory/directory.service.js';
-import { detectType, sanitizeName } from '../../src/documents/detect-type.js';
+import { ACCEPTED_TYPES, sanitizeName } from '../../src/documents/detect-type.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
 import { CURRENT_HASH_FORMAT, GENESIS_HASH, hashEvent } from '../../src/engine/event-hash.js';
 import { newTaskRow, persist } from '../../src/engine/engine.js';
@@ -242,7 +242,9 @@ export class CaseSim {
 
   /** As DocumentsService.add: the next version of the kind, the upload event, the document row and its bytes. */
   private upload(actor: Actor, kind: DocumentKind, fileName: string, bytes: Buffer): void {
-    const type = detectType(bytes)!;
+    // Journeys upload only the PDFs they make; detectType (file-type) is async, this simulator is not.
+    if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error('journey bug: only PDF uploads are simulated');
+    const type = { ext: 'pdf', mediaType: ACCEPTED_TYPES.pdf } as const;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const name = sanitizeName(fileName, type.ext);
     const id = randomUUID();
