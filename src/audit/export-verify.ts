@@ -18,34 +18,44 @@ export interface ExportedEvent {
 }
 
 /**
- * Checks the hash chains of a JSON-lines export with nothing but the file: each event hashes, in the format it
- * records, to its hash, and links to the one before it. A case exported from its first event must start at the
- * genesis hash; one cut by `--from` starts where the export does. Returns the problems found (as verify does)
- * and how many events were checked; a line that is not an exported event is a problem too, named by its line.
+ * Checks the hash chains of a JSON-lines export with nothing but the file, line by line (an export of the
+ * whole log need not fit in memory): each event hashes, in the format it records, to its hash, and links to
+ * the one before it. A case exported from its first event must start at the genesis hash; one cut by `from`
+ * starts where the export does. Problems are reported as verify reports them; a line that is not an exported
+ * event is one too, named by its line number.
  */
-export function verifyExportedLines(text: string): { eventsChecked: number; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const last = new Map<string, { seq: number; hash: string }>();
-  let eventsChecked = 0;
-  text.split('\n').forEach((line, i) => {
+export class ExportChainCheck {
+  readonly problems: Problem[] = [];
+  eventsChecked = 0;
+  private lineNo = 0;
+  private readonly last = new Map<string, { seq: number; hash: string }>();
+
+  add(line: string): void {
+    this.lineNo++;
     if (line.trim() === '') return;
     const e = parseLine(line);
     if (typeof e === 'string') {
-      problems.push({ caseId: '*', seq: 0, kind: 'hash_mismatch', detail: `line ${i + 1}: ${e}` });
+      this.problems.push({ caseId: '*', seq: 0, kind: 'hash_mismatch', detail: `line ${this.lineNo}: ${e}` });
       return;
     }
-    eventsChecked++;
-    const before = last.get(e.caseId);
-    if (before && e.seq !== before.seq + 1) problems.push({ caseId: e.caseId, seq: e.seq, kind: 'gap', detail: `expected seq ${before.seq + 1}, found ${e.seq}` });
+    this.eventsChecked++;
+    const before = this.last.get(e.caseId);
+    if (before && e.seq !== before.seq + 1) this.problems.push({ caseId: e.caseId, seq: e.seq, kind: 'gap', detail: `expected seq ${before.seq + 1}, found ${e.seq}` });
     const prev = before ? before.hash : e.seq === 1 ? GENESIS_HASH : e.prevHash;
-    if (e.prevHash !== prev) problems.push({ caseId: e.caseId, seq: e.seq, kind: 'hash_mismatch', detail: 'does not link to the event before it' });
+    if (e.prevHash !== prev) this.problems.push({ caseId: e.caseId, seq: e.seq, kind: 'hash_mismatch', detail: 'does not link to the event before it' });
     else {
       const detail = recomputeMismatch(e);
-      if (detail) problems.push({ caseId: e.caseId, seq: e.seq, kind: 'hash_mismatch', detail });
+      if (detail) this.problems.push({ caseId: e.caseId, seq: e.seq, kind: 'hash_mismatch', detail });
     }
-    last.set(e.caseId, { seq: e.seq, hash: e.hash });
-  });
-  return { eventsChecked, problems };
+    this.last.set(e.caseId, { seq: e.seq, hash: e.hash });
+  }
+}
+
+/** ExportChainCheck over a whole export held as text. */
+export function verifyExportedLines(text: string): { eventsChecked: number; problems: Problem[] } {
+  const check = new ExportChainCheck();
+  for (const line of text.split('\n')) check.add(line);
+  return { eventsChecked: check.eventsChecked, problems: check.problems };
 }
 
 /** Why the event's content does not give its hash, or null when it does. */
