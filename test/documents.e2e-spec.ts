@@ -130,6 +130,8 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
     it('refuses a disguised file (HTML or a plain zip named .pdf) with 415', async () => {
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleHtml(), name: 'kak.pdf', contentType: 'application/pdf' }), 'file');
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleZip(), name: 'kak.docx' }), 'file');
+      const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0'), Buffer.alloc(64)]);
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: exe, name: 'kak.pdf', contentType: 'application/pdf' }), 'file', 'not a PDF');
     });
 
     it('refuses polyglots and a zip bomb with 415, read from the whole container, and stores nothing', async () => {
