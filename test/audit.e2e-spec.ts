@@ -1,5 +1,6 @@
 import { CASE, CASE_EVENT } from '../src/database/entities.js';
 import type { CaseEventRow } from '../src/database/rows.js';
+import { rewriteAsFormat1 } from './support/legacy-chain.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 /** The log is tamper-evident: any edit, deletion or rewrite of the stored state is found by verify. */
@@ -177,21 +178,10 @@ describe('audit: history access and verify finds tampering', () => {
   describe('hash formats: each event is hashed in the format it records', () => {
     /** A case whose first events are rewritten as onegate wrote them before hash formats (format 1), then continued in format 2. */
     async function mixedChain() {
-      const { GENESIS_HASH, hashEvent } = await import('../src/engine/event-hash.js');
       const c = await t.createCase();
       await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
       await t.decide(c.id, USERS.secretariat, 'approve');
-      await t.db.transaction(async (em) => {
-        const events = await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id }, order: { seq: 'ASC' } });
-        let prev = GENESIS_HASH;
-        for (const e of events) {
-          const old = { ...e, prevHash: prev, hashFormat: 1 };
-          old.hash = hashEvent(old);
-          await em.update(CASE_EVENT, { id: e.id }, { prevHash: old.prevHash, hash: old.hash, hashFormat: 1 });
-          prev = old.hash;
-        }
-        await em.update(CASE, { id: c.id }, { headHash: prev });
-      });
+      await t.db.transaction((em) => rewriteAsFormat1(em, c.id));
       const legacy = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.length as number;
       await t.decide(c.id, USERS.reviewerA, 'approve');
       await t.decide(c.id, USERS.chair, 'approve');

@@ -4,8 +4,8 @@ import type { Database } from '../src/database/database.js';
 import { CASE, CASE_EVENT } from '../src/database/entities.js';
 import type { CaseEventRow, CaseRow } from '../src/database/rows.js';
 import { Engine } from '../src/engine/engine.js';
-import { GENESIS_HASH, hashEvent } from '../src/engine/event-hash.js';
 import { INSTRUMENT_RULES } from '../workflows/cooperation/v1.rules.js';
+import { rewriteAsFormat1 } from './support/legacy-chain.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const proposer = { id: 'opd-1', roles: ['proposer' as const] };
@@ -50,15 +50,7 @@ describe(`event hash format migration (${process.env.DATABASE_URL ? 'PostgreSQL'
     expect(await columns()).toContain('hash_format');
 
     // The chain as the code before this migration wrote it: every event hashed in format 1.
-    await db.transaction(async (em) => {
-      let prev = GENESIS_HASH;
-      for (const e of await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id }, order: { seq: 'ASC' } })) {
-        const old = { ...e, prevHash: prev, hashFormat: 1 };
-        prev = hashEvent(old);
-        await em.update(CASE_EVENT, { id: e.id }, { prevHash: old.prevHash, hash: prev, hashFormat: 1 });
-      }
-      await em.update(CASE, { id: c.id }, { headHash: prev });
-    });
+    await db.transaction((em) => rewriteAsFormat1(em, c.id));
     const before = await db.dataSource.query(`SELECT seq, hash FROM case_events ORDER BY seq`);
     await db.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await executed()).not.toContain(NAME);
