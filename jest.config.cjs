@@ -39,7 +39,8 @@ module.exports = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs/[^/]+', ...esmPackages()].join('|')})/)`],
   // web/i18n.js imports the server's /labels.js module; its unit test gives it one standing in a WITA city.
-  moduleNameMapper: { '^/labels\\.js$': '<rootDir>/test/support/web-labels-module.ts', '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // file-type's exports offer only `import` and `module-sync`, which a require() from Jest never matches.
+  moduleNameMapper: { '^/labels\\.js$': '<rootDir>/test/support/web-labels-module.ts', '^(\\.{1,2}/.*)\\.js$': '$1', '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   globalSetup: '<rootDir>/test/global-setup.cjs',
   testTimeout: 30000,
   maxWorkers: 2,

@@ -153,7 +153,7 @@ async function foldInMemory(db: Database): Promise<Fold> {
   let sink = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const rows: RawEvent[] = await db.dataSource.query(
-      `SELECT case_id, seq, type, actor_id, actor_roles, at, data, stage_before, stage_after, workflow_name, workflow_version, prev_hash FROM case_events WHERE case_id = ANY($1) ORDER BY case_id, seq`,
+      `SELECT case_id, seq, type, actor_id, actor_roles, at, data, stage_before, stage_after, workflow_name, workflow_version, prev_hash, hash_format FROM case_events WHERE case_id = ANY($1) ORDER BY case_id, seq`,
       [ids.slice(i, i + 500)],
     );
     const byCase: CaseEventRow[][] = [];
@@ -172,6 +172,7 @@ async function foldInMemory(db: Database): Promise<Fold> {
         workflowVersion: r.workflow_version,
         prevHash: r.prev_hash,
         hash: '',
+        hashFormat: r.hash_format,
       };
       if (byCase.length && byCase[byCase.length - 1]![0]!.caseId === e.caseId) byCase[byCase.length - 1]!.push(e);
       else byCase.push([e]);
@@ -214,6 +215,7 @@ interface RawEvent {
   workflow_name: string;
   workflow_version: number;
   prev_hash: string;
+  hash_format: number;
 }
 
 const machines = new Map<string, AnyStateMachine>();

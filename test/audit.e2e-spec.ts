@@ -1,5 +1,6 @@
 import { CASE, CASE_EVENT } from '../src/database/entities.js';
 import type { CaseEventRow } from '../src/database/rows.js';
+import { rewriteAsFormat1 } from './support/legacy-chain.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 /** The log is tamper-evident: any edit, deletion or rewrite of the stored state is found by verify. */
@@ -172,5 +173,75 @@ describe('audit: history access and verify finds tampering', () => {
     expect((await t.upload(v1.id, USERS.proposer, 'other')).status).toBe(409);
     const fresh = await t.createCase();
     expect(fresh.workflow.version).toBe(2);
+  });
+
+  describe('hash formats: each event is hashed in the format it records', () => {
+    /** A case whose first events are rewritten as onegate wrote them before hash formats (format 1), then continued in format 2. */
+    async function mixedChain() {
+      const c = await t.createCase();
+      await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
+      await t.decide(c.id, USERS.secretariat, 'approve');
+      await t.db.transaction((em) => rewriteAsFormat1(em, c.id));
+      const legacy = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.length as number;
+      await t.decide(c.id, USERS.reviewerA, 'approve');
+      await t.decide(c.id, USERS.chair, 'approve');
+      return { c, legacy };
+    }
+    const tamper = (caseId: string, seq: number, set: Partial<CaseEventRow>) =>
+      t.db.transaction(async (em) => {
+        const e = await em.findOneByOrFail<CaseEventRow>(CASE_EVENT, { caseId, seq });
+        await em.update(CASE_EVENT, { id: e.id }, set as never);
+        return e;
+      });
+
+    it('verifies a chain of format-1 events continued in format 2, and the history and export say which is which', async () => {
+      const { c, legacy } = await mixedChain();
+      const history = (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body as { seq: number; hashFormat: number; prevHash: string; hash: string }[];
+      expect(history.map((e) => e.hashFormat)).toEqual([...Array(legacy).fill(1), 2, 2]);
+      // The first format-2 event links to the last format-1 one.
+      expect(history[legacy]!.prevHash).toBe(history[legacy - 1]!.hash);
+      expect(await verifyCase(c.id)).toMatchObject({ ok: true, eventsChecked: legacy + 2, problems: [] });
+
+      // An auditor holding only the JSON-lines export recomputes every hash, each in its own format.
+      const { verifyExportedLines } = await import('../src/audit/export-verify.js');
+      const exported = (await t.get('/api/audit/export?format=jsonl', USERS.auditor)).text.split('\n').filter((l) => l.includes(c.id));
+      expect(exported.map((l) => (JSON.parse(l) as { hashFormat: number }).hashFormat)).toEqual(history.map((e) => e.hashFormat));
+      expect(verifyExportedLines(exported.join('\n'))).toEqual({ eventsChecked: legacy + 2, problems: [] });
+      const forged = exported.map((l, i) => (i === 1 ? l.replace(`"id":"${USERS.proposer.id}"`, '"id":"someone-else"') : l));
+      expect(forged[1]).not.toBe(exported[1]);
+      expect(verifyExportedLines(forged.join('\n')).problems).toEqual([expect.objectContaining({ caseId: c.id, seq: 2, kind: 'hash_mismatch' })]);
+    });
+
+    it('finds an edited field in a format-1 event and in a format-2 event, and a relabelled format', async () => {
+      const { c, legacy } = await mixedChain();
+      const first = await tamper(c.id, 2, { actorId: 'someone-else' });
+      expect((await verifyCase(c.id)).problems).toEqual([expect.objectContaining({ caseId: c.id, seq: 2, kind: 'hash_mismatch' })]);
+      await tamper(c.id, 2, { actorId: first.actorId });
+      expect(await verifyCase(c.id)).toMatchObject({ ok: true });
+
+      const late = await tamper(c.id, legacy + 1, { data: { decision: 'reject' } as never });
+      expect((await verifyCase(c.id)).problems).toContainEqual(expect.objectContaining({ caseId: c.id, seq: legacy + 1, kind: 'hash_mismatch' }));
+      await tamper(c.id, legacy + 1, { data: late.data as never });
+      expect(await verifyCase(c.id)).toMatchObject({ ok: true });
+
+      // Relabelling is an edit too: a format-2 event read as format 1, a format-1 event read as format 2.
+      await tamper(c.id, legacy + 2, { hashFormat: 1 });
+      await tamper(c.id, 1, { hashFormat: 2 });
+      expect((await verifyCase(c.id)).problems.map((p: { seq: number; kind: string }) => [p.seq, p.kind])).toEqual([
+        [1, 'hash_mismatch'],
+        [legacy + 2, 'hash_mismatch'],
+      ]);
+    });
+
+    it('reports an event in a format it does not know as a verification problem, not a server error', async () => {
+      const { c } = await mixedChain();
+      await tamper(c.id, 3, { hashFormat: 7 });
+      const res = await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ok: false, problems: [{ caseId: c.id, seq: 3, kind: 'hash_mismatch', detail: 'hash format 7 is not known (known: 1, 2)' }] });
+      const { verifyExportedLines } = await import('../src/audit/export-verify.js');
+      const exported = (await t.get('/api/audit/export?format=jsonl', USERS.auditor)).text.split('\n').filter((l) => l.includes(c.id));
+      expect(verifyExportedLines(exported.join('\n')).problems).toEqual([{ caseId: c.id, seq: 3, kind: 'hash_mismatch', detail: 'hash format 7 is not known (known: 1, 2)' }]);
+    });
   });
 });

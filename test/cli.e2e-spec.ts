@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isoDate, parseSeq, parseTtl, UsageError } from '../src/cli/arguments.js';
-import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, type CliIo } from '../src/cli/auditor.js';
+import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, verifyExportCommand, type CliIo } from '../src/cli/auditor.js';
 import { TerminalProgress } from '../src/cli/progress.js';
 import { CASE_EVENT } from '../src/database/entities.js';
 import type { CaseEventRow } from '../src/database/rows.js';
@@ -69,6 +69,20 @@ describe('auditor CLI commands', () => {
     expect(await exportCommand(t.app, { format: 'csv', out: join(dir, 'log.csv') }, io)).toBe(0);
     expect(progress.at(-1)).toEqual(['exporting csv', 5, 5]);
     expect(readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
+  });
+
+  it('verify-export checks a JSON-lines export from the file alone, and finds the event tampered with above', async () => {
+    const out = join(dir, 'log.jsonl');
+    expect(await exportCommand(t.app, { format: 'jsonl', out }, io)).toBe(0);
+    // seq 5's actor was edited in the database by the verify test: the export carries the edit, and its old hash.
+    expect(await verifyExportCommand(out, io)).toBe(1);
+    expect(lines.at(-2)).toBe(`FAILED: 5 events of ${out} checked, 1 problem(s)`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^  hash_mismatch case ${caseId} seq 5: its content does not give its hash$`));
+    const head = join(dir, 'head.jsonl');
+    writeFileSync(head, readFileSync(out, 'utf8').split('\n').slice(0, 4).join('\n'));
+    expect(await verifyExportCommand(head, io)).toBe(0);
+    expect(lines.at(-1)).toBe(`ok: 4 events of ${head} checked, 0 problem(s)`);
+    await expect(verifyExportCommand(join(dir, 'missing.jsonl'), io)).rejects.toThrow(UsageError);
   });
 });
 
@@ -179,6 +193,7 @@ describe('the onegate command', () => {
     ['an unknown export format', () => ['export', '--format', 'pdf', '--out', '/tmp/x'], /^onegate: option '--format <format>' argument 'pdf' is invalid\. Allowed choices are jsonl, csv, xes\.$/],
     ['a missing --out', () => ['export', '--format', 'csv'], /^onegate: required option '--out <file>' not specified$/],
     ['export --from nope', () => ['export', '--format', 'csv', '--out', '/tmp/x', '--from', 'nope'], /^onegate: --from must be an ISO 8601 date/],
+    ['an unreadable export to verify', () => ['verify-export', '/no/such/log.jsonl'], /^onegate: verify-export: cannot read \/no\/such\/log\.jsonl: ENOENT/],
   ];
   it.each(bad)('%s prints one line naming it and exits 2', async (_name, args, message) => {
     const r = await run(args({ caseId }));
@@ -193,7 +208,7 @@ describe('the onegate command', () => {
   it('--help lists the commands', async () => {
     const r = await run(['--help']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const command of ['token', 'demo', 'replay', 'verify', 'export', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['token', 'demo', 'replay', 'verify', 'verify-export', 'export', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const replay = await run(['help', 'replay']);
     expect(replay.stdout).toMatch(/--at <iso>/);
     expect(replay.stdout).toMatch(/--seq <n>/);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BLOB, CASE_EVENT, DOCUMENT } from '../src/database/entities.js';
 import { caseState, expectError } from './support/expectations.js';
-import { sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleXlsx, sampleZip, zip } from './support/sample-files.js';
+import { DOCX_TYPES, sampleDocx, sampleHtml, sampleJpeg, sampleOdt, samplePng, sampleStreamedDocx, sampleXlsx, sampleZip, zip } from './support/sample-files.js';
 import { TestApp, USERS, samplePdf } from './support/test-app.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -66,6 +66,7 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
     ['ODT', sampleOdt(), 'application/vnd.oasis.opendocument.text'],
     ['PNG', samplePng(), 'image/png'],
     ['JPEG', sampleJpeg(), 'image/jpeg'],
+    ['a DOCX from a streaming zip writer (sizes in data descriptors)', sampleStreamedDocx(), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
   ])('accepts %s, typed from its content', async (_, bytes, mediaType) => {
     const c = await t.createCase({}, USERS.proposer, { documents: false });
     const up = await t.upload(c.id, USERS.proposer, 'other', { bytes, name: 'lampiran.bin', contentType: 'application/octet-stream' });
@@ -129,6 +130,8 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
     it('refuses a disguised file (HTML or a plain zip named .pdf) with 415', async () => {
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleHtml(), name: 'kak.pdf', contentType: 'application/pdf' }), 'file');
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: sampleZip(), name: 'kak.docx' }), 'file');
+      const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0'), Buffer.alloc(64)]);
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: exe, name: 'kak.pdf', contentType: 'application/pdf' }), 'file', 'not a PDF');
     });
 
     it('refuses polyglots and a zip bomb with 415, read from the whole container, and stores nothing', async () => {
@@ -136,8 +139,14 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: polyglot, name: 'kak.pdf' }), 'file', 'PDF');
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: Buffer.concat([samplePng(), sampleDocx()]), name: 'kak.png' }), 'file', 'polyglot');
       // 1,700 entries of 64 KiB of zeros each: small on the wire, 106 MiB inflated, beyond the 100 MiB limit.
-      const bomb = zip([{ name: '[Content_Types].xml', content: '<Types/>' }, ...Array.from({ length: 1_700 }, (_, i) => ({ name: `word/z${i}.xml`, content: '\0'.repeat(64 * 1024) }))]);
+      const bomb = zip([{ name: '[Content_Types].xml', content: DOCX_TYPES }, ...Array.from({ length: 1_700 }, (_, i) => ({ name: `word/z${i}.xml`, content: '\0'.repeat(64 * 1024) }))]);
       await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: bomb, name: 'kak.docx' }), 'file', 'zip bomb');
+      // The same bomb as a streaming writer writes it: no sizes in its local headers to trust or to skip by.
+      const streamed = zip([{ name: '[Content_Types].xml', content: DOCX_TYPES }, ...Array.from({ length: 1_700 }, (_, i) => ({ name: `word/z${i}.xml`, content: '\0'.repeat(64 * 1024) }))], { streamed: true });
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: streamed, name: 'kak.docx' }), 'file', 'zip bomb');
+      // And one posing as DOCX by its entries only, its [Content_Types].xml naming no document: not a DOCX at all.
+      const posing = zip([{ name: '[Content_Types].xml', content: '<Types/>' }, { name: 'word/document.xml', content: '<w:document/>' }]);
+      await refused(415, () => t.upload(c.id, USERS.proposer, 'kak', { bytes: posing, name: 'kak.docx' }), 'file', 'not a PDF, DOCX');
     });
 
     it('refuses a file over 20 MiB with 413', async () => {

@@ -41,13 +41,33 @@ describe('audit export: JSON lines, CSV and XES, streamed', () => {
     const mine = lines.filter((l) => l.caseId === signedId);
     expect(mine.map((l) => [l.seq, l.hash])).toEqual(history.map((e: any) => [e.seq, e.hash]));
     expect(lines.length).toBe(history.length + 4); // the second case: created, KAK, feasibility study, draft PKS
+    expect(mine.map((l) => l.hashFormat)).toEqual(history.map((e: any) => e.hashFormat));
+  });
+
+  it('carries all an offline auditor needs to recompute every hash and link, even from a cut by time', async () => {
+    const { verifyExportedLines } = await import('../src/audit/export-verify.js');
+    const whole = (await exportAs('jsonl')).body;
+    expect(verifyExportedLines(whole)).toEqual({ eventsChecked: whole.trim().split('\n').length, problems: [] });
+    const history = (await t.get(`/api/cases/${signedId}/history`, USERS.auditor)).body;
+    const cut = (await exportAs('jsonl', `&from=${encodeURIComponent(history[4].at)}`)).body;
+    expect(verifyExportedLines(cut).problems).toEqual([]);
+    // A line dropped from the middle of a case, an edited comment, and a line that is not an event.
+    const lines = whole.trim().split('\n');
+    const comment = lines.findIndex((l) => l.includes('HYPERLINK'));
+    const edited = lines.map((l, i) => (i === comment ? l.replace('baris', 'BARIS') : l)).filter((_, i) => i !== 2);
+    expect(verifyExportedLines([...edited, '{"caseId":1}'].join('\n')).problems).toEqual([
+      expect.objectContaining({ caseId: signedId, seq: 4, kind: 'gap' }),
+      expect.objectContaining({ caseId: signedId, seq: 4, kind: 'hash_mismatch', detail: 'does not link to the event before it' }),
+      expect.objectContaining({ caseId: signedId, seq: comment + 1, kind: 'hash_mismatch', detail: 'its content does not give its hash' }),
+      { caseId: '*', seq: 0, kind: 'hash_mismatch', detail: `line ${edited.length + 1}: caseId is missing or not a string` },
+    ]);
   });
 
   it('writes CSV with quoting and formula-safe cells', async () => {
     const res = await exportAs('csv');
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const body = res.body;
-    expect(body.split('\n')[0]).toBe('case_id,case_number,seq,type,activity,actor_id,actor_roles,at,stage_before,stage_after,workflow,decision,comment,hash');
+    expect(body.split('\n')[0]).toBe('case_id,case_number,seq,type,activity,actor_id,actor_roles,at,stage_before,stage_after,workflow,decision,comment,hash,hash_format');
     expect(body).toContain(`"'=HYPERLINK(""x""), baris\nkedua"`);
   });
 

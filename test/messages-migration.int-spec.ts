@@ -5,6 +5,7 @@ import { DELIVERY, TASK } from '../src/database/entities.js';
 import type { DeliveryRow, TaskRow } from '../src/database/rows.js';
 import { Engine } from '../src/engine/engine.js';
 import { INSTRUMENT_RULES } from '../workflows/domain.js';
+import { rewriteAsFormat1 } from './support/legacy-chain.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const proposer = { id: 'opd-1', roles: ['proposer' as const] };
@@ -26,7 +27,6 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
 
   beforeAll(async () => {
     ({ db, test } = await openTestDatabase());
-    await undoThroughMessages(); // the database as it was before
   });
   afterAll(async () => {
     await db.close();
@@ -34,7 +34,7 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
   });
 
   it('gives a case in revision its revision task and turns escalation_<n> into escalation with a level, and back', async () => {
-    // The engine alone (no effects), as the product wrote steps before the revision task existed.
+    // The engine alone (no effects): the steps the product wrote then, on today's schema.
     const engine = new Engine(db, new SystemClock(), 'Asia/Jakarta');
     const { case: c } = await engine.start({
       actor: proposer,
@@ -49,6 +49,11 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
       plan: () => ({ type: 'TASK_COMPLETED', machineEvent: { type: 'DECIDE', taskKey: 't1', decision: 'revise' }, completion: { taskKey: 't1', decision: 'revise', comment: 'Lengkapi KAK' } }),
     });
     expect(returned.case.stage).toBe('revision');
+    // The database as it was before: events hashed as then (format 1, so the hash-format migration reverts), and
+    // the migrations back through Messages undone, which takes the revision task the engine gave the case.
+    await db.transaction((em) => rewriteAsFormat1(em, c.id));
+    await undoThroughMessages();
+    expect(await db.dataSource.query(`SELECT COUNT(*) AS n FROM tasks WHERE stage = 'revision'`)).toEqual([{ n: db.dialect === 'postgres' ? '0' : 0 }]);
     const p = db.dialect === 'postgres' ? (i: number) => `$${i}` : () => '?';
     const old = async (kind: string) => {
       const id = randomUUID();

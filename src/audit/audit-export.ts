@@ -65,15 +65,16 @@ function jsonRecord(c: CaseRow, e: CaseEventRow) {
     data: e.data,
     prevHash: e.prevHash,
     hash: e.hash,
+    hashFormat: e.hashFormat,
   };
 }
 
-const CSV_HEADER = 'case_id,case_number,seq,type,activity,actor_id,actor_roles,at,stage_before,stage_after,workflow,decision,comment,hash\n';
+const CSV_HEADER = 'case_id,case_number,seq,type,activity,actor_id,actor_roles,at,stage_before,stage_after,workflow,decision,comment,hash,hash_format\n';
 
 function csvLine(c: CaseRow, e: CaseEventRow): string {
   const d = e.data as { decision?: string; comment?: string | null };
   return (
-    [c.id, c.number, e.seq, e.type, activity(e), e.actorId, e.actorRoles.join(' '), e.at.toISOString(), e.stageBefore ?? '', e.stageAfter, `${e.workflowName}@${e.workflowVersion}`, d.decision ?? '', d.comment ?? '', e.hash]
+    [c.id, c.number, e.seq, e.type, activity(e), e.actorId, e.actorRoles.join(' '), e.at.toISOString(), e.stageBefore ?? '', e.stageAfter, `${e.workflowName}@${e.workflowVersion}`, d.decision ?? '', d.comment ?? '', e.hash, e.hashFormat]
       .map(csvCell)
       .join(',') + '\n'
   );
@@ -125,6 +126,7 @@ function xesTrace(c: CaseRow, events: CaseEventRow[]): string {
       ...(d.decision ? [`      ${attr('string', 'decision', d.decision)}`] : []),
       ...(d.comment ? [`      ${attr('string', 'comment', d.comment)}`] : []),
       `      ${attr('string', 'hash', e.hash)}`,
+      `      ${attr('int', 'hashFormat', String(e.hashFormat))}`,
       '    </event>',
     );
   }

@@ -12,7 +12,7 @@ import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
 import { allowedEvents, persist } from '../engine/engine.js';
-import { GENESIS_HASH, hashEvent } from '../engine/event-hash.js';
+import { GENESIS_HASH, hashEvent, UnknownHashFormat } from '../engine/event-hash.js';
 import { exportEvents, type ExportFormat } from './audit-export.js';
 
 export interface HistoryEventDto {
@@ -26,6 +26,8 @@ export interface HistoryEventDto {
   workflowVersion: number;
   prevHash: string;
   hash: string;
+  /** How the event was written out before hashing (event-hash.ts), so anyone can recompute `hash`. */
+  hashFormat: number;
 }
 
 export type ProblemKind = 'hash_mismatch' | 'gap' | 'replay_divergence' | 'checkpoint_mismatch';
@@ -51,6 +53,7 @@ export function toHistoryEventDto(e: CaseEventRow): HistoryEventDto {
     workflowVersion: e.workflowVersion,
     prevHash: e.prevHash,
     hash: e.hash,
+    hashFormat: e.hashFormat,
   };
 }
 
@@ -261,12 +264,24 @@ export function checkDocumentRecords(row: CaseRow, events: CaseEventRow[], docs:
   });
 }
 
+/** Null when the event links to `prev` and hashes, in its own recorded format, to its hash. */
+function hashProblem(e: CaseEventRow, prev: string): { detail?: string } | null {
+  if (e.prevHash !== prev) return {};
+  try {
+    return hashEvent(e) === e.hash ? null : {};
+  } catch (err) {
+    if (err instanceof UnknownHashFormat) return { detail: err.message };
+    throw err;
+  }
+}
+
 export function checkChain(row: CaseRow, events: CaseEventRow[]): Problem[] {
   const problems: Problem[] = [];
   let prev = GENESIS_HASH;
   events.forEach((e, i) => {
     if (e.seq !== i + 1) problems.push({ caseId: row.id, seq: i + 1, kind: 'gap', detail: `expected seq ${i + 1}, found ${e.seq}` });
-    if (e.prevHash !== prev || hashEvent(e) !== e.hash) problems.push({ caseId: row.id, seq: e.seq, kind: 'hash_mismatch' });
+    const mismatch = hashProblem(e, prev);
+    if (mismatch) problems.push({ caseId: row.id, seq: e.seq, kind: 'hash_mismatch', ...mismatch });
     prev = e.hash;
   });
   if (events.length !== row.version) problems.push({ caseId: row.id, seq: events.length + 1, kind: 'gap', detail: `case is at version ${row.version}, log has ${events.length} events` });

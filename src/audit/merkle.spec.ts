@@ -17,6 +17,14 @@ const ROOTS = [
   '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
 ];
 
+// The same file's NodeHashes: every complete subtree, by level (0 = the leaf hashes) and position within it.
+const NODES = [
+  ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7', '07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', '4271a26be0d8a84f0bd54c8c302e7cb3a3b5d1fa6780a40bcce2873477dab658', 'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f', '46f6ffadd3d06a09ff3c5860d2755c8b9819db7df44251788c7d8e3180de8eb1'],
+  ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0'],
+  ['d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'],
+  ['5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328'],
+];
+
 /** RFC 6962 §2.1 leaf hash: SHA-256(0x00 || data). */
 const rfcLeaf = (hex: string) => createHash('sha256').update(Buffer.from([0x00])).update(Buffer.from(hex, 'hex')).digest('hex');
 
@@ -26,6 +34,13 @@ describe('Merkle checkpoints (RFC 6962 §2.1)', () => {
   it('gives the published tree head for every size from 0 to 8', () => {
     for (let size = 0; size <= leaves.length; size++) {
       expect({ size, root: merkleRoot(leaves.slice(0, size)) }).toEqual({ size, root: ROOTS[size] });
+    }
+  });
+
+  it('gives the published hash of every complete subtree, wherever it starts', () => {
+    for (const [level, row] of NODES.entries()) {
+      const width = 2 ** level;
+      row.forEach((hash, i) => expect({ level, i, node: merkleRoot(leaves.slice(i * width, (i + 1) * width)) }).toEqual({ level, i, node: hash }));
     }
   });
 

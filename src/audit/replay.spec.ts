@@ -49,6 +49,7 @@ function history(version: number, start: CooperationInput, events: CooperationEv
     workflowVersion: version,
     prevHash: '',
     hash: '',
+    hashFormat: 2,
   });
   return [row(1, 'CASE_CREATED', { input: start }), ...events.map((e, i) => row(i + 2, e.type, { event: e }))];
 }

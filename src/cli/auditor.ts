@@ -1,4 +1,5 @@
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -6,6 +7,7 @@ import { Between, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { exportEvents, type ExportFormat } from '../audit/audit-export.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CheckpointsService } from '../audit/checkpoints.service.js';
+import { ExportChainCheck } from '../audit/export-verify.js';
 import { DomainError } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { CASE_EVENT } from '../database/entities.js';
@@ -61,6 +63,24 @@ export async function verifyCommand(app: INestApplicationContext, options: { che
     }
   }
   io.out(`${problems.length === 0 ? 'ok' : 'FAILED'}: ${result.casesChecked} cases, ${result.eventsChecked} events checked, ${problems.length} problem(s)`);
+  for (const p of problems) io.out(`  ${p.kind} case ${p.caseId} seq ${p.seq}${p.detail ? `: ${p.detail}` : ''}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * `verify-export <file>`: the hash chains of a JSON-lines export, from the file alone — no database, so an
+ * auditor can check a copy handed over; exits 1 on any problem. An unreadable file is a UsageError.
+ */
+export async function verifyExportCommand(file: string, io: CliIo): Promise<number> {
+  const check = new ExportChainCheck();
+  try {
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) check.add(line);
+  } catch (err) {
+    throw new UsageError(`verify-export: cannot read ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const { problems } = check;
+  io.out(`${problems.length === 0 ? 'ok' : 'FAILED'}: ${check.eventsChecked} events of ${file} checked, ${problems.length} problem(s)`);
   for (const p of problems) io.out(`  ${p.kind} case ${p.caseId} seq ${p.seq}${p.detail ? `: ${p.detail}` : ''}`);
   return problems.length === 0 ? 0 : 1;
 }

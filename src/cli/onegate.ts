@@ -9,7 +9,7 @@ import { DomainError } from '../common/errors.js';
 import { ConfigError, describeSeconds, loadConfig } from '../config/app-config.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './arguments.js';
-import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, type CliIo } from './auditor.js';
+import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, verifyExportCommand, type CliIo } from './auditor.js';
 import { runDemo } from './demo.js';
 import { TerminalProgress } from './progress.js';
 import { WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
@@ -44,7 +44,7 @@ async function withApp(run: (app: INestApplicationContext) => Promise<number>, c
 function buildProgram(done: (code: number) => void): Command {
   const program = new Command('onegate')
     .usage('<command> [options]   (as npm run onegate -- <command> [options])')
-    .description("onegate's command line: tokens, the demo year, and the auditor's replay, verify and export.\nA case is named by its id or its number (KS-2026-0007).")
+    .description("onegate's command line: tokens, the demo year, and the auditor's replay, verify, export and verify-export.\nA case is named by its id or its number (KS-2026-0007).")
     .helpCommand('help [command]', 'show the help of a command')
     // Errors come back to main() as exceptions and are printed there on one line.
     .exitOverride()
@@ -105,6 +105,14 @@ function buildProgram(done: (code: number) => void): Command {
     .action(async (options: { checkpoint?: string; case?: string }) => {
       const checkpoint = options.checkpoint !== undefined ? readCheckpointFile(options.checkpoint) : undefined;
       done(await withApp(async (app) => verifyCommand(app, { checkpoint, caseId: options.case !== undefined ? await resolveCaseId(app, options.case) : undefined }, io)));
+    });
+
+  program
+    .command('verify-export')
+    .description('check the hash chains of a JSON-lines export from the file alone, without the database; exit 1 on any problem')
+    .argument('<file>', 'a file written by export --format jsonl')
+    .action(async (file: string) => {
+      done(await verifyExportCommand(file, io));
     });
 
   program

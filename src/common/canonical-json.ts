@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * JSON with object keys sorted at every level and no whitespace: the bytes that get hashed. Integer-like
  * keys come first in numeric order (the sorted copy's own property order), Dates are ISO strings at any
- * depth, undefined members are dropped. Every stored hash depends on these bytes: canonical-json.spec.ts
- * pins them. (Writing the JSON out by hand instead of stringifying the sorted copy measured slower.)
+ * depth, undefined members are dropped. Events of hash format 1 (src/engine/event-hash.ts; newer events are
+ * RFC 8785), checkpoint signatures and idempotency keys depend on these bytes: canonical-json.spec.ts pins them. (Writing the JSON out by hand instead of stringifying the sorted copy measured slower.)
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

@@ -67,6 +67,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         workflowVersion: { type: 'integer', name: 'workflow_version' },
         prevHash: str('prev_hash', 64),
         hash: str('hash', 64),
+        hashFormat: { type: 'integer', name: 'hash_format' },
       },
     }),
     new EntitySchema<TaskRow>({

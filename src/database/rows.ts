@@ -41,6 +41,8 @@ export interface CaseEventRow {
   workflowVersion: number;
   prevHash: string;
   hash: string;
+  /** How the event was written out before hashing (event-hash.ts): 1 before issue 16, 2 since. */
+  hashFormat: number;
 }
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';

@@ -11,7 +11,7 @@ import type { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
-import { GENESIS_HASH, hashEvent } from './event-hash.js';
+import { CURRENT_HASH_FORMAT, GENESIS_HASH, hashEvent } from './event-hash.js';
 
 /** The case as the step found it: all a plan knows, with what the command's `load` read. */
 export interface LoadedCase {
@@ -503,6 +503,7 @@ export class Engine {
       workflowName: e.workflow.name,
       workflowVersion: e.workflow.version,
       prevHash: e.prevHash,
+      hashFormat: CURRENT_HASH_FORMAT,
     };
     return { ...body, hash: hashEvent(body) };
   }

@@ -15,7 +15,7 @@ import type { WorkflowDefinition } from '../../workflows/registry.js';
 
 export interface GoldenCase {
   name: string;
-  events: (Omit<CaseEventRow, 'at'> & { at: string })[];
+  events: (Omit<CaseEventRow, 'at' | 'hashFormat'> & { at: string; hashFormat?: CaseEventRow['hashFormat'] })[];
   stored: { stage: string; version: number; snapshot: { value: unknown; context: unknown }; headHash: string };
 }
 
@@ -34,8 +34,12 @@ export function loadGoldenFixtures(dir = GOLDEN_DIR): GoldenFixture[] {
     .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<GoldenFixture, 'file'>) }));
 }
 
+/**
+ * The recorded rows as the engine reads them. Rows recorded before events carried their hash format
+ * have none; the migration that added it labels every such row format 1, and so does this.
+ */
 export function eventRows(c: GoldenCase): CaseEventRow[] {
-  return c.events.map((e) => ({ ...e, at: new Date(e.at) }));
+  return c.events.map((e) => ({ ...e, hashFormat: e.hashFormat ?? 1, at: new Date(e.at) }));
 }
 
 /**
