@@ -27,7 +27,7 @@ export interface LoadedCase {
 /** What a command's `load` may do: typeorm's finders, nothing that writes. */
 export type StepReader = Pick<EntityManager, 'find' | 'findBy' | 'findOne' | 'findOneBy' | 'existsBy' | 'countBy'>;
 
-/** A write a plan describes; the engine carries it out with the step's own, in the same statement or transaction. */
+/** A write a plan describes; the engine carries it out after the step's own statement, in the same transaction. */
 export type StepWrite =
   | { kind: 'insert'; entity: string; rows: object[] }
   | {
@@ -150,8 +150,8 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * One command = load case → xstate's pure `transition()` → write the event (hash-chained), the new
- * snapshot, task changes and the effects' rows (timers, deliveries) in one transaction, guarded by the
- * case version.
+ * snapshot, task changes and the effects' rows (deadline and message timers) in one transaction,
+ * guarded by the case version.
  */
 export class Engine {
   private readonly listeners: CommitListener[] = [];
