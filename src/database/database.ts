@@ -1,25 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Mutex } from '../common/mutex.js';
 import { dialectOf, type Dialect } from './columns.js';
-import { createEntities } from './entities.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { RawTable } from './raw-table.js';
 
 /** A write a caller adds to every transaction it starts (see `withCommitHook`). */
 export type CommitHook = (em: EntityManager) => Promise<void>;
 
 const commitHooks = new AsyncLocalStorage<CommitHook>();
-
-/**
- * How long a request waits for one of the pool's connections: past it, pg says "timeout exceeded
- * when trying to connect", which the API answers 503 with Retry-After (a saturated database), rather
- * than queueing requests without end.
- */
-export const POOL_WAIT_MS = 10_000;
 
 /**
  * The data source and the one way to write: `transaction()`. On the embedded SQLite file every
@@ -36,28 +26,18 @@ export class Database {
     this.mutex = this.dialect === 'sqlite' ? new Mutex() : null;
   }
 
+  /** A Database of its own (the CLI's tools, benches, tests); the app's comes from DatabaseModule. */
   static async open(database: AppConfig['database'], options: { migrate?: boolean } = {}): Promise<Database> {
-    const common = { entities: createEntities(database.kind === 'postgres' ? 'postgres' : 'sqlite'), migrations: MIGRATIONS, synchronize: false, logging: false } as const;
-    let ds: DataSource;
-    if (database.kind === 'postgres') {
-      ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS } });
-    } else {
-      mkdirSync(dirname(database.file), { recursive: true });
-      ds = new DataSource({
-        ...common,
-        type: 'better-sqlite3',
-        database: database.file,
-        enableWAL: true,
-        prepareDatabase: (db: { pragma(s: string): unknown }) => {
-          db.pragma('busy_timeout = 5000');
-          db.pragma('synchronous = NORMAL');
-        },
-      });
-    }
+    const ds = new DataSource(dataSourceOptions(database));
     await ds.initialize();
-    const db = new Database(ds);
+    const db = Database.over(ds);
     if (options.migrate !== false) await db.migrate();
     return db;
+  }
+
+  /** The wrapper over an initialized data source (DatabaseModule's, built by `TypeOrmModule.forRootAsync`). */
+  static over(dataSource: DataSource): Database {
+    return new Database(dataSource);
   }
 
   async migrate(): Promise<void> {

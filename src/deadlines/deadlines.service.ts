@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Brackets } from 'typeorm';
 import { runInContext } from '../common/request-context.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { TIMER } from '../database/entities.js';
 import type { TimerRow } from '../database/rows.js';
@@ -31,7 +30,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   private readonly runsWorkers: boolean;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,

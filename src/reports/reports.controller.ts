@@ -8,8 +8,7 @@ import { visibleProposer } from '../cases/case-visibility.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { yearIn, yearRange } from '../common/time-zone.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow } from '../database/rows.js';
@@ -30,7 +29,7 @@ export class ReportsController {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /**

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { DeadlinePlanner } from './deadline-planner.js';
+import { loadHolidays, loadSlaTable } from './sla-config.js';
+import { WorkingCalendar } from './working-calendar.js';
+
+/**
+ * The working calendar and the deadline planner (the engine's projection that opens timers), from
+ * ONEGATE_TIMEZONE, ONEGATE_HOLIDAYS and ONEGATE_SLA, read and validated at boot: a bad file stops the
+ * start. Apart from DeadlinesModule, which needs the engine, so that the engine can use the planner.
+ */
+@Module({
+  providers: [
+    {
+      provide: WorkingCalendar,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new WorkingCalendar({ timeZone: config.timezone, extraHolidays: loadHolidays(config.holidaysFile) }),
+    },
+    {
+      provide: DeadlinePlanner,
+      inject: [AppConfig, WorkingCalendar],
+      useFactory: (config: AppConfig, calendar: WorkingCalendar) => {
+        const sla = loadSlaTable(config.slaFile);
+        return new DeadlinePlanner({ sla: sla.stages, expiryReminderDays: sla.expiryReminderDays, calendar, timeZone: config.timezone });
+      },
+    },
+  ],
+  exports: [WorkingCalendar, DeadlinePlanner],
+})
+export class DeadlinePlanningModule {}
