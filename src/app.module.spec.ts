@@ -22,7 +22,7 @@ const GLOBAL_OURS = new Set(['ConfigModule', 'ClockModule']);
 
 function nodeOf(m: Type | DynamicModule): Node {
   const cls = typeof m === 'function' ? m : m.module;
-  const dyn = typeof m === 'function' ? {} : m;
+  const dyn: Partial<DynamicModule> = typeof m === 'function' ? {} : m;
   const meta = <T>(key: string): T[] => [...((Reflect.getMetadata(key, cls) as T[] | undefined) ?? []), ...(((dyn as Record<string, unknown>)[key] as T[] | undefined) ?? [])];
   return {
     name: cls.name,

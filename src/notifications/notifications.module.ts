@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { DeliveryService, MAILER } from './delivery.service.js';
 import { EmlFileMailer, SmtpMailer, type Mailer } from './mailer.js';
@@ -15,7 +16,7 @@ import { NotificationsController } from './notifications.controller.js';
  * can take its planner.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, AuditModule],
+  imports: [DatabaseModule, MetricsRegistryModule, AuditModule, DirectoryModule],
   controllers: [NotificationsController],
   providers: [
     {

@@ -8,8 +8,9 @@ import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../commo
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
-import { CASE, TASK, USER } from '../database/entities.js';
-import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
+import { CASE, TASK } from '../database/entities.js';
+import type { CaseRow, TaskRow } from '../database/rows.js';
+import { UserRepository } from '../directory/user.repository.js';
 import { Engine, type LoadedCase, type StepPlan, type StepResult } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
@@ -24,6 +25,7 @@ export class TasksService {
     @Inject(Engine) private readonly engine: Engine,
     @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(UserRepository) private readonly users: UserRepository,
   ) {}
 
   /**
@@ -138,7 +140,7 @@ export class TasksService {
         if (!actor.roles.includes(task.role as Role)) this.requireRole(actor, task);
         throw new DomainError('TaskClaimedByAnother', `task ${task.id} is claimed by ${task.assigneeId}`, { assigneeId: task.assigneeId });
       }
-      const user = await em.findOneBy<UserRow>(USER, { id: userId });
+      const user = await this.users.byId(em, userId);
       if (!user) throw invalid('userId', `no user ${userId} in the directory`);
       if (!user.active) throw invalid('userId', `${userId} is deactivated`);
       if (!user.roles.includes(task.role)) throw invalid('userId', `${userId} does not hold the role ${task.role}`);
@@ -165,7 +167,7 @@ export class TasksService {
         throw invalid('reviewers', 'only the administrative check assigns technical reviewers, when it approves');
       }
       if (reviewers.length) {
-        const users = await em.findBy<UserRow>(USER, { id: In(reviewers) });
+        const users = await this.users.byIds(em, reviewers);
         for (const id of reviewers) {
           const u = users.find((x) => x.id === id);
           if (!u) throw invalid('reviewers', `no user ${id} in the directory`);
