@@ -9,6 +9,16 @@ import { WorkingCalendar } from './working-calendar.js';
  * ONEGATE_TIMEZONE, ONEGATE_HOLIDAYS and ONEGATE_SLA, read and validated at boot: a bad file stops the
  * start. Apart from DeadlinesModule, which needs the engine, so that the engine can use the planner.
  */
+/**
+ * Reads and checks ONEGATE_SLA and ONEGATE_HOLIDAYS, throwing their ConfigError: `createApp` calls it
+ * before Nest builds anything, so a bad file stops the start before a database or Redis connection opens
+ * (a provider's error would leave them open, and Nest would exit the process rather than throw).
+ */
+export function checkDeadlineFiles(config: AppConfig): void {
+  loadSlaTable(config.slaFile);
+  loadHolidays(config.holidaysFile);
+}
+
 @Module({
   providers: [
     {
