@@ -16,6 +16,7 @@ import { refuseHostileInput } from './common/hostile-input.js';
 import { answerFrameworkError } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { describeSeconds, type AppConfig } from './config/app-config.js';
+import { checkDeadlineFiles } from './deadlines/deadline-planning.module.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { registerRequestLogging } from './logging/http-logging.js';
 import { createLogger, PinoLoggerService, secretsOf, type LogOptions } from './logging/logger.js';
@@ -28,6 +29,7 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
  * `logger: false` silences it (tests); log options pick the level and where the JSON lines go.
  */
 export async function createApp(config: AppConfig, options: { clock?: Clock; logger?: boolean | LogOptions } = {}): Promise<NestFastifyApplication> {
+  checkDeadlineFiles(config);
   const logOptions = typeof options.logger === 'object' ? options.logger : {};
   const logger = createLogger({
     level: options.logger === false ? 'silent' : (logOptions.level ?? config.logLevel),

@@ -10,8 +10,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { dateIn } from '../common/time-zone.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { AuditService } from './audit.service.js';
 
 export class ReplayQuery {
@@ -64,7 +63,7 @@ export class AuditController {
   constructor(
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CheckpointsService) private readonly checkpoints: CheckpointsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 

@@ -4,8 +4,7 @@ import { In } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalid, notFound } from '../common/errors.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, CHECKPOINT, SETTING } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, CheckpointRow, SettingRow } from '../database/rows.js';
@@ -37,7 +36,7 @@ export class CheckpointsService implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /** Periodic checkpoints run where background work runs (worker and all roles). */

@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { DomainError, invalid } from '../common/errors.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
@@ -46,7 +45,7 @@ export function refuseSignInPicker(instance: FastifyInstance, config: AppConfig)
 @Controller('api/auth')
 export class SignInController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(DirectoryService) private readonly directory: DirectoryService,
     @Inject(TokenService) private readonly tokens: TokenService,
   ) {}

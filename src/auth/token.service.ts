@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ROLES, type Role } from '../../workflows/domain.js';
-import { describeSeconds, tokenMaxTtlOf, type AppConfig } from '../config/app-config.js';
+import { AppConfig, describeSeconds, tokenMaxTtlOf } from '../config/app-config.js';
 import { DomainError } from '../common/errors.js';
-import { APP_CONFIG } from '../core/tokens.js';
 import { RESERVED_USER_IDS, USER_ID_PATTERN } from '../directory/user.dto.js';
 
 const VERIFIED_TTL_MS = 60_000;
@@ -36,7 +35,7 @@ export class TokenService {
   /** `AUTH_TOKEN_MAX_TTL` in seconds: the longest lifetime a token may have, verified or minted. */
   readonly maxTtlSeconds: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(AppConfig) config: AppConfig) {
     this.secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
     this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
     this.jwksOptions = { algorithms: ['RS256', 'ES256'], ...(config.oidc ? { issuer: config.oidc.issuer } : {}) };

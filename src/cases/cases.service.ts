@@ -6,8 +6,7 @@ import { hasRole, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
@@ -22,7 +21,7 @@ export class CasesService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
     @Inject(Clock) private readonly clock: Clock,
   ) {}

@@ -9,77 +9,82 @@ import { join, resolve } from 'node:path';
 /** `cli` is internal: a command-line run that does no background work. */
 export type ProcessRole = 'api' | 'worker' | 'all' | 'cli';
 
-export interface AppConfig {
+/**
+ * The validated configuration. An abstract class rather than an interface so that it is also the Nest
+ * injection token (`@Inject(AppConfig)`, provided by ConfigModule); it is never instantiated: the value
+ * is the plain object `loadConfig()` (or a test) builds.
+ */
+export abstract class AppConfig {
   /** HTTP port (`PORT`, default 3000). */
-  port: number;
+  abstract port: number;
   /** `production` makes a missing `AUTH_JWT_SECRET` fatal. */
-  production: boolean;
+  abstract production: boolean;
   /** Folder of the embedded database, the generated secret and mail files (`ONEGATE_DATA_DIR`, default ./data). */
-  dataDir: string;
+  abstract dataDir: string;
   /** `DATABASE_URL`: PostgreSQL when set, otherwise the embedded SQLite file `dataDir/onegate.sqlite`. */
-  database: { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string };
+  abstract database: { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string };
   /** `REDIS_URL`: BullMQ on Redis when set, otherwise in-process timers and queues. */
-  redisUrl: string | null;
+  abstract redisUrl: string | null;
   /** `SMTP_URL`: mail through that server, otherwise `.eml` files in `dataDir/mail`. */
-  smtpUrl: string | null;
+  abstract smtpUrl: string | null;
   /** `MAIL_FROM`, default onegate@localhost. */
-  mailFrom: string;
+  abstract mailFrom: string;
   /** HS256 secret (`AUTH_JWT_SECRET`); generated once into `dataDir/jwt-secret` in the embedded default. */
-  jwtSecret: string | null;
+  abstract jwtSecret: string | null;
   /** `AUTH_JWKS_URL`: verify RS256/ES256 tokens of an identity provider. */
-  jwksUrl: string | null;
+  abstract jwksUrl: string | null;
   /**
    * `AUTH_TOKEN_MAX_TTL` (ISO 8601 duration, default `P1D`), in seconds: the longest lifetime a bearer
    * token may have (exp − iat, or exp − now without iat); a token without `exp`, or living longer, is
    * refused, and onegate mints none longer. Absent here means the default.
    */
-  tokenMaxTtlSeconds?: number;
+  abstract tokenMaxTtlSeconds?: number;
   /**
    * `AUTH_OIDC_ISSUER` + `AUTH_OIDC_CLIENT_ID` (+ `AUTH_OIDC_SCOPE`): the web app signs in through that
    * OpenID Connect provider (authorization code with PKCE, a public client). Tokens must then carry this issuer.
    */
-  oidc: { issuer: string; clientId: string; scope: string } | null;
+  abstract oidc: { issuer: string; clientId: string; scope: string } | null;
   /** `ONEGATE_DIRECTORY`: JSON file of users loaded at start. */
-  directoryFile: string | null;
+  abstract directoryFile: string | null;
   /** `ONEGATE_SLA`: JSON file overriding stage SLAs (deadlines, next issue). */
-  slaFile: string | null;
+  abstract slaFile: string | null;
   /** `ONEGATE_TIMEZONE`, default Asia/Jakarta. */
-  timezone: string;
+  abstract timezone: string;
   /** `ONEGATE_HOLIDAYS`: JSON file of extra non-working dates. */
-  holidaysFile: string | null;
+  abstract holidaysFile: string | null;
   /** `ONEGATE_ROLE`: api, worker or all (default). */
-  role: ProcessRole;
+  abstract role: ProcessRole;
   /**
    * `PUBLIC_URL`: the address users reach the web app at, without a trailing slash; every link in a
    * message starts with it (default http://localhost:PORT; production requires it).
    */
-  publicUrl: string;
+  abstract publicUrl: string;
   /** `ONEGATE_RECONCILE_SECONDS`: how often pending timers and mails are re-queued (default 30). */
-  reconcileSeconds: number;
+  abstract reconcileSeconds: number;
   /** `ONEGATE_QUEUE_LOCK_MS`: how long a worker holds a job before another may take it back (default 30000). */
-  queueLockMs: number;
+  abstract queueLockMs: number;
   /** `ONEGATE_SMTP_TIMEOUT_MS`: how long to wait on a silent SMTP server before the attempt fails and retries (default 20000). */
-  smtpTimeoutMs: number;
+  abstract smtpTimeoutMs: number;
   /** `ONEGATE_CHECKPOINT_HOURS`: a Merkle checkpoint is taken when the last is older than this (default 24; 0 = off). */
-  checkpointHours: number;
+  abstract checkpointHours: number;
   /** `ONEGATE_QUEUE_PREFIX`: prefix of onegate's Redis keys (default onegate), to share one Redis. */
-  queuePrefix: string;
+  abstract queuePrefix: string;
   /** `ONEGATE_DEMO_USERS`: create one demo user per role on first start (default: on for the embedded default; never in production). */
-  demoUsers: boolean;
+  abstract demoUsers: boolean;
   /**
    * `ONEGATE_METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <it>`; unset (and
    * absent here), /metrics is open, as Prometheus scrapes usually are inside a private network.
    */
-  metricsToken?: string | null;
+  abstract metricsToken?: string | null;
   /**
    * `ONEGATE_SIGN_IN_RATE_LIMIT`: requests per minute one client address may make to each sign-in
    * route (and, once built, each `/public` route); more get 429 with Retry-After. Default 30.
    */
-  signInRateLimit?: number;
+  abstract signInRateLimit?: number;
   /** `ONEGATE_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
-  logLevel?: LogLevel;
+  abstract logLevel?: LogLevel;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
-  notYetBuilt?: string[];
+  abstract notYetBuilt?: string[];
 }
 
 /**

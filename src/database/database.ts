@@ -1,25 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Mutex } from '../common/mutex.js';
 import { dialectOf, type Dialect } from './columns.js';
-import { createEntities } from './entities.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { dataSourceOptions, readerDataSourceOptions } from './data-source-options.js';
 import { RawTable } from './raw-table.js';
 
 /** A write a caller adds to every transaction it starts (see `withCommitHook`). */
 export type CommitHook = (em: EntityManager) => Promise<void>;
 
 const commitHooks = new AsyncLocalStorage<CommitHook>();
-
-/**
- * How long a request waits for one of the pool's connections: past it, pg says "timeout exceeded
- * when trying to connect", which the API answers 503 with Retry-After (a saturated database), rather
- * than queueing requests without end.
- */
-export const POOL_WAIT_MS = 10_000;
 
 /**
  * The data source and the ways to it: `transaction()` to write, `write()` for one self-committing
@@ -44,37 +34,21 @@ export class Database {
     this.mutex = this.dialect === 'sqlite' ? new Mutex() : null;
   }
 
+  /** A Database of its own (the CLI's tools, benches, tests); the app's comes from DatabaseModule. */
   static async open(database: AppConfig['database'], options: { migrate?: boolean } = {}): Promise<Database> {
-    const common = { entities: createEntities(database.kind === 'postgres' ? 'postgres' : 'sqlite'), migrations: MIGRATIONS, synchronize: false, logging: false } as const;
-    let ds: DataSource;
-    let readers: DataSource | null = null;
-    if (database.kind === 'postgres') {
-      ds = new DataSource({ ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS } });
-      readers = new DataSource({
-        ...common,
-        migrations: [],
-        type: 'postgres',
-        url: database.url,
-        extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS, options: '-c default_transaction_read_only=on' },
-      });
-    } else {
-      mkdirSync(dirname(database.file), { recursive: true });
-      ds = new DataSource({
-        ...common,
-        type: 'better-sqlite3',
-        database: database.file,
-        enableWAL: true,
-        prepareDatabase: (db: { pragma(s: string): unknown }) => {
-          db.pragma('busy_timeout = 5000');
-          db.pragma('synchronous = NORMAL');
-        },
-      });
-    }
+    const ds = new DataSource(dataSourceOptions(database));
     await ds.initialize();
-    await readers?.initialize();
-    const db = new Database(ds, readers);
+    const db = Database.over(ds, await openReaders(database));
     if (options.migrate !== false) await db.migrate();
     return db;
+  }
+
+  /**
+   * The wrapper over an initialized data source (DatabaseModule's, built by `TypeOrmModule.forRootAsync`)
+   * and, on PostgreSQL, its read-only pool (`openReaders`).
+   */
+  static over(dataSource: DataSource, readers: DataSource | null): Database {
+    return new Database(dataSource, readers);
   }
 
   async migrate(): Promise<void> {
@@ -163,11 +137,22 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    if (this.readers?.isInitialized) await this.readers.destroy();
+    await this.closeReaders();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** The read-only pool alone (the app's main data source is TypeOrmModule's to close). */
+  async closeReaders(): Promise<void> {
+    if (this.readers?.isInitialized) await this.readers.destroy();
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.mutex ? this.mutex.runExclusive(fn) : fn();
   }
+}
+
+/** On PostgreSQL, the read-only pool `read()` goes through, initialized; none on the embedded file. */
+export async function openReaders(database: AppConfig['database']): Promise<DataSource | null> {
+  const options = readerDataSourceOptions(database);
+  return options ? new DataSource(options).initialize() : null;
 }

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Brackets } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { runInContext } from '../common/request-context.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { TIMER } from '../database/entities.js';
 import type { TimerRow } from '../database/rows.js';
@@ -33,7 +32,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   private stopping = false;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(Database) private readonly db: Database,
     @Inject(Engine) private readonly engine: Engine,

@@ -8,9 +8,9 @@ import { Clock } from '../common/clock.js';
 import { invalid, notFound } from '../common/errors.js';
 import { describeValidationErrors } from '../common/validation.js';
 import { Database } from '../database/database.js';
-import { USER } from '../database/entities.js';
 import type { UserRow } from '../database/rows.js';
 import { PutUserDto, RESERVED_USER_IDS, USER_ID_PATTERN, isStatusChange } from './user.dto.js';
+import { UserRepository } from './user.repository.js';
 
 /** The users onegate mails and escalates to: from `ONEGATE_DIRECTORY`, the users API, or the demo set. */
 @Injectable()
@@ -20,6 +20,7 @@ export class DirectoryService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(UserRepository) private readonly users: UserRepository,
   ) {}
 
   async put(id: string, body: PutUserDto): Promise<UserRow> {
@@ -30,18 +31,18 @@ export class DirectoryService {
 
   private async upsert(em: EntityManager, id: string, body: PutUserDto): Promise<UserRow> {
     if (isStatusChange(body)) {
-      const existing = await em.findOneBy<UserRow>(USER, { id });
+      const existing = await this.users.byId(em, id);
       if (!existing) throw notFound('user', id);
       const row: UserRow = { ...existing, active: body.active!, updatedAt: this.clock.now() };
-      await em.update(USER, { id }, { active: row.active, updatedAt: row.updatedAt });
+      await this.users.update(em, id, { active: row.active, updatedAt: row.updatedAt });
       return row;
     }
     if (body.supervisorId !== undefined) {
       if (body.supervisorId === id) throw invalid('supervisorId', 'a user cannot supervise themself');
-      if (!(await em.existsBy(USER, { id: body.supervisorId }))) throw invalid('supervisorId', `no user ${body.supervisorId} in the directory`);
+      if (!(await this.users.exists(em, body.supervisorId))) throw invalid('supervisorId', `no user ${body.supervisorId} in the directory`);
     }
     const now = this.clock.now();
-    const existing = await em.findOneBy<UserRow>(USER, { id });
+    const existing = await this.users.byId(em, id);
     const row: UserRow = {
       id,
       name: body.name,
@@ -53,16 +54,16 @@ export class DirectoryService {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    await em.save(USER, row);
+    await this.users.save(em, row);
     return row;
   }
 
   list(): Promise<UserRow[]> {
-    return this.db.read((em) => em.find<UserRow>(USER, { order: { id: 'ASC' } }));
+    return this.db.read((em) => this.users.all(em));
   }
 
   get(id: string): Promise<UserRow | null> {
-    return this.db.read((em) => em.findOneBy<UserRow>(USER, { id }));
+    return this.db.read((em) => this.users.byId(em, id));
   }
 
   /**
@@ -78,17 +79,17 @@ export class DirectoryService {
     if (existing && existing.name === name && existing.email === email && sameRoles(existing.roles, roles)) return existing;
     const now = this.clock.now();
     if (existing) {
-      await this.db.transaction((em) => em.update(USER, { id }, { name, email, roles, updatedAt: now }));
+      await this.db.transaction((em) => this.users.update(em, id, { name, email, roles, updatedAt: now }));
       return { ...existing, name, email, roles, updatedAt: now };
     }
     const row: UserRow = { id, name, email, roles, supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now };
     // Two first requests at once: the second insert does nothing, and both see the same row.
-    await this.db.transaction((em) => em.createQueryBuilder().insert().into(USER).values(row).orIgnore().execute());
+    await this.db.transaction((em) => this.users.insertIfAbsent(em, row));
     return (await this.get(id)) ?? row;
   }
 
   count(): Promise<number> {
-    return this.db.read((em) => em.count(USER));
+    return this.db.read((em) => this.users.count(em));
   }
 
   /** Loads `ONEGATE_DIRECTORY`: supervisors first, so references resolve; one bad entry stops the start. */
@@ -114,7 +115,7 @@ export class DirectoryService {
       // Insert without supervisors, then set them, so order in the file does not matter.
       for (const e of pending) await this.upsert(em, e.id, { ...e.dto, supervisorId: undefined });
       for (const e of pending) {
-        if (e.dto.supervisorId && !ids.has(e.dto.supervisorId) && !(await em.existsBy(USER, { id: e.dto.supervisorId }))) {
+        if (e.dto.supervisorId && !ids.has(e.dto.supervisorId) && !(await this.users.exists(em, e.dto.supervisorId))) {
           throw new Error(`ONEGATE_DIRECTORY ${file}: user ${e.id}: supervisorId ${e.dto.supervisorId} is not in the directory`);
         }
         await this.upsert(em, e.id, e.dto);

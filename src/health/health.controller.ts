@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { SCHEDULER } from '../deadlines/deadlines.tokens.js';
 import type { Scheduler } from '../deadlines/queue-catalogue.js';
 import { HealthService } from './health.service.js';
@@ -13,7 +12,7 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   constructor(
     @Inject(HealthService) private readonly checks: HealthService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
   ) {}
 

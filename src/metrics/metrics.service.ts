@@ -4,8 +4,7 @@ import { IdentityService } from '../auth/identity.service.js';
 import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { TASK } from '../database/entities.js';
 import { SCHEDULER } from '../deadlines/deadlines.tokens.js';
@@ -22,7 +21,7 @@ export class MetricsService {
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(IdentityService) private readonly identity: IdentityService,
   ) {}

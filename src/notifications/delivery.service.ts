@@ -4,11 +4,11 @@ import { In, LessThan, type EntityManager } from 'typeorm';
 import type { Role } from '../../workflows/domain.js';
 import { workflowOf } from '../../workflows/registry.js';
 import { Clock } from '../common/clock.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { CASE, DELIVERY, TASK, USER } from '../database/entities.js';
+import { CASE, DELIVERY, TASK } from '../database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
+import { UserRepository } from '../directory/user.repository.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
 import { renderMessage, type MessageKind } from './templates.js';
@@ -74,9 +74,10 @@ export class DeliveryService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(UserRepository) private readonly userRows: UserRepository,
   ) {}
 
   /**
@@ -94,7 +95,7 @@ export class DeliveryService {
       where: { id: caseId },
       select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true, workflowName: true, workflowVersion: true },
     });
-    const users = await em.find<UserRow>(USER, { order: { id: 'ASC' } });
+    const users = await this.userRows.all(em);
     const people: People = { byId: new Map(users.map((u) => [u.id, u])), withRole: (role) => users.filter((u) => u.roles.includes(role)) };
     const tasks = await em.find<TaskRow>(TASK, { where: [{ id: In(timers.map((t) => t.taskId).filter((id): id is string => !!id)) }, { caseId, status: 'open' }] });
     const messages: Planned[] = [];

@@ -5,8 +5,7 @@ import { visibleProposer } from '../cases/case-visibility.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { dateIn, yearIn, yearRange } from '../common/time-zone.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow } from '../database/rows.js';
@@ -17,7 +16,7 @@ export class ReportsService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /** Open cases by stage, overdue open tasks by role, signed per year, and, of those `actor` may see, the agreements expiring soon. */

@@ -8,8 +8,9 @@ import { DomainError, NothingToDo, forbidden, invalid, notFound } from '../commo
 import { Clock } from '../common/clock.js';
 import { Database } from '../database/database.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
-import { CASE, TASK, USER } from '../database/entities.js';
+import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
+import { UserRepository } from '../directory/user.repository.js';
 import { Engine, type LoadedCase, type StepPlan, type StepReader, type StepResult } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
@@ -24,6 +25,7 @@ export class TasksService {
     @Inject(Engine) private readonly engine: Engine,
     @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(UserRepository) private readonly users: UserRepository,
   ) {}
 
   /**
@@ -131,7 +133,7 @@ export class TasksService {
   }
 
   async delegate(actor: Actor, taskId: string, userId: string): Promise<TaskDto> {
-    const load = (read: StepReader) => read.findOneBy<UserRow>(USER, { id: userId });
+    const load = (read: StepReader) => this.users.byId(read, userId);
     return this.actOnTask(actor, taskId, (task, _current, user) => {
       staysWithProposer(task);
       const mayDelegate = task.assigneeId === actor.id || hasRole(actor, 'admin') || (task.assigneeId === null && actor.roles.includes(task.role as Role));
@@ -149,7 +151,7 @@ export class TasksService {
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
     // The reviewers named, read in the step (a deactivation that lands first is seen).
-    const load = body.reviewers?.length ? (read: StepReader) => read.findBy<UserRow>(USER, { id: In(body.reviewers!) }) : null;
+    const load = body.reviewers?.length ? (read: StepReader) => this.users.byIds(read, body.reviewers!) : null;
     const { task, step } = await this.act(actor, taskId, (task, { snapshot, workflow }, users: UserRow[] = []) => {
       if (task.stage === REVISION_TASK.stage) return resubmitPlan(actor, task, body);
       const rule = workflow.taskStageRules[task.stage];

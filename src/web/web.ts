@@ -5,8 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../core/tokens.js';
+import { AppConfig } from '../config/app-config.js';
 import { LABELS } from '../i18n/labels.js';
 
 /** The browser modules the web app imports by bare name (its import map points here). */
@@ -95,7 +94,7 @@ function addContentSecurityPolicy(instance: FastifyInstance, appPolicy: string):
 export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
   const instance = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  const config = app.get<AppConfig>(APP_CONFIG);
+  const config = app.get(AppConfig);
   // Read once at start, like the vendor modules: the CSP hash of its import map is computed from these bytes.
   const indexHtml = readFileSync(join(root, 'web', 'index.html'), 'utf8');
   addContentSecurityPolicy(instance, contentSecurityPolicy(indexHtml, config.oidc?.issuer ?? null));

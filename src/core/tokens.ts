@@ -1,2 +1,0 @@
-/** Injection tokens of the core providers. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
