@@ -34,11 +34,14 @@ export function dataSourceOptions(database: AppConfig['database']): DataSourceOp
 }
 
 /**
- * On PostgreSQL, the second pool `Database.read()` goes through: its sessions are
- * `default_transaction_read_only`, so the server itself refuses a write sent as a read, at no cost per
- * query. None on the embedded file, where `read()` sets `PRAGMA query_only` instead.
+ * The second data source `Database.read()` goes through, which cannot write: on PostgreSQL a pool whose
+ * sessions are `default_transaction_read_only`; on the embedded file a second, `readonly` connection
+ * (WAL lets it read beside the writer). Either way the database itself refuses a write sent as a read,
+ * at no cost per query, and a read needs no turn on the writer's connection.
  */
-export function readerDataSourceOptions(database: AppConfig['database']): DataSourceOptions | null {
-  if (database.kind !== 'postgres') return null;
-  return { ...(dataSourceOptions(database) as DataSourceOptions & { type: 'postgres' }), migrations: [], extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS, options: '-c default_transaction_read_only=on' } };
+export function readerDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+  if (database.kind === 'postgres') {
+    return { ...(dataSourceOptions(database) as DataSourceOptions & { type: 'postgres' }), migrations: [], extra: { max: 10, connectionTimeoutMillis: POOL_WAIT_MS, options: '-c default_transaction_read_only=on' } };
+  }
+  return { ...(dataSourceOptions(database) as DataSourceOptions & { type: 'better-sqlite3' }), migrations: [], readonly: true };
 }

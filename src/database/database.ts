@@ -23,12 +23,12 @@ export class Database {
   private readonly rawTables = new Map<string, RawTable<object>>();
 
   /**
-   * @param readers on PostgreSQL, a second pool whose sessions are `default_transaction_read_only`:
-   * the server itself refuses a write sent through `read()`, at no cost per query.
+   * @param readers the data source `read()` uses, which the database itself keeps from writing
+   * (`readerDataSourceOptions`: a read-only pool on PostgreSQL, a `readonly` connection embedded).
    */
   private constructor(
     readonly dataSource: DataSource,
-    private readonly readers: DataSource | null,
+    private readonly readers: DataSource,
   ) {
     this.dialect = dialectOf(dataSource.options.type);
     this.mutex = this.dialect === 'sqlite' ? new Mutex() : null;
@@ -47,7 +47,7 @@ export class Database {
    * The wrapper over an initialized data source (DatabaseModule's, built by `TypeOrmModule.forRootAsync`)
    * and, on PostgreSQL, its read-only pool (`openReaders`).
    */
-  static over(dataSource: DataSource, readers: DataSource | null): Database {
+  static over(dataSource: DataSource, readers: DataSource): Database {
     return new Database(dataSource, readers);
   }
 
@@ -110,21 +110,12 @@ export class Database {
   }
 
   /**
-   * A read outside a transaction, that cannot write: on PostgreSQL through the read-only pool, on the
-   * embedded database with `PRAGMA query_only` set for its length (it holds the single connection's
-   * turn, so nothing else runs meanwhile). A write inside fails with the database's own refusal.
+   * A read outside a transaction, that cannot write: through the read-only data source, so a write
+   * inside fails with the database's own refusal. On the embedded file it is a connection of its own,
+   * so a read takes no turn on the writer's mutex and sees what was last committed.
    */
   read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.readers) return fn(this.readers.manager);
-    return this.exclusive(async () => {
-      const connection = (this.dataSource.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection;
-      connection.pragma('query_only = ON');
-      try {
-        return await fn(this.dataSource.manager);
-      } finally {
-        connection.pragma('query_only = OFF');
-      }
-    });
+    return fn(this.readers.manager);
   }
 
   async ping(): Promise<boolean> {
@@ -143,7 +134,7 @@ export class Database {
 
   /** The read-only pool alone (the app's main data source is TypeOrmModule's to close). */
   async closeReaders(): Promise<void> {
-    if (this.readers?.isInitialized) await this.readers.destroy();
+    if (this.readers.isInitialized) await this.readers.destroy();
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -151,8 +142,7 @@ export class Database {
   }
 }
 
-/** On PostgreSQL, the read-only pool `read()` goes through, initialized; none on the embedded file. */
-export async function openReaders(database: AppConfig['database']): Promise<DataSource | null> {
-  const options = readerDataSourceOptions(database);
-  return options ? new DataSource(options).initialize() : null;
+/** The read-only data source `read()` goes through, initialized (after the main one: the file must exist). */
+export function openReaders(database: AppConfig['database']): Promise<DataSource> {
+  return new DataSource(readerDataSourceOptions(database)).initialize();
 }
