@@ -37,10 +37,10 @@ const ACTORS = {
 };
 
 const PARTNERS = {
-  region: { instrument: 'kb', partnerName: 'Kabupaten Muaro Jambi', partnerCountry: null },
-  third_party: { instrument: 'pks', partnerName: 'PT Bank Jambi', partnerCountry: null },
-  central_government: { instrument: 'nk', partnerName: 'Kementerian PUPR', partnerCountry: null },
-  foreign: { instrument: 'loi', partnerName: 'Kota Hefei', partnerCountry: 'CN' },
+  region: { partnerName: 'Kabupaten Muaro Jambi', partnerCountry: null },
+  third_party: { partnerName: 'PT Bank Jambi', partnerCountry: null },
+  central_government: { partnerName: 'Kementerian PUPR', partnerCountry: null },
+  foreign: { partnerName: 'Kota Hefei', partnerCountry: 'CN' },
 };
 
 /** One case, driven as the use cases drive it: the same event types, machine events and data. */
@@ -141,8 +141,11 @@ function actorFor(role) {
 }
 
 /** The paths every cooperation version is recorded on: each stage, each decision it takes, each branch. */
+/** A recorded path: the partner's category, the instrument, whether the DPRD must approve, and the drive. */
+const path = (category, instrument, requiresDprdApproval, drive) => ({ category, instrument, requiresDprdApproval, drive });
+
 const COOPERATION_PATHS = {
-  'region kb: two reviewers, signed, then expired': async (c) => {
+  'region kb: two reviewers, signed, then expired': path('region', 'kb', false, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     await c.decide('approve', { reviewers: [ACTORS.technical_reviewer.id, ACTORS.reviewer2.id] });
     await c.decide('approve', { who: 'reviewer2' });
@@ -151,8 +154,8 @@ const COOPERATION_PATHS = {
     await c.decide('approve');
     await (await c.signedCopy()).decide('sign');
     await c.step(ACTORS.system, () => ({ type: 'EXPIRE', machineEvent: { type: 'EXPIRE' }, data: { validUntil: '2027-03-01' } }));
-  },
-  'third party pks: claim, unclaim, delegate; DPRD deemed approval; signed, then terminated': async (c) => {
+  }),
+  'third party pks: claim, unclaim, delegate; DPRD deemed approval; signed, then terminated': path('third_party', 'pks', true, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     await c.claim('secretariat');
     await c.unclaim();
@@ -165,18 +168,18 @@ const COOPERATION_PATHS = {
     await c.deemApprove();
     await (await c.signedCopy()).decide('sign');
     await c.caseEvent('TERMINATE', ACTORS.secretariat, 'Para pihak sepakat mengakhiri');
-  },
-  'foreign loi: DPRD, then the minister, signed': async (c) => {
+  }),
+  'foreign loi: DPRD, then the minister, signed': path('foreign', 'loi', true, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     for (let i = 0; i < 6; i++) await c.decide('approve');
     await (await c.signedCopy()).decide('sign');
-  },
-  'foreign loi without DPRD: the minister, signed': async (c) => {
+  }),
+  'foreign loi without DPRD: the minister, signed': path('foreign', 'loi', false, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     for (let i = 0; i < 5; i++) await c.decide('approve');
     await (await c.signedCopy()).decide('sign');
-  },
-  'central government nk: a revision at every stage, each resubmitted to where it was asked': async (c) => {
+  }),
+  'central government nk: a revision at every stage, each resubmitted to where it was asked': path('central_government', 'nk', true, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     const stages = ['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'mayor_signature'];
     for (const stage of stages) {
@@ -187,21 +190,21 @@ const COOPERATION_PATHS = {
       if (stage === 'mayor_signature') await c.signedCopy();
       await c.decide(stage === 'mayor_signature' ? 'sign' : 'approve');
     }
-  },
-  'foreign kb: a revision at the minister, withdrawn while in revision': async (c) => {
+  }),
+  'foreign kb: a revision at the minister, withdrawn while in revision': path('foreign', 'kb', false, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     for (let i = 0; i < 4; i++) await c.decide('approve');
     await c.decide('revise');
     await c.caseEvent('WITHDRAW');
-  },
-  'region pks: withdrawn before it was submitted': async (c) => {
+  }),
+  'region pks: withdrawn before it was submitted': path('region', 'pks', false, async (c) => {
     await c.caseEvent('WITHDRAW');
-  },
-  'region kb: withdrawn during technical review': async (c) => {
+  }),
+  'region kb: withdrawn during technical review': path('region', 'kb', false, async (c) => {
     await (await c.submitDocuments()).caseEvent('SUBMIT');
     await c.decide('approve');
     await c.caseEvent('WITHDRAW');
-  },
+  }),
   ...Object.fromEntries(
     [
       ['administrative_check', 0],
@@ -212,26 +215,21 @@ const COOPERATION_PATHS = {
       ['mayor_signature', 6],
     ].map(([stage, approvals]) => [
       `foreign loi with DPRD: rejected at ${stage}`,
-      async (c) => {
+      path('foreign', 'loi', true, async (c) => {
         await (await c.submitDocuments()).caseEvent('SUBMIT');
         for (let i = 0; i < approvals; i++) await c.decide('approve');
         if (c.row.stage !== stage) throw new Error(`expected ${stage}, at ${c.row.stage}`);
         await c.decide('reject');
-      },
+      }),
     ]),
   ),
 };
 
-const PARTNER_OF = (name) =>
-  name.startsWith('third party') ? 'third_party' : name.startsWith('foreign') ? 'foreign' : name.startsWith('central') ? 'central_government' : 'region';
-
 async function record(definition, db, clock) {
   const engine = new Engine(db, clock, 'Asia/Jakarta');
   const cases = [];
-  for (const [name, drive] of Object.entries(COOPERATION_PATHS)) {
-    const category = PARTNER_OF(name);
-    const partner = { ...PARTNERS[category], ...(name.includes(' kb') ? { instrument: 'kb' } : name.includes(' pks') ? { instrument: 'pks' } : {}) };
-    const requiresDprdApproval = /DPRD|pks: claim|revision at every stage/.test(name) && !name.includes('without DPRD');
+  for (const [name, { category, instrument, requiresDprdApproval, drive }] of Object.entries(COOPERATION_PATHS)) {
+    const partner = { ...PARTNERS[category], instrument };
     const fields = {
       title: `Kerja sama Kota Jambi dengan ${partner.partnerName}`,
       instrument: partner.instrument,
