@@ -23,6 +23,11 @@ export interface RequestJob {
   /** Stop after this many requests (at most one pass over `requests` unless `cycle`). */
   maxRequests?: number;
   cycle: boolean;
+  /**
+   * `fetch` (undici, what a browser-like or script client uses) or `http` (node:http with a keep-alive
+   * agent, lighter on the load process). Default `http`.
+   */
+  transport?: 'http' | 'fetch';
 }
 
 export interface RequestResult {
@@ -58,6 +63,18 @@ function send(r: BenchRequest): Promise<number> {
   });
 }
 
+/** The same request through the global `fetch` (undici keeps connections alive by itself). */
+async function sendByFetch(r: BenchRequest): Promise<number> {
+  const body = r.body === undefined ? undefined : JSON.stringify(r.body);
+  const res = await fetch(new URL(r.path, url), {
+    method: r.method,
+    headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body } : {}),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 async function main(): Promise<void> {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
@@ -74,7 +91,7 @@ async function main(): Promise<void> {
       while (performance.now() < deadline && next < limit && (job.cycle || next < job.requests.length)) {
         const r = job.requests[next++ % job.requests.length]!;
         const t0 = performance.now();
-        const status = await send(r);
+        const status = await (job.transport === 'fetch' ? sendByFetch(r) : send(r));
         const ms = performance.now() - t0;
         result.latencies.push(ms);
         (result.byKind[r.kind ?? `${r.method} ${r.path}`] ??= []).push(ms);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { benchConfig, createBenchDatabase, machineLine, percentile, Report, runLoad, startProfile } from './support/bench-env.js';
+import { benchConfig, benchEnv, createBenchDatabase, deleteRedisKeys, freePort, machineLine, percentile, readCpuMs, redisUrl, Report, runLoad, spawnOnegate, stopProcess } from './support/bench-env.js';
 import type { BenchRequest } from './request-client.js';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +24,13 @@ import { Engine } from '../src/engine/engine.js';
 
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 /** BENCH_PROFILE=<dir>: a V8 CPU profile of the server during each load, for finding where the time goes. */
 const PROFILE_DIR = process.env.BENCH_PROFILE || null;
+/** BENCH_NODE_ARGS: more Node flags for the onegate server (e.g. `--perf-basic-prof` for `perf record`). */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_STEPS=postgres: only the onegate load on PostgreSQL (while working on it); the report needs all four. */
+const ONLY = process.env.BENCH_STEPS ? new Set(process.env.BENCH_STEPS.split(',')) : null;
 /** The body of each completion the load sends. */
 const COMPLETION = { decision: 'approve', comment: 'x'.repeat(300) };
 const PAYLOAD = JSON.stringify({ decision: 'approve', comment: 'x'.repeat(380), stage: 'administrative_check', taskId: '00000000-0000-0000-0000-000000000000' });
@@ -57,10 +62,16 @@ async function main(): Promise<void> {
     const roundTrip = await queryCost(url);
     log(`One \`SELECT 1\` round trip through node-postgres on this machine: ${roundTrip.wallUs.toFixed(0)} µs wall, ${roundTrip.cpuUs.toFixed(0)} µs CPU of the Node process (user + system), mean of 2000.`);
     log('');
+    if (ONLY) {
+      if (ONLY.has('postgres')) await loadRuns({ kind: 'postgres', url }, dataDir, 'pg');
+      if (ONLY.has('embedded')) await loadRuns({ kind: 'sqlite', file: join(dataDir, 'sqlite', 'onegate.sqlite') }, dataDir, 'sqlite');
+      return;
+    }
     const baseline = await pgbenchBaseline(url);
     const postgres = await loadRuns({ kind: 'postgres', url }, dataDir, 'pg');
     const floor = await floorRuns(url);
-    const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'bench.sqlite') }, dataDir, 'sqlite');
+    // The file `npm start` opens in its data folder.
+    const embedded = await loadRuns({ kind: 'sqlite', file: join(dataDir, 'sqlite', 'onegate.sqlite') }, dataDir, 'sqlite');
     log('## 1. Steps: task completions over HTTP on PostgreSQL ÷ plain SQL transaction (pgbench), same concurrency');
     log('');
     log('| clients | onegate completions/s | p50 ms | p99 ms | server CPU ms / completion | pgbench tx/s | ratio (bar ≥ 0.5) |');
@@ -154,44 +165,80 @@ async function pgbenchBaseline(url: string): Promise<Map<number, number>> {
   return results;
 }
 
-/** Starts the app on that database, seeds cases with an open task each, and completes them over HTTP. */
+/**
+ * What users get: seeds cases with an open task each through an app in this process, then starts onegate
+ * as `npm start` does (the compiled `src/main.js`, its own process, role `all`: API and workers, on
+ * PostgreSQL + Redis or the embedded file) and completes the tasks over HTTP from a third process with
+ * `fetch`, each request carrying a token of its own. Every completion opens the next stage's tasks, whose
+ * deadline timers go to the queue (BullMQ on Redis) before the response.
+ */
 async function loadRuns(database: AppConfig['database'], dataDir: string, label: string): Promise<Run[]> {
-  const config = benchConfig({ dataDir: join(dataDir, label), database });
-  const app = await createApp(config, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const secretariat = await app.get(DirectoryService).put('bench-sec', { name: 'Bench Sekretariat', email: 'bench@localhost', roles: ['secretariat'] });
-  const token = await app.get(TokenService).sign(secretariat, 2 * 3600);
-  const engine = app.get(Engine);
+  const queuePrefix = `onegate-bench-steps-${Date.now()}`;
+  const redis = database.kind === 'postgres' ? redisUrl() : null;
+  const home = join(dataDir, label);
+  const config = benchConfig({ dataDir: home, database, redisUrl: redis, queuePrefix });
   const runs: Run[] = [];
   try {
     for (const clients of CONCURRENCY) {
-      // Enough open tasks for the run: seeded through the engine (version 1, no documents needed).
-      const want = Math.max(6000, clients * 400);
-      const taskIds: string[] = [];
-      for (let i = 0; i < want; i++) {
-        const { case: c } = await engine.start({
-          actor: { id: 'bench-opd', roles: ['proposer'] },
-          ...startOf('bench-opd', { title: `Bench ${i}`, instrument: 'kb', partner: { name: 'Mitra', category: 'region' }, requiresDprdApproval: false }),
-          workflow: { name: 'cooperation', version: 1 },
-        });
-        const { tasks } = await engine.step({ caseId: c.id, actor: { id: 'bench-opd', roles: ['proposer'] }, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
-        taskIds.push(tasks[0]!.id);
+      const want = Math.max(9000, clients * 600);
+      const { taskIds, tokens } = await seed(config, want);
+      const port = await freePort();
+      const env = benchEnv({
+        ...(database.kind === 'postgres' ? { DATABASE_URL: database.url, REDIS_URL: redis! } : {}),
+        ONEGATE_QUEUE_PREFIX: queuePrefix,
+        ONEGATE_DATA_DIR: home,
+        PORT: String(port),
+      });
+      const profileDir = PROFILE_DIR ? join(PROFILE_DIR, `${label}-${clients}`) : null;
+      const server = await spawnOnegate(env, /listening on http/, (line) => {
+        if (/"level":(50|60)/.test(line)) console.error(`  [${label}] ${line.slice(0, 400)}`);
+      }, [...NODE_ARGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]);
+      if (process.env.BENCH_PID_FILE) writeFileSync(process.env.BENCH_PID_FILE, String(server.pid));
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        // A fresh process runs cold code: a warm-up (JIT, pools, PostgreSQL's cache) on tasks of its own, then the measured load.
+        const warm = taskIds.splice(0, 1500);
+        await runClient({ base, tokens: tokens.splice(0, 1500), taskIds: warm, clients, seconds: WARMUP_SECONDS });
+        const cpuBefore = readCpuMs(server.pid!);
+        const out = await runClient({ base, tokens, taskIds, clients, seconds: SECONDS });
+        const cpuMs = readCpuMs(server.pid!) - cpuBefore;
+        const run = summarize(clients, out, { user: cpuMs * 1000, system: 0 });
+        console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${run.cpuMs.toFixed(2)} ms per completion, ${run.errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
+        runs.push(run);
+      } finally {
+        await stopProcess(server);
       }
-      // The load runs in a child process, as pgbench does, so the server's event loop only serves.
-      const profile = PROFILE_DIR ? await startProfile() : null;
-      const cpuBefore = process.cpuUsage();
-      const out = await runClient({ base, token, taskIds, clients, seconds: SECONDS });
-      const cpu = process.cpuUsage(cpuBefore);
-      if (profile) await profile.stop(join(PROFILE_DIR!, `${label}-${clients}.cpuprofile`));
-      const run = summarize(clients, out, cpu);
-      console.log(`${label} ${clients} clients: ${run.perSecond.toFixed(0)} completions/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, server CPU ${run.cpuMs.toFixed(2)} ms per completion, ${run.errors} errors${out.ranOut ? ' (ran out of seeded tasks)' : ''}`);
-      runs.push(run);
     }
+  } finally {
+    if (redis) await deleteRedisKeys(queuePrefix);
+  }
+  return runs;
+}
+
+/** Cases with an open administrative check each (version 1, no documents needed), and a token per request. */
+async function seed(config: AppConfig, want: number): Promise<{ taskIds: string[]; tokens: string[] }> {
+  const app = await createApp(config, { logger: false });
+  try {
+    const secretariat = await app.get(DirectoryService).put('bench-sec', { name: 'Bench Sekretariat', email: 'bench@localhost', roles: ['secretariat'] });
+    const engine = app.get(Engine);
+    const signer = app.get(TokenService);
+    const taskIds: string[] = [];
+    const tokens: string[] = [];
+    for (let i = 0; i < want; i++) {
+      const { case: c } = await engine.start({
+        actor: { id: 'bench-opd', roles: ['proposer'] },
+        ...startOf('bench-opd', { title: `Bench ${i}`, instrument: 'kb', partner: { name: 'Mitra', category: 'region' }, requiresDprdApproval: false }),
+        workflow: { name: 'cooperation', version: 1 },
+      });
+      const { tasks } = await engine.step({ caseId: c.id, actor: { id: 'bench-opd', roles: ['proposer'] }, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
+      taskIds.push(tasks[0]!.id);
+      // Each token its own (a fresh jti): the server verifies every one, as it would a crowd of users'.
+      tokens.push(await signer.sign(secretariat, 2 * 3600));
+    }
+    return { taskIds, tokens };
   } finally {
     await app.close();
   }
-  return runs;
 }
 
 /**
@@ -236,7 +283,7 @@ async function floorRuns(url: string): Promise<Run[]> {
       const taskIds = Array.from({ length: want }, (_, i) => String(((first - 1 + i) % 100_000) + 1));
       first += want;
       const cpuBefore = process.cpuUsage();
-      const out = await runClient({ base, token: 'none', taskIds, clients, seconds: SECONDS });
+      const out = await runClient({ base, tokens: ['none'], taskIds, clients, seconds: SECONDS });
       const r = summarize(clients, out, process.cpuUsage(cpuBefore));
       runs.push(r);
       console.log(`bare Node ${clients} clients: ${r.perSecond.toFixed(0)} completions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuMs.toFixed(2)} ms per completion, ${r.errors} errors${out.ranOut ? ' (ran out of ids)' : ''}`);
@@ -254,10 +301,10 @@ function summarize(clients: number, out: { latencies: number[]; errors: number; 
   return { clients, completions: latencies.length, seconds: out.seconds, perSecond: latencies.length / out.seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors: out.errors, cpuMs };
 }
 
-/** Completes the given tasks with N concurrent keep-alive clients for a time, from another process. */
-async function runClient(job: { base: string; token: string; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
-  const requests: BenchRequest[] = job.taskIds.map((id) => ({ method: 'POST', path: `/api/tasks/${id}/complete`, token: job.token, body: COMPLETION, kind: 'complete' }));
-  const out = await runLoad({ base: job.base, requests, clients: job.clients, seconds: job.seconds, cycle: false });
+/** Completes the given tasks with N concurrent clients (fetch, keep-alive) for a time, from another process. */
+async function runClient(job: { base: string; tokens: string[]; taskIds: string[]; clients: number; seconds: number }): Promise<{ latencies: number[]; errors: number; seconds: number; ranOut: boolean }> {
+  const requests: BenchRequest[] = job.taskIds.map((id, i) => ({ method: 'POST', path: `/api/tasks/${id}/complete`, token: job.tokens[i % job.tokens.length]!, body: COMPLETION, kind: 'complete' }));
+  const out = await runLoad({ base: job.base, requests, clients: job.clients, seconds: job.seconds, cycle: false, transport: 'fetch' });
   return { latencies: out.latencies, errors: out.errors, seconds: out.seconds, ranOut: out.latencies.length >= requests.length };
 }
 

@@ -16,7 +16,7 @@
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,7 @@ import {
   machineLine,
   percentile,
   processMemory,
+  readCpuMs,
   redisUrl,
   Report,
   spawnOnegate,
@@ -514,12 +515,6 @@ function summarize(values: number[]): { p50: number; p99: number; max: number } 
 
 function ratio(a: number, b: number): string {
   return b > 0 ? (a / b).toFixed(2) : 'n/a';
-}
-
-/** User + system CPU of a process so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function readCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function shuffle<T>(xs: T[], rng: () => number): T[] {

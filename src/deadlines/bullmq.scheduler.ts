@@ -56,7 +56,12 @@ export class BullMqScheduler implements Scheduler {
     this.mail = new Queue(QUEUES.mail, common);
   }
 
-  async scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void> {
+  /** Fresh timers of steps committed in the same turn of the event loop, added together. */
+  private freshBatch: { timers: { id: string; fireAt: Date; trace: ReturnType<typeof traced> }[]; sent: Promise<void> } | null = null;
+
+  async scheduleTimers(timers: { id: string; fireAt: Date }[], options: { fresh?: boolean } = {}): Promise<void> {
+    if (!timers.length) return;
+    if (options.fresh) return this.addFresh(timers);
     const trace = traced();
     // In slices: one pipeline of thousands of jobs held Redis (and so every worker's next job) for a
     // third of a second. Reconciliation hands over a page of 1,000 at a time; other callers a few.
@@ -74,6 +79,35 @@ export class BullMqScheduler implements Scheduler {
         })),
       );
     }
+  }
+
+  /**
+   * A committed step's new timers have no job yet: no EXISTS round trip first. Steps that commit in the same
+   * turn of the event loop (concurrent requests) share one `addBulk`, one round trip to Redis for all of
+   * them; each caller still resolves only once its jobs are in Redis. Each job keeps the request id of the
+   * step that made it.
+   */
+  private addFresh(timers: { id: string; fireAt: Date }[]): Promise<void> {
+    const trace = traced();
+    const withTrace = timers.map((t) => ({ id: t.id, fireAt: t.fireAt, trace }));
+    if (this.freshBatch) {
+      this.freshBatch.timers.push(...withTrace);
+      return this.freshBatch.sent;
+    }
+    const batch = { timers: withTrace, sent: null as unknown as Promise<void> };
+    this.freshBatch = batch;
+    batch.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.freshBatch = null;
+      const now = Date.now();
+      await this.timers.addBulk(
+        batch.timers.map((t) => ({
+          name: JOBS.fireTimer,
+          data: { timerId: t.id, ...t.trace } satisfies FireTimerPayload,
+          opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now) },
+        })),
+      );
+    });
+    return batch.sent;
   }
 
   /** Promotes each timer's delayed job to waiting (a worker takes it now), or adds one with no delay where none is left. */

@@ -45,7 +45,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.engine.onCommitted((result) => this.scheduler.scheduleTimers(result.timers));
+    this.engine.onCommitted((result) => this.scheduler.scheduleTimers(result.timers, { fresh: true }));
     if (!this.runsWorkers) return;
     // Each job runs in the context of the request that caused it (if any), so its log lines carry that id.
     await this.scheduler.startWorkers({

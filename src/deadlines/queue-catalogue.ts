@@ -53,7 +53,11 @@ export interface QueueHealth {
  * in-process for the embedded default. Both only carry work; the database stays the truth.
  */
 export interface Scheduler {
-  scheduleTimers(timers: { id: string; fireAt: Date }[]): Promise<void>;
+  /**
+   * Gives timers their jobs. `fresh`: the timers were just written by a committed step, so none can have
+   * a job yet (reconciliation, which hands over timers that mostly have one, leaves it unset).
+   */
+  scheduleTimers(timers: { id: string; fireAt: Date }[], options?: { fresh?: boolean }): Promise<void>;
   /** `delayMs`: wait before the first attempt (a retry after a refusal elsewhere). */
   enqueueMail(deliveryIds: string[], delayMs?: number): Promise<void>;
   /**

@@ -4,7 +4,7 @@
  * a `T` part is plain elapsed time.
  */
 import Holidays from 'date-holidays';
-import { wallClockFormatter, zonedInstant } from '../common/time-zone.js';
+import { dateIn, wallClockFormatter, wallClockOf, zonedInstant } from '../common/time-zone.js';
 
 export class DurationError extends Error {
   override name = 'DurationError';
@@ -71,7 +71,6 @@ const DAY_MS = 86_400_000;
 export class WorkingCalendar {
   readonly timeZone: string;
   private readonly extra: ReadonlySet<string>;
-  private readonly format: Intl.DateTimeFormat;
   private readonly publicHolidays = new Map<number, ReadonlySet<string>>();
   private source: Holidays | null = null;
   /** Answers already worked out, by calendar day: the planner asks about the same few weeks on every step. */
@@ -82,7 +81,7 @@ export class WorkingCalendar {
   constructor(options: WorkingCalendarOptions) {
     this.timeZone = options.timeZone;
     // Throws a RangeError for an unknown zone, so a bad calendar fails at construction.
-    this.format = wallClockFormatter(options.timeZone);
+    wallClockFormatter(options.timeZone);
     for (const date of options.extraHolidays ?? []) {
       if (!isCalendarDate(date)) throw new RangeError(`extra holiday "${date}" is not a YYYY-MM-DD date`);
     }
@@ -177,12 +176,9 @@ export class WorkingCalendar {
   }
 
   private wallClock(instant: Date): WallClock {
-    const parts = this.format.formatToParts(instant);
-    const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
-    // Intl stops at seconds; zone offsets are whole seconds, so the milliseconds carry over from UTC.
-    const ms = ((instant.getTime() % 1000) + 1000) % 1000;
-    const rest = (Number(get('minute')) * 60 + Number(get('second'))) * 1000 + ms;
-    return { date: `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`, hour: Number(get('hour')), rest };
+    const wall = wallClockOf(instant, this.timeZone);
+    const rest = (wall.getUTCMinutes() * 60 + wall.getUTCSeconds()) * 1000 + wall.getUTCMilliseconds();
+    return { date: dateIn(instant, this.timeZone), hour: wall.getUTCHours(), rest };
   }
 
   private instantOf({ date, hour, rest }: WallClock): Date {

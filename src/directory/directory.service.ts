@@ -63,7 +63,7 @@ export class DirectoryService {
   }
 
   get(id: string): Promise<UserRow | null> {
-    return this.db.read((em) => this.users.byId(em, id));
+    return this.db.read((em) => this.users.find(em, id));
   }
 
   /**

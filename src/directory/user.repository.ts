@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { Database } from '../database/database.js';
 import { USER } from '../database/entities.js';
 import type { UserRow } from '../database/rows.js';
 
@@ -9,6 +10,16 @@ import type { UserRow } from '../database/rows.js';
  */
 @Injectable()
 export class UserRepository {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  /**
+   * The user of an id by a hand-written statement: what every request's identity check reads (a
+   * TypeORM finder builds its query anew each time, a fifth of the check's CPU).
+   */
+  async find(em: EntityManager, id: string): Promise<UserRow | null> {
+    return (await this.db.raw<UserRow>(USER).select(em, { id }))[0] ?? null;
+  }
+
   /** Also in a step's `load`, through its read-only finders. */
   byId(em: Pick<EntityManager, 'findOneBy'>, id: string): Promise<UserRow | null> {
     return em.findOneBy<UserRow>(USER, { id });
