@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: task completions per second over HTTP, divided by the machine's own limit measured
  * in the same run — pgbench running the same writes as one plain SQL transaction (an event insert with
- * a ~500-byte JSON payload and a case update) at the same concurrency. Then the same load
- * on the embedded default, divided by the PostgreSQL figure. Writes bench/results/<date>.md.
+ * a ~500-byte JSON payload and a case update) at the same concurrency. The server is onegate as
+ * `npm start` runs it, in its own process (API and workers) on PostgreSQL + Redis, the load an outside
+ * `fetch` client with a token per request; then the same on the embedded default, divided by the
+ * PostgreSQL figure. Writes bench/results/<date>-<time>-steps.md.
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { benchConfig, benchEnv, createBenchDatabase, deleteRedisKeys, freePort, machineLine, percentile, readCpuMs, redisUrl, Report, runLoad, spawnOnegate, stopProcess } from './support/bench-env.js';
+import { SERVER_NODE_FLAGS, benchConfig, benchEnv, createBenchDatabase, deleteRedisKeys, freePort, machineLine, percentile, readCpuMs, redisUrl, Report, runLoad, spawnOnegate, stopProcess } from './support/bench-env.js';
 import type { BenchRequest } from './request-client.js';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     }
     const errors = [...postgres, ...embedded, ...floor].reduce((n, r) => n + r.errors, 0);
     log('');
-    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows and deadline timers, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT and validation. The HTTP load runs in a separate process, as pgbench does.`);
+    log(`Errors (non-2xx) during the load: ${errors}. Each completion is one engine step: load the case with its tasks, transition, then the event (hash chain), snapshot, task rows and deadline timers, written as one statement on PostgreSQL (one transaction on SQLite), plus HTTP, JWT (a token of its own per request), the directory read of the user, validation and a log line; the next stage's timers are queued (BullMQ on Redis; in-process embedded) before the response. The server is the compiled \`src/main.js\` run as \`npm start\` runs it (\`node ${SERVER_NODE_FLAGS.join(' ')}\`, NODE_ENV=production, API and workers in one process) after a ${WARMUP_SECONDS} s warm-up; its CPU is read from /proc. The load runs in a separate process with \`fetch\`, as pgbench runs apart from PostgreSQL.`);
     report.write();
   } finally {
     await bench.drop();
