@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { SettableClock } from '../src/common/clock.js';
+import { AGREEMENT } from '../src/database/entities.js';
 import { AgreementsService } from '../src/agreements/agreements.service.js';
 import { expectError } from './support/expectations.js';
 import { signedCase } from './support/agreements.js';
@@ -217,6 +218,17 @@ describe('the register of agreements', () => {
       expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(version);
       expectError(await patch(t, signed.id, USERS.secretariat, { opds: ['Dinas Pendidikan'] }, key), 422);
     });
+  });
+
+  it('enters, at start, a case signed before the register existed (an upgraded installation), and only once', async () => {
+    const c = await signedCase(t, { title: 'KB sebelum register' });
+    await t.db.transaction((em) => em.delete(AGREEMENT, { id: c.id }));
+    expectError(await t.get(`/api/agreements/${c.id}`, USERS.secretariat), 404);
+    await t.restart();
+    const res = await t.get(`/api/agreements/${c.id}`, USERS.secretariat);
+    expect(res.body).toEqual(expect.objectContaining({ id: c.id, number: c.number, signedAt: '2026-03-12', source: 'workflow', status: 'in_force' }));
+    await t.restart();
+    expect(await t.db.read((em) => em.countBy(AGREEMENT, { id: c.id }))).toBe(1);
   });
 
   describe('visibility', () => {
