@@ -387,6 +387,21 @@ describe('the register’s lists, status and exports', () => {
     expectError(await t.get('/api/agreements/export?format=pdf', USERS.secretariat), 400, 'format');
   });
 
+  it('lets the secretariat complete an ended agreement’s entry too, and the chain still verifies', async () => {
+    const res = await patch(t, ids.ended, USERS.secretariat, { partnerNumber: 'KB/09/MJ/2026' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(expect.objectContaining({ partnerNumber: 'KB/09/MJ/2026', status: 'terminated' }));
+    expect((await t.get(`/api/audit/verify?caseId=${ids.ended}`, USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('documents every register path in OpenAPI', async () => {
+    const doc = (await t.get('/api/docs/openapi.json')).body;
+    for (const path of ['/api/agreements', '/api/agreements/export', '/api/agreements/{id}', '/public/agreements', '/public/agreements.csv', '/public/catalog.json']) {
+      expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
+    }
+    expect(doc.paths['/api/agreements/{id}'].patch).toBeDefined();
+  });
+
   it('answers the service’s status against an injected clock', async () => {
     clock.set(new Date('2026-08-16T03:00:00Z'));
     expect(service.today()).toBe('2026-08-16');
