@@ -11,6 +11,8 @@ export type Cell = string | number | boolean | Date | { formula: string };
 export type Read<T> = { ok: T } | { error: string };
 
 const ok = <T>(value: T): Read<T> => ({ ok: value });
+/** A cell quoted in a message, cut to 60 characters: a message never carries a whole hostile cell. */
+export const quote = (s: string) => `"${s.length > 60 ? `${s.slice(0, 57)}…` : s}"`;
 const fail = (error: string): Read<never> => ({ error });
 
 /** Indonesian month names and their short forms (as written in letters and registers), and the English short forms. */
@@ -36,10 +38,10 @@ const MAX_YEAR = 2100;
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function calendarDate(year: number, month: number, day: number, written: string): Read<string> {
-  if (year < MIN_YEAR || year > MAX_YEAR) return fail(`tahun ${year} di luar rentang ${MIN_YEAR}–${MAX_YEAR} ("${written}")`);
-  if (month < 1 || month > 12) return fail(`bulan ${month} tidak ada ("${written}")`);
+  if (year < MIN_YEAR || year > MAX_YEAR) return fail(`tahun ${year} di luar rentang ${MIN_YEAR}–${MAX_YEAR} (${quote(written)})`);
+  if (month < 1 || month > 12) return fail(`bulan ${month} tidak ada (${quote(written)})`);
   const d = new Date(Date.UTC(year, month - 1, day));
-  if (day < 1 || d.getUTCMonth() !== month - 1) return fail(`tanggal ${day} tidak ada pada bulan ${month} tahun ${year} ("${written}")`);
+  if (day < 1 || d.getUTCMonth() !== month - 1) return fail(`tanggal ${day} tidak ada pada bulan ${month} tahun ${year} (${quote(written)})`);
   return ok(`${year}-${pad(month)}-${pad(day)}`);
 }
 
@@ -74,11 +76,11 @@ export function readDate(cell: Cell): Read<string> {
   m = /^(\d{1,2})[ .-]?([A-Za-z]+)\.?[ .-]?(\d{4})$/.exec(s);
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];
-    if (!month) return fail(`nama bulan "${m[2]}" tidak dikenal ("${s}")`);
+    if (!month) return fail(`nama bulan ${quote(m[2]!)} tidak dikenal (${quote(s)})`);
     return calendarDate(Number(m[3]), month, Number(m[1]), s);
   }
-  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(s)) return fail(`tahun harus empat angka ("${s}")`);
-  return fail(`"${s}" bukan tanggal; ${DATE_FORMATS}`);
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(s)) return fail(`tahun harus empat angka (${quote(s)})`);
+  return fail(`${quote(s)} bukan tanggal; ${DATE_FORMATS}`);
 }
 
 /**
@@ -104,9 +106,9 @@ export function readAmount(cell: Cell): Read<{ amount: number; currency: string 
   else if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(s)) normalised = s.replace(/\./g, '').replace(',', '.');
   else if (/^\d+,\d+$/.test(s)) normalised = s.replace(',', '.');
   else if (/^\d{1,3}(,\d{3}){2,}(\.\d+)?$/.test(s)) normalised = s.replace(/,/g, '');
-  if (normalised === null) return fail(`"${cell.trim()}" bukan nilai uang; tulis sebagai 1.500.000.000 atau Rp 1.500.000.000,00`);
+  if (normalised === null) return fail(`${quote(cell.trim())} bukan nilai uang; tulis sebagai 1.500.000.000 atau Rp 1.500.000.000,00`);
   const amount = Number(normalised);
-  if (!Number.isFinite(amount) || amount > Number.MAX_SAFE_INTEGER) return fail(`nilai "${cell.trim()}" terlalu besar`);
+  if (!Number.isFinite(amount) || amount > Number.MAX_SAFE_INTEGER) return fail(`nilai ${quote(cell.trim())} terlalu besar`);
   return ok({ amount, currency });
 }
 
@@ -183,7 +185,7 @@ const STATUS_NAMES = new Map<string, AgreementStatus>(
 function oneOf<T extends string>(names: Map<string, T>, ids: readonly T[], what: string): (text: string) => Read<T> {
   return (text) => {
     const id = names.get(normaliseWords(text));
-    return id ? ok(id) : fail(`${what} "${text}" tidak dikenal; pilih salah satu: ${ids.join(', ')}`);
+    return id ? ok(id) : fail(`${what} ${quote(text)} tidak dikenal; pilih salah satu: ${ids.join(', ')}`);
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ImportRow } from '../import-row.js';
 import { checkXlsxContainer, looksLikeZip, MAX_XLSX_INFLATED_BYTES } from './check-xlsx.js';
-import { fieldId, readAmount, readCategory, readDate, readInstrument, readList, readStatus, type Cell, type Read } from './import-cells.js';
+import { fieldId, quote, readAmount, readCategory, readDate, readInstrument, readList, readStatus, type Cell, type Read } from './import-cells.js';
 import { readCsv, readXlsx, SheetRefused, type SheetRow } from './read-sheet.js';
 
 /** The columns of contract §9, in its order; the header names them in any order and case. */
@@ -140,7 +140,7 @@ export async function parseImportFile(bytes: Buffer, limits: ImportLimits = {}):
       const number = typeof written === 'string' || typeof written === 'number' ? String(written).replace(/\s+/g, ' ').trim() : '';
       if (number && number !== '-') {
         const first = seen.get(number.toUpperCase());
-        if (first !== undefined) report(line.row, 'number', `nomor "${number}" sudah dipakai pada baris ${first} berkas ini`);
+        if (first !== undefined) report(line.row, 'number', `nomor ${quote(number)} sudah dipakai pada baris ${first} berkas ini`);
         else seen.set(number.toUpperCase(), line.row);
       }
       if (row) result.rows.push(row);
@@ -158,7 +158,7 @@ function readHeader(line: SheetRow, report: (row: number, column: string, messag
   const columns: (ImportColumn | null)[] = [];
   const where = new Map<ImportColumn, number>();
   line.cells.forEach((cell, i) => {
-    const name = headerName(cell);
+    const name = headerName(cell).slice(0, 60);
     if (!name) {
       columns.push(null);
       return;
@@ -193,7 +193,7 @@ function readRow(line: SheetRow, columns: (ImportColumn | null)[], report: (row:
     if (!found) return undefined;
     const { cell, address } = found;
     if (typeof cell === 'object' && !(cell instanceof Date)) {
-      error(column, `sel ${address} berisi rumus (=${cell.formula}); impor tidak menjalankan rumus — salin lalu tempel sebagai nilai (Paste Special → Values)`);
+      error(column, `sel ${address} berisi rumus (=${cell.formula.length > 60 ? `${cell.formula.slice(0, 57)}…` : cell.formula}); impor tidak menjalankan rumus — salin lalu tempel sebagai nilai (Paste Special → Values)`);
       return undefined;
     }
     if (typeof cell === 'string') {
@@ -243,7 +243,7 @@ function readRow(line: SheetRow, columns: (ImportColumn | null)[], report: (row:
     const items = readList(s).map(map).filter(Boolean);
     if (items.length > MAX_LIST_ITEMS) error(column, `paling banyak ${MAX_LIST_ITEMS} butir, ada ${items.length}`);
     const long = items.find((i) => i.length > MAX_LIST_ITEM_LENGTH);
-    if (long) error(column, `butir "${long.slice(0, 40)}…" terlalu panjang (paling banyak ${MAX_LIST_ITEM_LENGTH} karakter)`);
+    if (long) error(column, `butir ${quote(long)} terlalu panjang (paling banyak ${MAX_LIST_ITEM_LENGTH} karakter)`);
     return [...new Set(items)];
   };
   const enumerated = <T>(column: ImportColumn, read: (s: string) => Read<T>, isRequired: boolean): T | null => {
