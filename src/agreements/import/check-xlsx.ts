@@ -4,6 +4,12 @@ import { SheetRefused } from './read-sheet.js';
 /** What an imported XLSX may inflate to in all: far above a 50,000-row register (about 60 MiB), far below a bomb. */
 export const MAX_XLSX_INFLATED_BYTES = 200 * 1024 * 1024;
 const MAX_XLSX_ENTRIES = 2_000;
+/**
+ * What the shared strings may inflate to: exceljs holds them all in memory as objects (several times
+ * their XML), so they get their own, smaller bound. A 50,000-row register of distinct titles, names
+ * and numbers needs about 25 MiB.
+ */
+export const MAX_SHARED_STRINGS_BYTES = 48 * 1024 * 1024;
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -41,11 +47,22 @@ export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_I
           zip.close();
           return reject(bomb(maxInflated));
         }
+        const isSharedStrings = entry.fileName === 'xl/sharedStrings.xml';
+        if (isSharedStrings && entry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) {
+          zip.close();
+          return reject(new SheetRefused(413, `teks bersama (xl/sharedStrings.xml) berkas XLSX mengembang melebihi ${MAX_SHARED_STRINGS_BYTES / 2 ** 20} MiB; ditolak`));
+        }
+        let own = 0;
         zip.openReadStream(entry, (streamErr, stream) => {
           if (streamErr || !stream) return reject(new SheetRefused(422, `berkas XLSX rusak: entri ${entry.fileName} tidak terbaca (${streamErr?.message ?? ''})`));
           stream.on('data', (chunk: Buffer) => {
             inflated += chunk.length;
-            if (inflated > maxInflated) {
+            own += chunk.length;
+            if (isSharedStrings && own > MAX_SHARED_STRINGS_BYTES) {
+              stream.destroy();
+              zip.close();
+              reject(new SheetRefused(413, `teks bersama (xl/sharedStrings.xml) berkas XLSX mengembang melebihi ${MAX_SHARED_STRINGS_BYTES / 2 ** 20} MiB; ditolak`));
+            } else if (inflated > maxInflated) {
               stream.destroy();
               zip.close();
               reject(bomb(maxInflated));

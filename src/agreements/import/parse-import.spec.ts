@@ -333,6 +333,8 @@ describe('parseImportFile: hostile files', () => {
     expect(await refusal(declared)).toMatchObject({ status: 413, message: 'berkas XLSX mengembang melebihi 200 MiB saat dibuka (zip bomb); ditolak' });
     const many = buildZip([...xlsxParts, ...Array.from({ length: 5 }, (_, i) => ({ name: `xl/media/image${i}.bin`, data: Buffer.alloc(300_000) }))]);
     expect(await refusal(many, { maxInflatedBytes: 2 ** 20 })).toMatchObject({ status: 413, message: expect.stringMatching(/zip bomb/) });
+    const strings = buildZip([...xlsxParts, { name: 'xl/sharedStrings.xml', data: await deflatedZeros(49 * 2 ** 20) }]);
+    expect(await refusal(strings)).toMatchObject({ status: 413, message: 'teks bersama (xl/sharedStrings.xml) berkas XLSX mengembang melebihi 48 MiB; ditolak' });
     const lying = buildZip([...xlsxParts, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(2 ** 20), declaredSize: 100 }]);
     expect(await refusal(lying)).toMatchObject({ status: 422, message: expect.stringMatching(/^berkas XLSX rusak/) });
   });
@@ -370,6 +372,21 @@ describe('parseImportFile: XLSX (first sheet, exceljs streaming reader)', () => 
     expect(parsed.rows.map((r) => r.row)).toEqual([4, 5]);
     expect(parsed.rows[0]).toMatchObject({ signedAt: '2017-03-12', validFrom: '2017-03-12', value: { amount: 1_500_000_000, currency: 'IDR', source: null }, partnerNumber: '119' });
     expect(parsed.rows[1]).toMatchObject({ number: '180/2/KS/2016', instrument: 'kb', partner: { name: 'Universitas Jambi', category: 'third_party', country: null } });
+  });
+
+  it('refuses a sheet of more rows than the limit (413), read as a stream', async () => {
+    const cells = (r: number, values: string[]) => `<row r="${r}">${values.map((v, i) => `<c r="${columnLetter(i)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`).join('')}</row>`;
+    const rows = ['<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>', cells(1, ['number', 'title', 'instrument', 'partner_name', 'partner_category'])];
+    for (let r = 2; r <= 60_002; r++) rows.push(cells(r, [`K${r}`, 'T', 'pks', 'P', 'region']));
+    rows.push('</sheetData></worksheet>');
+    const xlsx = buildZip([
+      { name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
+      { name: 'xl/workbook.xml', data: Buffer.from('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>') },
+      { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(rows.join('')) },
+    ]);
+    expect(await refusal(xlsx)).toMatchObject({ status: 413, row: 50_002, message: 'berkas memuat lebih dari 50.000 baris data; bagi menjadi beberapa berkas' });
+    expect((await parseImportFile(xlsx, { maxRows: 70_000 })).rows).toHaveLength(60_001);
   });
 
   it('refuses formula cells, naming the cell, whatever their cached value', async () => {
