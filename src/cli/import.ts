@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { REGISTER_IMPORTER } from '../agreements/import/agreements-import.controller.js';
+import { AgreementsService } from '../agreements/agreements.service.js';
 import { runImport, type RegisterImporter } from '../agreements/import/run-import.js';
 import { DomainError } from '../common/errors.js';
 import { MAX_FILE_BYTES } from '../common/multipart.js';
@@ -29,7 +29,7 @@ export async function importCommand(app: INestApplicationContext, file: string, 
   }
   // Rows of a CSV are about its lines; an XLSX does not say before it is read, so its bar grows with it.
   const lines = bytes[0] === 0x50 ? 0 : bytes.reduce((n, b) => (b === 0x0a ? n + 1 : n), 0);
-  const register = app.get<RegisterImporter>(REGISTER_IMPORTER);
+  const register = app.get<AgreementsService, RegisterImporter>(AgreementsService);
   try {
     const report = await runImport(register, { name: basename(file), bytes }, CLI_IMPORT_ACTOR, {
       dryRun: Boolean(options.dryRun),

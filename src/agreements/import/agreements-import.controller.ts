@@ -5,10 +5,8 @@ import { CurrentActor, Roles } from '../../auth/auth.decorators.js';
 import type { Actor } from '../../common/actor.js';
 import { DomainError, invalid } from '../../common/errors.js';
 import { readMultipart } from '../../common/multipart.js';
+import { AgreementsService } from '../agreements.service.js';
 import { runImport, type ImportReport, type RegisterImporter } from './run-import.js';
-
-/** The register's side of the import (AgreementsService), by token: the import depends on the port, not the service's module internals. */
-export const REGISTER_IMPORTER = Symbol('REGISTER_IMPORTER');
 
 /** `dryRun`: absent, `false` or `0` imports; `true` or `1` only reports. Anything else is a 400 naming it. */
 export function parseDryRun(value: unknown): boolean {
@@ -27,7 +25,8 @@ export function importFileName(name: string | undefined): string {
 @ApiBearerAuth()
 @Controller('api/agreements')
 export class AgreementsImportController {
-  constructor(@Inject(REGISTER_IMPORTER) private readonly register: RegisterImporter) {}
+  /** The register's side: only its importRows (the RegisterImporter port) is used. */
+  constructor(@Inject(AgreementsService) private readonly register: RegisterImporter) {}
 
   /** Legacy agreements from a CSV or XLSX register (contract §9): any error is a 422 and nothing is created. */
   @Post('import')
