@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SettableClock } from '../src/common/clock.js';
 import { expectError } from './support/expectations.js';
 import { legacyCsv, legacyRows, legacyXlsx } from './support/legacy-register.js';
 import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
@@ -36,8 +37,11 @@ async function importFile(
 
 describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_URL ? 'PostgreSQL + Redis' : 'embedded SQLite'}`, () => {
   let t: TestApp;
+  // The city's today, fixed: which sample agreements are still in force depends on it.
+  const clock = new SettableClock();
+  clock.set(new Date('2026-12-07T03:00:00Z'));
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({}, { clock });
   });
   afterAll(() => t.stop());
 
@@ -81,6 +85,8 @@ describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_U
       actor: { id: USERS.secretariat.id },
       data: { file: { name: 'contoh-impor-perjanjian.csv', sha256: createHash('sha256').update(SAMPLE).digest('hex') }, row: { row: 4, number: '180/03/KS/2017' } },
     });
+    const inForce = (await t.get('/api/agreements?status=in_force', USERS.auditor)).body.items;
+    expect(inForce.map((a: { number: string }) => a.number).sort()).toEqual(['180/04/KS/2019', '180/06/KS/2018', '180/09/KS/2017', '180/11/KS/2017']);
     const terminated = (await t.get('/api/agreements?status=terminated', USERS.auditor)).body.items;
     expect(terminated.map((a: { number: string }) => a.number)).toEqual(['180/02/KS/2018']);
 
@@ -126,6 +132,12 @@ describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_U
     const both = Buffer.from(legacyCsv(legacyRows(4, 200)));
     expect((await importFile(t, USERS.secretariat, both)).body).toMatchObject({ rows: 4, created: 1, skipped: 3 });
     expect(await total()).toBe(before + 4);
+  });
+
+  it('is in the OpenAPI document as a multipart upload with dryRun', async () => {
+    const op = (await t.get('/api/docs/openapi.json')).body.paths['/api/agreements/import'].post;
+    expect(Object.keys(op.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(op.parameters).toEqual([expect.objectContaining({ name: 'dryRun', in: 'query', required: false })]);
   });
 
   describe('hostile files: a clear 4xx and nothing created', () => {
