@@ -11,6 +11,7 @@ import { DirectoryService } from '../directory/directory.service.js';
 import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './arguments.js';
 import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, verifyExportCommand, type CliIo } from './auditor.js';
 import { runDemo } from './demo.js';
+import { importCommand } from './import.js';
 import { TerminalProgress } from './progress.js';
 import { WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
 import { SealError, checkSeals, defaultWorkflowsDir, sealVersion } from '../workflows/seal.js';
@@ -85,6 +86,15 @@ function buildProgram(done: (code: number) => void): Command {
           return 0;
         }, clock),
       );
+    });
+
+  program
+    .command('import')
+    .description('take in legacy agreements from a CSV or XLSX register (contract §9); exit 1 when the file has errors (nothing is created then)')
+    .argument('<file>', 'a CSV (UTF-8, header row, , or ;) or XLSX (first sheet), e.g. docs/contoh-impor-perjanjian.csv')
+    .option('--dry-run', 'report every row\'s errors and what would be created, without creating')
+    .action(async (file: string, options: { dryRun?: boolean }) => {
+      done(await withApp(async (app) => importCommand(app, file, options, io)));
     });
 
   program

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   ConcurrentWriteWon: 409,
   IdempotencyResponseLost: 409,
   IdempotencyKeyReused: 422,
+  /** A legacy register file with errors (contract §9): nothing imported. */
+  ImportInvalid: 422,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
 } as const;
