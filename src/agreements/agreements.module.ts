@@ -10,7 +10,8 @@ import { PublicRegistryController } from './public-registry.controller.js';
 @Module({
   imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
   controllers: [AgreementsController, PublicRegistryController],
-  // The import's controller belongs here beside them; export AgreementsService once another module needs it.
   providers: [AgreementsService],
+  // For the legacy import (AgreementsImportModule), which creates the agreements through it.
+  exports: [AgreementsService],
 })
 export class AgreementsModule {}
