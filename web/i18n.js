@@ -279,7 +279,7 @@ const STRINGS = {
     'error.generic': 'Permintaan gagal.',
     'error.dismiss': 'Tutup pesan',
     // the register of agreements (web/agreements.js) and the public registry (web/registry.js)
-    'nav.agreements': 'Register perjanjian',
+    'nav.agreements': 'Register',
     'register.title': 'Register perjanjian kerja sama',
     'register.export': 'Unduh register:',
     'register.exported': 'Register ({format}) diunduh.',
