@@ -7,7 +7,8 @@
  * real one (the page's "expiring" badge reads the browser's today); the agreements' terms are set around it.
  * One browser for the file; the system's Chromium (never a download), failing, not skipping, when missing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { countOnceSettled, launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
@@ -21,6 +22,7 @@ const dateIn = (days: number) => new Date(Date.now() + days * DAY).toLocaleDateS
 const SNAKE_ID = /\b[a-z]+_[a-z_]+\b/;
 const ISO = /\b\d{4}-\d{2}-\d{2}\b/;
 
+const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 const clock = new SettableClock();
 let t: TestApp;
 let browser: Browser;
@@ -86,6 +88,8 @@ test('the staff register: tabs with the expiring list, filters and search in the
   expect(listText).toContain('Register perjanjian kerja sama');
   expect(listText).toContain('Diakhiri');
   expect(listText).toContain('Kesehatan');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'register.png') });
 
   // The expiring list is one tab away, and its address can be shared.
   await page.getByTestId('register-tab-expiring').click();
@@ -208,6 +212,7 @@ test('the public registry: no sign-in, search and filters, public fields only in
     expect(dom).not.toContain(secret);
   }
   expect(await page.getByTestId('registry-csv').getAttribute('href')).toBe('/public/agreements.csv');
+  await page.screenshot({ path: join(SCREENSHOTS, 'registry.png') });
   expect(await page.getByTestId('registry-catalog').getAttribute('href')).toBe('/public/catalog.json');
 
   await page.getByTestId('registry-q').fill('penerangan');
@@ -215,6 +220,7 @@ test('the public registry: no sign-in, search and filters, public fields only in
   await page.waitForURL(/\/registry\?q=penerangan$/);
   expect(await countOnceSettled(registryRows, 1)).toBe(1);
   expect(await registryRows.first().innerText()).toContain('PT PLN (Persero)');
+  expect(await registryRows.first().innerText()).toContain('Segera berakhir');
   expect(await page.getByTestId('registry-csv').getAttribute('href')).toBe('/public/agreements.csv?q=penerangan');
   await page.getByTestId('registry-q').fill('');
   await page.getByTestId('registry-status').selectOption('terminated');

@@ -8,6 +8,7 @@
  */
 import { formatDate, getLang, label, setLang, t } from './i18n.js';
 import { FIELDS, fieldLabel } from './fields.js';
+import { TIME_ZONE } from '/labels.js';
 
 const PAGE = 50;
 const STATUSES = ['in_force', 'expiring', 'expired', 'terminated'];
@@ -67,6 +68,9 @@ function select(/** @type {string} */ name, /** @type {string} */ text, /** @typ
 }
 
 let request = 0;
+
+/** The city's calendar date `days` from now (YYYY-MM-DD): an agreement in force ending by today + 90 is "ending soon". */
+const cityDate = (/** @type {number} */ days) => new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: TIME_ZONE });
 
 async function render() {
   const f = readQuery();
@@ -135,6 +139,8 @@ async function render() {
     results.replaceChildren(el('p', { class: 'empty', 'data-testid': 'registry-empty' }, [t('registry.none')]));
     return;
   }
+  const limit = cityDate(90);
+  const soon = (/** @type {any} */ a) => a.status === 'in_force' && typeof a.validUntil === 'string' && a.validUntil <= limit;
   const th = (/** @type {string} */ s) => el('th', { scope: 'col' }, [s]);
   const td = (/** @type {string} */ head, /** @type {(Node|string|null)[]} */ children) => el('td', { 'data-label': head }, children);
   const rows = data.items.map((/** @type {any} */ a) =>
@@ -148,7 +154,7 @@ async function render() {
         ...a.fields.map((/** @type {string} */ x) => el('span', { class: 'chip' }, [fieldLabel(x)])),
         a.opds.length ? el('div', { class: 'muted small' }, [a.opds.join(', ')]) : null,
       ]),
-      td(t('register.status'), [el('span', { class: `stage-badge register-${a.status}`, 'data-status': a.status }, [t(`register.status.${a.status}`)])]),
+      td(t('register.status'), [el('span', { class: `stage-badge register-${soon(a) ? 'expiring' : a.status}`, 'data-status': a.status }, [t(`register.status.${soon(a) ? 'expiring' : a.status}`)])]),
     ]),
   );
   const pages = Math.max(1, Math.ceil(data.total / PAGE));
