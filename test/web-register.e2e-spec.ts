@@ -171,20 +171,41 @@ test('the secretariat completes an entry on its page: a bad value is named besid
   await page.getByTestId('ag-partnerNumber').fill('PKS/88/PLN/2025');
   await page.getByTestId('ag-amount').fill('125000000');
   await page.getByTestId('ag-currency').fill('R1');
+  // A partner signatory named without a position: said under the partner's signatory.
+  await page.getByTestId('ag-partnerName').fill('Ir. Daryono');
   await page.locator('[data-field="pekerjaan_umum"]').check();
   await page.getByTestId('ag-opds').fill('Dinas Perumahan dan Kawasan Permukiman');
   await page.getByTestId('agreement-save').click();
   await waitShowing(page, page.getByTestId('ag-currency-error'));
   expect(await page.getByTestId('ag-currency-error').textContent()).toContain('kode mata uang');
+  expect(await page.getByTestId('ag-partnerName-error').textContent()).toBe('Isi nama dan jabatan penanda tangan pihak mitra.');
+  expect(await page.getByTestId('ag-cityName-error').count()).toBe(0);
+  expect(await page.getByTestId('ag-partnerPosition-error').count()).toBe(0);
   expect((await t.get(`/api/agreements/${ids.expiring.id}`, USERS.auditor)).body.partnerNumber).toBeNull();
   await page.getByTestId('ag-currency').fill('IDR');
+  await page.getByTestId('ag-partnerPosition').fill('General Manager PLN');
   await page.getByTestId('agreement-save').click();
   await page.getByTestId('banner-ok').waitFor();
   expect(await page.getByTestId('ag-currency-error').count()).toBe(0);
   expect(await page.getByTestId('agreement-partner-number').textContent()).toBe('PKS/88/PLN/2025');
   expect(await page.getByTestId('agreement-value').textContent()).toMatch(/Rp\s?125\.000\.000/);
   const saved = (await t.get(`/api/agreements/${ids.expiring.id}`, USERS.auditor)).body;
+  expect(saved.signatories).toEqual([{ party: 'partner', name: 'Ir. Daryono', position: 'General Manager PLN' }]);
   expect(saved).toMatchObject({ partnerNumber: 'PKS/88/PLN/2025', fields: ['pekerjaan_umum'], opds: ['Dinas Perumahan dan Kawasan Permukiman'], value: { amount: 125000000, currency: 'IDR' } });
+  // An entry with more signatories than the form's two (as the API may record them) keeps them all.
+  const three = [
+    { party: 'city', name: 'Dr. H. Syarif Fasha', position: 'Wali Kota Jambi' },
+    { party: 'partner', name: 'Dr. Ing. Ahmad Taqwa', position: 'Direktur' },
+    { party: 'partner', name: 'Ir. Sirajudin', position: 'Wakil Direktur I' },
+  ];
+  expect((await t.request('PATCH', `/api/agreements/${ids.expired.id}`, { as: USERS.secretariat, body: { signatories: three } })).status).toBe(200);
+  await page.goto(`${base}/agreements/${ids.expired.id}`);
+  await waitShowing(page, page.getByTestId('agreement-form'));
+  expect(await page.getByTestId('ag-partnerName').inputValue()).toBe('Dr. Ing. Ahmad Taqwa');
+  await page.getByTestId('ag-partnerNumber').fill('0733/PL6/KS/2017');
+  await page.getByTestId('agreement-save').click();
+  await page.getByTestId('banner-ok').waitFor();
+  expect((await t.get(`/api/agreements/${ids.expired.id}`, USERS.auditor)).body).toMatchObject({ partnerNumber: '0733/PL6/KS/2017', signatories: three });
   // A proposer reads the entry but has no form.
   await signIn(page, base, USERS.proposer);
   await page.goto(`${base}/agreements/${ids.expiring.id}`);

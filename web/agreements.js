@@ -275,10 +275,15 @@ export function AgreementList({ user, route }) {
   </section>`;
 }
 
-/** The edit form's text: lists as one item per line, signatories as "name; position". */
+/**
+ * The edit form's values: the first signatory of each party in its own fields (any further ones, as an
+ * import or the API may record, are kept as they are), the OPDs one per line.
+ */
 function formOf(/** @type {any} */ a) {
   const sig = (/** @type {string} */ party) => a.signatories.find((/** @type {any} */ s) => s.party === party) ?? { name: '', position: '' };
+  const firsts = ['city', 'partner'].map((p) => a.signatories.find((/** @type {any} */ s) => s.party === p));
   return {
+    otherSignatories: /** @type {any[]} */ (a.signatories.filter((/** @type {any} */ s) => !firsts.includes(s))),
     number: a.number,
     partnerNumber: a.partnerNumber ?? '',
     signedAt: a.signedAt ?? '',
@@ -301,8 +306,6 @@ const ERROR_AT = /** @type {Record<string, RegExp>} */ ({
   partnerNumber: /^partnerNumber$/,
   signedAt: /^signedAt$/,
   signedPlace: /^signedPlace$/,
-  city: /^signatories(\.0)?/,
-  partner: /^signatories\.1/,
   fields: /^fields/,
   opds: /^opds/,
   amount: /^value(\.amount)?$/,
@@ -348,6 +351,12 @@ export function AgreementPage({ user, id }) {
     const signatories = [];
     if (form.cityName.trim() || form.cityPosition.trim()) signatories.push({ party: 'city', name: form.cityName.trim(), position: form.cityPosition.trim() });
     if (form.partnerName.trim() || form.partnerPosition.trim()) signatories.push({ party: 'partner', name: form.partnerName.trim(), position: form.partnerPosition.trim() });
+    signatories.push(...form.otherSignatories);
+    // Which form fields a signatory's error (`signatories.<n>.name`) belongs to.
+    const sigField = (/** @type {string} */ path) => {
+      const n = /^signatories\.(\d+)/.exec(path);
+      return n ? (signatories[Number(n[1])]?.party ?? null) : path === 'signatories' ? 'city' : null;
+    };
     const amount = form.amount.trim().replace(/\./g, '').replace(',', '.');
     const body = {
       number: form.number.trim(),
@@ -370,7 +379,10 @@ export function AgreementPage({ user, id }) {
       /** @type {Record<string, string>} */
       const found = {};
       for (const x of fields) {
-        for (const [k, re] of Object.entries(ERROR_AT)) if (typeof x?.field === 'string' && re.test(x.field) && !found[k]) found[k] = t(`register.err.${k}`);
+        if (typeof x?.field !== 'string') continue;
+        const party = sigField(x.field);
+        if (party && !found[party]) found[party] = t(`register.err.${party}`);
+        for (const [k, re] of Object.entries(ERROR_AT)) if (re.test(x.field) && !found[k]) found[k] = t(`register.err.${k}`);
       }
       setErrors(found);
       m.fail(e);
@@ -379,11 +391,12 @@ export function AgreementPage({ user, id }) {
     }
   }
 
-  const input = (/** @type {keyof ReturnType<typeof formOf>} */ k, /** @type {string} */ text, /** @type {string} */ errKey = k, /** @type {Record<string, unknown>} */ extra = {}) =>
+  /** A labelled input; `errKey`: the error it shows (a signatory's two fields share one, shown under the first). */
+  const input = (/** @type {keyof ReturnType<typeof formOf>} */ k, /** @type {string} */ text, /** @type {string} */ errKey = k, /** @type {Record<string, unknown>} */ extra = {}, showError = true) =>
     html`<div class="stack">
       <label for=${`ag-${k}`}>${text}</label>
-      <input id=${`ag-${k}`} value=${form[k]} onInput=${set(k)} aria-invalid=${errors[errKey] ? 'true' : undefined} aria-describedby=${errors[errKey] ? `ag-${k}-err` : undefined} data-testid=${`ag-${k}`} ...${extra} />
-      ${errors[errKey] && html`<p class="field-error" id=${`ag-${k}-err`} data-testid=${`ag-${k}-error`}>${errors[errKey]}</p>`}
+      <input id=${`ag-${k}`} value=${form[k]} onInput=${set(k)} aria-invalid=${errors[errKey] ? 'true' : undefined} aria-describedby=${errors[errKey] ? `ag-${showError ? k : errKey === 'city' ? 'cityName' : 'partnerName'}-err` : undefined} data-testid=${`ag-${k}`} ...${extra} />
+      ${showError && errors[errKey] && html`<p class="field-error" id=${`ag-${k}-err`} data-testid=${`ag-${k}-error`}>${errors[errKey]}</p>`}
     </div>`;
   const toggle = (/** @type {string} */ x) => setForm({ ...form, fields: form.fields.includes(x) ? form.fields.filter((y) => y !== x) : [...form.fields, x] });
   const choices = [...FIELDS, ...form.fields.filter((x) => !FIELDS.includes(x))];
@@ -418,8 +431,8 @@ export function AgreementPage({ user, id }) {
       <form class="stack" onSubmit=${saveEntry} noValidate data-testid="agreement-form">
         <div class="form-row">${input('number', t('register.number'))} ${input('partnerNumber', t('register.f.partnerNumber'))}</div>
         <div class="form-row">${input('signedAt', t('register.signedAt'), 'signedAt', { type: 'date' })} ${input('signedPlace', t('register.f.signedPlace'))}</div>
-        <div class="form-row">${input('cityName', t('register.cityName'), 'city')} ${input('cityPosition', t('register.position'), 'city')}</div>
-        <div class="form-row">${input('partnerName', t('register.partnerName'), 'partner')} ${input('partnerPosition', t('register.position'), 'partner')}</div>
+        <div class="form-row">${input('cityName', t('register.cityName'), 'city')} ${input('cityPosition', t('register.position'), 'city', {}, false)}</div>
+        <div class="form-row">${input('partnerName', t('register.partnerName'), 'partner')} ${input('partnerPosition', t('register.position'), 'partner', {}, false)}</div>
         <fieldset class="field-choices" data-testid="ag-fields">
           <legend>${t('register.f.fields')}</legend>
           ${choices.map(
