@@ -147,6 +147,11 @@ test('the staff register: tabs with the expiring list, filters and search in the
   expect(missing).not.toMatch(/partnerNumber|signedPlace/);
   await page.getByTestId('agreement-complete').first().waitFor();
 
+  // On a phone the page fits its width (the table scrolls inside its box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.setViewportSize({ width: 1366, height: 900 });
+
   // One click to the case; the documents open in the row.
   await page.goto(`${base}/agreements?field=kesehatan`);
   expect(await countOnceSettled(rows(page), 1)).toBe(1);
@@ -251,6 +256,11 @@ test('the public registry: no sign-in, search and filters, public fields only in
   await page.goBack();
   expect(await countOnceSettled(registryRows, 1)).toBe(1);
   expect(await registryRows.first().innerText()).toContain('PT PLN (Persero)');
+
+  // On a phone the page fits its width (the table scrolls inside its box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // English, cheaply: the same list in the other language.
   await page.getByTestId('lang-switch').click();

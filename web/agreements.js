@@ -175,7 +175,7 @@ export function AgreementList({ user, route }) {
     </nav>
     ${f.incomplete && html`<p class="hint" data-testid="incomplete-hint">${t('register.incompleteHint')}</p>`}
     <form
-      class="filters"
+      class="filters register-filters"
       role="search"
       onSubmit=${(/** @type {Event} */ e) => {
         e.preventDefault();

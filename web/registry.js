@@ -83,7 +83,7 @@ async function render() {
   const search = /** @type {HTMLInputElement} */ (el('input', { type: 'search', name: 'q', 'data-testid': 'registry-q', placeholder: t('register.searchPlaceholder') }));
   search.value = f.q;
   const years = Array.from({ length: new Date().getFullYear() - 1999 }, (_, i) => String(new Date().getFullYear() - i));
-  const form = el('form', { class: 'filters', role: 'search', 'data-testid': 'registry-form' }, [
+  const form = el('form', { class: 'filters register-filters', role: 'search', 'data-testid': 'registry-form' }, [
     el('label', {}, [t('cases.search'), search]),
     select('status', t('register.status'), STATUSES, (v) => t(`register.tab.${v}`), f.status),
     select('instrument', t('case.instrument'), INSTRUMENTS, (v) => label('instrumentShort', v), f.instrument),
