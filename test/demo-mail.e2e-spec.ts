@@ -5,7 +5,7 @@ import { CASE, DELIVERY, TASK, TIMER, USER } from '../src/database/entities.js';
 import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../src/database/rows.js';
 import { LATE_AFTER_MS } from '../src/notifications/delivery.service.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, USERS } from './support/test-app.js';
 import { until } from './support/until.js';
 
 const backend = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}, ${process.env.REDIS_URL ? 'BullMQ on Redis' : 'in-process queue'}`;
@@ -53,12 +53,47 @@ describe(`demo on an empty installation, then the server starts (${backend}, rea
     const cases = await t.db.read((em) => em.find<CaseRow>(CASE, {}));
     const of2017 = cases.filter((c) => c.number.startsWith('KS-2017-'));
     expect(of2017).toHaveLength(23);
-    expect(of2017.every((c) => c.stage === 'expired')).toBe(true);
+    // Most ran five years; seven run ten (still in force, far from their end); one was ended early in 2019.
+    const stages = of2017.reduce<Record<string, number>>((n, c) => ({ ...n, [c.stage]: (n[c.stage] ?? 0) + 1 }), {});
+    expect(stages).toEqual({ expired: 15, signed: 7, terminated: 1 });
     const deliveries = await t.db.read((em) => em.find<DeliveryRow>(DELIVERY, {}));
     expect(deliveries.filter((d) => d.kind === 'expiry_reminder')).toEqual([]);
     expect(smtp.received.filter((m) => m.subject.includes('KS-2017-'))).toEqual([]);
     // Nor of this year's closed cases (rejected, withdrawn): that news is weeks old.
     expect(deliveries.filter((d) => ['case_rejected', 'case_signed', 'revision_requested'].includes(d.kind))).toEqual([]);
+  });
+
+  it('fills the register: the 2017 agreements by status, their entries completed but for a few, values on PKS only', async () => {
+    const count = async (query: string) => (await t.get(`/api/agreements?${query}`, USERS.auditor)).body.total as number;
+    expect(await count('year=2017')).toBe(23);
+    expect(await count('status=in_force')).toBe(7);
+    expect(await count('status=expired')).toBe(15);
+    expect(await count('status=terminated')).toBe(1);
+    // Ten-year terms run to the end of the year after next: none is near its end.
+    expect(await count('status=expiring')).toBe(0);
+    const ended = (await t.get('/api/agreements?status=terminated', USERS.auditor)).body.items[0];
+    expect(ended).toMatchObject({ title: 'PKS penyaluran kredit usaha mikro — Bank Rakyat Indonesia', status: 'terminated', partnerNumber: 'B.118/KC-JBI/07/2017', fields: ['koperasi_umkm'], value: { amount: 5_000_000_000, currency: 'IDR' } });
+    const expired = (await t.get('/api/agreements?status=expired&q=payroll', USERS.auditor)).body.items;
+    expect(expired).toHaveLength(1);
+    expect(expired[0]).toMatchObject({ signedPlace: 'Jambi', opds: ['Badan Pengelola Keuangan dan Aset Daerah'], signatories: [{ party: 'city', position: 'Wali Kota Jambi' }, { party: 'partner' }] });
+    expect(expired[0].validUntil < new Date().toISOString().slice(0, 10)).toBe(true);
+    // By field and agency, as the register page filters.
+    expect(await count('field=kesehatan')).toBe(2);
+    expect(await count(`opd=${encodeURIComponent('Dinas Lingkungan Hidup')}`)).toBe(2);
+    // A few entries are left for the secretariat to complete: two without the partner's number, one not recorded at all.
+    const incomplete = (await t.get('/api/agreements?incomplete=true', USERS.auditor)).body.items as { title: string; missing: string[] }[];
+    expect(incomplete.map((a) => [a.title.split(' — ')[1], a.missing]).sort()).toEqual([
+      ['Kabupaten Batanghari', ['partnerNumber']],
+      ['Kabupaten Kerinci', ['partnerNumber', 'signedPlace', 'signatories', 'fields', 'opds']],
+      ['Kabupaten Tanjung Jabung Timur', ['partnerNumber']],
+    ]);
+    const all = (await t.get('/api/agreements?limit=50', USERS.auditor)).body.items as { instrument: string; value: unknown }[];
+    expect(all.filter((a) => a.instrument === 'kb' && a.value !== null)).toEqual([]);
+    expect(all.filter((a) => a.instrument === 'pks' && a.value !== null).length).toBe(10);
+    // The public registry shows them too, without the values.
+    const pub = await t.get('/public/agreements?limit=50');
+    expect(pub.body.total).toBe(23);
+    expect(pub.text).not.toContain('5000000000');
   });
 
   it('sends at most one mail per open task and recipient, each about an open task, marked late when its moment is past', async () => {

@@ -170,6 +170,20 @@ describe('the public registry', () => {
     }
   });
 
+  it('serves the public page /registry without a token, under the web app’s CSP (no inline script), and its file nowhere else', async () => {
+    const res = await noToken('/registry');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('<script type="module" src="/registry.js"></script>');
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const scriptSrc = String(res.headers['content-security-policy']).split(';').find((d) => d.trim().startsWith('script-src'));
+    expect(scriptSrc).toMatch(/^\s*script-src 'self'/);
+    expect(scriptSrc).not.toContain('unsafe-inline');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect((await noToken('/registry.html')).status).toBe(404);
+    expect((await noToken('/registry.js')).status).toBe(200);
+  });
+
   it('ignores a token and its role: the same public answer for everyone', async () => {
     const anonymous = (await noToken('/public/agreements')).text;
     for (const user of [USERS.proposer2, USERS.secretariat] as TestUser[]) expect((await t.get('/public/agreements', user)).text).toBe(anonymous);
@@ -195,6 +209,9 @@ describe('the public registry’s limits and off switch', () => {
     const t = await TestApp.start({ publicRegistry: false });
     try {
       for (const url of ['/public/agreements', '/public/agreements.csv', '/public/catalog.json']) expectError(await t.get(url), 404);
+      // The public page goes too; its file has no address of its own, on or off.
+      expect((await t.get('/registry')).status).toBe(404);
+      expect((await t.get('/registry.html')).status).toBe(404);
       expect((await t.get('/api/agreements', USERS.auditor)).status).toBe(200);
     } finally {
       await t.stop();

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The onegate web app: sign-in, the header, and the screens at their paths (router.js): /inbox,
- * /cases, /cases/<id>, /tasks/<id>, /new, /audit/<id>, /dashboard. Opened without a session, any of
+ * /cases, /cases/<id>, /tasks/<id>, /new, /audit/<id>, /dashboard, /agreements(/<id>). Opened without a session, any of
  * them asks to sign in and then shows that same path; a session that ends while a page is open brings
  * the sign-in up over the page, which keeps what was typed (drafts.js says how).
  */
@@ -19,6 +19,7 @@ import { CaseList } from './case-list.js';
 import { NewCase } from './new-case.js';
 import { Auditor } from './auditor.js';
 import { Dashboard } from './dashboard.js';
+import { AgreementList, AgreementPage } from './agreements.js';
 import { loadRules } from './rules.js';
 import { navigate, startRouter, useRoute } from './router.js';
 
@@ -151,7 +152,7 @@ function Header({ user, lang, onLang, onSignOut, route }) {
     ${user &&
     html`<nav aria-label=${t('nav.main')} class="mainnav">
       ${link('/inbox', t('nav.inbox'), 'inbox')} ${link('/cases', t('nav.cases'), 'cases')}
-      ${user.roles.includes('proposer') && link('/new', t('nav.new'), 'new')} ${link('/dashboard', t('nav.dashboard'), 'dashboard')}
+      ${user.roles.includes('proposer') && link('/new', t('nav.new'), 'new')} ${link('/dashboard', t('nav.dashboard'), 'dashboard')} ${link('/agreements', t('nav.agreements'), 'agreements')}
     </nav>`}
     <div class="userbox">
       ${user &&
@@ -280,6 +281,9 @@ function App({ initialNotice, restoreFor }) {
         break;
       case 'dashboard':
         page = html`<${Dashboard} ...${props} />`;
+        break;
+      case 'agreements':
+        page = route.id ? html`<${AgreementPage} key=${route.id} id=${route.id} ...${props} />` : html`<${AgreementList} ...${props} />`;
         break;
       default:
         page = html`<${Loading} />`;

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { AgreementsService } from '../agreements/agreements.service.js';
 import type { Instrument, PartnerCategory } from '../../workflows/domain.js';
 import { CasesService } from '../cases/cases.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/actor.js';
@@ -17,32 +18,73 @@ interface Agreement {
   category: PartnerCategory;
   country?: string;
   dprd?: boolean;
+  /** The register's entry (contract §9), completed by the secretariat after signing. */
+  register?: Register;
+}
+
+/** What the secretariat records of a 2017 agreement: a missing part stays for the "to complete" list. */
+interface Register {
+  /** The partner's own number of the agreement; none: still to complete. */
+  partnerNumber?: string;
+  place: string;
+  /** The partner's signatory (the city's is the mayor of 2017). */
+  signatory: [name: string, position: string];
+  fields: string[];
+  opds: string[];
+  /** Rupiah, with its source, where a PKS carries a value. */
+  value?: [amount: number, source: string];
+  /** Still in force now (a ten-year agreement, renewed terms): valid until the end of the year after next. */
+  inForce?: boolean;
+  /** Ended early, in 2019, with this comment. */
+  terminated?: string;
 }
 
 /** Kota Jambi's 2017: 9 MoUs and 14 PKS (domain.md §7), with partners of the kinds the city named. */
 const YEAR_2017: Agreement[] = [
-  { title: 'KB pengelolaan sampah regional', instrument: 'kb', partner: 'Kabupaten Muaro Jambi', category: 'region' },
-  { title: 'KB pengembangan kawasan perbatasan', instrument: 'kb', partner: 'Kabupaten Batanghari', category: 'region' },
-  { title: 'KB pendidikan vokasi', instrument: 'kb', partner: 'Politeknik Negeri Sriwijaya', category: 'third_party' },
-  { title: 'KB penelitian dan pengabdian masyarakat', instrument: 'kb', partner: 'Universitas Jambi', category: 'third_party' },
-  { title: 'KB jaminan kesehatan nasional', instrument: 'kb', partner: 'BPJS Kesehatan', category: 'third_party' },
-  { title: 'KB transaksi non-tunai', instrument: 'kb', partner: 'Bank Jambi', category: 'third_party' },
-  { title: 'KB keamanan dan ketertiban masyarakat', instrument: 'kb', partner: 'Polresta Jambi', category: 'third_party' },
-  { title: 'KB kota pintar', instrument: 'kb', partner: 'Kabupaten Tanjung Jabung Timur', category: 'region' },
-  { title: 'KB pariwisata sungai Batanghari', instrument: 'kb', partner: 'Kabupaten Kerinci', category: 'region' },
-  { title: 'PKS pelayanan kesehatan peserta JKN', instrument: 'pks', partner: 'BPJS Kesehatan', category: 'third_party', dprd: true },
-  { title: 'PKS jaminan sosial tenaga kerja non-ASN', instrument: 'pks', partner: 'BPJS Ketenagakerjaan', category: 'third_party' },
-  { title: 'PKS magang mahasiswa', instrument: 'pks', partner: 'Politeknik Negeri Sriwijaya', category: 'third_party' },
-  { title: 'PKS penerimaan PBB melalui bank', instrument: 'pks', partner: 'Bank Jambi', category: 'third_party' },
-  { title: 'PKS penyaluran kredit usaha mikro', instrument: 'pks', partner: 'Bank Rakyat Indonesia', category: 'third_party' },
-  { title: 'PKS payroll ASN', instrument: 'pks', partner: 'Bank Negara Indonesia', category: 'third_party' },
-  { title: 'PKS patroli gabungan', instrument: 'pks', partner: 'Polresta Jambi', category: 'third_party' },
-  { title: 'PKS penanganan banjir drainase kota', instrument: 'pks', partner: 'Kementerian PUPR', category: 'central_government', dprd: true },
-  { title: 'PKS jaringan internet kelurahan', instrument: 'pks', partner: 'Kementerian Komunikasi dan Informatika', category: 'central_government' },
-  { title: 'PKS pengangkutan sampah', instrument: 'pks', partner: 'Kabupaten Muaro Jambi', category: 'region', dprd: true },
-  { title: 'PKS air bersih kawasan perbatasan', instrument: 'pks', partner: 'Kabupaten Batanghari', category: 'region' },
-  { title: 'PKS penelitian tata ruang', instrument: 'pks', partner: 'Universitas Jambi', category: 'third_party' },
-  { title: 'PKS penerangan jalan umum', instrument: 'pks', partner: 'PT PLN (Persero) UIW S2JB', category: 'third_party' },
+  { title: 'KB pengelolaan sampah regional', instrument: 'kb', partner: 'Kabupaten Muaro Jambi', category: 'region',
+    register: { partnerNumber: '180/07/KB/MJ/2017', place: 'Jambi', signatory: ['H. Burhanuddin Mahir', 'Bupati Muaro Jambi'], fields: ['lingkungan_hidup'], opds: ['Dinas Lingkungan Hidup'], inForce: true } },
+  { title: 'KB pengembangan kawasan perbatasan', instrument: 'kb', partner: 'Kabupaten Batanghari', category: 'region',
+    register: { place: 'Muara Bulian', signatory: ['Ir. Syahirsah', 'Bupati Batanghari'], fields: ['pekerjaan_umum', 'perhubungan'], opds: ['Bappeda', 'Dinas Pekerjaan Umum dan Penataan Ruang'] } },
+  { title: 'KB pendidikan vokasi', instrument: 'kb', partner: 'Politeknik Negeri Sriwijaya', category: 'third_party',
+    register: { partnerNumber: '0412/PL6/KS/2017', place: 'Palembang', signatory: ['Dr. Ing. Ahmad Taqwa', 'Direktur Politeknik Negeri Sriwijaya'], fields: ['pendidikan'], opds: ['Dinas Pendidikan'], inForce: true } },
+  { title: 'KB penelitian dan pengabdian masyarakat', instrument: 'kb', partner: 'Universitas Jambi', category: 'third_party',
+    register: { partnerNumber: '2231/UN21/KS/2017', place: 'Jambi', signatory: ['Prof. Dr. H. Johni Najwan', 'Rektor Universitas Jambi'], fields: ['penelitian', 'pendidikan'], opds: ['Bappeda'], inForce: true } },
+  { title: 'KB jaminan kesehatan nasional', instrument: 'kb', partner: 'BPJS Kesehatan', category: 'third_party',
+    register: { partnerNumber: '18/KTR/VI-03/0317', place: 'Jambi', signatory: ['dr. Rizza Yuliani', 'Kepala BPJS Kesehatan Cabang Jambi'], fields: ['kesehatan'], opds: ['Dinas Kesehatan'] } },
+  { title: 'KB transaksi non-tunai', instrument: 'kb', partner: 'Bank Jambi', category: 'third_party',
+    register: { partnerNumber: '027/DIR/BPD-JBI/2017', place: 'Jambi', signatory: ['Yunsak El Halcon', 'Direktur Utama Bank Jambi'], fields: ['keuangan'], opds: ['Badan Pengelola Keuangan dan Aset Daerah'] } },
+  { title: 'KB keamanan dan ketertiban masyarakat', instrument: 'kb', partner: 'Polresta Jambi', category: 'third_party',
+    register: { partnerNumber: 'B/14/IV/2017/Polresta', place: 'Jambi', signatory: ['Kombes Pol. Fauzi Dalimunthe', 'Kapolresta Jambi'], fields: ['ketenteraman'], opds: ['Satuan Polisi Pamong Praja'] } },
+  { title: 'KB kota pintar', instrument: 'kb', partner: 'Kabupaten Tanjung Jabung Timur', category: 'region',
+    register: { place: 'Muara Sabak', signatory: ['H. Romi Hariyanto', 'Bupati Tanjung Jabung Timur'], fields: ['komunikasi_informatika'], opds: ['Dinas Komunikasi dan Informatika'] } },
+  { title: 'KB pariwisata sungai Batanghari', instrument: 'kb', partner: 'Kabupaten Kerinci', category: 'region',
+    register: { partnerNumber: '556/41/KB/KRC/2017', place: 'Jambi', signatory: ['H. Adirozal', 'Bupati Kerinci'], fields: ['pariwisata', 'kebudayaan'], opds: ['Dinas Pariwisata'] } },
+  { title: 'PKS pelayanan kesehatan peserta JKN', instrument: 'pks', partner: 'BPJS Kesehatan', category: 'third_party', dprd: true,
+    register: { partnerNumber: '44/KTR/VI-03/0517', place: 'Jambi', signatory: ['dr. Rizza Yuliani', 'Kepala BPJS Kesehatan Cabang Jambi'], fields: ['kesehatan'], opds: ['Dinas Kesehatan', 'RSUD H. Abdul Manap'], value: [18_600_000_000, 'APBD Kota Jambi 2017'], inForce: true } },
+  { title: 'PKS jaminan sosial tenaga kerja non-ASN', instrument: 'pks', partner: 'BPJS Ketenagakerjaan', category: 'third_party',
+    register: { partnerNumber: 'PKS/71/052017', place: 'Jambi', signatory: ['Hendra Nopriansyah', 'Kepala BPJS Ketenagakerjaan Cabang Jambi'], fields: ['tenaga_kerja'], opds: ['Dinas Tenaga Kerja'], value: [2_150_000_000, 'APBD Kota Jambi 2017'] } },
+  { title: 'PKS magang mahasiswa', instrument: 'pks', partner: 'Politeknik Negeri Sriwijaya', category: 'third_party',
+    register: { partnerNumber: '0733/PL6/KS/2017', place: 'Palembang', signatory: ['Dr. Ing. Ahmad Taqwa', 'Direktur Politeknik Negeri Sriwijaya'], fields: ['pendidikan'], opds: ['Badan Kepegawaian dan Pengembangan Sumber Daya Manusia'] } },
+  { title: 'PKS penerimaan PBB melalui bank', instrument: 'pks', partner: 'Bank Jambi', category: 'third_party',
+    register: { partnerNumber: '061/DIR/BPD-JBI/2017', place: 'Jambi', signatory: ['Yunsak El Halcon', 'Direktur Utama Bank Jambi'], fields: ['keuangan'], opds: ['Badan Pengelola Pajak dan Retribusi Daerah'], inForce: true } },
+  { title: 'PKS penyaluran kredit usaha mikro', instrument: 'pks', partner: 'Bank Rakyat Indonesia', category: 'third_party',
+    register: { partnerNumber: 'B.118/KC-JBI/07/2017', place: 'Jambi', signatory: ['Ahmad Solichin', 'Pemimpin Cabang BRI Jambi'], fields: ['koperasi_umkm'], opds: ['Dinas Koperasi dan UMKM'], value: [5_000_000_000, 'APBD Kota Jambi 2017 (penjaminan)'], terminated: 'Diakhiri atas kesepakatan bersama: program dialihkan ke KUR nasional' } },
+  { title: 'PKS payroll ASN', instrument: 'pks', partner: 'Bank Negara Indonesia', category: 'third_party',
+    register: { partnerNumber: 'JBI/2/1407/2017', place: 'Jambi', signatory: ['Dedy Kurniawan', 'Pemimpin Cabang BNI Jambi'], fields: ['keuangan'], opds: ['Badan Pengelola Keuangan dan Aset Daerah'] } },
+  { title: 'PKS patroli gabungan', instrument: 'pks', partner: 'Polresta Jambi', category: 'third_party',
+    register: { partnerNumber: 'B/37/VII/2017/Polresta', place: 'Jambi', signatory: ['Kombes Pol. Fauzi Dalimunthe', 'Kapolresta Jambi'], fields: ['ketenteraman'], opds: ['Satuan Polisi Pamong Praja'], value: [750_000_000, 'APBD Kota Jambi 2017'] } },
+  { title: 'PKS penanganan banjir drainase kota', instrument: 'pks', partner: 'Kementerian PUPR', category: 'central_government', dprd: true,
+    register: { partnerNumber: 'HK.02.03-SDA/412/2017', place: 'Jakarta', signatory: ['Ir. Hari Suprayogi', 'Direktur Jenderal Sumber Daya Air'], fields: ['pekerjaan_umum'], opds: ['Dinas Pekerjaan Umum dan Penataan Ruang'], value: [42_300_000_000, 'APBN dan APBD Kota Jambi (dana pendamping)'], inForce: true } },
+  { title: 'PKS jaringan internet kelurahan', instrument: 'pks', partner: 'Kementerian Komunikasi dan Informatika', category: 'central_government',
+    register: { partnerNumber: '512/BAKTI/KS/2017', place: 'Jakarta', signatory: ['Anang Latif', 'Direktur Utama BAKTI'], fields: ['komunikasi_informatika'], opds: ['Dinas Komunikasi dan Informatika'], value: [3_400_000_000, 'APBN'] } },
+  { title: 'PKS pengangkutan sampah', instrument: 'pks', partner: 'Kabupaten Muaro Jambi', category: 'region', dprd: true,
+    register: { partnerNumber: '180/22/PKS/MJ/2017', place: 'Sengeti', signatory: ['H. Burhanuddin Mahir', 'Bupati Muaro Jambi'], fields: ['lingkungan_hidup'], opds: ['Dinas Lingkungan Hidup'], value: [6_800_000_000, 'APBD Kota Jambi 2017'] } },
+  { title: 'PKS air bersih kawasan perbatasan', instrument: 'pks', partner: 'Kabupaten Batanghari', category: 'region',
+    register: { partnerNumber: '690/31/PKS/BH/2017', place: 'Muara Bulian', signatory: ['Ir. Syahirsah', 'Bupati Batanghari'], fields: ['pekerjaan_umum', 'perumahan'], opds: ['Dinas Perumahan dan Kawasan Permukiman'], value: [9_250_000_000, 'APBD Kota Jambi dan APBD Kabupaten Batanghari'], inForce: true } },
+  { title: 'PKS penelitian tata ruang', instrument: 'pks', partner: 'Universitas Jambi', category: 'third_party',
+    register: { partnerNumber: '3108/UN21/KS/2017', place: 'Jambi', signatory: ['Prof. Dr. H. Johni Najwan', 'Rektor Universitas Jambi'], fields: ['pekerjaan_umum', 'penelitian'], opds: ['Bappeda'], value: [480_000_000, 'APBD Kota Jambi 2017'] } },
+  { title: 'PKS penerangan jalan umum', instrument: 'pks', partner: 'PT PLN (Persero) UIW S2JB', category: 'third_party',
+    register: { partnerNumber: '0097.PJ/AGA.01.01/2017', place: 'Jambi', signatory: ['Daryono', 'General Manager PLN UIW S2JB'], fields: ['perhubungan'], opds: ['Dinas Perhubungan'], value: [12_500_000_000, 'APBD Kota Jambi 2017 (pajak penerangan jalan)'] } },
   { title: 'PKS promosi wisata', instrument: 'pks', partner: 'Kabupaten Kerinci', category: 'region' },
 ];
 
@@ -51,6 +93,7 @@ const DAY = 86_400_000;
 /** Fills an empty installation: Kota Jambi's 2017 signed, then this year's cases open at every stage. */
 export async function runDemo(app: INestApplicationContext, clock: SettableClock, timezone: string, log: (line: string) => void, progress: Progress = () => {}): Promise<void> {
   const cases = app.get(CasesService);
+  const agreements = app.get(AgreementsService);
   const tasks = app.get(TasksService);
   const directory = app.get(DirectoryService);
   const documents = app.get(DocumentsService);
@@ -74,14 +117,14 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
       await tasks.complete(actor(role), task.id, { decision: decision as never, comment, reviewers });
     },
   };
-  const create = async (a: Agreement, validFrom?: string) => {
+  const create = async (a: Agreement, validFrom?: string, validUntil?: string) => {
     const c = await cases.create(proposer, {
       title: `${a.title} — ${a.partner}`,
       instrument: a.instrument,
       partner: { name: a.partner, category: a.category, country: a.country },
       requiresDprdApproval: a.dprd ?? false,
       validFrom,
-      validUntil: validFrom ? `${Number(validFrom.slice(0, 4)) + 5}${validFrom.slice(4)}` : undefined,
+      validUntil: validUntil ?? (validFrom ? `${Number(validFrom.slice(0, 4)) + 5}${validFrom.slice(4)}` : undefined),
     });
     for (const kind of newestWorkflow(DEFAULT_WORKFLOW)!.documents!.requiredForSubmit(a.instrument, a.category)) await attach(c.id, proposer, kind, a.title);
     return c;
@@ -107,14 +150,46 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
     }
   };
 
-  // 2017: every agreement signed, spread over the year.
+  // 2017: every agreement signed, spread over the year; most ran five years, a few ten (in force still, to the
+  // end of the year after next, so none is near its end when the demo runs); the secretariat records each
+  // one's register entry a few days after signing, and ends one early in 2019.
+  const secretariat = actor('secretariat');
+  const mayorOf2017: [string, string] = ['Dr. H. Syarif Fasha, M.E.', 'Wali Kota Jambi'];
+  const inForceUntil = `${new Date().getUTCFullYear() + 2}-12-31`;
+  const signed2017: [string, Agreement][] = [];
   for (const [i, a] of YEAR_2017.entries()) {
     clock.set(new Date(zonedInstant(2017, 1 + Math.floor((i * 11) / YEAR_2017.length), 3 + (i % 20), timezone, 9)));
-    const c = await create(a, `2017-${String(2 + Math.floor((i * 10) / YEAR_2017.length)).padStart(2, '0')}-01`);
+    const c = await create(a, `2017-${String(2 + Math.floor((i * 10) / YEAR_2017.length)).padStart(2, '0')}-01`, a.register?.inForce ? inForceUntil : undefined);
     await throughTo(c.id, 'signed', a);
+    signed2017.push([c.id, a]);
+    const r = a.register;
+    if (r) {
+      clock.advance(DAY * 3);
+      await agreements.update(secretariat, c.id, {
+        ...(r.partnerNumber ? { partnerNumber: r.partnerNumber } : {}),
+        signedPlace: r.place,
+        signatories: [
+          { party: 'city', name: mayorOf2017[0], position: mayorOf2017[1] },
+          { party: 'partner', name: r.signatory[0], position: r.signatory[1] },
+        ],
+        fields: r.fields,
+        opds: r.opds,
+        ...(r.value ? { value: { amount: r.value[0], currency: 'IDR', source: r.value[1] } } : {}),
+      });
+    }
     progress("signing Kota Jambi's 2017", i + 1, YEAR_2017.length);
   }
+  for (const [id, a] of signed2017) {
+    if (!a.register?.terminated) continue;
+    clock.set(new Date(zonedInstant(2019, 9, 16, timezone, 10)));
+    await cases.sendEvent(secretariat, id, { type: 'TERMINATE', comment: a.register.terminated });
+  }
   log(`signed Kota Jambi's 2017: ${YEAR_2017.filter((a) => a.instrument === 'kb').length} KB (MoU) and ${YEAR_2017.filter((a) => a.instrument === 'pks').length} PKS`);
+  const regs = YEAR_2017.map((a) => a.register);
+  const ended = regs.filter((r) => r?.terminated).length;
+  const inForce = regs.filter((r) => r?.inForce).length;
+  const toComplete = regs.filter((r) => !r || !r.partnerNumber).length;
+  log(`registered them: ${inForce} in force, ${YEAR_2017.length - inForce - ended} expired, ${ended} terminated; ${toComplete} entries still to complete`);
 
   // Now: one case open at every stage, one in revision, one rejected, one withdrawn.
   const openNow: [string, Agreement][] = [

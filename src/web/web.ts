@@ -23,7 +23,7 @@ const VENDOR: Record<string, string> = {
  * in a mail (`PUBLIC_URL/tasks/<id>`, `/cases/<id>`) or a reload opens the app there. Anything else that
  * is not a static file stays a 404; `/api/…` is never the app.
  */
-export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard'] as const;
+export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard', '/agreements', '/agreements/:id'] as const;
 
 /** The project folder (with package.json and web/), found from the working directory up. */
 export function projectRoot(): string {
@@ -89,7 +89,8 @@ function addContentSecurityPolicy(instance: FastifyInstance, appPolicy: string):
 /**
  * Serves the web app from `web/` (plain ES modules, no build step) at `/` and at every screen's path
  * (APP_ROUTES: the app routes with the History API), the vendor modules it needs from node_modules at
- * `/vendor/`, and the labels catalogue and the city's time zone at `/labels.js`.
+ * `/vendor/`, the labels catalogue and the city's time zone at `/labels.js`, and the public registry's
+ * page at `/registry` (web/registry.html, no sign-in; 404 with ONEGATE_PUBLIC_REGISTRY=off).
  */
 export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
@@ -98,7 +99,14 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   // Read once at start, like the vendor modules: the CSP hash of its import map is computed from these bytes.
   const indexHtml = readFileSync(join(root, 'web', 'index.html'), 'utf8');
   addContentSecurityPolicy(instance, contentSecurityPolicy(indexHtml, config.oidc?.issuer ?? null));
-  await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false });
+  // The public registry's page (contract §9) has one address, /registry, which ONEGATE_PUBLIC_REGISTRY=off removes.
+  const registryHtml = readFileSync(join(root, 'web', 'registry.html'), 'utf8');
+  const allowedPath = (pathName: string) => pathName !== '/registry.html';
+  await app.register(fastifyStatic as never, { root: join(root, 'web'), prefix: '/', index: ['index.html'], decorateReply: false, wildcard: false, cacheControl: false, allowedPath });
+  instance.get('/registry', (_req, reply) => {
+    if (config.publicRegistry === false) return reply.callNotFound();
+    return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(registryHtml);
+  });
   for (const route of APP_ROUTES) {
     instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
   }
