@@ -79,6 +79,12 @@ export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_I
   if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) {
     throw new SheetRefused(415, 'berkas zip ini bukan XLSX (tidak ada [Content_Types].xml atau xl/workbook.xml); kirim XLSX atau CSV');
   }
+  // exceljs 4.4's streaming reader defers every sheet to a temporary file until it has read the shared
+  // strings; with several sheets and no shared strings at all it mixes them up (sheet 2 read with sheet 1's rows).
+  const sheets = [...names].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).length;
+  if (sheets > 1 && !names.has('xl/sharedStrings.xml')) {
+    throw new SheetRefused(422, 'berkas XLSX berisi beberapa lembar tanpa xl/sharedStrings.xml dan tidak dapat dibaca dengan pasti; simpan ulang dengan Excel atau LibreOffice, atau kirim lembar pertama sebagai CSV');
+  }
   try {
     checkLocalHeaders(bytes, entries);
   } catch (err) {
