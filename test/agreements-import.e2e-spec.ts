@@ -96,7 +96,7 @@ describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_U
     expect(await total()).toBe(10);
     const verify = await t.get('/api/audit/verify', USERS.auditor);
     expect(verify.body).toEqual(expect.objectContaining({ ok: true, problems: [] }));
-  });
+  }, 120_000);
 
   it('a file with an error: 422 with every error by row and column, nothing created; its dry run reports the same errors and the skips', async () => {
     const before = await total();
@@ -159,7 +159,7 @@ describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_U
       const res = await importFile(t, USERS.secretariat, million);
       expectError(res, 413, 'file: berkas memuat lebih dari 50.000 baris data');
       expect(res.body).toMatchObject({ field: 'file', row: 50_002 });
-    });
+    }, 120_000);
 
     it('a zip bomb posing as XLSX: 413', async () => {
       const bomb = buildZip([
@@ -168,7 +168,7 @@ describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_U
         { name: 'xl/worksheets/sheet1.xml', data: await deflatedZeros(201 * 2 ** 20) },
       ]);
       expectError(await importFile(t, USERS.secretariat, bomb, { name: 'register.xlsx' }), 413, 'zip bomb');
-    });
+    }, 120_000);
 
     it('an XLSX that is no zip, a zip that is no XLSX, an old XLS: 422, 415, 415', async () => {
       expectError(await importFile(t, USERS.secretariat, Buffer.from([0x50, 0x4b, 0x03, 0x04, 9, 9, 9]), { name: 'register.xlsx' }), 422, 'file: berkas XLSX rusak');
