@@ -199,6 +199,23 @@ describe('the register of agreements', () => {
       expectError(await patch(t, 'x'.repeat(200), USERS.secretariat, { signedPlace: 'Jambi' }), 404);
     });
 
+    it('takes concurrent updates of one entry one after another, each its own event, the chain whole', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      const places = ['Jambi 1', 'Jambi 2', 'Jambi 3', 'Jambi 4', 'Jambi 5'];
+      const answers = await Promise.all(places.map((signedPlace) => patch(t, signed.id, USERS.secretariat, { signedPlace })));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before + 5);
+      const history = (await t.get(`/api/cases/${signed.id}/history`, USERS.auditor)).body.slice(-5);
+      const last = history[4].data.changes.signedPlace.to;
+      expect((await t.get(`/api/agreements/${signed.id}`, USERS.auditor)).body.signedPlace).toBe(last);
+      expect(history.map((e: any) => e.data.changes.signedPlace.to).sort()).toEqual(places);
+      expect((await t.get(`/api/audit/verify?caseId=${signed.id}`, USERS.auditor)).body.ok).toBe(true);
+    });
+
+    it('finds an entry by its case number after the city’s own number is recorded', async () => {
+      expect((await t.get(`/api/agreements?q=${signed.number}`, USERS.auditor)).body.items.map((a: any) => a.id)).toEqual([signed.id]);
+    });
+
     it('refuses a stale expectedVersion with 409 and takes the current one', async () => {
       const version = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
       expectError(await patch(t, signed.id, USERS.secretariat, { signedPlace: 'Kota Jambi', expectedVersion: version - 1 }), 409, 'stale');

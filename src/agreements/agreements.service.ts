@@ -249,7 +249,7 @@ export class AgreementsService implements OnApplicationBootstrap {
     if (f.q) {
       const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
       qb.andWhere(
-        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
+        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(c.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
         { like },
       );
     }
