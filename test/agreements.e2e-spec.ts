@@ -185,10 +185,19 @@ describe('the register of agreements', () => {
       [{ number: null }, 'number'],
       [{ partnerNumber: 7 }, 'partnerNumber'],
       [{ expectedVersion: 0, signedPlace: 'Jambi' }, 'expectedVersion'],
+      [{ fields: Array.from({ length: 51 }, (_, i) => `urusan_${i}`) }, 'fields'],
+      [{ signedPlace: 'x'.repeat(201) }, 'signedPlace'],
+      [{ value: { amount: 1, currency: 'IDR', source: 'APBD', extra: true } }, 'value.extra'],
     ])('refuses %j with 400 naming %s, changing nothing', async (body, field) => {
       const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
       const res = await patch(t, signed.id, USERS.secretariat, body);
       expectError(res, 400, field);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
+    });
+
+    it('refuses a body of a thousand unknown fields with 400, changing nothing', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      expectError(await patch(t, signed.id, USERS.secretariat, Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${i}`, i]))), 400, 'body');
       expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
     });
 
