@@ -197,6 +197,14 @@ describe('importing legacy agreements into the register', () => {
     expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
   });
 
+  it('creates each number once when the same file is imported twice at the same moment', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => row(5000 + i));
+    const [a, b] = await Promise.all([service.importRows(rows, FILE, SECRETARIAT, { dryRun: false }), service.importRows(rows, FILE, SECRETARIAT, { dryRun: false })]);
+    expect([a.created + b.created, a.skipped + b.skipped]).toEqual([30, 30]);
+    const numbers = (await t.get('/api/agreements/export?format=json&q=%2F5', USERS.auditor)).body.items.map((x: any) => x.number).filter((n: string) => rows.some((r) => r.number === n));
+    expect(numbers.sort()).toEqual(rows.map((r) => r.number).sort());
+  });
+
   it('lets no one but the secretariat change an imported entry', async () => {
     const a = (await t.get('/api/agreements?q=180%2F0005', USERS.auditor)).body.items[0];
     expectError(await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.admin, body: { fields: ['kesehatan'] } }), 403);
