@@ -6,6 +6,7 @@ import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
 import { TestApp, USERS } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const FILE = { name: 'register-2017.csv', sha256: 'a'.repeat(64) };
 const SECRETARIAT = { id: USERS.secretariat.id, roles: [...USERS.secretariat.roles] };
@@ -138,6 +139,20 @@ describe('importing legacy agreements into the register', () => {
     // 20 days left: the 90-, 60- and 30-day reminders are past and never sent; 7 and 0 days ahead, and the expiry.
     expect(timers.map((x) => `${x.kind}:${x.idx}`).sort()).toEqual(['expire:0', 'expiry_reminder:0', 'expiry_reminder:7']);
     expect(timers.every((x) => x.status === 'pending' && x.fireAt.getTime() > clock.now().getTime())).toBe(true);
+    // When its term passes, the imported agreement expires like a signed one: its case takes EXPIRE, the chain still whole.
+    // (On Redis a BullMQ worker runs what the clock made due: awaited with `until`.)
+    try {
+      await t.advance(14 * 86_400_000); // 21 December: the 7-day reminder has gone out
+      const reminders = async () => (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.filter((m: any) => m.kind === 'expiry_reminder').length;
+      expect(await until(reminders, (n) => n > 0)).toBeGreaterThan(0);
+      await t.advance(7 * 86_400_000); // 28 December: past 27 December, the last day in force
+      const history = async () => (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.map((e: any) => e.type);
+      expect(await until(history, (h) => h.length === 2)).toEqual(['IMPORTED', 'EXPIRE']);
+      expect((await t.get(`/api/agreements/${c.id}`, USERS.auditor)).body.status).toBe('expired');
+      expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body.ok).toBe(true);
+    } finally {
+      clock.set(new Date('2026-12-07T03:00:00Z'));
+    }
   });
 
   it('refuses rows the register cannot hold, naming row and column, and creates nothing', async () => {
