@@ -1,28 +1,10 @@
 import ExcelJS from 'exceljs';
 import { SettableClock } from '../src/common/clock.js';
+import { AGREEMENT } from '../src/database/entities.js';
 import { AgreementsService } from '../src/agreements/agreements.service.js';
 import { expectError } from './support/expectations.js';
+import { signedCase } from './support/agreements.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
-
-const SIGNING: [TestUser, string][] = [
-  [USERS.secretariat, 'approve'],
-  [USERS.reviewerA, 'approve'],
-  [USERS.chair, 'approve'],
-  [USERS.legal, 'approve'],
-  [USERS.mayor, 'sign'],
-];
-
-/** A case taken through the whole procedure to the mayor's signature. */
-export async function signedCase(t: TestApp, body: Record<string, unknown> = {}, as: TestUser = USERS.proposer): Promise<any> {
-  const c = await t.createCase(body, as);
-  const submit = await t.post(`/api/cases/${c.id}/events`, as, { type: 'SUBMIT' });
-  if (submit.status !== 201) throw new Error(`submit: ${submit.status} ${submit.text}`);
-  for (const [user, decision] of SIGNING) {
-    const res = await t.decide(c.id, user, decision);
-    if (res.status !== 200) throw new Error(`${decision} by ${user.id}: ${res.status} ${res.text}`);
-  }
-  return (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body;
-}
 
 const patch = (t: TestApp, id: string, as: TestUser | undefined, body: unknown, headers: Record<string, string> = {}) =>
   t.request('PATCH', `/api/agreements/${id}`, { as, body, headers });
@@ -203,10 +185,19 @@ describe('the register of agreements', () => {
       [{ number: null }, 'number'],
       [{ partnerNumber: 7 }, 'partnerNumber'],
       [{ expectedVersion: 0, signedPlace: 'Jambi' }, 'expectedVersion'],
+      [{ fields: Array.from({ length: 51 }, (_, i) => `urusan_${i}`) }, 'fields'],
+      [{ signedPlace: 'x'.repeat(201) }, 'signedPlace'],
+      [{ value: { amount: 1, currency: 'IDR', source: 'APBD', extra: true } }, 'value.extra'],
     ])('refuses %j with 400 naming %s, changing nothing', async (body, field) => {
       const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
       const res = await patch(t, signed.id, USERS.secretariat, body);
       expectError(res, 400, field);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
+    });
+
+    it('refuses a body of a thousand unknown fields with 400, changing nothing', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      expectError(await patch(t, signed.id, USERS.secretariat, Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${i}`, i]))), 400, 'body');
       expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
     });
 
@@ -215,6 +206,23 @@ describe('the register of agreements', () => {
       const c = await t.createCase({ title: 'Masih usulan' });
       expectError(await patch(t, c.id, USERS.secretariat, { signedPlace: 'Jambi' }), 404, 'agreement');
       expectError(await patch(t, 'x'.repeat(200), USERS.secretariat, { signedPlace: 'Jambi' }), 404);
+    });
+
+    it('takes concurrent updates of one entry one after another, each its own event, the chain whole', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      const places = ['Jambi 1', 'Jambi 2', 'Jambi 3', 'Jambi 4', 'Jambi 5'];
+      const answers = await Promise.all(places.map((signedPlace) => patch(t, signed.id, USERS.secretariat, { signedPlace })));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before + 5);
+      const history = (await t.get(`/api/cases/${signed.id}/history`, USERS.auditor)).body.slice(-5);
+      const last = history[4].data.changes.signedPlace.to;
+      expect((await t.get(`/api/agreements/${signed.id}`, USERS.auditor)).body.signedPlace).toBe(last);
+      expect(history.map((e: any) => e.data.changes.signedPlace.to).sort()).toEqual(places);
+      expect((await t.get(`/api/audit/verify?caseId=${signed.id}`, USERS.auditor)).body.ok).toBe(true);
+    });
+
+    it('finds an entry by its case number after the city’s own number is recorded', async () => {
+      expect((await t.get(`/api/agreements?q=${signed.number}`, USERS.auditor)).body.items.map((a: any) => a.id)).toEqual([signed.id]);
     });
 
     it('refuses a stale expectedVersion with 409 and takes the current one', async () => {
@@ -236,6 +244,17 @@ describe('the register of agreements', () => {
       expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(version);
       expectError(await patch(t, signed.id, USERS.secretariat, { opds: ['Dinas Pendidikan'] }, key), 422);
     });
+  });
+
+  it('enters, at start, a case signed before the register existed (an upgraded installation), and only once', async () => {
+    const c = await signedCase(t, { title: 'KB sebelum register' });
+    await t.db.transaction((em) => em.delete(AGREEMENT, { id: c.id }));
+    expectError(await t.get(`/api/agreements/${c.id}`, USERS.secretariat), 404);
+    await t.restart();
+    const res = await t.get(`/api/agreements/${c.id}`, USERS.secretariat);
+    expect(res.body).toEqual(expect.objectContaining({ id: c.id, number: c.number, signedAt: '2026-03-12', source: 'workflow', status: 'in_force' }));
+    await t.restart();
+    expect(await t.db.read((em) => em.countBy(AGREEMENT, { id: c.id }))).toBe(1);
   });
 
   describe('visibility', () => {
@@ -392,6 +411,21 @@ describe('the register’s lists, status and exports', () => {
   it('refuses an export without a known format with 400 naming format', async () => {
     expectError(await t.get('/api/agreements/export', USERS.secretariat), 400, 'format');
     expectError(await t.get('/api/agreements/export?format=pdf', USERS.secretariat), 400, 'format');
+  });
+
+  it('lets the secretariat complete an ended agreement’s entry too, and the chain still verifies', async () => {
+    const res = await patch(t, ids.ended, USERS.secretariat, { partnerNumber: 'KB/09/MJ/2026' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(expect.objectContaining({ partnerNumber: 'KB/09/MJ/2026', status: 'terminated' }));
+    expect((await t.get(`/api/audit/verify?caseId=${ids.ended}`, USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('documents every register path in OpenAPI', async () => {
+    const doc = (await t.get('/api/docs/openapi.json')).body;
+    for (const path of ['/api/agreements', '/api/agreements/export', '/api/agreements/{id}', '/public/agreements', '/public/agreements.csv', '/public/catalog.json']) {
+      expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
+    }
+    expect(doc.paths['/api/agreements/{id}'].patch).toBeDefined();
   });
 
   it('answers the service’s status against an injected clock', async () => {

@@ -10,7 +10,7 @@ import { PublicRegistryController } from './public-registry.controller.js';
 @Module({
   imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
   controllers: [AgreementsController, PublicRegistryController],
+  // The import's controller belongs here beside them; export AgreementsService once another module needs it.
   providers: [AgreementsService],
-  exports: [AgreementsService],
 })
 export class AgreementsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Instrument, PartnerCategory } from '../../workflows/domain.js';
-import { DEFAULT_WORKFLOW, newestWorkflow } from '../../workflows/registry.js';
+import { DEFAULT_WORKFLOW, newestWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
 import { sameJson } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
@@ -74,6 +74,12 @@ export class AgreementsService implements OnApplicationBootstrap {
   /** The city's calendar date now (ONEGATE_TIMEZONE): what status is derived against. */
   today(): string {
     return dateIn(this.clock.now(), this.config.timezone);
+  }
+
+  /** The city's date of the register's last change (an entry made or updated), or today for an empty register: the catalogue's `dct:modified`. */
+  async lastModified(): Promise<string> {
+    const rows = await this.db.read((em) => em.createQueryBuilder<AgreementRow>(AGREEMENT, 'a').select('a.updatedAt').orderBy('a.updatedAt', 'DESC').take(1).getMany());
+    return rows[0] ? dateIn(rows[0].updatedAt, this.config.timezone) : this.today();
   }
 
   /** The register as the actor may see it (a proposer: their own cases' agreements), newest signed first. */
@@ -176,44 +182,55 @@ export class AgreementsService implements OnApplicationBootstrap {
       const fresh = rows.filter((r) => !taken.has(r.number) && (taken.add(r.number), true));
       const result: ImportResult = { rows: rows.length, created: fresh.length, skipped: rows.length - fresh.length, errors: [] };
       if (opts.dryRun || fresh.length === 0) return result;
-      const imported: ImportedCase[] = fresh.map((r) => {
-        const stage =
-          r.status === 'terminated' ? stages.terminated : r.status === 'expired' || (r.validUntil !== null && r.validUntil < today) ? stages.expired : stages.inForce;
-        const { fields, input } = startOf(actor.id, {
-          title: r.title,
-          instrument: r.instrument as Instrument,
-          partner: { name: r.partner.name, category: r.partner.category as PartnerCategory, ...(r.partner.country ? { country: r.partner.country } : {}) },
-          ...(r.validFrom ? { validFrom: r.validFrom } : {}),
-          ...(r.validUntil ? { validUntil: r.validUntil } : {}),
-        });
-        return { fields, input, stage, signedAt: r.signedAt ? localMidnight(r.signedAt, this.config.timezone) : null, data: { file: { name: file.name, sha256: file.sha256 }, row: r } };
-      });
-      const cases = await this.engine.importCases(em, { actor, workflow, cases: imported });
-      const now = this.clock.now();
-      const entries: AgreementRow[] = cases.map((c, i) => {
-        const r = fresh[i]!;
-        return {
-          id: c.id,
-          number: r.number,
-          partnerNumber: r.partnerNumber,
-          signedAt: r.signedAt,
-          signedPlace: r.signedPlace,
-          signatories: [],
-          fields: [...r.fields],
-          opds: [...r.opds],
-          value: r.value ? { amount: r.value.amount, currency: r.value.currency, source: r.value.source } : null,
-          source: 'imported',
-          createdAt: now,
-          updatedAt: now,
-        };
-      });
-      const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => this.planner.planAgreementExpiry(c, now));
-      for (let i = 0; i < entries.length; i += CHUNK) await this.db.raw<AgreementRow>(AGREEMENT).insert(em, entries.slice(i, i + CHUNK));
-      // Handed to the scheduler by its reconciliation (at start and every ONEGATE_RECONCILE_SECONDS).
-      for (let i = 0; i < timers.length; i += CHUNK) await this.db.raw<TimerRow>(TIMER).insert(em, timers.slice(i, i + CHUNK));
+      // Chunk by chunk inside the one transaction: what a chunk built is garbage once written, so memory stays flat.
+      for (let i = 0; i < fresh.length; i += CHUNK) await this.writeImported(em, fresh.slice(i, i + CHUNK), { workflow, stages, file, actor, today });
       return result;
     };
     return opts.dryRun ? this.db.read(run) : this.db.transaction(run);
+  }
+
+  /** One chunk of an import: its cases and IMPORTED events (through the engine), register entries and expiry timers. */
+  private async writeImported(
+    em: EntityManager,
+    fresh: ImportRow[],
+    ctx: { workflow: WorkflowDefinition; stages: NonNullable<ReturnType<typeof stagesOf>>; file: { name: string; sha256: string }; actor: Actor; today: string },
+  ): Promise<void> {
+    const { workflow, stages, file, actor, today } = ctx;
+    const imported: ImportedCase[] = fresh.map((r) => {
+      const stage =
+        r.status === 'terminated' ? stages.terminated : r.status === 'expired' || (r.validUntil !== null && r.validUntil < today) ? stages.expired : stages.inForce;
+      const { fields, input } = startOf(actor.id, {
+        title: r.title,
+        instrument: r.instrument as Instrument,
+        partner: { name: r.partner.name, category: r.partner.category as PartnerCategory, ...(r.partner.country ? { country: r.partner.country } : {}) },
+        ...(r.validFrom ? { validFrom: r.validFrom } : {}),
+        ...(r.validUntil ? { validUntil: r.validUntil } : {}),
+      });
+      return { fields, input, stage, signedAt: r.signedAt ? localMidnight(r.signedAt, this.config.timezone) : null, data: { file: { name: file.name, sha256: file.sha256 }, row: r } };
+    });
+    const cases = await this.engine.importCases(em, { actor, workflow, cases: imported });
+    const now = this.clock.now();
+    const entries: AgreementRow[] = cases.map((c, i) => {
+      const r = fresh[i]!;
+      return {
+        id: c.id,
+        number: r.number,
+        partnerNumber: r.partnerNumber,
+        signedAt: r.signedAt,
+        signedPlace: r.signedPlace,
+        signatories: [],
+        fields: [...r.fields],
+        opds: [...r.opds],
+        value: r.value ? { amount: r.value.amount, currency: r.value.currency, source: r.value.source } : null,
+        source: 'imported',
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => this.planner.planAgreementExpiry(c, now));
+    for (let i = 0; i < entries.length; i += CHUNK) await this.db.raw<AgreementRow>(AGREEMENT).insert(em, entries.slice(i, i + CHUNK));
+    // Handed to the scheduler by its reconciliation (at start and every ONEGATE_RECONCILE_SECONDS).
+    for (let i = 0; i < timers.length; i += CHUNK) await this.db.raw<TimerRow>(TIMER).insert(em, timers.slice(i, i + CHUNK));
   }
 
   private filtered(em: EntityManager, actor: Actor | null, f: AgreementFilters, today: string): SelectQueryBuilder<AgreementRow> {
@@ -238,7 +255,7 @@ export class AgreementsService implements OnApplicationBootstrap {
     if (f.q) {
       const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
       qb.andWhere(
-        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
+        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(c.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
         { like },
       );
     }
