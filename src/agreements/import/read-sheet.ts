@@ -163,12 +163,9 @@ function firstSheetId(parts: WorkbookParts): number | null {
  * The rows of an XLSX file's first worksheet (the first tab, whichever sheetN.xml holds it), streamed
  * by exceljs's WorkbookReader (the zip read as it comes, never the whole workbook in memory). Dates
  * formatted as dates come as Date (styles are read for that), formulas as `{formula}`. The zip itself
- * must have passed checkXlsxContainer first.
- *
- * exceljs 4.4 holds a sheet stored before xl/sharedStrings.xml (Excel's order) in a temporary file
- * until it has read the strings; but with the strings as the zip's last entry it hands the rows with
- * cells left as `{sharedString: n}` (exceljs#683): refused by toCell rather than imported as numbers.
- * Sheets before the first tab are read through, not skipped: a skipped one leaves the next unresolved too.
+ * must have passed checkXlsxContainer first, which puts the shared strings before the sheets: should
+ * a cell still come as `{sharedString: n}` (exceljs#683), toCell refuses it rather than import it.
+ * Sheets before the first tab are read through, not skipped.
  */
 export async function* readXlsx(bytes: Buffer): AsyncGenerator<SheetRow> {
   const input = Readable.from([bytes]);
