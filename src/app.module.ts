@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AgreementsModule } from './agreements/agreements.module.js';
-import { AgreementsImportModule } from './agreements/import/agreements-import.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { IdentityModule } from './auth/identity.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -37,7 +36,6 @@ export const FEATURE_MODULES = [
   MetricsModule,
   IdempotencyModule,
   AgreementsModule,
-  AgreementsImportModule,
 ];
 
 @Module({})

@@ -1,213 +1,227 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SettableClock } from '../src/common/clock.js';
+import { AgreementsService } from '../src/agreements/agreements.service.js';
+import type { ImportRow } from '../src/agreements/import-row.js';
+import { DeadlinePlanner } from '../src/deadlines/deadline-planner.js';
+import { TIMER } from '../src/database/entities.js';
+import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
-import { legacyCsv, legacyRows, legacyXlsx } from './support/legacy-register.js';
-import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
-import { buildZip, deflatedZeros } from './support/zip-builder.js';
+import { TestApp, USERS } from './support/test-app.js';
+import { until } from './support/until.js';
 
-const SAMPLE = readFileSync(join(__dirname, '..', 'docs', 'contoh-impor-perjanjian.csv'));
+const FILE = { name: 'register-2017.csv', sha256: 'a'.repeat(64) };
+const SECRETARIAT = { id: USERS.secretariat.id, roles: [...USERS.secretariat.roles] };
 
-/** POST /api/agreements/import as multipart with `file` (and any `extra` parts). */
-async function importFile(
-  t: TestApp,
-  as: TestUser | undefined,
-  bytes: Buffer | null,
-  options: { name?: string; query?: string; field?: string; extra?: Record<string, string>; contentType?: string } = {},
-): Promise<Response> {
-  const boundary = `----onegate${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(options.extra ?? {})) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  if (bytes) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? 'file'}"; filename="${options.name ?? 'register.csv'}"\r\nContent-Type: text/csv\r\n\r\n`), bytes, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? `multipart/form-data; boundary=${boundary}` };
-  if (as) headers.authorization = `Bearer ${await t.token(as)}`;
-  const res = await t.app.inject({ method: 'POST', url: `/api/agreements/import${options.query ?? ''}`, headers, payload: Buffer.concat(parts) });
-  let body: any = res.body;
-  try {
-    body = JSON.parse(res.body);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.statusCode, body, headers: res.headers, text: res.body };
+function row(n: number, over: Partial<ImportRow> = {}): ImportRow {
+  return {
+    row: n + 1,
+    number: `180/${String(n).padStart(4, '0')}/KS/2017`,
+    partnerNumber: `PKS/${n}/2017`,
+    title: `Perjanjian kerja sama ${n}`,
+    instrument: 'pks',
+    partner: { name: 'Politeknik Negeri Sriwijaya', category: 'third_party', country: null },
+    signedAt: '2017-03-12',
+    signedPlace: 'Jambi',
+    validFrom: '2017-03-12',
+    validUntil: '2027-03-11',
+    fields: ['pendidikan'],
+    opds: ['Dinas Pendidikan'],
+    value: { amount: 150000000, currency: 'IDR', source: 'APBD' },
+    status: null,
+    ...over,
+  };
 }
 
-describe(`POST /api/agreements/import (contract §9) on ${process.env.DATABASE_URL ? 'PostgreSQL + Redis' : 'embedded SQLite'}`, () => {
+/** The import's use case (AgreementsService.importRows) as the import endpoint calls it, on both backends. */
+describe('importing legacy agreements into the register', () => {
   let t: TestApp;
-  // The city's today, fixed: which sample agreements are still in force depends on it.
+  let service: AgreementsService;
   const clock = new SettableClock();
-  clock.set(new Date('2026-12-07T03:00:00Z'));
+
   beforeAll(async () => {
+    clock.set(new Date('2026-12-07T03:00:00Z'));
     t = await TestApp.start({}, { clock });
+    service = t.app.get(AgreementsService);
   });
   afterAll(() => t.stop());
 
   const total = async () => (await t.get('/api/agreements?limit=1', USERS.auditor)).body.total as number;
-  const cases = async () => (await t.get('/api/cases?limit=1', USERS.auditor)).body.total as number;
 
-  it('a dry run reports the sample file without creating; the import creates its 10 agreements with one IMPORTED event each; the same file again creates nothing', async () => {
+  it('counts on a dry run and writes nothing', async () => {
+    const result = await service.importRows([row(1), row(2)], FILE, SECRETARIAT, { dryRun: true });
+    expect(result).toEqual({ rows: 2, created: 2, skipped: 0, errors: [] });
     expect(await total()).toBe(0);
-    const dry = await importFile(t, USERS.secretariat, SAMPLE, { name: 'contoh-impor-perjanjian.csv', query: '?dryRun=true' });
-    expect(dry.status).toBe(200);
-    expect(dry.body).toEqual({ rows: 10, created: 10, skipped: 0, errors: [], errorsOmitted: 0, dryRun: true });
-    expect(await total()).toBe(0);
-    expect(await cases()).toBe(0);
-
-    const done = await importFile(t, USERS.secretariat, SAMPLE, { name: 'contoh-impor-perjanjian.csv' });
-    expect(done.status).toBe(200);
-    expect(done.body).toEqual({ rows: 10, created: 10, skipped: 0, errors: [], errorsOmitted: 0, dryRun: false });
-    expect(await total()).toBe(10);
-
-    const found = (await t.get(`/api/agreements?q=${encodeURIComponent('Beasiswa dan magang')}`, USERS.auditor)).body.items;
-    expect(found).toHaveLength(1);
-    const agreement = (await t.get(`/api/agreements/${found[0].id}`, USERS.auditor)).body;
-    expect(agreement).toMatchObject({
-      number: '180/03/KS/2017',
-      partnerNumber: 'B-112/KS/2017',
-      instrument: 'pks',
-      partner: { name: 'Universitas Islam Negeri Sulthan Thaha Saifuddin Jambi', category: 'third_party' },
-      signedAt: '2017-03-12',
-      validFrom: '2017-03-12',
-      validUntil: '2022-03-11',
-      fields: ['pendidikan'],
-      value: { amount: 450_000_000, currency: 'IDR' },
-      source: 'imported',
-      status: 'expired',
-    });
-    const history = await t.get(`/api/cases/${agreement.id}/history`, USERS.auditor);
-    expect(history.status).toBe(200);
-    expect(history.body).toHaveLength(1);
-    expect(history.body[0]).toMatchObject({
-      type: 'IMPORTED',
-      actor: { id: USERS.secretariat.id },
-      data: { file: { name: 'contoh-impor-perjanjian.csv', sha256: createHash('sha256').update(SAMPLE).digest('hex') }, row: { row: 4, number: '180/03/KS/2017' } },
-    });
-    const inForce = (await t.get('/api/agreements?status=in_force', USERS.auditor)).body.items;
-    expect(inForce.map((a: { number: string }) => a.number).sort()).toEqual(['180/04/KS/2019', '180/06/KS/2018', '180/09/KS/2017', '180/11/KS/2017']);
-    const terminated = (await t.get('/api/agreements?status=terminated', USERS.auditor)).body.items;
-    expect(terminated.map((a: { number: string }) => a.number)).toEqual(['180/02/KS/2018']);
-
-    const again = await importFile(t, USERS.admin, SAMPLE, { name: 'contoh-impor-perjanjian.csv' });
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ rows: 10, created: 0, skipped: 10, errors: [] });
-    expect(await total()).toBe(10);
-    const verify = await t.get('/api/audit/verify', USERS.auditor);
-    expect(verify.body).toEqual(expect.objectContaining({ ok: true, problems: [] }));
   });
 
-  it('a file with an error: 422 with every error by row and column, nothing created; its dry run reports the same errors and the skips', async () => {
+  it('creates one agreement per new number, each a case with ONE IMPORTED event holding the file and its row', async () => {
+    const rows = [
+      row(1),
+      row(2, { status: 'terminated' }),
+      row(3, { validUntil: '2020-03-11' }),
+      row(4, { status: 'expired', validUntil: '2030-01-01' }),
+      row(5, { validFrom: null, validUntil: null, partnerNumber: null, value: null, fields: [], opds: [] }),
+      row(1, { row: 99, title: 'Baris ganda' }),
+    ];
+    const result = await service.importRows(rows, FILE, SECRETARIAT, { dryRun: false });
+    expect(result).toEqual({ rows: 6, created: 5, skipped: 1, errors: [] });
+    const list = (await t.get('/api/agreements?q=180%2F0001', USERS.auditor)).body;
+    expect(list.total).toBe(1);
+    const a = list.items[0];
+    expect(a).toEqual(
+      expect.objectContaining({
+        number: '180/0001/KS/2017',
+        partnerNumber: 'PKS/1/2017',
+        title: 'Perjanjian kerja sama 1',
+        instrument: 'pks',
+        partner: { name: 'Politeknik Negeri Sriwijaya', category: 'third_party', country: null },
+        status: 'in_force',
+        signedAt: '2017-03-12',
+        signedPlace: 'Jambi',
+        signatories: [],
+        validFrom: '2017-03-12',
+        validUntil: '2027-03-11',
+        fields: ['pendidikan'],
+        opds: ['Dinas Pendidikan'],
+        value: { amount: 150000000, currency: 'IDR', source: 'APBD' },
+        source: 'imported',
+        parentId: null,
+      }),
+    );
+    const c = (await t.get(`/api/cases/${a.id}`, USERS.auditor)).body;
+    expect(c.number).toMatch(/^IMP-\d{6}$/);
+    expect(c.version).toBe(1);
+    expect(c.openTasks).toEqual([]);
+    expect(c.signedAt).toBe('2017-03-11T17:00:00.000Z'); // 00:00 WIB on 12 March 2017
+    const history = (await t.get(`/api/cases/${a.id}/history`, USERS.auditor)).body;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toEqual(expect.objectContaining({ seq: 1, type: 'IMPORTED', stageBefore: null, stageAfter: c.stage, actor: SECRETARIAT }));
+    expect(history[0].data.file).toEqual(FILE);
+    expect(history[0].data.row).toEqual(row(1));
+
+    const statusOf = async (n: number) => (await t.get(`/api/agreements?q=180%2F000${n}`, USERS.auditor)).body.items[0].status;
+    expect(await statusOf(2)).toBe('terminated');
+    expect(await statusOf(3)).toBe('expired');
+    expect(await statusOf(4)).toBe('expired');
+    expect(await statusOf(5)).toBe('in_force');
+    const incomplete = (await t.get('/api/agreements?incomplete=true&q=180%2F0005', USERS.secretariat)).body.items[0];
+    expect(incomplete.missing).toEqual(['partnerNumber', 'signatories', 'validFrom', 'validUntil', 'fields', 'opds']);
+  });
+
+  it('skips every number already in the register: the same file twice creates nothing twice', async () => {
     const before = await total();
-    const rows = [...legacyRows(5, 100)];
-    rows[1]!.valid_until = '31/02/2021';
-    rows[3]!.instrument = 'Surat Edaran';
-    const bytes = Buffer.from(legacyCsv(rows));
-    const res = await importFile(t, USERS.secretariat, bytes);
-    expectError(res, 422, 'file: 2 kesalahan pada berkas; tidak ada perjanjian yang dibuat');
-    expect(res.body).toMatchObject({
-      code: 'ImportInvalid',
-      rows: 5,
-      created: 0,
-      errors: [
-        { row: 3, column: 'valid_until', message: 'tanggal 31 tidak ada pada bulan 2 tahun 2021 ("31/02/2021")' },
-        { row: 5, column: 'instrument', message: expect.stringMatching(/^jenis naskah "Surat Edaran" tidak dikenal/) },
+    const again = await service.importRows([row(1), row(2), row(3), row(4), row(5)], FILE, SECRETARIAT, { dryRun: false });
+    expect(again).toEqual({ rows: 5, created: 0, skipped: 5, errors: [] });
+    expect(await total()).toBe(before);
+  });
+
+  it('passes verify and replay, and a later TERMINATE on an imported agreement replays too', async () => {
+    const verify = (await t.get('/api/audit/verify', USERS.auditor)).body;
+    expect(verify).toEqual(expect.objectContaining({ ok: true, problems: [] }));
+    expect(verify.casesChecked).toBeGreaterThanOrEqual(5);
+    const a = (await t.get('/api/agreements?q=180%2F0001', USERS.auditor)).body.items[0];
+    expect((await t.get(`/api/cases/${a.id}/replay?seq=1`, USERS.auditor)).body).toEqual(expect.objectContaining({ seq: 1, matchesStored: true, openTasks: [] }));
+    expect((await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.secretariat, body: { signatories: [{ party: 'city', name: 'dr. H. Syarif Fasha', position: 'Wali Kota Jambi' }] } })).status).toBe(200);
+    expect((await t.post(`/api/cases/${a.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Wanprestasi' })).status).toBe(201);
+    expect((await t.get(`/api/agreements/${a.id}`, USERS.auditor)).body.status).toBe('terminated');
+    const replay = (await t.get(`/api/cases/${a.id}/replay?seq=3`, USERS.auditor)).body;
+    expect(replay).toEqual(expect.objectContaining({ seq: 3, matchesStored: true }));
+    expect((await t.get(`/api/audit/verify?caseId=${a.id}`, USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('plans an imported agreement’s expiry and only the reminders still ahead; none for an ended one', async () => {
+    const a = (await t.get('/api/agreements?q=180%2F0005', USERS.auditor)).body.items[0];
+    expect((await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: a.id })))).toEqual([]);
+    const b = (await t.get('/api/agreements?q=180%2F0003', USERS.auditor)).body.items[0];
+    expect((await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: b.id })))).toEqual([]);
+    const soon = await service.importRows([row(50, { validUntil: '2026-12-27' })], FILE, SECRETARIAT, { dryRun: false });
+    expect(soon.created).toBe(1);
+    const c = (await t.get('/api/agreements?q=180%2F0050', USERS.auditor)).body.items[0];
+    const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id }));
+    // 20 days left: the 90-, 60- and 30-day reminders are past and never sent; 7 and 0 days ahead, and the expiry.
+    expect(timers.map((x) => `${x.kind}:${x.idx}`).sort()).toEqual(['expire:0', 'expiry_reminder:0', 'expiry_reminder:7']);
+    expect(timers.every((x) => x.status === 'pending' && x.fireAt.getTime() > clock.now().getTime())).toBe(true);
+    // When its term passes, the imported agreement expires like a signed one: its case takes EXPIRE, the chain still whole.
+    // (On Redis a BullMQ worker runs what the clock made due: awaited with `until`.)
+    try {
+      await t.advance(14 * 86_400_000); // 21 December: the 7-day reminder has gone out
+      const reminders = async () => (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.filter((m: any) => m.kind === 'expiry_reminder').length;
+      expect(await until(reminders, (n) => n > 0)).toBeGreaterThan(0);
+      await t.advance(7 * 86_400_000); // 28 December: past 27 December, the last day in force
+      const history = async () => (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.map((e: any) => e.type);
+      expect(await until(history, (h) => h.length === 2)).toEqual(['IMPORTED', 'EXPIRE']);
+      expect((await t.get(`/api/agreements/${c.id}`, USERS.auditor)).body.status).toBe('expired');
+      expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body.ok).toBe(true);
+    } finally {
+      clock.set(new Date('2026-12-07T03:00:00Z'));
+    }
+  });
+
+  it('refuses rows the register cannot hold, naming row and column, and creates nothing', async () => {
+    const before = await total();
+    const result = await service.importRows(
+      [
+        row(60),
+        row(61, { instrument: 'mou' }),
+        row(62, { partner: { name: ' ', category: 'ngo', country: null } }),
+        row(63, { validFrom: '2020-01-01', validUntil: '2019-01-01', signedAt: '2017-02-30' }),
+        row(64, { value: { amount: -5, currency: 'Rp', source: null } }),
+        row(65, { number: '' }),
       ],
-    });
+      FILE,
+      SECRETARIAT,
+      { dryRun: false },
+    );
+    expect(result.created).toBe(0);
+    expect(result.errors).toEqual([
+      { row: 62, column: 'instrument', message: expect.any(String) },
+      { row: 63, column: 'partner_name', message: expect.any(String) },
+      { row: 63, column: 'partner_category', message: expect.any(String) },
+      { row: 64, column: 'signed_at', message: expect.any(String) },
+      { row: 64, column: 'valid_until', message: expect.any(String) },
+      { row: 65, column: 'value_amount', message: expect.any(String) },
+      { row: 65, column: 'value_currency', message: expect.any(String) },
+      { row: 66, column: 'number', message: expect.any(String) },
+    ]);
     expect(await total()).toBe(before);
-    const dry = await importFile(t, USERS.secretariat, bytes, { query: '?dryRun=1' });
-    expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ rows: 5, created: 0, skipped: 0, errors: res.body.errors, dryRun: true });
-    expect(await total()).toBe(before);
+    expect((await t.get('/api/agreements?q=180%2F0060', USERS.auditor)).body.total).toBe(0);
   });
 
-  it('imports an XLSX (first sheet, date cells) and skips the numbers the register holds', async () => {
+  it('writes nothing of a batch when any part of it fails', async () => {
     const before = await total();
-    const xlsx = await legacyXlsx([...legacyRows(3, 200)].map((r, i) => ({ ...r, signed_at: new Date(Date.UTC(2018, i, 10)) })), { title: 'REGISTER KERJA SAMA 2018' });
-    const res = await importFile(t, USERS.secretariat, xlsx, { name: 'register-2018.xlsx' });
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ rows: 3, created: 3, skipped: 0 });
-    expect(await total()).toBe(before + 3);
-    const both = Buffer.from(legacyCsv(legacyRows(4, 200)));
-    expect((await importFile(t, USERS.secretariat, both)).body).toMatchObject({ rows: 4, created: 1, skipped: 3 });
-    expect(await total()).toBe(before + 4);
+    const cases = (await t.get('/api/cases?limit=1', USERS.auditor)).body.total;
+    const planner = t.app.get(DeadlinePlanner);
+    let calls = 0;
+    const spy = jest.spyOn(planner, 'planAgreementExpiry').mockImplementation(() => {
+      if (++calls === 3) throw new Error('disk full');
+      return [];
+    });
+    try {
+      await expect(service.importRows([row(70), row(71), row(72), row(73)], FILE, SECRETARIAT, { dryRun: false })).rejects.toThrow('disk full');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await total()).toBe(before);
+    expect((await t.get('/api/cases?limit=1', USERS.auditor)).body.total).toBe(cases);
   });
 
-  it('is in the OpenAPI document as a multipart upload with dryRun', async () => {
-    const op = (await t.get('/api/docs/openapi.json')).body.paths['/api/agreements/import'].post;
-    expect(Object.keys(op.requestBody.content)).toEqual(['multipart/form-data']);
-    expect(op.parameters).toEqual([expect.objectContaining({ name: 'dryRun', in: 'query', required: false })]);
+  it('takes a batch larger than one INSERT statement, and the import is numbered on', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => row(1000 + i, { status: i % 3 === 0 ? 'expired' : null }));
+    const result = await service.importRows(rows, FILE, SECRETARIAT, { dryRun: false });
+    expect(result).toEqual({ rows: 1200, created: 1200, skipped: 0, errors: [] });
+    const numbers = new Set((await t.get('/api/agreements/export?format=json', USERS.auditor)).body.items.map((a: any) => a.number));
+    for (const r of rows) expect(numbers.has(r.number)).toBe(true);
+    expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
   });
 
-  describe('hostile files: a clear 4xx and nothing created', () => {
-    let before: { agreements: number; cases: number };
-    beforeAll(async () => {
-      before = { agreements: await total(), cases: await cases() };
-    });
-    afterEach(async () => {
-      expect({ agreements: await total(), cases: await cases() }).toEqual(before);
-    });
+  it('creates each number once when the same file is imported twice at the same moment', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => row(5000 + i));
+    const [a, b] = await Promise.all([service.importRows(rows, FILE, SECRETARIAT, { dryRun: false }), service.importRows(rows, FILE, SECRETARIAT, { dryRun: false })]);
+    expect([a.created + b.created, a.skipped + b.skipped]).toEqual([30, 30]);
+    const numbers = (await t.get('/api/agreements/export?format=json&q=%2F5', USERS.auditor)).body.items.map((x: any) => x.number).filter((n: string) => rows.some((r) => r.number === n));
+    expect(numbers.sort()).toEqual(rows.map((r) => r.number).sort());
+  });
 
-    it('a file over 20 MiB: 413', async () => {
-      const big = Buffer.concat([Buffer.from(legacyCsv(legacyRows(1))), Buffer.alloc(20 * 2 ** 20, 'x')]);
-      expectError(await importFile(t, USERS.secretariat, big), 413, 'larger than 20 MiB');
-    });
-
-    it('a million rows: 413 at the row past 50,000', async () => {
-      const million = Buffer.concat([Buffer.from('number;title;instrument;partner_name;partner_category\n'), Buffer.from('K;T;pks;P;region\n'.repeat(1_000_000))]);
-      const res = await importFile(t, USERS.secretariat, million);
-      expectError(res, 413, 'file: berkas memuat lebih dari 50.000 baris data');
-      expect(res.body).toMatchObject({ field: 'file', row: 50_002 });
-    });
-
-    it('a zip bomb posing as XLSX: 413', async () => {
-      const bomb = buildZip([
-        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
-        { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
-        { name: 'xl/worksheets/sheet1.xml', data: await deflatedZeros(201 * 2 ** 20) },
-      ]);
-      expectError(await importFile(t, USERS.secretariat, bomb, { name: 'register.xlsx' }), 413, 'zip bomb');
-    });
-
-    it('an XLSX that is no zip, a zip that is no XLSX, an old XLS: 422, 415, 415', async () => {
-      expectError(await importFile(t, USERS.secretariat, Buffer.from([0x50, 0x4b, 0x03, 0x04, 9, 9, 9]), { name: 'register.xlsx' }), 422, 'file: berkas XLSX rusak');
-      expectError(await importFile(t, USERS.secretariat, buildZip([{ name: 'word/document.xml', data: Buffer.from('<w/>') }]), { name: 'register.xlsx' }), 415, 'bukan XLSX');
-      expectError(await importFile(t, USERS.secretariat, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), { name: 'register.xls' }), 415, 'XLS lama');
-    });
-
-    it('wrong encodings and binary content: 422 naming the line', async () => {
-      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(legacyCsv(legacyRows(2)), 'utf16le')]);
-      expectError(await importFile(t, USERS.secretariat, utf16), 422, 'UTF-16, bukan UTF-8');
-      const cp1252 = Buffer.from(legacyCsv(legacyRows(3)).replace('Jambi nomor 2', 'Jambi nomor 2 caf\u00e9'), 'latin1');
-      const res = await importFile(t, USERS.secretariat, cp1252);
-      expectError(res, 422, 'baris 3: berkas bukan UTF-8');
-      expect(res.body.row).toBe(3);
-      expectError(await importFile(t, USERS.secretariat, Buffer.concat([Buffer.from('number;title\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d])])), 422, 'data biner');
-    });
-
-    it('formula cells (XLSX) and formula-like text (CSV): 422 naming the cells', async () => {
-      const xlsx = await legacyXlsx([{ ...[...legacyRows(1, 300)][0]!, valid_until: { formula: 'TODAY()+365', result: 46000 } }]);
-      const res = await importFile(t, USERS.secretariat, xlsx, { name: 'rumus.xlsx' });
-      expectError(res, 422);
-      expect(res.body.errors).toEqual([{ row: 2, column: 'valid_until', message: expect.stringMatching(/^sel K2 berisi rumus \(=TODAY\(\)\+365\)/) }]);
-      const csv = Buffer.from(legacyCsv([{ ...[...legacyRows(1, 301)][0]!, title: '=HYPERLINK("http://x")' }]));
-      expect((await importFile(t, USERS.secretariat, csv)).body.errors).toEqual([{ row: 2, column: 'title', message: expect.stringMatching(/^sel C2 diawali "="/) }]);
-    });
-
-    it('a bad request: no file, a stray field, no multipart, dryRun not a boolean, an empty file', async () => {
-      expectError(await importFile(t, USERS.secretariat, null), 400, 'file: required');
-      expectError(await importFile(t, USERS.secretariat, SAMPLE, { extra: { kind: 'x' } }), 400, 'kind: unknown field');
-      expectError(await importFile(t, USERS.secretariat, SAMPLE, { field: 'berkas' }), 400, 'berkas: unknown field');
-      expectError(await t.post('/api/agreements/import', USERS.secretariat, { file: 'x' }), 415, 'multipart/form-data');
-      expectError(await importFile(t, USERS.secretariat, SAMPLE, { query: '?dryRun=ya' }), 400, 'dryRun: must be true or false');
-      expectError(await importFile(t, USERS.secretariat, Buffer.alloc(0)), 422, 'file: berkas kosong');
-    });
-
-    it('only the secretariat and the admin may import', async () => {
-      expectError(await importFile(t, undefined, SAMPLE), 401);
-      for (const user of [USERS.proposer, USERS.auditor, USERS.mayor]) expectError(await importFile(t, user, SAMPLE, { query: '?dryRun=true' }), 403);
-      expect((await importFile(t, USERS.admin, SAMPLE, { query: '?dryRun=true' })).status).toBe(200);
-    });
+  it('lets no one but the secretariat change an imported entry', async () => {
+    const a = (await t.get('/api/agreements?q=180%2F0005', USERS.auditor)).body.items[0];
+    expectError(await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.admin, body: { fields: ['kesehatan'] } }), 403);
   });
 });

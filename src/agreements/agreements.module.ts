@@ -4,14 +4,13 @@ import { DeadlinePlanningModule } from '../deadlines/deadline-planning.module.js
 import { EngineModule } from '../engine/engine.module.js';
 import { AgreementsController } from './agreements.controller.js';
 import { AgreementsService } from './agreements.service.js';
+import { AgreementsImportController } from './import/agreements-import.controller.js';
 import { PublicRegistryController } from './public-registry.controller.js';
 
 /** The register of agreements (contract §9): the staff register, its exports, the public registry, and the import's use case. */
 @Module({
   imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
-  controllers: [AgreementsController, PublicRegistryController],
+  controllers: [AgreementsController, PublicRegistryController, AgreementsImportController],
   providers: [AgreementsService],
-  // For the legacy import (AgreementsImportModule), which creates the agreements through it.
-  exports: [AgreementsService],
 })
 export class AgreementsModule {}

@@ -27,8 +27,9 @@ export const looksLikeZip = (bytes: Buffer) => bytes.length >= 4 && bytes.readUI
  * exceljs reads one after the other from the start, must be exactly the central directory's entries
  * with the same sizes, back to back up to it: a hidden entry between them (a bomb the directory does
  * not list) or a local header that lies about its size is refused. Zip64 is refused: no register needs 4 GiB.
+ * Returns the zip as exceljs should read it (see streamingOrder).
  */
-export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_INFLATED_BYTES): Promise<void> {
+export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_INFLATED_BYTES): Promise<Buffer> {
   const entries: yauzl.Entry[] = [];
   let inflated = 0;
   await new Promise<void>((resolve, reject) => {
@@ -79,8 +80,14 @@ export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_I
   if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) {
     throw new SheetRefused(415, 'berkas zip ini bukan XLSX (tidak ada [Content_Types].xml atau xl/workbook.xml); kirim XLSX atau CSV');
   }
+  // exceljs 4.4's streaming reader defers every sheet to a temporary file until it has read the shared
+  // strings; with several sheets and no shared strings at all it mixes them up (sheet 2 read with sheet 1's rows).
+  const sheets = [...names].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).length;
+  if (sheets > 1 && !names.has('xl/sharedStrings.xml')) {
+    throw new SheetRefused(422, 'berkas XLSX berisi beberapa lembar tanpa xl/sharedStrings.xml dan tidak dapat dibaca dengan pasti; simpan ulang dengan Excel atau LibreOffice, atau kirim lembar pertama sebagai CSV');
+  }
   try {
-    checkLocalHeaders(bytes, entries);
+    return streamingOrder(bytes, checkLocalHeaders(bytes, entries));
   } catch (err) {
     // An offset past the end of the buffer: a header that points outside the file.
     if (err instanceof RangeError) throw new SheetRefused(422, 'berkas XLSX ditolak: struktur zip tidak konsisten (header menunjuk ke luar berkas)');
@@ -90,7 +97,31 @@ export async function checkXlsxContainer(bytes: Buffer, maxInflated = MAX_XLSX_I
 
 const bomb = (max: number) => new SheetRefused(413, `berkas XLSX mengembang melebihi ${max / 2 ** 20} MiB saat dibuka (zip bomb); ditolak`);
 
-function checkLocalHeaders(bytes: Buffer, entries: yauzl.Entry[]): void {
+/** Where each entry's local header, data and descriptor lie, back to back; and where the central directory starts. */
+interface Layout {
+  spans: { name: string; start: number; end: number }[];
+  centralDirectory: number;
+}
+
+/** The parts exceljs must have read before a sheet to stream it: without them it parks the sheet in a temporary file. */
+const READ_FIRST = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+
+/**
+ * The same zip with the workbook, its relationships, the styles and the shared strings moved before
+ * the sheets. Excel writes the shared strings after the sheets; exceljs 4.4's streaming reader then parks
+ * each sheet in a temporary file and, depending on timing, hands its rows before it has read the
+ * strings (cells left as `{sharedString: n}`, exceljs#683). exceljs reads the local headers one after
+ * the other and stops at the central directory, so moving whole entries (checked back to back by
+ * checkLocalHeaders) is enough; the central directory is kept as it was, after them.
+ */
+function streamingOrder(bytes: Buffer, layout: Layout): Buffer {
+  const rank = (name: string) => (READ_FIRST.includes(name) ? READ_FIRST.indexOf(name) : READ_FIRST.length);
+  const ordered = [...layout.spans].sort((a, b) => rank(a.name) - rank(b.name) || a.start - b.start);
+  return Buffer.concat([...ordered.map((s) => bytes.subarray(s.start, s.end)), bytes.subarray(layout.centralDirectory)]);
+}
+
+function checkLocalHeaders(bytes: Buffer, entries: yauzl.Entry[]): Layout {
+  const spans: Layout['spans'] = [];
   const refuse = (why: string) => new SheetRefused(422, `berkas XLSX ditolak: struktur zip tidak konsisten (${why})`);
   const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0 || bytes.readUInt32LE(eocd) !== END_OF_CENTRAL_DIRECTORY) throw refuse('tanpa akhir direktori pusat');
@@ -103,6 +134,7 @@ function checkLocalHeaders(bytes: Buffer, entries: yauzl.Entry[]): void {
     const flags = bytes.readUInt16LE(at + 6);
     const dataStart = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
     const dataEnd = dataStart + entry.compressedSize;
+    const start = at;
     if (flags & 0x8) {
       if (dataEnd + 12 > bytes.length) throw refuse(`entri ${entry.fileName} terpotong`);
       at = dataEnd + (bytes.readUInt32LE(dataEnd) === DATA_DESCRIPTOR ? 16 : 12);
@@ -112,6 +144,8 @@ function checkLocalHeaders(bytes: Buffer, entries: yauzl.Entry[]): void {
       }
       at = dataEnd;
     }
+    spans.push({ name: entry.fileName, start, end: at });
   }
   if (at !== centralDirectory || bytes.readUInt32LE(at) !== CENTRAL_HEADER) throw refuse('data tersembunyi sebelum direktori pusat');
+  return { spans, centralDirectory };
 }

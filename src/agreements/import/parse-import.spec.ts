@@ -320,7 +320,7 @@ describe('parseImportFile: hostile files', () => {
     const million = Buffer.concat([csv(`${HEADER}\n`), Buffer.from('K;T;pks;P;region\n'.repeat(1_000_000))]);
     expect(million.length).toBeLessThan(20 * 2 ** 20);
     expect(await refusal(million)).toMatchObject({ status: 413, row: 50_002, message: 'berkas memuat lebih dari 50.000 baris data; bagi menjadi beberapa berkas' });
-  });
+  }, 120_000);
 
   it('refuses a zip bomb: an entry declaring more than the limit, entries inflating past it together, an entry inflating past its declared size', async () => {
     const xlsxParts = [
@@ -337,7 +337,7 @@ describe('parseImportFile: hostile files', () => {
     expect(await refusal(strings)).toMatchObject({ status: 413, message: 'teks bersama (xl/sharedStrings.xml) berkas XLSX mengembang melebihi 48 MiB; ditolak' });
     const lying = buildZip([...xlsxParts, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(2 ** 20), declaredSize: 100 }]);
     expect(await refusal(lying)).toMatchObject({ status: 422, message: expect.stringMatching(/^berkas XLSX rusak/) });
-  });
+  }, 120_000);
 
   it('refuses an entry hidden between the listed ones (exceljs reads local headers in sequence)', async () => {
     const xlsx = await legacyXlsx(legacyRows(2));
@@ -374,20 +374,92 @@ describe('parseImportFile: XLSX (first sheet, exceljs streaming reader)', () => 
     expect(parsed.rows[1]).toMatchObject({ number: '180/2/KS/2016', instrument: 'kb', partner: { name: 'Universitas Jambi', category: 'third_party', country: null } });
   });
 
-  it('refuses a sheet of more rows than the limit (413), read as a stream', async () => {
-    const cells = (r: number, values: string[]) => `<row r="${r}">${values.map((v, i) => `<c r="${columnLetter(i)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`).join('')}</row>`;
-    const rows = ['<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>', cells(1, ['number', 'title', 'instrument', 'partner_name', 'partner_category'])];
-    for (let r = 2; r <= 60_002; r++) rows.push(cells(r, [`K${r}`, 'T', 'pks', 'P', 'region']));
-    rows.push('</sheetData></worksheet>');
-    const xlsx = buildZip([
+  /** A sheet's XML, strings inline or (`shared`) as indexes into xl/sharedStrings.xml, as Excel writes them. */
+  const sheetXml = (rows: string[][], shared: string[] | null = null) =>
+    `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows
+      .map(
+        (values, r) =>
+          `<row r="${r + 1}">${values
+            .map((v, i) => {
+              const at = `${columnLetter(i)}${r + 1}`;
+              if (!shared) return `<c r="${at}" t="inlineStr"><is><t>${v}</t></is></c>`;
+              if (!shared.includes(v)) shared.push(v);
+              return `<c r="${at}" t="s"><v>${shared.indexOf(v)}</v></c>`;
+            })
+            .join('')}</row>`,
+      )
+      .join('')}</sheetData></worksheet>`;
+  const sharedStringsXml = (strings: string[]) =>
+    `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t>${t}</t></si>`).join('')}</sst>`;
+  /** An XLSX whose tabs, in order, are the files sheet<n>.xml of `order`; its parts in `entryOrder` (Excel puts the shared strings after the sheets). */
+  const workbook = (sheets: Record<number, string>, order: number[], extra: { name: string; data: Buffer }[] = []) =>
+    buildZip([
       { name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
-      { name: 'xl/workbook.xml', data: Buffer.from('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>') },
-      { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
-      { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(rows.join('')) },
+      {
+        name: 'xl/workbook.xml',
+        data: Buffer.from(
+          `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${order.map((n, i) => `<sheet name="S${n}" sheetId="${i + 1}" r:id="rId${n}"/>`).join('')}</sheets></workbook>`,
+        ),
+      },
+      {
+        name: 'xl/_rels/workbook.xml.rels',
+        data: Buffer.from(
+          `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${order.map((n) => `<Relationship Id="rId${n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`).join('')}</Relationships>`,
+        ),
+      },
+      ...Object.entries(sheets).map(([n, xml]) => ({ name: `xl/worksheets/sheet${n}.xml`, data: Buffer.from(xml) })),
+      ...extra,
     ]);
+  const HEADER_CELLS = ['number', 'title', 'instrument', 'partner_name', 'partner_category'];
+
+  it('reads the first tab, whichever sheet file holds it, with the shared strings after the sheets as Excel writes them', async () => {
+    for (const order of [[2, 1], [1, 2]]) {
+      const strings: string[] = [];
+      const notes = sheetXml([['Catatan'], ['bukan register']], strings);
+      const register = sheetXml([HEADER_CELLS, ['KS-9', 'Tab pertama', 'pks', 'Kabupaten Tebo', 'region']], strings);
+      const files = order[0] === 2 ? { 1: notes, 2: register } : { 1: register, 2: notes };
+      const parsed = await parseImportFile(workbook(files, order, [{ name: 'xl/sharedStrings.xml', data: Buffer.from(sharedStringsXml(strings)) }]));
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.rows).toEqual([expect.objectContaining({ row: 2, number: 'KS-9', title: 'Tab pertama', partner: { name: 'Kabupaten Tebo', category: 'region', country: null } })]);
+    }
+  });
+
+  it('reads one sheet stored before its shared strings, in the order Excel writes its parts', async () => {
+    const strings: string[] = [];
+    const rows = [HEADER_CELLS, ...Array.from({ length: 30 }, (_, i) => [`KS-${i}`, `Judul ${i}`, 'pks', `Mitra ${i % 3}`, 'region'])];
+    const sheet = sheetXml(rows, strings);
+    const xlsx = workbook({ 1: sheet }, [1], [
+      { name: 'xl/theme/theme1.xml', data: Buffer.from('<?xml version="1.0"?><a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office"/>') },
+      { name: 'xl/styles.xml', data: Buffer.from('<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="0"/><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>') },
+      { name: 'xl/sharedStrings.xml', data: Buffer.from(sharedStringsXml(strings)) },
+      { name: 'docProps/core.xml', data: Buffer.from('<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>') },
+    ]);
+    const parsed = await parseImportFile(xlsx);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows.map((r) => [r.row, r.number, r.title, r.partner.name])).toEqual(rows.slice(1).map((r, i) => [i + 2, r[0], r[1], r[3]]));
+    expect(await refusal(xlsx, { maxRows: 10 })).toMatchObject({ status: 413 });
+    // The strings as the zip's very last part (exceljs 4.4 alone would hand these rows unresolved, exceljs#683).
+    const last = workbook({ 1: sheet }, [1], [{ name: 'xl/sharedStrings.xml', data: Buffer.from(sharedStringsXml(strings)) }]);
+    expect((await parseImportFile(last)).rows.map((r) => r.title)).toEqual(rows.slice(1).map((r) => r[1]));
+    // Shared strings referred to but not in the file: refused, never imported as text "[object Object]".
+    expect(await refusal(workbook({ 1: sheet }, [1]))).toMatchObject({
+      status: 422,
+      message: 'berkas XLSX tidak dapat dibaca: teks bersama nomor 0 (xl/sharedStrings.xml) tidak terbaca; simpan ulang dengan Excel atau LibreOffice, atau kirim sebagai CSV UTF-8',
+    });
+  });
+
+  it('refuses several sheets without shared strings, which exceljs cannot read for certain', async () => {
+    const inline = sheetXml([HEADER_CELLS, ['KS-9', 'T', 'pks', 'P', 'region']]);
+    expect(await refusal(workbook({ 1: inline, 2: inline }, [1, 2]))).toMatchObject({ status: 422, message: expect.stringMatching(/^berkas XLSX berisi beberapa lembar tanpa xl\/sharedStrings.xml/) });
+  });
+
+  it('refuses a sheet of more rows than the limit (413), read as a stream', async () => {
+    const rows = [HEADER_CELLS];
+    for (let r = 2; r <= 60_002; r++) rows.push([`K${r}`, 'T', 'pks', 'P', 'region']);
+    const xlsx = workbook({ 1: sheetXml(rows) }, [1]);
     expect(await refusal(xlsx)).toMatchObject({ status: 413, row: 50_002, message: 'berkas memuat lebih dari 50.000 baris data; bagi menjadi beberapa berkas' });
     expect((await parseImportFile(xlsx, { maxRows: 70_000 })).rows).toHaveLength(60_001);
-  });
+  }, 120_000);
 
   it('refuses formula cells, naming the cell, whatever their cached value', async () => {
     const xlsx = await legacyXlsx([{ ...legacyRow(0), valid_until: { formula: 'DATE(2022,3,11)', result: 44631 }, title: { formula: 'A1&" kerja sama"', result: 'x kerja sama' } }]);
@@ -436,7 +508,7 @@ describe('parseImportFile: 10,000 rows (correctness; time is the bench\'s)', () 
     parsed.rows.forEach((row, i) => expect(row).toMatchObject(expectedRow(i, i + 2)));
     expect(progress.at(-1)).toBe(10_000);
     expect(progress.length).toBeGreaterThan(10);
-  });
+  }, 120_000);
 });
 
 it('columnLetter names columns as spreadsheets do', () => {

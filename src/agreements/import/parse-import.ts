@@ -102,9 +102,9 @@ export async function parseImportFile(bytes: Buffer, limits: ImportLimits = {}):
   let format: ParsedImport['format'];
   let sheet: AsyncGenerator<SheetRow>;
   if (looksLikeZip(bytes)) {
-    await checkXlsxContainer(bytes, limits.maxInflatedBytes ?? MAX_XLSX_INFLATED_BYTES);
+    const ordered = await checkXlsxContainer(bytes, limits.maxInflatedBytes ?? MAX_XLSX_INFLATED_BYTES);
     format = 'xlsx';
-    sheet = readXlsx(bytes);
+    sheet = readXlsx(ordered);
   } else if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0xd0cf11e0) {
     throw new SheetRefused(415, 'berkas XLS lama (Excel 97–2003) tidak diterima; simpan sebagai XLSX atau CSV UTF-8');
   } else if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {

@@ -118,10 +118,20 @@ function* slices(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-/** Text of an exceljs rich-text, hyperlink or shared-string object; formulas kept as formulas. */
-function toCell(value: ExcelJS.CellValue): Cell | null {
+/** A cell exceljs left as an index into the shared strings it had not read yet. */
+const isSharedRef = (v: ExcelJS.CellValue): v is ExcelJS.CellValue & { sharedString: number } => typeof v === 'object' && v !== null && 'sharedString' in v;
+
+/** Text of an exceljs rich-text, hyperlink or (resolved) shared-string object; formulas kept as formulas. */
+function toCell(value: ExcelJS.CellValue, shared: readonly ExcelJS.CellValue[] | undefined): Cell | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (isSharedRef(value)) {
+    const text = shared?.[value.sharedString];
+    if (text === undefined || text === null || isSharedRef(text)) {
+      throw new SheetRefused(422, `berkas XLSX tidak dapat dibaca: teks bersama nomor ${String(value.sharedString)} (xl/sharedStrings.xml) tidak terbaca; simpan ulang dengan Excel atau LibreOffice, atau kirim sebagai CSV UTF-8`);
+    }
+    return toCell(text, undefined);
+  }
   if (typeof value === 'object') {
     if ('formula' in value || 'sharedFormula' in value) {
       const f = value as { formula?: string; sharedFormula?: string };
@@ -134,23 +144,46 @@ function toCell(value: ExcelJS.CellValue): Cell | null {
   return String(value as unknown);
 }
 
+/** What exceljs's WorkbookReader has read of xl/workbook.xml and xl/sharedStrings.xml (not in its typings). */
+interface WorkbookParts {
+  model?: { sheets?: { id?: number }[] };
+  sharedStrings?: ExcelJS.CellValue[];
+}
+
 /**
- * The rows of an XLSX file's first worksheet, streamed by exceljs's WorkbookReader (the zip read as it
- * comes, never the whole workbook in memory). Dates formatted as dates come as Date (styles are read
- * for that), formulas as `{formula}`. The zip itself must have passed checkXlsxContainer first.
+ * The sheetId of the workbook's first tab, which exceljs gives each worksheet as its `id` once it has
+ * read xl/workbook.xml and its relationships (the file name's number otherwise); null when not known.
+ */
+function firstSheetId(parts: WorkbookParts): number | null {
+  const id = parts.model?.sheets?.[0]?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+/**
+ * The rows of an XLSX file's first worksheet (the first tab, whichever sheetN.xml holds it), streamed
+ * by exceljs's WorkbookReader (the zip read as it comes, never the whole workbook in memory). Dates
+ * formatted as dates come as Date (styles are read for that), formulas as `{formula}`. The zip itself
+ * must have passed checkXlsxContainer first, which puts the shared strings before the sheets: should
+ * a cell still come as `{sharedString: n}` (exceljs#683), toCell refuses it rather than import it.
+ * Sheets before the first tab are read through, not skipped.
  */
 export async function* readXlsx(bytes: Buffer): AsyncGenerator<SheetRow> {
   const input = Readable.from([bytes]);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const parts = reader as unknown as WorkbookParts;
   let sheets = 0;
   try {
     for await (const sheet of reader) {
+      // Excel may store the tabs in another order than their files: the first tab is what a person calls the first sheet.
+      const first = firstSheetId(parts);
+      if (first !== null && Number((sheet as unknown as { id: unknown }).id) !== first) {
+        for await (const _row of sheet as AsyncIterable<ExcelJS.Row>) void _row;
+        continue;
+      }
       sheets++;
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as ExcelJS.CellValue[];
-        const cells: (Cell | null)[] = [];
-        for (let c = 1; c < values.length; c++) cells.push(toCell(values[c]));
-        yield { row: row.number, cells };
+        const values = (row.values as ExcelJS.CellValue[]).slice(1);
+        yield { row: row.number, cells: values.map((v) => toCell(v, parts.sharedStrings)) };
       }
       break;
     }
