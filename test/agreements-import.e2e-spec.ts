@@ -5,6 +5,7 @@ import { DeadlinePlanner } from '../src/deadlines/deadline-planner.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
+import { signedCase } from './support/agreements.js';
 import { TestApp, USERS } from './support/test-app.js';
 import { until } from './support/until.js';
 
@@ -223,5 +224,39 @@ describe('importing legacy agreements into the register', () => {
   it('lets no one but the secretariat change an imported entry', async () => {
     const a = (await t.get('/api/agreements?q=180%2F0005', USERS.auditor)).body.items[0];
     expectError(await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.admin, body: { fields: ['kesehatan'] } }), 403);
+  });
+
+  it("takes the scanned signed copy of an imported agreement afterwards, from the secretariat, on the case's chain", async () => {
+    const a = (await t.get('/api/agreements?q=180%2F0005', USERS.auditor)).body.items[0];
+    const before = (await t.get(`/api/cases/${a.id}`, USERS.auditor)).body;
+    const up = await t.upload(a.id, USERS.secretariat, 'signed');
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ kind: 'signed', version: 1, mediaType: 'application/pdf', uploadedBy: USERS.secretariat.id });
+    // A second scan is the next version; the stage does not move.
+    expect((await t.upload(a.id, USERS.secretariat, 'signed')).body.version).toBe(2);
+    const after = (await t.get(`/api/cases/${a.id}`, USERS.auditor)).body;
+    expect([after.stage, after.version]).toEqual([before.stage, before.version + 2]);
+    const history = (await t.get(`/api/cases/${a.id}/history`, USERS.auditor)).body;
+    expect(history.map((e: any) => e.type)).toEqual(['IMPORTED', 'DOCUMENT_UPLOADED', 'DOCUMENT_UPLOADED']);
+    expect(history[1].data.document).toMatchObject({ kind: 'signed', sha256: up.body.sha256 });
+    expect(history[1].data.event).toBeUndefined();
+    const docs = (await t.get(`/api/cases/${a.id}/documents`, USERS.auditor)).body;
+    expect(docs.map((d: any) => [d.kind, d.version])).toEqual([
+      ['signed', 1],
+      ['signed', 2],
+    ]);
+    const replay = (await t.get(`/api/cases/${a.id}/replay?seq=3`, USERS.auditor)).body;
+    expect(replay).toMatchObject({ stage: before.stage, matchesStored: true });
+    expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
+    // Only the secretariat, only a scan or other papers; nothing written when refused.
+    expectError(await t.upload(a.id, USERS.legal, 'signed'), 403);
+    expectError(await t.upload(a.id, USERS.secretariat, 'draft_pks'), 409);
+    expect((await t.get(`/api/cases/${a.id}`, USERS.auditor)).body.version).toBe(before.version + 2);
+  });
+
+  it('still refuses uploads to a signed case that ran the procedure (its version says so)', async () => {
+    const c = await signedCase(t);
+    expect(c.stage).toBe('signed');
+    expectError(await t.upload(c.id, USERS.secretariat, 'other'), 409);
   });
 });

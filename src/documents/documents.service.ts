@@ -8,8 +8,8 @@ import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { readMultipart } from '../common/multipart.js';
 import { Database } from '../database/database.js';
-import { DOCUMENT } from '../database/entities.js';
-import type { DocumentRow } from '../database/rows.js';
+import { AGREEMENT, DOCUMENT } from '../database/entities.js';
+import type { AgreementRow, DocumentRow } from '../database/rows.js';
 import { Engine } from '../engine/engine.js';
 import { canSeeCase } from '../cases/case-visibility.js';
 import { inspectDocument, sanitizeName } from './detect-type.js';
@@ -75,21 +75,30 @@ export class DocumentsService {
       await this.engine.step({
         caseId,
         actor,
-        // The last version of the kind, read after the case so it matches the version the step is guarded by.
-        load: (_current, read) => read.findOne<DocumentRow>(DOCUMENT, { where: { caseId, kind }, order: { version: 'DESC' }, select: { version: true } }),
-        plan: ({ row, workflow, now }, last) => {
+        // The last version of the kind, read after the case so it matches the version the step is guarded by;
+        // and whether the case is an agreement taken in from before onegate (its register entry's source).
+        load: async (_current, read) => ({
+          last: await read.findOne<DocumentRow>(DOCUMENT, { where: { caseId, kind }, order: { version: 'DESC' }, select: { version: true } }),
+          imported: (await read.findOne<AgreementRow>(AGREEMENT, { where: { id: caseId }, select: { source: true } }))?.source === 'imported',
+        }),
+        plan: ({ row, workflow, now }, { last, imported }) => {
           // A case the caller may not see (another proposer's) is as unknown as a missing one (contract §6).
           if (!canSeeCase(actor, row)) throw notFound('case', caseId);
-          if (!workflow.documents) {
+          if (imported) {
+            // Never ran the procedure, so its version's stage rules do not speak for it: the register's rule does.
+            checkImportedUpload(actor, kind);
+          } else if (!workflow.documents) {
             throw new DomainError('InvalidTransition', `case ${row.number} runs on ${row.workflowName}@${row.workflowVersion}, which has no documents`, { allowedEvents: [] });
+          } else {
+            checkUploadRights(workflow.documents, actor, row.stage, kind, row.proposerId);
           }
-          checkUploadRights(workflow.documents, actor, row.stage, kind, row.proposerId);
           const version = (last?.version ?? 0) + 1;
           const document = { id, kind, version, name, mediaType: type.mediaType, size: file.bytes.length, sha256 };
           stored = { ...document, caseId, uploadedBy: actor.id, uploadedAt: now, eventSeq: row.version + 1 };
           return {
             type: 'DOCUMENT_UPLOADED',
-            machineEvent: { type: 'DOCUMENT_ADDED', kind, version, sha256 },
+            // An imported agreement's scan is recorded on its chain without moving its machine (replay skips it).
+            machineEvent: imported ? null : { type: 'DOCUMENT_ADDED', kind, version, sha256 },
             data: { document },
             writes: [{ kind: 'insert', entity: DOCUMENT, rows: [stored] }],
           };
@@ -134,6 +143,16 @@ function checkUploadRights(documents: DocumentRules, actor: Actor, stage: string
   const mine = forKind.filter((r) => r.roles.some((role) => actor.roles.includes(role)));
   if (mine.length === 0) throw forbidden(`at ${stage}, ${kind} is uploaded by: ${[...new Set(forKind.flatMap((r) => r.roles))].join(', ')}`);
   if (mine.every((r) => r.proposerOnly) && actor.id !== proposerId) throw forbidden(`only the case's proposer (${proposerId}) uploads ${kind} at ${stage}`);
+}
+
+/** What may be attached to an agreement signed before onegate (contract §9, import): its scanned copy, or other papers, by the secretariat. */
+export const IMPORTED_UPLOAD_KINDS = ['signed', 'other'] as const;
+
+function checkImportedUpload(actor: Actor, kind: string): void {
+  if (!(IMPORTED_UPLOAD_KINDS as readonly string[]).includes(kind)) {
+    throw new DomainError('InvalidTransition', `an imported agreement takes documents of kind ${IMPORTED_UPLOAD_KINDS.join(', ')}, not ${kind}`, { allowedKinds: [...IMPORTED_UPLOAD_KINDS] });
+  }
+  if (!actor.roles.includes('secretariat')) throw forbidden(`the scanned copy of an imported agreement is attached by: secretariat`);
 }
 
 /**
