@@ -175,3 +175,15 @@ export interface SettingRow {
   key: string;
   value: string;
 }
+
+/** That the half-yearly report (contract §9) went out: to whom, under which letter number, when. */
+export interface SemesterReportSentRow {
+  id: string;
+  year: number;
+  half: number;
+  sentTo: string;
+  letterNumber: string;
+  sentAt: Date;
+  recordedBy: string;
+  recordedAt: Date;
+}
