@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
 import { WORKFLOWS } from '../../workflows/registry.js';
 import { invalid } from '../common/errors.js';
 import { zonedInstant } from '../common/time-zone.js';
@@ -53,7 +52,8 @@ export class StageReportService {
         if (from) q.andWhere('e.at >= :from', { from });
         if (after) {
           const { caseId, seq } = after;
-          q.andWhere(new Brackets((w) => w.where('e.case_id > :caseId', { caseId }).orWhere('(e.case_id = :caseId AND e.seq > :seq)', { caseId, seq })));
+          // A row value, so both databases seek the (case_id, seq) index instead of scanning from the start.
+          q.andWhere('(e.case_id, e.seq) > (:caseId, :seq)', { caseId, seq });
         }
         return q.orderBy('e.case_id', 'ASC').addOrderBy('e.seq', 'ASC').take(PAGE).getMany();
       });

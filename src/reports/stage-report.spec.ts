@@ -1,6 +1,6 @@
 import { WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
 import { loadSlaTables } from '../deadlines/sla-config.js';
-import { WorkingCalendar } from '../deadlines/working-calendar.js';
+import { WorkingCalendar, parseDuration } from '../deadlines/working-calendar.js';
 import { StageReport, WorkingTime, percentile, waitingStages, type StageEvent } from './stage-report.js';
 
 const calendar = new WorkingCalendar({ timeZone: 'Asia/Jakarta', extraHolidays: ['2030-12-24'] });
@@ -19,6 +19,15 @@ describe('WorkingTime', () => {
     expect(time.workingDays(wib('2030-12-23T09:00:00'), wib('2030-12-27T09:00:00'))).toBeCloseTo(2, 10);
     // Across a new year, as the calendar's own walk counts it.
     expect(time.workingDays(wib('2030-12-30T08:00:00'), wib('2031-01-06T08:00:00'))).toBeCloseTo(calendar.workingDaysBetween(wib('2030-12-30T08:00:00'), wib('2031-01-06T08:00:00')), 10);
+  });
+
+  it('gives the due time calendar.add gives, from working days, weekends and holidays alike', () => {
+    for (const start of ['2030-12-20T14:00:00', '2030-12-21T10:00:00', '2030-12-24T23:30:00', '2030-12-25T00:00:00', '2031-01-01T07:15:00']) {
+      for (const due of ['P0D', 'P1D', 'P5D', 'P10D', 'P45D', 'P1DT2H', 'PT30S']) {
+        expect([start, due, time.due(wib(start), parseDuration(due))]).toEqual([start, due, calendar.add(wib(start), due).getTime()]);
+      }
+    }
+    for (const t of [wib('2030-12-31T23:59:59'), wib('2031-01-01T00:00:00'), wib('2030-06-30T17:00:00')]) expect(time.localDate(t.getTime())).toBe(calendar.localDate(t));
   });
 
   it('agrees with calendar.add for whole working days', () => {

@@ -129,7 +129,7 @@ export class StageReport {
     const due = this.due(stay);
     if (due) {
       tally.withSla++;
-      if (exit.at.getTime() <= this.time.calendar.add(stay.at, due).getTime()) tally.inTime++;
+      if (exit.at.getTime() <= this.time.due(stay.at, due)) tally.inTime++;
     }
     if (this.revisionStages.get(`${stay.workflowName}@${stay.workflowVersion}`)?.has(exit.stageAfter)) tally.revisions++;
   }
@@ -182,24 +182,64 @@ const DAY_MS = 86_400_000;
 /**
  * Working time between two instants, in working days of the city's calendar: whole working days
  * between, plus the covered shares of the first and last day. Working days before a date are counted
- * once per year into a table, so a stay of months costs two look-ups, not a walk.
+ * once per year into a table, so a stay of months costs two look-ups, not a walk; the zone's offset is
+ * worked out once per day (Intl is slow, and a report reads tens of thousands of events).
  */
 export class WorkingTime {
   private readonly cumulative = new Map<number, Int16Array>();
   private readonly midnights = new Map<string, number>();
+  private readonly offsets = new Map<number, number>();
 
   constructor(readonly calendar: WorkingCalendar) {}
 
   workingDays(from: Date, to: Date): number {
     if (to <= from) return 0;
-    const a = this.calendar.localDate(from);
-    const b = this.calendar.localDate(to);
+    const a = this.localDate(from.getTime());
+    const b = this.localDate(to.getTime());
     if (a === b) return this.calendar.isWorkingDay(a) ? (to.getTime() - from.getTime()) / DAY_MS : 0;
     let ms = 0;
     if (this.calendar.isWorkingDay(a)) ms += this.midnight(nextDate(a)) - from.getTime();
     if (this.calendar.isWorkingDay(b)) ms += to.getTime() - this.midnight(b);
     const whole = this.workingBetween(nextDate(a), b);
     return whole + ms / DAY_MS;
+  }
+
+  /**
+   * `calendar.add(start, due)` as a number: the same wall-clock time `due.days` working days on, then
+   * the time part (exact in zones without daylight saving, such as Indonesia's).
+   */
+  due(start: Date, due: Duration): number {
+    const t = start.getTime();
+    let date = this.localDate(t);
+    const timeOfDay = t - this.midnight(date);
+    for (let left = due.days; left > 0; left--) {
+      do date = nextDate(date);
+      while (!this.calendar.isWorkingDay(date));
+    }
+    return this.midnight(date) + timeOfDay + due.ms;
+  }
+
+  /** The city's calendar day of an instant. */
+  localDate(t: number): string {
+    const bucket = Math.floor(t / DAY_MS);
+    let offset = this.offsets.get(bucket);
+    if (offset === undefined) {
+      // The zone's offset over this UTC day, when it is one offset all day (every day but a DST change's).
+      const start = this.offsetAt(bucket * DAY_MS);
+      offset = start === this.offsetAt((bucket + 1) * DAY_MS - 1) ? start : Number.NaN;
+      if (this.offsets.size > 50_000) this.offsets.clear();
+      this.offsets.set(bucket, offset);
+    }
+    return Number.isNaN(offset) ? this.calendar.localDate(new Date(t)) : isoDay(Math.floor((t + offset) / DAY_MS));
+  }
+
+  /** Local wall time − UTC at `t`, from the local midnight of its day. */
+  private offsetAt(t: number): number {
+    const date = this.calendar.localDate(new Date(t));
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const midnight = zonedInstant(y, m, d, this.calendar.timeZone).getTime();
+    const wall = Date.UTC(y, m - 1, d);
+    return wall - midnight;
   }
 
   /** Working days on or after `from` and before `to` (`from` <= `to`, both `YYYY-MM-DD`). */
@@ -243,10 +283,38 @@ export class WorkingTime {
   }
 }
 
+/** Parsing dates is most of a report's time: the few thousand days it meets are worked out once each. */
+const nextDates = new Map<string, string>();
+const daysOfYear = new Map<string, number>();
+const isoDays = new Map<number, string>();
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
+function isoDay(day: number): string {
+  let text = isoDays.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDays.size > 50_000) isoDays.clear();
+    isoDays.set(day, text);
+  }
+  return text;
+}
+
 function nextDate(date: string): string {
-  return new Date(new Date(`${date}T00:00:00Z`).getTime() + DAY_MS).toISOString().slice(0, 10);
+  let next = nextDates.get(date);
+  if (next === undefined) {
+    next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    if (nextDates.size > 50_000) nextDates.clear();
+    nextDates.set(date, next);
+  }
+  return next;
 }
 
 function dayOfYear(date: string): number {
-  return (Date.parse(`${date}T00:00:00Z`) - Date.UTC(Number(date.slice(0, 4)), 0, 1)) / DAY_MS;
+  let n = daysOfYear.get(date);
+  if (n === undefined) {
+    n = (Date.parse(`${date}T00:00:00Z`) - Date.UTC(Number(date.slice(0, 4)), 0, 1)) / DAY_MS;
+    if (daysOfYear.size > 50_000) daysOfYear.clear();
+    daysOfYear.set(date, n);
+  }
+  return n;
 }
