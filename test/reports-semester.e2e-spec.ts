@@ -116,6 +116,12 @@ describe('the half-yearly report', () => {
     }
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await t.get('/api/docs/openapi.json', USERS.auditor)).body;
+    for (const path of ['/api/reports/semester', '/api/reports/semester/sent', '/api/reports/stages']) expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
+    expect(Object.keys(doc.paths['/api/reports/semester']).sort()).toEqual(['get', 'post']);
+  });
+
   it('is for the secretariat, auditors and admins only, and refuses bad parameters naming them', async () => {
     for (const who of [USERS.proposer, USERS.mayor, USERS.legal]) expectError(await t.get('/api/reports/semester?year=2030&half=2', who), 403);
     expectError(await t.get('/api/reports/semester?year=2030&half=2'), 401);
