@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { IdentityModule } from './auth/identity.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -34,6 +35,7 @@ export const FEATURE_MODULES = [
   DeadlinesModule,
   MetricsModule,
   IdempotencyModule,
+  AgreementsModule,
 ];
 
 @Module({})

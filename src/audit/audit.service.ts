@@ -11,7 +11,7 @@ import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
-import { allowedEvents, persist } from '../engine/engine.js';
+import { allowedEvents, IMPORTED_EVENT, importedSnapshot, persist } from '../engine/engine.js';
 import { GENESIS_HASH, hashEvent, UnknownHashFormat } from '../engine/event-hash.js';
 import { exportEvents, type ExportFormat } from './audit-export.js';
 
@@ -65,10 +65,16 @@ export function toHistoryEventDto(e: CaseEventRow): HistoryEventDto {
  */
 export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnapshot; stages: string[] } {
   const first = events[0];
-  if (!first || first.type !== 'CASE_CREATED') throw new Error('a case history starts with CASE_CREATED');
+  if (!first || (first.type !== 'CASE_CREATED' && first.type !== IMPORTED_EVENT)) throw new Error(`a case history starts with CASE_CREATED or ${IMPORTED_EVENT}`);
   const workflow = findWorkflow(first.workflowName, first.workflowVersion);
   if (!workflow) throw new Error(`workflow ${first.workflowName}@${first.workflowVersion} is not known`);
-  const actor = createActor(workflow.machine, { input: first.data.input as never });
+  const input = first.data.input as Record<string, unknown>;
+  // An imported case begins at the stage its event names, with the machine's initial context for its input.
+  const begun = first.type === IMPORTED_EVENT ? importedSnapshot(workflow, input, first.stageAfter) : null;
+  const actor = createActor(
+    workflow.machine,
+    begun ? { snapshot: { value: begun.value, context: begun.context, status: begun.status, children: {}, historyValue: {} } as never } : { input: input as never },
+  );
   // Without an error observer xstate rethrows the error later, outside this call.
   actor.subscribe({ error: () => undefined });
   const current = (): AnyMachineSnapshot => {
@@ -81,7 +87,8 @@ export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnap
     let snapshot = current();
     const stages = [String(snapshot.value)];
     for (let i = 1; i < events.length; i++) {
-      actor.send(events[i]!.data.event as never);
+      // An event recorded without a machine event (REGISTER_UPDATED) leaves the state as it was.
+      if (events[i]!.data.event !== undefined) actor.send(events[i]!.data.event as never);
       snapshot = current();
       stages.push(String(snapshot.value));
     }

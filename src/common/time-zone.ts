@@ -1,9 +1,19 @@
+const instants = new Map<string, number>();
+/** Instants remembered before the memo starts over: an import of 10,000 agreements asks for the same few dates again and again. */
+const INSTANT_MEMO = 10_000;
+
 /** The UTC instant of a wall-clock time in a time zone (no DST in Indonesia, but zones are general). */
 export function zonedInstant(year: number, month: number, day: number, timeZone: string, hour = 0): Date {
+  const key = `${year}|${month}|${day}|${hour}|${timeZone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
   const guess = Date.UTC(year, month - 1, day, hour);
   const offset = offsetMs(new Date(guess), timeZone);
   const first = guess - offset;
-  return new Date(first + (offset - offsetMs(new Date(first), timeZone)));
+  const at = first + (offset - offsetMs(new Date(first), timeZone));
+  if (instants.size >= INSTANT_MEMO) instants.clear();
+  instants.set(key, at);
+  return new Date(at);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

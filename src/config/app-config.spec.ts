@@ -93,6 +93,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual(['ONEGATE_SIGNING']);
   });
 
+  it('serves the public registry unless ONEGATE_PUBLIC_REGISTRY=off, and refuses any other word naming the variable', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).publicRegistry).toBe(true);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: ' ' }).publicRegistry).toBe(true);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: 'on' }).publicRegistry).toBe(true);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: 'OFF' }).publicRegistry).toBe(false);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: 'off' }).notYetBuilt).toEqual([]);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: 'no' })).toThrow(/^ONEGATE_PUBLIC_REGISTRY must be on or off, got "no"$/);
+  });
+
   it('reads AUTH_TOKEN_MAX_TTL as an ISO 8601 duration, one day by default', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir }).tokenMaxTtlSeconds).toBe(86_400);
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, AUTH_TOKEN_MAX_TTL: ' ' }).tokenMaxTtlSeconds).toBe(86_400);

@@ -88,6 +88,8 @@ export abstract class AppConfig {
   abstract signInRateLimit?: number;
   /** `ONEGATE_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
   abstract logLevel?: LogLevel;
+  /** `ONEGATE_PUBLIC_REGISTRY`: `on` (default) serves the public registry at `/public/…` (contract §9); `off` removes it (404). */
+  abstract publicRegistry?: boolean;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
   abstract notYetBuilt?: string[];
 }
@@ -101,7 +103,6 @@ export const NOT_YET_BUILT: Readonly<Record<string, string>> = {
   ONEGATE_SIGNING: 'signing is by uploaded signed copy only (upload); local PAdES and BSrE are not built yet',
   WHATSAPP_URL: 'messages go by e-mail only; WhatsApp is not built yet',
   WHATSAPP_TOKEN: 'messages go by e-mail only; WhatsApp is not built yet',
-  ONEGATE_PUBLIC_REGISTRY: 'the public registry is not built yet',
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -170,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
     signInRateLimit: positiveNumber(env.ONEGATE_SIGN_IN_RATE_LIMIT, 'ONEGATE_SIGN_IN_RATE_LIMIT', 30),
     logLevel,
+    publicRegistry: onOff(env.ONEGATE_PUBLIC_REGISTRY, 'ONEGATE_PUBLIC_REGISTRY', true),
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),
   };
@@ -190,6 +192,15 @@ function letterheadOf(value: string | undefined): string[] {
   const long = lines.find((l) => l.length > 120);
   if (long) throw new ConfigError(`ONEGATE_LETTERHEAD: a line is longer than 120 characters: "${long.slice(0, 40)}…"`);
   return lines;
+}
+
+/** `on` or `off` (any case, blank = the default); anything else stops the start naming the variable. */
+function onOff(value: string | undefined, name: string, fallback: boolean): boolean {
+  const v = blankToNull(value)?.trim().toLowerCase();
+  if (v === undefined || v === null) return fallback;
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new ConfigError(`${name} must be on or off, got "${value}"`);
 }
 
 function oidcConfig(env: NodeJS.ProcessEnv, jwksUrl: string | null): AppConfig['oidc'] {

@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
 import type { SemesterReportSentRow } from './rows.js';
 
 export const CASE = 'case';
@@ -16,6 +16,7 @@ export const BLOB = 'document_blob';
 export const CHECKPOINT = 'checkpoint';
 export const SETTING = 'setting';
 export const SEMESTER_REPORT_SENT = 'semester_report_sent';
+export const AGREEMENT = 'agreement';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -225,6 +226,24 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         sentAt: ts('sent_at'),
         recordedBy: str('recorded_by', 128),
         recordedAt: ts('recorded_at'),
+      },
+    }),
+    new EntitySchema<AgreementRow>({
+      name: AGREEMENT,
+      tableName: 'agreements',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        number: str('number', 100),
+        partnerNumber: str('partner_number', 200, true),
+        signedAt: str('signed_at', 10, true),
+        signedPlace: str('signed_place', 200, true),
+        signatories: { type: t.json },
+        fields: { type: t.json },
+        opds: { type: t.json },
+        value: { type: t.json, nullable: true },
+        source: str('source', 16),
+        createdAt: ts('created_at'),
+        updatedAt: ts('updated_at'),
       },
     }),
   ];

@@ -176,6 +176,39 @@ export interface SettingRow {
   value: string;
 }
 
+export interface Signatory {
+  party: 'city' | 'partner';
+  name: string;
+  position: string;
+}
+
+export interface AgreementValue {
+  amount: number;
+  currency: string;
+  source: string | null;
+}
+
+/**
+ * The register's own fields of an agreement (contract §9); the rest (title, partner, term, stage) is its
+ * case's row, under the same id. Written when the case enters its workflow's in-force stage, or by an import.
+ */
+export interface AgreementRow {
+  id: string;
+  /** The city's agreement number: the case number until the secretariat records the city's own. */
+  number: string;
+  partnerNumber: string | null;
+  /** The local calendar date it was signed (YYYY-MM-DD). */
+  signedAt: string | null;
+  signedPlace: string | null;
+  signatories: Signatory[];
+  fields: string[];
+  opds: string[];
+  value: AgreementValue | null;
+  source: 'workflow' | 'imported';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** That the half-yearly report (contract §9) went out: to whom, under which letter number, when. */
 export interface SemesterReportSentRow {
   id: string;

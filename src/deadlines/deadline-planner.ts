@@ -77,6 +77,11 @@ export class DeadlinePlanner implements StepEffect {
     return { dueAt, timers };
   }
 
+  /** An agreement's expiry reminders still ahead and its expiry, with its workflow version's reminder days (an import's). */
+  planAgreementExpiry(c: CaseRow, now: Date): TimerRow[] {
+    return c.validUntil ? this.planExpiry(c, this.settings.sla.of(c)?.expiryReminderDays ?? [], now) : [];
+  }
+
   planExpiry(c: CaseRow, expiryReminderDays: readonly number[], now: Date): TimerRow[] {
     const [y, m, d] = c.validUntil!.split('-').map(Number) as [number, number, number];
     // In force through validUntil; it expires at the start of the next day in the city.

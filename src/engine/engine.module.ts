@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RegisterEntryModule } from '../agreements/register-entry.module.js';
+import { RegisterEntryProjection } from '../agreements/register-entry.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -18,14 +20,14 @@ import { Engine } from './engine.js';
  * (none of which needs the engine). Its steps are counted in the metrics registry.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule],
+  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule],
   providers: [
     {
       provide: Engine,
-      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner],
-      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner) => {
-        // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times).
-        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages]);
+      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection],
+      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection) => {
+        // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times); the register entry of a signing beside them.
+        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register]);
         metrics.observe(engine);
         return engine;
       },

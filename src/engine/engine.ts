@@ -44,7 +44,11 @@ export type StepWrite =
 export interface StepPlan {
   /** The event's name in the case history (e.g. SUBMIT, TASK_COMPLETED). */
   type: string;
-  machineEvent: { type: string; taskKey?: string; [k: string]: unknown };
+  /**
+   * The event sent to the machine; `null` records the event on the case's chain without one (a register
+   * update): the stage and snapshot stay as they are, the event's data has no `event`, and replay skips it.
+   */
+  machineEvent: { type: string; taskKey?: string; [k: string]: unknown } | null;
   /** Recorded in the event's data beside the machine event (comment, task id, decision). */
   data?: Record<string, unknown>;
   /** For a task decision: what to write on the completed task. */
@@ -145,6 +149,24 @@ export interface StartCommand {
   input: Record<string, unknown>;
   workflow?: { name: string; version: number };
 }
+
+/** A case that begins already at `stage` (an agreement signed before onegate), with one event holding `data`. */
+export interface ImportedCase {
+  fields: StartCommand['fields'];
+  input: Record<string, unknown>;
+  /** The workflow's in-force stage, or a stage it ends in. */
+  stage: string;
+  /** When it was signed, if known (the case's `signedAt`). */
+  signedAt: Date | null;
+  /** Kept in the event beside the case's fields and the machine's input (the file and row it came from). */
+  data: Record<string, unknown>;
+}
+
+/** The event type of a case taken in from before onegate: its history's first and, at first, only event. */
+export const IMPORTED_EVENT = 'IMPORTED';
+
+/** Rows per INSERT statement of an import: under both databases' limits on bound parameters. */
+const IMPORT_CHUNK = 500;
 
 const MAX_ATTEMPTS = 8;
 
@@ -251,6 +273,58 @@ export class Engine {
   }
 
   /**
+   * Takes in cases that begin at a given stage, each with one `IMPORTED` event (hash-chained from the
+   * genesis hash, holding the case's fields, the machine's input and `data`), inside the caller's
+   * transaction `em`, so that what the caller writes beside them lands with them or not at all. Inserted
+   * in multi-row statements. Their numbers are `IMP-000001`…, a series of their own apart from the yearly KS series.
+   */
+  async importCases(em: EntityManager, cmd: { actor: Actor; workflow: WorkflowDefinition; cases: ImportedCase[] }): Promise<CaseRow[]> {
+    const { workflow } = cmd;
+    const now = this.clock.now();
+    const first = cmd.cases.length ? (await this.reserveCounter(em, 'import-number', cmd.cases.length)) - cmd.cases.length + 1 : 0;
+    const rows: CaseRow[] = [];
+    const events: CaseEventRow[] = [];
+    cmd.cases.forEach((c, i) => {
+      const id = randomUUID();
+      const number = `IMP-${String(first + i).padStart(6, '0')}`;
+      const input = { ...c.input, caseId: id };
+      const snapshot = importedSnapshot(workflow, input, c.stage);
+      const event = this.buildEvent({
+        caseId: id,
+        seq: 1,
+        type: IMPORTED_EVENT,
+        actor: cmd.actor,
+        at: now,
+        data: { ...c.data, case: { ...c.fields, number }, input },
+        stageBefore: null,
+        stageAfter: c.stage,
+        workflow,
+        prevHash: GENESIS_HASH,
+      });
+      events.push(event);
+      rows.push({
+        ...c.fields,
+        id,
+        number,
+        stage: c.stage,
+        version: 1,
+        workflowName: workflow.name,
+        workflowVersion: workflow.version,
+        snapshot: persist(snapshot),
+        headHash: event.hash,
+        signedAt: c.signedAt,
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+    for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
+      await this.cases.insert(em, rows.slice(i, i + IMPORT_CHUNK));
+      await this.events.insert(em, events.slice(i, i + IMPORT_CHUNK));
+    }
+    return rows;
+  }
+
+  /**
    * Advances a case by one event; retried when another writer advanced it first. Writers of one case
    * in this process take turns (`caseTurns`), so only another process can beat a step to its write;
    * after MAX_ATTEMPTS lost races the step is refused with a 409 that names the case, never a 500.
@@ -308,8 +382,8 @@ export class Engine {
     const current: LoadedCase = { row, snapshot, workflow, now, ...(task ? { task } : {}) };
     const loaded = cmd.load ? await cmd.load(current, readerOf(em)) : (undefined as Loaded);
     const plan = cmd.plan(current, loaded);
-    const [next] = transition(workflow.machine, snapshot, plan.machineEvent as never);
-    if (next === snapshot) {
+    const [next] = plan.machineEvent ? transition(workflow.machine, snapshot, plan.machineEvent as never) : [snapshot];
+    if (plan.machineEvent && next === snapshot) {
       const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
       throw new DomainError('InvalidTransition', why?.message ?? `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
         stage: row.stage,
@@ -324,7 +398,7 @@ export class Engine {
       type: plan.type,
       actor: cmd.actor,
       at: now,
-      data: { ...(plan.data ?? {}), event: plan.machineEvent },
+      data: plan.machineEvent ? { ...(plan.data ?? {}), event: plan.machineEvent } : { ...(plan.data ?? {}) },
       stageBefore: row.stage,
       stageAfter,
       workflow,
@@ -518,6 +592,16 @@ export class Engine {
     );
     return `KS-${year}-${String(rows[0]!.value).padStart(4, '0')}`;
   }
+
+  /** Moves counter `name` on by `n` and returns its new value (the last of the `n` reserved). */
+  private async reserveCounter(em: EntityManager, name: string, n: number): Promise<number> {
+    const p = this.db.dialect === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const rows: { value: number }[] = await em.query(
+      `INSERT INTO counters (name, value) VALUES (${p[0]}, ${p[1]}) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`,
+      [name, n],
+    );
+    return Number(rows[0]!.value);
+  }
 }
 
 /** The row of a task the machine has just opened: open, unanswered, its due time still to be planned. */
@@ -541,6 +625,15 @@ export function newTaskRow(caseId: string, task: Pick<OpenTask, 'key' | 'role' |
 
 export function persist(snapshot: AnyMachineSnapshot): CaseRow['snapshot'] {
   return JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context }));
+}
+
+/**
+ * The state of a case that begins at `stage` (an import): the machine's initial context for `input`, at
+ * that stage, no task open. Replay builds an imported case's first state the same way (audit.service.ts).
+ */
+export function importedSnapshot(workflow: WorkflowDefinition, input: Record<string, unknown>, stage: string): AnyMachineSnapshot {
+  const [initial] = initialTransition(workflow.machine, input as never);
+  return workflow.machine.resolveState({ value: stage, context: initial.context });
 }
 
 export function restore(machine: AnyStateMachine, stored: CaseRow['snapshot']): AnyMachineSnapshot {

@@ -81,7 +81,7 @@ function addContentSecurityPolicy(instance: FastifyInstance, appPolicy: string):
   const docsPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   instance.addHook('onSend', (request, reply, payload, done) => {
     const path = request.url.split('?')[0]!;
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path.startsWith('/api/docs') ? docsPolicy : path.startsWith('/api/') ? apiPolicy : appPolicy);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path.startsWith('/api/docs') ? docsPolicy : path.startsWith('/api/') || path.startsWith('/public/') ? apiPolicy : appPolicy);
     done(null, payload);
   });
 }

@@ -178,7 +178,7 @@ export class TestApp {
   }
 
   async request<T = any>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options: { as?: TestUser; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<Response<T>> {

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module.js';
+import { DeadlinePlanningModule } from '../deadlines/deadline-planning.module.js';
+import { EngineModule } from '../engine/engine.module.js';
+import { AgreementsController } from './agreements.controller.js';
+import { AgreementsService } from './agreements.service.js';
+import { PublicRegistryController } from './public-registry.controller.js';
+
+/** The register of agreements (contract §9): the staff register, its exports, the public registry, and the import's use case. */
+@Module({
+  imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
+  controllers: [AgreementsController, PublicRegistryController],
+  // The import's controller belongs here beside them; export AgreementsService once another module needs it.
+  providers: [AgreementsService],
+})
+export class AgreementsModule {}

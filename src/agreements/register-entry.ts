@@ -1,0 +1,40 @@
+import { workflowOf } from '../../workflows/registry.js';
+import { dateIn } from '../common/time-zone.js';
+import { AGREEMENT } from '../database/entities.js';
+import type { AgreementRow, CaseRow, TimerRow } from '../database/rows.js';
+import type { StepContext, StepEffect } from '../engine/engine.js';
+
+/** The register entry of a case that has just been signed: numbered with its case, dated by the city's calendar. */
+export function workflowEntry(c: Pick<CaseRow, 'id' | 'number'>, signedAt: Date, timeZone: string): AgreementRow {
+  return {
+    id: c.id,
+    number: c.number,
+    partnerNumber: null,
+    signedAt: dateIn(signedAt, timeZone),
+    signedPlace: null,
+    signatories: [],
+    fields: [],
+    opds: [],
+    value: null,
+    source: 'workflow',
+    createdAt: signedAt,
+    updatedAt: signedAt,
+  };
+}
+
+/**
+ * Enters a case in the register of agreements (contract §9) in the step that brings it to its
+ * workflow's in-force stage, in that step's own transaction: a signed case is never missing from the
+ * register, and a failed signing leaves no entry.
+ */
+export class RegisterEntryProjection implements StepEffect {
+  constructor(private readonly timeZone: string) {}
+
+  async apply(ctx: StepContext): Promise<TimerRow[]> {
+    const stage = workflowOf(ctx.caseAfter).inForceStage;
+    if (stage && ctx.caseAfter.stage === stage && ctx.caseBefore?.stage !== stage) {
+      ctx.batch.insert(ctx.raw<AgreementRow>(AGREEMENT), [workflowEntry(ctx.caseAfter, ctx.now, this.timeZone)]);
+    }
+    return [];
+  }
+}
