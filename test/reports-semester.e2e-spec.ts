@@ -1,7 +1,8 @@
 /**
  * The half-yearly report (contract §9): `GET /api/reports/semester` as JSON, XLSX (read back with
  * exceljs) and PDF (read back with pdftotext), and `POST /api/reports/semester` · `GET …/semester/sent`
- * recording that it went out. Agreements are cases signed on the app's clock at known dates in 2030–31.
+ * recording that it went out. Agreements are read from the register: cases signed on the app's clock at
+ * known dates in 2030–31, their fields recorded by PATCH, and two imported from a legacy spreadsheet.
  * Runs on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set, embedded otherwise.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { AgreementsService } from '../src/agreements/agreements.service.js';
+import type { ImportRow } from '../src/agreements/import-row.js';
 import { SettableClock } from '../src/common/clock.js';
 import { expectError } from './support/expectations.js';
 import { TestApp, USERS } from './support/test-app.js';
@@ -20,12 +23,14 @@ describe('the half-yearly report', () => {
   const clock = new SettableClock();
   let t: TestApp;
   const numbers: Record<string, string> = {};
+  const ids: Record<string, string> = {};
 
   /** A case signed at `when` (WIB), through every desk. */
   async function signed(key: string, when: string, body: Record<string, unknown>): Promise<void> {
     clock.set(at(when));
     const c = await t.createCase(body);
     numbers[key] = c.number;
+    ids[key] = c.id;
     expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
     for (const who of [USERS.secretariat, USERS.reviewerA, USERS.chair, USERS.legal]) expect((await t.decide(c.id, who, 'approve')).status).toBe(200);
     expect((await t.decide(c.id, USERS.mayor, 'sign')).status).toBe(200);
@@ -45,6 +50,32 @@ describe('the half-yearly report', () => {
     await signed('s4', '2031-01-05T10:00:00', { title: 'KB pendidikan vokasi', validFrom: '2031-01-05', validUntil: '2033-01-04' });
     await t.createCase({ title: 'KB belum selesai' });
     clock.set(at('2031-01-10T09:00:00'));
+    // The register's own fields: the urusan of each, as the secretariat records them.
+    for (const [key, fields] of [['s1', ['lingkungan_hidup', 'pekerjaan_umum']], ['s2', ['perhubungan']], ['s3', ['kesehatan']]] as const) {
+      expect((await t.request('PATCH', `/api/agreements/${ids[key]}`, { as: USERS.secretariat, body: { fields } })).status).toBe(200);
+    }
+    // From a legacy spreadsheet: an NK with a ministry signed in August 2030, and a KB terminated on a day nobody recorded.
+    const legacy = (n: number, over: Partial<ImportRow>): ImportRow => ({
+      row: n,
+      number: `180/${n}/KS/2030`,
+      partnerNumber: `NK/${n}/2030`,
+      title: `Kerja sama lama ${n}`,
+      instrument: 'nk',
+      partner: { name: 'Kementerian PUPR', category: 'central_government', country: null },
+      signedAt: '2030-08-20',
+      signedPlace: 'Jakarta',
+      validFrom: '2030-08-20',
+      validUntil: '2035-08-19',
+      fields: ['pekerjaan_umum'],
+      opds: ['Dinas PUPR'],
+      value: null,
+      status: null,
+      ...over,
+    });
+    const imported = await t.app
+      .get(AgreementsService)
+      .importRows([legacy(2, {}), legacy(3, { instrument: 'kb', partner: { name: 'Kabupaten Kerinci', category: 'region', country: null }, status: 'terminated', fields: ['pariwisata'] })], { name: 'register-2030.csv', sha256: 'b'.repeat(64) }, { id: USERS.secretariat.id, roles: [...USERS.secretariat.roles] }, { dryRun: false });
+    expect(imported.created).toBe(2);
   }, 120_000);
   afterAll(async () => {
     await t?.stop();
@@ -54,21 +85,37 @@ describe('the half-yearly report', () => {
     const res = await t.get('/api/reports/semester?year=2030&half=2', USERS.secretariat);
     expect(res.status).toBe(200);
     const r = res.body;
-    expect(r).toMatchObject({ year: 2030, half: 2, period: { from: '2030-07-01', to: '2030-12-31' }, timezone: 'Asia/Jakarta', letterhead: LETTERHEAD, source: 'cases' });
-    expect(r.signed).toEqual({ total: 2, byInstrument: { kb: 1, pks: 1, nk: 0, loi: 0 }, byCategory: { region: 1, third_party: 1, central_government: 0, foreign: 0 }, byField: { '-': 2 } });
-    expect(r.inForceAtEnd).toMatchObject({ total: 2, byInstrument: { kb: 1, pks: 1 }, byCategory: { region: 1, third_party: 1 } });
-    expect(r.ended).toMatchObject({ total: 1, byInstrument: { kb: 0, pks: 1 }, byCategory: { third_party: 1 } });
+    expect(r).toMatchObject({ year: 2030, half: 2, period: { from: '2030-07-01', to: '2030-12-31' }, timezone: 'Asia/Jakarta', letterhead: LETTERHEAD, source: 'register' });
+    // Signed: S1 (KB, region), S2 (PKS, third party), the imported NK (central government) and the terminated KB (region).
+    expect(r.signed).toEqual({
+      total: 4,
+      byInstrument: { kb: 2, pks: 1, nk: 1, loi: 0 },
+      byCategory: { region: 2, third_party: 1, central_government: 1, foreign: 0 },
+      byField: { lingkungan_hidup: 1, pekerjaan_umum: 2, perhubungan: 1, pariwisata: 1 },
+    });
+    // In force on 1 January 2031: S3 (from the first half), S1 and the NK; the terminated KB is not.
+    expect(r.inForceAtEnd).toEqual({
+      total: 3,
+      byInstrument: { kb: 1, pks: 1, nk: 1, loi: 0 },
+      byCategory: { region: 1, third_party: 1, central_government: 1, foreign: 0 },
+      byField: { kesehatan: 1, lingkungan_hidup: 1, pekerjaan_umum: 2 },
+    });
+    // Ended: S2, whose term ran to 30 November (the undated termination is in no half).
+    expect(r.ended).toEqual({ total: 1, byInstrument: { kb: 0, pks: 1, nk: 0, loi: 0 }, byCategory: { region: 0, third_party: 1, central_government: 0, foreign: 0 }, byField: { perhubungan: 1 } });
     expect(r.evaluationsDone.total).toBe(0);
     expect(r.agreements.map((a: any) => [a.number, a.signedInHalf, a.inForceAtEnd, a.endedInHalf])).toEqual([
       [numbers.s3, false, true, false],
       [numbers.s1, true, true, false],
+      ['180/2/KS/2030', true, true, false],
+      ['180/3/KS/2030', true, false, false],
       [numbers.s2, true, false, true],
     ]);
     const first = (await t.get('/api/reports/semester?year=2030&half=1&format=json', USERS.auditor)).body;
     expect([first.signed.total, first.inForceAtEnd.total, first.ended.total, first.agreements.length]).toEqual([1, 1, 0, 1]);
+    expect(first.signed.byField).toEqual({ kesehatan: 1 });
     const next = (await t.get('/api/reports/semester?year=2031&half=1', USERS.admin)).body;
-    // S4 signed; S1, S3 (until 9 March) and S4: S3 ended in the half, S1 and S4 in force at its end.
-    expect([next.signed.total, next.inForceAtEnd.total, next.ended.total]).toEqual([1, 2, 1]);
+    // S4 signed; S3 ended on 9 March; S1, S4 and the NK in force at the end.
+    expect([next.signed.total, next.inForceAtEnd.total, next.ended.total]).toEqual([1, 3, 1]);
   });
 
   it('gives an XLSX workbook of the same figures under the letterhead', async () => {
@@ -83,13 +130,15 @@ describe('the half-yearly report', () => {
     expect([1, 2, 3].map((n) => values(n)[0])).toEqual(LETTERHEAD);
     const rows = Array.from({ length: sum.rowCount }, (_, i) => values(i + 1));
     expect(rows.find((v) => v[0] === 'Laporan Semester II Tahun 2030 — Kerja Sama Daerah')).toBeDefined();
-    expect(rows.find((v) => v[0] === 'Jumlah')).toEqual(['Jumlah', 2, 2, 1, 0]);
+    expect(rows.find((v) => v[0] === 'Jumlah')).toEqual(['Jumlah', 4, 3, 1, 0]);
     expect(rows.find((v) => v[0] === 'Perjanjian Kerja Sama (PKS)')).toEqual(['Perjanjian Kerja Sama (PKS)', 1, 1, 1, 0]);
-    expect(rows.find((v) => v[0] === 'Pemerintah daerah lain')).toEqual(['Pemerintah daerah lain', 1, 1, 0, 0]);
+    expect(rows.find((v) => v[0] === 'Pemerintah daerah lain')).toEqual(['Pemerintah daerah lain', 2, 1, 0, 0]);
+    expect(rows.find((v) => v[0] === 'Pekerjaan umum')).toEqual(['Pekerjaan umum', 2, 2, 0, 0]);
     const list = wb.getWorksheet('Daftar kerja sama')!;
-    expect(list.rowCount).toBe(4); // header + three agreements
-    expect((list.getRow(4).values as unknown[]).slice(1, 3)).toEqual([numbers.s2, 'PKS layanan parkir']);
-    expect(list.getRow(4).getCell(12).value).toBe('Ya'); // ended in the half
+    expect(list.rowCount).toBe(6); // header + five agreements
+    expect((list.getRow(6).values as unknown[]).slice(1, 3)).toEqual([numbers.s2, 'PKS layanan parkir']);
+    expect(list.getRow(6).getCell(6).value).toBe('Perhubungan');
+    expect(list.getRow(6).getCell(12).value).toBe('Ya'); // ended in the half
   });
 
   it('gives a real PDF with the letterhead, the title and the figures', async () => {
@@ -107,7 +156,8 @@ describe('the half-yearly report', () => {
       for (const line of LETTERHEAD) expect(out.stdout).toContain(line);
       expect(out.stdout).toContain('Laporan Semester II Tahun 2030');
       expect(out.stdout).toContain('1 Juli 2030 – 31 Desember 2030');
-      expect(out.stdout).toMatch(/Jumlah\s+2\s+2\s+1\s+0/);
+      expect(out.stdout).toMatch(/Jumlah\s+4\s+3\s+1\s+0/);
+      expect(out.stdout).toMatch(/Lingkungan hidup\s+1\s+1\s+0\s+0/);
       expect(out.stdout).toMatch(/Perjanjian Kerja Sama \(PKS\)\s+1\s+1\s+1\s+0/);
       expect(out.stdout).toContain(`${numbers.s2} — PKS layanan parkir`);
       expect(out.stdout).not.toContain(numbers.s4);

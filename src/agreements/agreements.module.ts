@@ -10,7 +10,9 @@ import { PublicRegistryController } from './public-registry.controller.js';
 @Module({
   imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
   controllers: [AgreementsController, PublicRegistryController],
-  // The import's controller belongs here beside them; export AgreementsService once another module needs it.
+  // The import's controller belongs here beside them.
   providers: [AgreementsService],
+  // The half-yearly report (src/reports) reads the register through it.
+  exports: [AgreementsService],
 })
 export class AgreementsModule {}

@@ -163,7 +163,7 @@ export function semesterPdf(r: SemesterReport): Promise<Buffer> {
     doc.moveDown(0.4);
   }
   doc.moveDown();
-  doc.font('Helvetica-Oblique').fontSize(8).text(`Dibuat oleh onegate pada ${formatDayId(dateIn(new Date(r.generatedAt), r.timezone))}; sumber: ${r.source === 'register' ? 'register kerja sama' : 'berkas kerja sama yang ditandatangani'}.`, { width });
+  doc.font('Helvetica-Oblique').fontSize(8).text(`Dibuat oleh onegate pada ${formatDayId(dateIn(new Date(r.generatedAt), r.timezone))}; sumber: register kerja sama.`, { width });
   doc.end();
   return done;
 }

@@ -7,6 +7,7 @@
  * - ended: its term's last day, or its termination, falls in the half (so each agreement signed by the
  *   end is either in force at the end or ended by it, never both);
  * - evaluations done: evaluations concluded in the half (an agreement may have two).
+ * An agreement terminated on an unrecorded day (imported so) is counted only as signed.
  * Each is counted by instrument, partner category and field (an agreement with two fields counts in
  * both; one with none under `FIELD_NONE`).
  */
@@ -51,7 +52,7 @@ export interface SemesterReport extends Record<Measure, Breakdown> {
   timezone: string;
   letterhead: string[];
   generatedAt: string;
-  source: 'register' | 'cases';
+  source: 'register';
   /** Agreements that figure in any measure, by signing date. */
   agreements: SemesterReportAgreement[];
 }
@@ -79,7 +80,7 @@ function count(b: Breakdown, a: SemesterAgreement, n = 1): void {
 
 export function buildSemesterReport(
   agreements: readonly SemesterAgreement[],
-  meta: { year: number; half: 1 | 2; timezone: string; letterhead: readonly string[]; generatedAt: Date; source: 'register' | 'cases' },
+  meta: { year: number; half: 1 | 2; timezone: string; letterhead: readonly string[]; generatedAt: Date; source: 'register' },
 ): SemesterReport {
   const period = halfDays(meta.year, meta.half);
   const within = (d: string | null) => d !== null && d >= period.from && d <= period.to;
@@ -88,8 +89,8 @@ export function buildSemesterReport(
   for (const a of agreements) {
     if (a.signedAt > period.to) continue;
     const signedInHalf = within(a.signedAt);
-    const inForceAtEnd = (a.validFrom === null || a.validFrom <= period.to) && (a.endedOn === null || a.endedOn > period.to);
-    const endedInHalf = within(a.endedOn);
+    const inForceAtEnd = !a.endedUndated && (a.validFrom === null || a.validFrom <= period.to) && (a.endedOn === null || a.endedOn > period.to);
+    const endedInHalf = !a.endedUndated && within(a.endedOn);
     const evaluationsInHalf = a.evaluationsDone.filter(within).length;
     if (signedInHalf) count(measures.signed, a);
     if (inForceAtEnd) count(measures.inForceAtEnd, a);
