@@ -73,6 +73,14 @@ test('the dashboard draws where files wait from the stage report, with a table o
   // Stages no file entered are left out; an agreement in force is no desk.
   expect(await page.locator('[data-testid="stages-table"] tr[data-stage="mayor_signature"]').count()).toBe(0);
 
+  // Stays that entered from Wednesday 4th: both administrative checks began on the 2nd, so that row goes;
+  // both technical reviews (4th and 12th) stay.
+  await page.getByTestId('stages-from').fill('2030-12-04');
+  await page.locator('[data-testid="stages-table"] tr[data-stage="administrative_check"]').waitFor({ state: 'detached' });
+  expect(await page.locator('[data-testid="stages-table"] tr[data-stage="technical_review"] td').first().textContent()).toBe('2');
+  await page.getByTestId('stages-from').fill('');
+  await row.waitFor();
+
   await page.getByTestId('lang-switch').click();
   await page.locator('#stages-svg-title', { hasText: 'Where files wait' }).waitFor({ state: 'attached' });
   expect(await row.locator('th').textContent()).toBe('Administrative check');

@@ -96,11 +96,15 @@ function SignedTable({ years, field, rows, family, caption, head, testid }) {
 export function Dashboard() {
   const [d, setD] = useState(/** @type {any} */ (null));
   const [stages, setStages] = useState(/** @type {import('./stage-chart.js').StageRow[] | null} */ (null));
+  const [range, setRange] = useState({ from: '', to: '' });
   const m = useMessages();
   useEffect(() => {
     api('/reports/dashboard').then(setD, m.fail);
-    api('/reports/stages').then(setStages, m.fail);
   }, []);
+  useEffect(() => {
+    const q = new URLSearchParams(Object.entries(range).filter(([, v]) => v)).toString();
+    api(`/reports/stages${q ? `?${q}` : ''}`).then(setStages, m.fail);
+  }, [range.from, range.to]);
   if (!d) return html`${m.view()}<${Loading} />`;
 
   const byStage = STAGES.filter((s) => d.openByStage[s]).map((s) => ({ label: label('stage', s), parts: [{ key: 'n', value: d.openByStage[s] }] }));
@@ -116,6 +120,13 @@ export function Dashboard() {
       <section class="card" aria-labelledby="d2"><h2 id="d2">${t('dash.overdueByRole')}</h2><${Bars} rows=${byRole} title=${t('dash.overdueByRole')} testid="chart-overdue" /></section>
       <section class="card dash-wide" aria-labelledby="d5">
         <h2 id="d5">${t('dash.waiting')}</h2>
+        <div class="filters">
+          ${/** @type {const} */ (['from', 'to']).map(
+            (k) => html`<label>${t(`stages.${k}`)}
+              <input type="date" data-testid=${`stages-${k}`} value=${range[k]} onChange=${(/** @type {Event} */ e) => setRange({ ...range, [k]: /** @type {HTMLInputElement} */ (e.target).value })} />
+            </label>`,
+          )}
+        </div>
         ${stages ? html`<${StageChart} rows=${stages} />` : html`<${Loading} />`}
       </section>
       <section class="card dash-wide" aria-labelledby="d3">
