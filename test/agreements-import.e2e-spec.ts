@@ -6,6 +6,7 @@ import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
 import { TestApp, USERS } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const FILE = { name: 'register-2017.csv', sha256: 'a'.repeat(64) };
 const SECRETARIAT = { id: USERS.secretariat.id, roles: [...USERS.secretariat.roles] };
@@ -138,6 +139,20 @@ describe('importing legacy agreements into the register', () => {
     // 20 days left: the 90-, 60- and 30-day reminders are past and never sent; 7 and 0 days ahead, and the expiry.
     expect(timers.map((x) => `${x.kind}:${x.idx}`).sort()).toEqual(['expire:0', 'expiry_reminder:0', 'expiry_reminder:7']);
     expect(timers.every((x) => x.status === 'pending' && x.fireAt.getTime() > clock.now().getTime())).toBe(true);
+    // When its term passes, the imported agreement expires like a signed one: its case takes EXPIRE, the chain still whole.
+    // (On Redis a BullMQ worker runs what the clock made due: awaited with `until`.)
+    try {
+      await t.advance(14 * 86_400_000); // 21 December: the 7-day reminder has gone out
+      const reminders = async () => (await t.get(`/api/cases/${c.id}/notifications`, USERS.auditor)).body.filter((m: any) => m.kind === 'expiry_reminder').length;
+      expect(await until(reminders, (n) => n > 0)).toBeGreaterThan(0);
+      await t.advance(7 * 86_400_000); // 28 December: past 27 December, the last day in force
+      const history = async () => (await t.get(`/api/cases/${c.id}/history`, USERS.auditor)).body.map((e: any) => e.type);
+      expect(await until(history, (h) => h.length === 2)).toEqual(['IMPORTED', 'EXPIRE']);
+      expect((await t.get(`/api/agreements/${c.id}`, USERS.auditor)).body.status).toBe('expired');
+      expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body.ok).toBe(true);
+    } finally {
+      clock.set(new Date('2026-12-07T03:00:00Z'));
+    }
   });
 
   it('refuses rows the register cannot hold, naming row and column, and creates nothing', async () => {
@@ -195,6 +210,14 @@ describe('importing legacy agreements into the register', () => {
     const numbers = new Set((await t.get('/api/agreements/export?format=json', USERS.auditor)).body.items.map((a: any) => a.number));
     for (const r of rows) expect(numbers.has(r.number)).toBe(true);
     expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
+  });
+
+  it('creates each number once when the same file is imported twice at the same moment', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => row(5000 + i));
+    const [a, b] = await Promise.all([service.importRows(rows, FILE, SECRETARIAT, { dryRun: false }), service.importRows(rows, FILE, SECRETARIAT, { dryRun: false })]);
+    expect([a.created + b.created, a.skipped + b.skipped]).toEqual([30, 30]);
+    const numbers = (await t.get('/api/agreements/export?format=json&q=%2F5', USERS.auditor)).body.items.map((x: any) => x.number).filter((n: string) => rows.some((r) => r.number === n));
+    expect(numbers.sort()).toEqual(rows.map((r) => r.number).sort());
   });
 
   it('lets no one but the secretariat change an imported entry', async () => {

@@ -185,10 +185,19 @@ describe('the register of agreements', () => {
       [{ number: null }, 'number'],
       [{ partnerNumber: 7 }, 'partnerNumber'],
       [{ expectedVersion: 0, signedPlace: 'Jambi' }, 'expectedVersion'],
+      [{ fields: Array.from({ length: 51 }, (_, i) => `urusan_${i}`) }, 'fields'],
+      [{ signedPlace: 'x'.repeat(201) }, 'signedPlace'],
+      [{ value: { amount: 1, currency: 'IDR', source: 'APBD', extra: true } }, 'value.extra'],
     ])('refuses %j with 400 naming %s, changing nothing', async (body, field) => {
       const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
       const res = await patch(t, signed.id, USERS.secretariat, body);
       expectError(res, 400, field);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
+    });
+
+    it('refuses a body of a thousand unknown fields with 400, changing nothing', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      expectError(await patch(t, signed.id, USERS.secretariat, Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${i}`, i]))), 400, 'body');
       expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before);
     });
 
@@ -197,6 +206,23 @@ describe('the register of agreements', () => {
       const c = await t.createCase({ title: 'Masih usulan' });
       expectError(await patch(t, c.id, USERS.secretariat, { signedPlace: 'Jambi' }), 404, 'agreement');
       expectError(await patch(t, 'x'.repeat(200), USERS.secretariat, { signedPlace: 'Jambi' }), 404);
+    });
+
+    it('takes concurrent updates of one entry one after another, each its own event, the chain whole', async () => {
+      const before = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      const places = ['Jambi 1', 'Jambi 2', 'Jambi 3', 'Jambi 4', 'Jambi 5'];
+      const answers = await Promise.all(places.map((signedPlace) => patch(t, signed.id, USERS.secretariat, { signedPlace })));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version).toBe(before + 5);
+      const history = (await t.get(`/api/cases/${signed.id}/history`, USERS.auditor)).body.slice(-5);
+      const last = history[4].data.changes.signedPlace.to;
+      expect((await t.get(`/api/agreements/${signed.id}`, USERS.auditor)).body.signedPlace).toBe(last);
+      expect(history.map((e: any) => e.data.changes.signedPlace.to).sort()).toEqual(places);
+      expect((await t.get(`/api/audit/verify?caseId=${signed.id}`, USERS.auditor)).body.ok).toBe(true);
+    });
+
+    it('finds an entry by its case number after the city’s own number is recorded', async () => {
+      expect((await t.get(`/api/agreements?q=${signed.number}`, USERS.auditor)).body.items.map((a: any) => a.id)).toEqual([signed.id]);
     });
 
     it('refuses a stale expectedVersion with 409 and takes the current one', async () => {

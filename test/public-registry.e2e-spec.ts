@@ -151,6 +151,13 @@ describe('the public registry', () => {
     const [dataset] = catalog['dcat:dataset'];
     expect(dataset['@type']).toBe('dcat:Dataset');
     expect(dataset['dct:title']).toEqual(expect.any(String));
+    // Modified when the register last changed (the entries were made and completed on 1 June), not whenever it is asked.
+    clock.set(new Date('2026-07-15T03:00:00Z'));
+    try {
+      expect((await noToken('/public/catalog.json')).body['dcat:dataset'][0]['dct:modified']).toEqual({ '@value': '2026-06-01', '@type': 'xsd:date' });
+    } finally {
+      clock.set(new Date('2026-06-01T03:00:00Z'));
+    }
     const distributions = dataset['dcat:distribution'];
     expect(distributions.map((d: any) => [d['@type'], d['dcat:downloadURL']['@id'], d['dcat:mediaType']['@id']])).toEqual([
       ['dcat:Distribution', 'http://onegate.test/public/agreements', 'http://www.iana.org/assignments/media-types/application/json'],

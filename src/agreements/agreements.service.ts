@@ -76,6 +76,12 @@ export class AgreementsService implements OnApplicationBootstrap {
     return dateIn(this.clock.now(), this.config.timezone);
   }
 
+  /** The city's date of the register's last change (an entry made or updated), or today for an empty register: the catalogue's `dct:modified`. */
+  async lastModified(): Promise<string> {
+    const rows = await this.db.read((em) => em.createQueryBuilder<AgreementRow>(AGREEMENT, 'a').select('a.updatedAt').orderBy('a.updatedAt', 'DESC').take(1).getMany());
+    return rows[0] ? dateIn(rows[0].updatedAt, this.config.timezone) : this.today();
+  }
+
   /** The register as the actor may see it (a proposer: their own cases' agreements), newest signed first. */
   async list(actor: Actor | null, query: ListAgreementsQuery): Promise<{ items: AgreementListItem[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 50;
@@ -249,7 +255,7 @@ export class AgreementsService implements OnApplicationBootstrap {
     if (f.q) {
       const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
       qb.andWhere(
-        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
+        "(LOWER(c.title) LIKE :like ESCAPE '\\' OR LOWER(c.partner_name) LIKE :like ESCAPE '\\' OR LOWER(a.number) LIKE :like ESCAPE '\\' OR LOWER(c.number) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(a.partner_number, '')) LIKE :like ESCAPE '\\')",
         { like },
       );
     }

@@ -48,14 +48,14 @@ export class PublicRegistryController {
   @Get('catalog.json')
   @Header('content-type', 'application/ld+json; charset=utf-8')
   @ApiOperation({ summary: 'DCAT catalogue (JSON-LD) of the public registry and its two distributions' })
-  catalog() {
+  async catalog() {
     this.assertOn('/public/catalog.json');
-    return dcatCatalog(this.config.publicUrl, this.agreements.today());
+    return dcatCatalog(this.config.publicUrl, await this.agreements.lastModified());
   }
 }
 
 /** DCAT 3 as JSON-LD (the vocabulary open-data portals such as CKAN and data.go.id harvest). */
-export function dcatCatalog(publicUrl: string, today: string): Record<string, unknown> {
+export function dcatCatalog(publicUrl: string, modified: string): Record<string, unknown> {
   const base = publicUrl.replace(/\/+$/, '');
   const distribution = (path: string, mediaType: string, format: string, title: string) => ({
     '@id': `${base}${path}#distribution`,
@@ -81,7 +81,7 @@ export function dcatCatalog(publicUrl: string, today: string): Record<string, un
         'dct:description':
           'Kesepakatan bersama, perjanjian kerja sama, nota kesepakatan dan letter of intent pemerintah kota: nomor, judul, jenis, mitra, tanggal penandatanganan, masa berlaku, urusan, perangkat daerah pelaksana dan status (berlaku, berakhir, diakhiri).',
         'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': 'Bagian Kerja Sama', 'foaf:homepage': { '@id': base } },
-        'dct:modified': { '@value': today, '@type': 'xsd:date' },
+        'dct:modified': { '@value': modified, '@type': 'xsd:date' },
         'dcat:keyword': ['kerja sama daerah', 'perjanjian kerja sama', 'kesepakatan bersama', 'penatausahaan'],
         'dcat:landingPage': { '@id': `${base}/registry` },
         'dcat:distribution': [

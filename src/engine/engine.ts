@@ -280,6 +280,8 @@ export class Engine {
    */
   async importCases(em: EntityManager, cmd: { actor: Actor; workflow: WorkflowDefinition; cases: ImportedCase[] }): Promise<CaseRow[]> {
     const { workflow } = cmd;
+    const unknown = cmd.cases.find((c) => !workflow.stages.includes(c.stage));
+    if (unknown) throw new Error(`${workflow.name}@${workflow.version} has no stage ${unknown.stage} to import a case into`);
     const now = this.clock.now();
     const first = cmd.cases.length ? (await this.reserveCounter(em, 'import-number', cmd.cases.length)) - cmd.cases.length + 1 : 0;
     const rows: CaseRow[] = [];
