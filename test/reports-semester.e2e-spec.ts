@@ -85,6 +85,7 @@ describe('the half-yearly report', () => {
     const res = await t.get('/api/reports/semester?year=2030&half=2', USERS.secretariat);
     expect(res.status).toBe(200);
     const r = res.body;
+    expect(r.sent).toEqual([]);
     expect(r).toMatchObject({ year: 2030, half: 2, period: { from: '2030-07-01', to: '2030-12-31' }, timezone: 'Asia/Jakarta', letterhead: LETTERHEAD, source: 'register' });
     // Signed: S1 (KB, region), S2 (PKS, third party), the imported NK (central government) and the terminated KB (region).
     expect(r.signed).toEqual({
@@ -205,6 +206,9 @@ describe('the half-yearly report', () => {
       expect(list.body.items.map((x: any) => x.sentTo)).toEqual(['Menteri Dalam Negeri c.q. Ditjen Bina Administrasi Kewilayahan', sent.sentTo]);
       expect((await t.get('/api/reports/semester/sent?year=2030&half=1', USERS.auditor)).body).toEqual({ items: [], total: 0 });
       expect((await t.get('/api/reports/semester/sent?year=2030&half=2', USERS.auditor)).body.total).toBe(2);
+      // The report of the half says where it went.
+      expect((await t.get('/api/reports/semester?year=2030&half=2', USERS.auditor)).body.sent.map((x: any) => x.letterNumber)).toEqual([sent.letterNumber, sent.letterNumber]);
+      expect((await t.get('/api/reports/semester?year=2030&half=1', USERS.auditor)).body.sent).toEqual([]);
       expectError(await t.get('/api/reports/semester/sent?half=5', USERS.auditor), 400, 'half');
       expectError(await t.get('/api/reports/semester/sent'), 401);
     });

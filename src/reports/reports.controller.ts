@@ -83,7 +83,7 @@ export class ReportsController {
   @Roles('secretariat', 'auditor', 'admin')
   async semesterReport(@Query() query: SemesterReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const format = query.format ?? 'json';
-    if (format === 'json') return this.semester.report(query.year, query.half);
+    if (format === 'json') return this.semester.json(query.year, query.half);
     const file = await this.semester.file(query.year, query.half, format);
     void reply
       .header('content-type', SEMESTER_MEDIA_TYPES[format])

@@ -5,6 +5,7 @@ import { buildSemesterReport, type SemesterReport } from './semester-report.js';
 import { semesterPdf, semesterXlsx } from './semester-render.js';
 import { SemesterAgreementSource } from './semester-source.js';
 import type { SemesterFormat } from './semester.dto.js';
+import { SemesterSentService, type SemesterSentDto } from './semester-sent.service.js';
 
 export const SEMESTER_MEDIA_TYPES: Record<SemesterFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -19,7 +20,14 @@ export class SemesterReportService {
     @Inject(SemesterAgreementSource) private readonly source: SemesterAgreementSource,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(SemesterSentService) private readonly sent: SemesterSentService,
   ) {}
+
+  /** The report as JSON, with the sendings recorded for the half (`sent`, newest first). */
+  async json(year: number, half: 1 | 2): Promise<SemesterReport & { sent: SemesterSentDto[] }> {
+    const [report, sent] = await Promise.all([this.report(year, half), this.sent.list({ year, half })]);
+    return { ...report, sent: sent.items };
+  }
 
   async report(year: number, half: 1 | 2): Promise<SemesterReport> {
     const last = half === 1 ? `${year}-06-30` : `${year}-12-31`;
