@@ -2,14 +2,17 @@
  * The dashboard's "where files wait" chart (issue 17 item 4) in a real browser: a case history made on
  * the app's clock with known working-day durations (December 2030, no public holiday before Christmas)
  * is drawn as SVG bars with a title and description, and the same figures in a table, in Indonesian
- * and English. Uses the system's Chromium, one browser for the file; fails, not skips, when it is missing.
+ * and English; writes docs/screenshots/dashboard-waiting.png. Uses the system's Chromium, one browser
+ * for the file; fails, not skips, when it is missing.
  * Runs on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set, embedded otherwise.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { launchChromium, newPage, signIn } from './support/browser.js';
 import { TestApp, USERS } from './support/test-app.js';
 
+const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 const at = (local: string) => new Date(`${local}+07:00`);
 const clock = new SettableClock();
 let t: TestApp;
@@ -73,6 +76,7 @@ test('the dashboard draws where files wait from the stage report, with a table o
   // Stages no file entered are left out; an agreement in force is no desk.
   expect(await page.locator('[data-testid="stages-table"] tr[data-stage="mayor_signature"]').count()).toBe(0);
 
+  await page.getByTestId('chart-waiting').screenshot({ path: join(SCREENSHOTS, 'dashboard-waiting.png') });
   // Stays that entered from Wednesday 4th: both administrative checks began on the 2nd, so that row goes;
   // both technical reviews (4th and 12th) stay.
   await page.getByTestId('stages-from').fill('2030-12-04');
