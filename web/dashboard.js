@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The dashboard: open cases by stage, overdue tasks by role, agreements signed per year (by instrument
+ * The dashboard: open cases by stage, where files wait (stage-chart.js), overdue tasks by role, agreements signed per year (by instrument
  * and by partner category), expiring soon. Bars and tables are plain HTML that wraps, so nothing is
  * cut off on a laptop or a phone.
  */
@@ -9,6 +9,7 @@ import { api } from './api.js';
 import { html, Loading, useMessages } from './components.js';
 import { formatDate, label, t } from './i18n.js';
 import { CATEGORIES, INSTRUMENTS, STAGES } from './rules.js';
+import { StageChart } from './stage-chart.js';
 
 const PALETTE = ['#1565c0', '#2e7d32', '#e65100', '#6a1b9a', '#00838f', '#c62828'];
 
@@ -94,10 +95,16 @@ function SignedTable({ years, field, rows, family, caption, head, testid }) {
 
 export function Dashboard() {
   const [d, setD] = useState(/** @type {any} */ (null));
+  const [stages, setStages] = useState(/** @type {import('./stage-chart.js').StageRow[] | null} */ (null));
+  const [range, setRange] = useState({ from: '', to: '' });
   const m = useMessages();
   useEffect(() => {
     api('/reports/dashboard').then(setD, m.fail);
   }, []);
+  useEffect(() => {
+    const q = new URLSearchParams(Object.entries(range).filter(([, v]) => v)).toString();
+    api(`/reports/stages${q ? `?${q}` : ''}`).then(setStages, m.fail);
+  }, [range.from, range.to]);
   if (!d) return html`${m.view()}<${Loading} />`;
 
   const byStage = STAGES.filter((s) => d.openByStage[s]).map((s) => ({ label: label('stage', s), parts: [{ key: 'n', value: d.openByStage[s] }] }));
@@ -111,6 +118,17 @@ export function Dashboard() {
     <div class="dash-grid">
       <section class="card" aria-labelledby="d1"><h2 id="d1">${t('dash.openByStage')}</h2><${Bars} rows=${byStage} title=${t('dash.openByStage')} testid="chart-stage" /></section>
       <section class="card" aria-labelledby="d2"><h2 id="d2">${t('dash.overdueByRole')}</h2><${Bars} rows=${byRole} title=${t('dash.overdueByRole')} testid="chart-overdue" /></section>
+      <section class="card dash-wide" aria-labelledby="d5">
+        <h2 id="d5">${t('dash.waiting')}</h2>
+        <div class="filters">
+          ${/** @type {const} */ (['from', 'to']).map(
+            (k) => html`<label>${t(`stages.${k}`)}
+              <input type="date" data-testid=${`stages-${k}`} value=${range[k]} onChange=${(/** @type {Event} */ e) => setRange({ ...range, [k]: /** @type {HTMLInputElement} */ (e.target).value })} />
+            </label>`,
+          )}
+        </div>
+        ${stages ? html`<${StageChart} rows=${stages} />` : html`<${Loading} />`}
+      </section>
       <section class="card dash-wide" aria-labelledby="d3">
         <h2 id="d3">${t('dash.signedByYear')}</h2>
         ${years.length === 0

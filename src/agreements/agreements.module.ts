@@ -12,5 +12,7 @@ import { PublicRegistryController } from './public-registry.controller.js';
   imports: [DatabaseModule, EngineModule, DeadlinePlanningModule],
   controllers: [AgreementsController, PublicRegistryController, AgreementsImportController],
   providers: [AgreementsService],
+  // The half-yearly report (src/reports) reads the register through it.
+  exports: [AgreementsService],
 })
 export class AgreementsModule {}

@@ -123,4 +123,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir })).toMatchObject({ metricsToken: null, logLevel: 'info' });
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_METRICS_TOKEN: ' scrape-me ', ONEGATE_LOG_LEVEL: 'debug' })).toMatchObject({ metricsToken: 'scrape-me', logLevel: 'debug' });
   });
+
+  it('reads the letterhead of the half-yearly report as lines, refusing too many or too long', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).letterhead).toEqual(['PEMERINTAH KOTA', 'SEKRETARIAT DAERAH', 'BAGIAN KERJA SAMA']);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: 'PEMERINTAH KOTA JAMBI | SEKRETARIAT DAERAH\nBAGIAN KERJA SAMA' }).letterhead).toEqual(['PEMERINTAH KOTA JAMBI', 'SEKRETARIAT DAERAH', 'BAGIAN KERJA SAMA']);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: 'a|b|c|d|e|f|g' })).toThrow(/ONEGATE_LETTERHEAD.*got 7/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: 'x'.repeat(121) })).toThrow(/ONEGATE_LETTERHEAD/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: ' | ' })).toThrow(/ONEGATE_LETTERHEAD/);
+  });
 });

@@ -52,6 +52,11 @@ export abstract class AppConfig {
   abstract timezone: string;
   /** `ONEGATE_HOLIDAYS`: JSON file of extra non-working dates. */
   abstract holidaysFile: string | null;
+  /**
+   * `ONEGATE_LETTERHEAD`: the city's letterhead on the half-yearly report (contract §9), lines split by
+   * `|` or a newline, e.g. `PEMERINTAH KOTA JAMBI|SEKRETARIAT DAERAH|BAGIAN KERJA SAMA` (the default: DEFAULT_LETTERHEAD).
+   */
+  abstract letterhead?: string[];
   /** `ONEGATE_ROLE`: api, worker or all (default). */
   abstract role: ProcessRole;
   /**
@@ -153,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaFile: fileOrNull(env.ONEGATE_SLA, 'ONEGATE_SLA'),
     timezone,
     holidaysFile: fileOrNull(env.ONEGATE_HOLIDAYS, 'ONEGATE_HOLIDAYS'),
+    letterhead: letterheadOf(env.ONEGATE_LETTERHEAD),
     role,
     publicUrl,
     reconcileSeconds: positiveNumber(env.ONEGATE_RECONCILE_SECONDS, 'ONEGATE_RECONCILE_SECONDS', 30),
@@ -169,6 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),
   };
+}
+
+/** A report's letterhead when ONEGATE_LETTERHEAD is unset: the section's own lines, the city left for the operator to name. */
+export const DEFAULT_LETTERHEAD: readonly string[] = ['PEMERINTAH KOTA', 'SEKRETARIAT DAERAH', 'BAGIAN KERJA SAMA'];
+
+/** Up to six lines of at most 120 characters each; a blank variable is the default. */
+function letterheadOf(value: string | undefined): string[] {
+  const text = blankToNull(value);
+  if (text === null) return [...DEFAULT_LETTERHEAD];
+  const lines = text
+    .split(/\||\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length === 0 || lines.length > 6) throw new ConfigError(`ONEGATE_LETTERHEAD must have 1 to 6 lines split by "|", got ${lines.length}`);
+  const long = lines.find((l) => l.length > 120);
+  if (long) throw new ConfigError(`ONEGATE_LETTERHEAD: a line is longer than 120 characters: "${long.slice(0, 40)}…"`);
+  return lines;
 }
 
 /** `on` or `off` (any case, blank = the default); anything else stops the start naming the variable. */

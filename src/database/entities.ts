@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
 import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { SemesterReportSentRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -14,6 +15,7 @@ export const DOCUMENT = 'document';
 export const BLOB = 'document_blob';
 export const CHECKPOINT = 'checkpoint';
 export const SETTING = 'setting';
+export const SEMESTER_REPORT_SENT = 'semester_report_sent';
 export const AGREEMENT = 'agreement';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
@@ -211,6 +213,20 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
       name: SETTING,
       tableName: 'settings',
       columns: { key: { type: 'varchar', length: 64, primary: true }, value: str('value', 500) },
+    }),
+    new EntitySchema<SemesterReportSentRow>({
+      name: SEMESTER_REPORT_SENT,
+      tableName: 'semester_reports_sent',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        year: { type: 'integer' },
+        half: { type: 'integer' },
+        sentTo: str('sent_to', 300),
+        letterNumber: str('letter_number', 100),
+        sentAt: ts('sent_at'),
+        recordedBy: str('recorded_by', 128),
+        recordedAt: ts('recorded_at'),
+      },
     }),
     new EntitySchema<AgreementRow>({
       name: AGREEMENT,

@@ -208,3 +208,15 @@ export interface AgreementRow {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** That the half-yearly report (contract §9) went out: to whom, under which letter number, when. */
+export interface SemesterReportSentRow {
+  id: string;
+  year: number;
+  half: number;
+  sentTo: string;
+  letterNumber: string;
+  sentAt: Date;
+  recordedBy: string;
+  recordedAt: Date;
+}

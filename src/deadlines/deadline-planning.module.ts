@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DeadlinePlanner } from './deadline-planner.js';
-import { loadHolidays, loadSlaTables } from './sla-config.js';
+import { SlaTables, loadHolidays, loadSlaTables } from './sla-config.js';
 import { WorkingCalendar } from './working-calendar.js';
 
 /**
@@ -34,7 +34,9 @@ export function checkDeadlineFiles(config: AppConfig): void {
         return new DeadlinePlanner({ sla: loadSlaTables(config.slaFile), calendar, timeZone: config.timezone });
       },
     },
+    // The same tables for readers of deadlines after the fact (the stage report's share within SLA).
+    { provide: SlaTables, inject: [AppConfig], useFactory: (config: AppConfig) => loadSlaTables(config.slaFile) },
   ],
-  exports: [WorkingCalendar, DeadlinePlanner],
+  exports: [WorkingCalendar, DeadlinePlanner, SlaTables],
 })
 export class DeadlinePlanningModule {}
