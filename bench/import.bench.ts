@@ -245,7 +245,7 @@ async function main(): Promise<void> {
       log('| run | rows | format | seconds | rows/s | peak RSS MiB | RSS MiB at ~0.1 s / 10 % / 50 % / 90 % of the time | created / skipped | agreements in database | verify |');
       log('|---|---:|---|---:|---:|---:|---:|---:|---:|---|');
       for (const r of results.filter((x) => x.backend === backend)) {
-        log(`| ${r.what} | ${fmt(r.rows)} | ${r.format.toUpperCase()} | ${r.seconds.toFixed(1)} | ${r.rows > 1 ? fmt(r.rows / r.seconds) : "–"} | ${r.peakMiB.toFixed(0)} | ${[r.at.first, r.at.p10, r.at.p50, r.at.p90].map((x) => x.toFixed(0)).join(' / ')} | ${r.created ?? '?'} / ${r.skipped ?? '?'} | ${r.inDatabase === null ? '–' : fmt(r.inDatabase)} | ${r.verified ?? '–'} |`);
+        log(`| ${r.what} | ${fmt(r.rows)} | ${r.format.toUpperCase()} | ${r.seconds.toFixed(1)} | ${r.rows > 1 ? fmt(r.rows / r.seconds) : '–'} | ${r.peakMiB.toFixed(0)} | ${[r.at.first, r.at.p10, r.at.p50, r.at.p90].map((x) => x.toFixed(0)).join(' / ')} | ${r.created ?? '?'} / ${r.skipped ?? '?'} | ${r.inDatabase === null ? '–' : fmt(r.inDatabase)} | ${r.verified ?? '–'} |`);
       }
     }
     log('');
