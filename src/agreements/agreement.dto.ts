@@ -139,69 +139,7 @@ export type RegisterField = (typeof REGISTER_FIELDS)[number];
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListAgreementsQuery {
-  @IsOptional()
-  @IsIn(STATUS_FILTERS)
-  status?: (typeof STATUS_FILTERS)[number];
-
-  @IsOptional()
-  @IsIn(INSTRUMENTS)
-  instrument?: string;
-
-  @IsOptional()
-  @IsIn(PARTNER_CATEGORIES)
-  category?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1900)
-  @Max(2100)
-  year?: number;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  field?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  opd?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  /** Only entries lacking what a register needs, each with its `missing` list. */
-  @IsOptional()
-  @Transform(toBool)
-  @IsIn([true, false], { message: 'incomplete must be true or false' })
-  incomplete?: boolean;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
-
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
-
-export class ExportAgreementsQuery extends ListAgreementsQuery {
-  @IsIn(EXPORT_FORMATS)
-  format: (typeof EXPORT_FORMATS)[number];
-}
-
-/** The public registry's filters: the list's, less what only staff ask for. */
+/** The register's filters and page, as the public registry takes them; the staff list adds `incomplete`. */
 export class PublicAgreementsQuery {
   @IsOptional()
   @IsIn(STATUS_FILTERS)
@@ -249,6 +187,21 @@ export class PublicAgreementsQuery {
   @IsInt()
   @Min(0)
   offset?: number;
+}
+
+export class ListAgreementsQuery extends PublicAgreementsQuery {
+  /** Only entries lacking what a register needs, each with its `missing` list. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'incomplete must be true or false' })
+  incomplete?: boolean;
+}
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
+
+export class ExportAgreementsQuery extends ListAgreementsQuery {
+  @IsIn(EXPORT_FORMATS)
+  format: (typeof EXPORT_FORMATS)[number];
 }
 
 export interface AgreementDto {
