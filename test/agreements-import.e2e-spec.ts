@@ -259,4 +259,28 @@ describe('importing legacy agreements into the register', () => {
     expect(c.stage).toBe('signed');
     expectError(await t.upload(c.id, USERS.secretariat, 'other'), 409);
   });
+
+  it('reads a chunked source twice to import (check, then write in the transaction), once for a dry run, holding no more than a chunk', async () => {
+    const rows = Array.from({ length: 1_100 }, (_, i) => row(8000 + i));
+    let readings = 0;
+    let largest = 0;
+    const source = async (onRows: (chunk: ImportRow[]) => Promise<void>) => {
+      readings++;
+      for (let i = 0; i < rows.length; i += 400) {
+        const chunk = rows.slice(i, i + 400);
+        largest = Math.max(largest, chunk.length);
+        await onRows(chunk);
+      }
+    };
+    expect(await service.importFrom(source, FILE, SECRETARIAT, { dryRun: true })).toEqual({ rows: 1_100, created: 1_100, skipped: 0, errors: [] });
+    expect(readings).toBe(1);
+    const before = await total();
+    expect(await service.importFrom(source, FILE, SECRETARIAT, { dryRun: false })).toEqual({ rows: 1_100, created: 1_100, skipped: 0, errors: [] });
+    expect([readings, largest]).toEqual([3, 400]);
+    expect(await total()).toBe(before + 1_100);
+    // Again: every number is in the register now; checked, nothing written, the source read once more.
+    expect(await service.importFrom(source, FILE, SECRETARIAT, { dryRun: false })).toEqual({ rows: 1_100, created: 0, skipped: 1_100, errors: [] });
+    expect(readings).toBe(4);
+    expect((await t.get('/api/audit/verify', USERS.auditor)).body.ok).toBe(true);
+  });
 });

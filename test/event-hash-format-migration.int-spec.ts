@@ -18,7 +18,7 @@ describe(`event hash format migration (${process.env.DATABASE_URL ? 'PostgreSQL'
   let db: Database;
   let test: TestDatabase;
   const NAME = 'EventHashFormat1765400000000';
-  const executed = async () => ((await db.dataSource.query(`SELECT name FROM migrations`)) as { name: string }[]).map((r) => r.name);
+  const executed = async () => ((await db.dataSource.query(`SELECT name FROM migrations ORDER BY timestamp`)) as { name: string }[]).map((r) => r.name);
   const columns = async (): Promise<string[]> =>
     db.dialect === 'postgres'
       ? ((await db.dataSource.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'case_events'`)) as { name: string }[]).map((r) => r.name)
@@ -44,6 +44,8 @@ describe(`event hash format migration (${process.env.DATABASE_URL ? 'PostgreSQL'
     await engine.step({ caseId: c.id, actor: proposer, plan: () => ({ type: 'SUBMIT', machineEvent: { type: 'SUBMIT' } }) });
     const events = () => db.read((em) => em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: c.id }, order: { seq: 'ASC' } }));
     expect((await events()).map((e) => e.hashFormat)).toEqual([2, 2]);
+    // The migrations that came after it are reverted first, so this one is the last.
+    while ((await executed()).at(-1) !== NAME) await db.dataSource.undoLastMigration({ transaction: 'each' });
 
     await expect(db.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(`cannot revert ${NAME}: 2 event(s) are hashed in a format the earlier code cannot verify`);
     expect(await executed()).toContain(NAME);

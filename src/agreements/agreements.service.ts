@@ -18,7 +18,7 @@ import { visibleProposer, canSeeCase } from '../cases/case-visibility.js';
 import { addDays, EXPIRING_WITHIN_DAYS, REGISTER_STAGES, stagesOf } from './agreement-status.js';
 import { missingOf, REGISTER_FIELDS, toAgreementDto, type AgreementDto, type ListAgreementsQuery, type RegisterField, type UpdateAgreementDto } from './agreement.dto.js';
 import { checkImportRow } from './import-check.js';
-import type { ImportResult, ImportRow } from './import-row.js';
+import type { ImportResult, ImportRow, RowSource } from './import-row.js';
 import { workflowEntry } from './register-entry.js';
 
 /** The event a register update records on the agreement's chain. */
@@ -164,9 +164,32 @@ export class AgreementsService implements OnApplicationBootstrap {
    * register refuses (`errors`, by row and column) creates nothing, nor does a failure. A dry run writes
    * nothing and counts what would be created. In-force agreements get their expiry and the reminders still ahead.
    */
-  async importRows(rows: ImportRow[], file: { name: string; sha256: string }, actor: Actor, opts: { dryRun: boolean }): Promise<ImportResult> {
-    const errors = rows.flatMap(checkImportRow);
-    if (errors.length) return { rows: rows.length, created: 0, skipped: 0, errors };
+  importRows(rows: ImportRow[], file: { name: string; sha256: string }, actor: Actor, opts: { dryRun: boolean }): Promise<ImportResult> {
+    return this.importFrom(
+      async (onRows) => {
+        for (let i = 0; i < rows.length; i += CHUNK) await onRows(rows.slice(i, i + CHUNK));
+      },
+      file,
+      actor,
+      opts,
+    );
+  }
+
+  /**
+   * importRows from rows read a chunk at a time (a file parsed anew at each reading, RowSource): read once
+   * to check every row and learn the numbers, once more inside the transaction to write, so an import of
+   * any size holds one chunk of rows and the list of numbers, never every row.
+   */
+  async importFrom(source: RowSource, file: { name: string; sha256: string }, actor: Actor, opts: { dryRun: boolean }): Promise<ImportResult> {
+    const errors: ImportResult['errors'] = [];
+    const numbers: string[] = [];
+    await source(async (chunk) => {
+      for (const r of chunk) {
+        errors.push(...checkImportRow(r));
+        numbers.push(r.number);
+      }
+    });
+    if (errors.length) return { rows: numbers.length, created: 0, skipped: 0, errors };
     const workflow = newestWorkflow(DEFAULT_WORKFLOW);
     const stages = workflow && stagesOf(workflow);
     if (!workflow || !stages) throw new Error(`workflow ${DEFAULT_WORKFLOW} has no in-force stage to import agreements into`);
@@ -174,16 +197,22 @@ export class AgreementsService implements OnApplicationBootstrap {
     const run = async (em: EntityManager) => {
       // One import at a time: two copies of a file sent at once must not both find their numbers free.
       if (this.db.dialect === 'postgres' && !opts.dryRun) await em.query(`SELECT pg_advisory_xact_lock(hashtext('onegate-agreements-import'))`);
-      const taken = new Set<string>();
-      const numbers = [...new Set(rows.map((r) => r.number))];
-      for (let i = 0; i < numbers.length; i += CHUNK) {
-        for (const a of await this.db.raw<AgreementRow>(AGREEMENT).selectIn(em, 'number', numbers.slice(i, i + CHUNK))) taken.add(a.number);
+      const inRegister = new Set<string>();
+      const distinct = [...new Set(numbers)];
+      for (let i = 0; i < distinct.length; i += CHUNK) {
+        for (const a of await this.db.raw<AgreementRow>(AGREEMENT).selectIn(em, 'number', distinct.slice(i, i + CHUNK))) inRegister.add(a.number);
       }
-      const fresh = rows.filter((r) => !taken.has(r.number) && (taken.add(r.number), true));
-      const result: ImportResult = { rows: rows.length, created: fresh.length, skipped: rows.length - fresh.length, errors: [] };
-      if (opts.dryRun || fresh.length === 0) return result;
-      // Chunk by chunk inside the one transaction: what a chunk built is garbage once written, so memory stays flat.
-      for (let i = 0; i < fresh.length; i += CHUNK) await this.writeImported(em, fresh.slice(i, i + CHUNK), { workflow, stages, file, actor, today });
+      // A number is created once: not when the register holds it, nor again when it comes back later in the rows.
+      const isFresh = (taken: Set<string>) => (n: string) => !taken.has(n) && (taken.add(n), true);
+      const created = numbers.filter(isFresh(new Set(inRegister))).length;
+      const result: ImportResult = { rows: numbers.length, created, skipped: numbers.length - created, errors: [] };
+      if (opts.dryRun || created === 0) return result;
+      // The second reading writes chunk by chunk inside the one transaction: what a chunk built is garbage once written.
+      const fresh = isFresh(new Set(inRegister));
+      await source(async (chunk) => {
+        const rows = chunk.filter((r) => fresh(r.number));
+        if (rows.length) await this.writeImported(em, rows, { workflow, stages, file, actor, today });
+      });
       return result;
     };
     return opts.dryRun ? this.db.read(run) : this.db.transaction(run);

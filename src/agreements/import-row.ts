@@ -29,3 +29,9 @@ export interface ImportResult {
   skipped: number;
   errors: { row: number; column: string; message: string }[];
 }
+
+/**
+ * Rows read from the file anew at each call, handed over a chunk at a time (each awaited before the next
+ * is read): the register reads it once to check and once to write, and never holds every row.
+ */
+export type RowSource = (onRows: (rows: ImportRow[]) => Promise<void>) => Promise<void>;

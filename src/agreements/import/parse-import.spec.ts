@@ -2,7 +2,7 @@ import { samplePng } from '../../../test/support/sample-files.js';
 import { buildZip, deflatedZeros } from '../../../test/support/zip-builder.js';
 import { legacyCsv, legacyRow, legacyRows, legacyXlsx } from '../../../test/support/legacy-register.js';
 import { readAmount, readCategory, readDate, readInstrument, readList, readStatus } from './import-cells.js';
-import { columnLetter, IMPORT_COLUMNS, parseImportFile } from './parse-import.js';
+import { columnLetter, IMPORT_COLUMNS, parseImportFile, ROW_CHUNK } from './parse-import.js';
 import { SheetRefused } from './read-sheet.js';
 
 const csv = (text: string) => Buffer.from(text, 'utf8');
@@ -287,6 +287,34 @@ describe('parseImportFile: CSV', () => {
     expect((await refusal(csv(';;;\n\n'))).message).toBe('berkas tidak memiliki baris judul kolom (header)');
     expect(await refusal(Buffer.alloc(0))).toMatchObject({ status: 422, message: 'berkas kosong' });
     expect(await refusal(csv(`${HEADER}\nKS-1;"tanpa akhir;pks;A;region\n`))).toMatchObject({ status: 422, message: expect.stringMatching(/^berkas CSV rusak/) });
+  });
+});
+
+describe('parseImportFile: rows handed over a chunk at a time (onRows)', () => {
+  it('gives every valid row in order, in awaited chunks of at most ROW_CHUNK, keeping none in rows', async () => {
+    const rows = [...legacyRows(1_234)];
+    rows[700]!.signed_at = '31/02/2017'; // one bad row: left out of the chunks, reported
+    const got: string[] = [];
+    const sizes: number[] = [];
+    let busy = false;
+    const parsed = await parseImportFile(csv(legacyCsv(rows)), {
+      onRows: async (chunk) => {
+        // The parser waits for each chunk before reading on: never two at once.
+        expect(busy).toBe(false);
+        busy = true;
+        sizes.push(chunk.length);
+        got.push(...chunk.map((r) => r.number));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        busy = false;
+      },
+    });
+    expect(parsed.rows).toEqual([]);
+    expect(parsed.count).toBe(1_234);
+    expect(parsed.errors.map((e) => [e.row, e.column])).toEqual([[702, 'signed_at']]);
+    expect(sizes).toEqual([ROW_CHUNK, ROW_CHUNK, 1_233 - 2 * ROW_CHUNK]);
+    expect(got).toEqual(rows.filter((_, i) => i !== 700).map((r) => String(r.number)));
+    // The same file read without onRows gives the same rows.
+    expect((await parseImportFile(csv(legacyCsv(rows)))).rows.map((r) => r.number)).toEqual(got);
   });
 });
 

@@ -42,7 +42,15 @@ export interface ImportLimits {
   maxInflatedBytes?: number;
   /** Called every `progressEvery` rows with the rows read so far. */
   onProgress?: (rowsRead: number) => void;
+  /**
+   * Hands the valid rows over in chunks of ROW_CHUNK, awaited before reading on, instead of keeping them in
+   * `rows` (left empty): an import then holds a chunk at a time, not the file's every row.
+   */
+  onRows?: (rows: ImportRow[]) => Promise<void>;
 }
+
+/** Rows per chunk handed to `onRows`. */
+export const ROW_CHUNK = 500;
 
 export const DEFAULT_MAX_IMPORT_ROWS = 50_000;
 export const DEFAULT_MAX_IMPORT_ERRORS = 1_000;
@@ -121,6 +129,7 @@ export async function parseImportFile(bytes: Buffer, limits: ImportLimits = {}):
   };
   let columns: (ImportColumn | null)[] | null = null;
   const seen = new Map<string, number>();
+  let chunk: ImportRow[] = [];
   try {
     for await (const line of sheet) {
       if (line.cells.every(isEmpty)) continue;
@@ -143,9 +152,16 @@ export async function parseImportFile(bytes: Buffer, limits: ImportLimits = {}):
         if (first !== undefined) report(line.row, 'number', `nomor ${quote(number)} sudah dipakai pada baris ${first} berkas ini`);
         else seen.set(number.toUpperCase(), line.row);
       }
-      if (row) result.rows.push(row);
+      if (row && limits.onRows) {
+        chunk.push(row);
+        if (chunk.length >= ROW_CHUNK) {
+          await limits.onRows(chunk);
+          chunk = [];
+        }
+      } else if (row) result.rows.push(row);
       if (limits.onProgress && result.count % 500 === 0) limits.onProgress(result.count);
     }
+    if (chunk.length && limits.onRows) await limits.onRows(chunk);
   } finally {
     await sheet.return(undefined);
   }

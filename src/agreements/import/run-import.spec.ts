@@ -14,7 +14,9 @@ const actor: Actor = { id: 'demo-secretariat', roles: ['secretariat'] };
 function fakeRegister(taken: string[] = []) {
   const calls: { rows: ImportRow[]; file: { name: string; sha256: string }; dryRun: boolean }[] = [];
   const register: RegisterImporter = {
-    importRows: async (rows, file, _actor, { dryRun }) => {
+    importFrom: async (source, file, _actor, { dryRun }) => {
+      const rows: ImportRow[] = [];
+      await source(async (chunk) => void rows.push(...chunk));
       calls.push({ rows, file, dryRun });
       const errors = rows.filter((r) => r.title === 'TOLAK').map((r) => ({ row: r.row, column: 'title', message: 'refused by the register' }));
       const fresh = rows.filter((r) => !taken.includes(r.number));

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../common/actor.js';
 import { DomainError } from '../../common/errors.js';
-import type { ImportResult, ImportRow } from '../import-row.js';
+import type { ImportResult, RowSource } from '../import-row.js';
 import { parseImportFile, type ImportError, type ImportLimits } from './parse-import.js';
 import { SheetRefused } from './read-sheet.js';
 
-/** The register's side of an import (AgreementsService.importRows): creates the rows not yet in the register, in one transaction. */
+/** The register's side of an import (AgreementsService.importFrom): creates the rows not yet in the register, in one transaction. */
 export interface RegisterImporter {
-  importRows(rows: ImportRow[], file: { name: string; sha256: string }, actor: Actor, options: { dryRun: boolean }): Promise<ImportResult>;
+  importFrom(source: RowSource, file: { name: string; sha256: string }, actor: Actor, options: { dryRun: boolean }): Promise<ImportResult>;
 }
 
 /** What an import answers: contract §9's `{rows, created, skipped, errors}`, plus how many errors were left out of `errors`. */
@@ -33,8 +33,10 @@ export async function runImport(
   options: { dryRun: boolean; limits?: ImportLimits },
 ): Promise<ImportReport> {
   let parsed;
+  // The first reading checks the file and counts; its rows are let go chunk by chunk (memory stays flat).
+  const ignore = async () => undefined;
   try {
-    parsed = await parseImportFile(file.bytes, options.limits);
+    parsed = await parseImportFile(file.bytes, { ...options.limits, onRows: ignore });
   } catch (err) {
     if (err instanceof SheetRefused) {
       const code = err.status === 413 ? 'PayloadTooLarge' : err.status === 415 ? 'UnsupportedMediaType' : 'ImportInvalid';
@@ -45,7 +47,9 @@ export async function runImport(
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
   // Also with errors in the file, the register is asked (without writing) which numbers it holds and what it refuses, so a dry run reports both.
   const dryRun = options.dryRun || parsed.errors.length > 0;
-  const result = await register.importRows(parsed.rows, { name: file.name, sha256 }, actor, { dryRun });
+  // The register reads the same bytes again, as often as it needs; the file was read whole once, so it reads the same.
+  const source: RowSource = async (onRows) => void (await parseImportFile(file.bytes, { ...options.limits, onProgress: undefined, onRows }));
+  const result = await register.importFrom(source, { name: file.name, sha256 }, actor, { dryRun });
   const found = [...parsed.errors, ...result.errors].sort((a, b) => a.row - b.row);
   if (found.length && !options.dryRun) {
     const errors = fitting(found);
