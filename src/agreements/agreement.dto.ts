@@ -22,6 +22,7 @@ import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
 import { HasVisibleText } from '../common/validation.js';
 import type { AgreementRow, AgreementValue, CaseRow, Signatory } from '../database/rows.js';
 import { agreementStatus, STATUS_FILTERS, type AgreementStatus } from './agreement-status.js';
+import { PageQuery } from '../common/page-query.js';
 
 /** Present, not null: for the fields PATCH may change but never clear. */
 const NotNull = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
@@ -140,7 +141,7 @@ export type RegisterField = (typeof REGISTER_FIELDS)[number];
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** The register's filters and page, as the public registry takes them; the staff list adds `incomplete`. */
-export class PublicAgreementsQuery {
+export class PublicAgreementsQuery extends PageQuery {
   @IsOptional()
   @IsIn(STATUS_FILTERS)
   status?: (typeof STATUS_FILTERS)[number];
@@ -174,19 +175,6 @@ export class PublicAgreementsQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class ListAgreementsQuery extends PublicAgreementsQuery {

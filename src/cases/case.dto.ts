@@ -24,6 +24,7 @@ import { KNOWN, taskStageRule } from '../../workflows/registry.js';
 import { HasVisibleText } from '../common/validation.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
+import { PageQuery } from '../common/page-query.js';
 
 export class PartnerDto {
   @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
@@ -110,7 +111,7 @@ export class CaseEventDto {
   expectedVersion?: number;
 }
 
-export class ListCasesQuery {
+export class ListCasesQuery extends PageQuery {
   @IsOptional()
   @IsIn(KNOWN.stages)
   stage?: string;
@@ -134,19 +135,6 @@ export class ListCasesQuery {
   @Min(2000)
   @Max(2100)
   year?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export interface TaskDto {

@@ -27,18 +27,8 @@ export interface Breakdown {
   byField: Record<string, number>;
 }
 
-export interface SemesterReportAgreement {
-  id: string;
-  number: string;
-  title: string;
-  instrument: string;
-  category: string;
-  partnerName: string;
-  fields: string[];
-  signedAt: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  endedOn: string | null;
+/** An agreement as the report lists it: as the source gave it, with what it counts for in the half. */
+export interface SemesterReportAgreement extends Omit<SemesterAgreement, 'endedUndated' | 'evaluationsDone'> {
   signedInHalf: boolean;
   inForceAtEnd: boolean;
   endedInHalf: boolean;
@@ -97,23 +87,8 @@ export function buildSemesterReport(
     if (endedInHalf) count(measures.ended, a);
     if (evaluationsInHalf) count(measures.evaluationsDone, a, evaluationsInHalf);
     if (signedInHalf || inForceAtEnd || endedInHalf || evaluationsInHalf) {
-      listed.push({
-        id: a.id,
-        number: a.number,
-        title: a.title,
-        instrument: a.instrument,
-        category: a.category,
-        partnerName: a.partnerName,
-        fields: [...a.fields],
-        signedAt: a.signedAt,
-        validFrom: a.validFrom,
-        validUntil: a.validUntil,
-        endedOn: a.endedOn,
-        signedInHalf,
-        inForceAtEnd,
-        endedInHalf,
-        evaluationsInHalf,
-      });
+      const { endedUndated: _undated, evaluationsDone: _done, ...listedFields } = a;
+      listed.push({ ...listedFields, fields: [...a.fields], signedInHalf, inForceAtEnd, endedInHalf, evaluationsInHalf });
     }
   }
   listed.sort((x, y) => x.signedAt.localeCompare(y.signedAt) || x.number.localeCompare(y.number));
