@@ -1,19 +1,9 @@
-const instants = new Map<string, number>();
-/** Instants remembered before the memo starts over: an import of 10,000 agreements asks for the same few dates again and again. */
-const INSTANT_MEMO = 10_000;
-
 /** The UTC instant of a wall-clock time in a time zone (no DST in Indonesia, but zones are general). */
 export function zonedInstant(year: number, month: number, day: number, timeZone: string, hour = 0): Date {
-  const key = `${year}|${month}|${day}|${hour}|${timeZone}`;
-  const known = instants.get(key);
-  if (known !== undefined) return new Date(known);
   const guess = Date.UTC(year, month - 1, day, hour);
   const offset = offsetMs(new Date(guess), timeZone);
   const first = guess - offset;
-  const at = first + (offset - offsetMs(new Date(first), timeZone));
-  if (instants.size >= INSTANT_MEMO) instants.clear();
-  instants.set(key, at);
-  return new Date(at);
+  return new Date(first + (offset - offsetMs(new Date(first), timeZone)));
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -86,6 +76,10 @@ export function yearIn(at: Date, timeZone: string): number {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for the city, not for UTC. */
 export function dateIn(at: Date, timeZone: string): string {
-  const wall = wallClockOf(at, timeZone);
+  return isoDateOf(wallClockOf(at, timeZone));
+}
+
+/** `YYYY-MM-DD` of a wall clock as wallClockOf gives it (its UTC fields). */
+export function isoDateOf(wall: Date): string {
   return `${String(wall.getUTCFullYear()).padStart(4, '0')}-${String(wall.getUTCMonth() + 1).padStart(2, '0')}-${String(wall.getUTCDate()).padStart(2, '0')}`;
 }

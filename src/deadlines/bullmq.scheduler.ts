@@ -71,13 +71,7 @@ export class BullMqScheduler implements Scheduler {
       const missing = await this.withoutJob(timers.slice(i, i + SCHEDULE_SLICE));
       if (!missing.length) continue;
       const now = Date.now();
-      await this.timers.addBulk(
-        missing.map((t) => ({
-          name: JOBS.fireTimer,
-          data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
-          opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now) },
-        })),
-      );
+      await this.timers.addBulk(missing.map((t) => timerJob(t, trace, now)));
     }
   }
 
@@ -99,13 +93,7 @@ export class BullMqScheduler implements Scheduler {
     batch.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       this.freshBatch = null;
       const now = Date.now();
-      await this.timers.addBulk(
-        batch.timers.map((t) => ({
-          name: JOBS.fireTimer,
-          data: { timerId: t.id, ...t.trace } satisfies FireTimerPayload,
-          opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now) },
-        })),
-      );
+      await this.timers.addBulk(batch.timers.map((t) => timerJob(t, t.trace, now)));
     });
     return batch.sent;
   }
@@ -204,6 +192,15 @@ export class BullMqScheduler implements Scheduler {
     await Promise.all(this.workers.map((w) => w.close(true)));
     for (const c of this.workerConnections) c.disconnect();
   }
+}
+
+/** A timer's delayed job: its deterministic id, the request it came from, due at its fire time. */
+function timerJob(t: { id: string; fireAt: Date }, trace: ReturnType<typeof traced>, now: number) {
+  return {
+    name: JOBS.fireTimer,
+    data: { timerId: t.id, ...trace } satisfies FireTimerPayload,
+    opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.fireAt.getTime() - now) },
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

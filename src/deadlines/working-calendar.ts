@@ -4,7 +4,7 @@
  * a `T` part is plain elapsed time.
  */
 import Holidays from 'date-holidays';
-import { dateIn, wallClockFormatter, wallClockOf, zonedInstant } from '../common/time-zone.js';
+import { isoDateOf, wallClockFormatter, wallClockOf, zonedInstant } from '../common/time-zone.js';
 
 export class DurationError extends Error {
   override name = 'DurationError';
@@ -178,7 +178,7 @@ export class WorkingCalendar {
   private wallClock(instant: Date): WallClock {
     const wall = wallClockOf(instant, this.timeZone);
     const rest = (wall.getUTCMinutes() * 60 + wall.getUTCSeconds()) * 1000 + wall.getUTCMilliseconds();
-    return { date: dateIn(instant, this.timeZone), hour: wall.getUTCHours(), rest };
+    return { date: isoDateOf(wall), hour: wall.getUTCHours(), rest };
   }
 
   private instantOf({ date, hour, rest }: WallClock): Date {

@@ -182,13 +182,11 @@ const DAY_MS = 86_400_000;
 /**
  * Working time between two instants, in working days of the city's calendar: whole working days
  * between, plus the covered shares of the first and last day. Working days before a date are counted
- * once per year into a table, so a stay of months costs two look-ups, not a walk; the zone's offset is
- * worked out once per day (Intl is slow, and a report reads tens of thousands of events).
+ * once per year into a table, so a stay of months costs two look-ups, not a walk.
  */
 export class WorkingTime {
   private readonly cumulative = new Map<number, Int16Array>();
   private readonly midnights = new Map<string, number>();
-  private readonly offsets = new Map<number, number>();
 
   constructor(readonly calendar: WorkingCalendar) {}
 
@@ -219,27 +217,9 @@ export class WorkingTime {
     return this.midnight(date) + timeOfDay + due.ms;
   }
 
-  /** The city's calendar day of an instant. */
+  /** The city's calendar day of an instant (the zone's offsets are cached where they are worked out, time-zone.ts). */
   localDate(t: number): string {
-    const bucket = Math.floor(t / DAY_MS);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      // The zone's offset over this UTC day, when it is one offset all day (every day but a DST change's).
-      const start = this.offsetAt(bucket * DAY_MS);
-      offset = start === this.offsetAt((bucket + 1) * DAY_MS - 1) ? start : Number.NaN;
-      if (this.offsets.size > 50_000) this.offsets.clear();
-      this.offsets.set(bucket, offset);
-    }
-    return Number.isNaN(offset) ? this.calendar.localDate(new Date(t)) : isoDay(Math.floor((t + offset) / DAY_MS));
-  }
-
-  /** Local wall time − UTC at `t`, from the local midnight of its day. */
-  private offsetAt(t: number): number {
-    const date = this.calendar.localDate(new Date(t));
-    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const midnight = zonedInstant(y, m, d, this.calendar.timeZone).getTime();
-    const wall = Date.UTC(y, m - 1, d);
-    return wall - midnight;
+    return this.calendar.localDate(new Date(t));
   }
 
   /** Working days on or after `from` and before `to` (`from` <= `to`, both `YYYY-MM-DD`). */
@@ -286,18 +266,6 @@ export class WorkingTime {
 /** Parsing dates is most of a report's time: the few thousand days it meets are worked out once each. */
 const nextDates = new Map<string, string>();
 const daysOfYear = new Map<string, number>();
-const isoDays = new Map<number, string>();
-
-/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
-function isoDay(day: number): string {
-  let text = isoDays.get(day);
-  if (text === undefined) {
-    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (isoDays.size > 50_000) isoDays.clear();
-    isoDays.set(day, text);
-  }
-  return text;
-}
 
 function nextDate(date: string): string {
   let next = nextDates.get(date);
