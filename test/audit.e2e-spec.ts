@@ -91,7 +91,7 @@ describe('audit: history access and verify finds tampering', () => {
     for (let i = 0; i < 230; i++) {
       const { case: c } = await engine.start({
         actor,
-        fields: { title: `Banyak ${i}`, instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: actor.id },
+        fields: { title: `Banyak ${i}`, instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, kind: 'cooperation', validFrom: null, validUntil: null, proposerId: actor.id },
         input: { proposerId: actor.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
         workflow: { name: 'cooperation', version: 1 },
       });
@@ -150,7 +150,7 @@ describe('audit: history access and verify finds tampering', () => {
     const engine = t.app.get(Engine);
     const { case: v1 } = await engine.start({
       actor: { id: USERS.proposer.id, roles: ['proposer'] },
-      fields: { title: 'KB lama (v1)', instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: USERS.proposer.id },
+      fields: { title: 'KB lama (v1)', instrument: 'kb', partnerName: 'Kota Palembang', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, kind: 'cooperation', validFrom: null, validUntil: null, proposerId: USERS.proposer.id },
       input: { proposerId: USERS.proposer.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
       workflow: { name: 'cooperation', version: 1 },
     });

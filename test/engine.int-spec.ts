@@ -37,6 +37,7 @@ describe('engine: atomic, hash-chained steps', () => {
         summary: null,
         requiresDprdApproval: false,
         parentCaseId: null,
+        kind: 'cooperation',
         validFrom: null,
         validUntil: null,
         proposerId: proposer.id,

@@ -38,7 +38,7 @@ describe(`messages migration on existing data (${process.env.DATABASE_URL ? 'Pos
     const engine = new Engine(db, new SystemClock(), 'Asia/Jakarta');
     const { case: c } = await engine.start({
       actor: proposer,
-      fields: { title: 'KB lama dalam revisi', instrument: 'kb', partnerName: 'Kabupaten Muaro Jambi', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, validFrom: null, validUntil: null, proposerId: proposer.id },
+      fields: { title: 'KB lama dalam revisi', instrument: 'kb', partnerName: 'Kabupaten Muaro Jambi', partnerCategory: 'region', partnerCountry: null, summary: null, requiresDprdApproval: false, parentCaseId: null, kind: 'cooperation', validFrom: null, validUntil: null, proposerId: proposer.id },
       input: { proposerId: proposer.id, instrument: 'kb', partnerCategory: 'region', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.region },
       workflow: { name: 'cooperation', version: 1 },
     });

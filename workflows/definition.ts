@@ -104,6 +104,13 @@ export interface WorkflowDefinition {
   sla: { stages: Readonly<Record<string, StageSla>>; expiryReminderDays: readonly number[] };
   /** Document rules, or null for a version without documents. */
   documents: DocumentRules | null;
+  /** The series its cases are numbered in, per year: `KS` when absent (KS-2026-0001), e.g. `EV` for evaluations. */
+  numberSeries?: string;
+  /**
+   * Checks what a task decision carries besides its comment (an evaluation's report, a rating), before
+   * the step: the field and message of a 400, or null when it is whole. Absent: decisions carry nothing else.
+   */
+  checkDecisionInput?: (stage: string, decision: string, input: Readonly<Record<string, unknown>>) => { field: string; message: string } | null;
   /** Says why the machine refused an event, when the rules can tell (for the 409's message). */
   explainRefusal?: (context: never, stage: string, event: { type: string; [k: string]: unknown }) => { message: string; details: Record<string, unknown> } | null;
 }

@@ -169,6 +169,8 @@ export interface CaseDto {
   summary: string | null;
   requiresDprdApproval: boolean;
   parentCaseId: string | null;
+  /** `cooperation`, or `amendment`, `renewal`, `evaluation` of the agreement `parentCaseId` (contract §10). */
+  kind: string;
   validFrom: string | null;
   validUntil: string | null;
   stage: string;
@@ -230,6 +232,7 @@ export function toCaseDto(c: CaseRow, openTasks: TaskRow[]): CaseDto {
     summary: c.summary,
     requiresDprdApproval: c.requiresDprdApproval,
     parentCaseId: c.parentCaseId,
+    kind: c.kind,
     validFrom: c.validFrom,
     validUntil: c.validUntil,
     stage: c.stage,

@@ -9,7 +9,7 @@ import { yearRange } from '../common/time-zone.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
-import type { CaseRow, TaskRow } from '../database/rows.js';
+import type { CaseKind, CaseRow, TaskRow } from '../database/rows.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
@@ -109,6 +109,7 @@ export class CasesService {
 export function startOf(
   proposerId: string,
   body: Pick<CreateCaseDto, 'title' | 'instrument' | 'summary' | 'requiresDprdApproval' | 'parentCaseId' | 'validFrom' | 'validUntil'> & { partner: { name: string; category: PartnerCategory; country?: string } },
+  kind: CaseKind = 'cooperation',
 ): Pick<StartCommand, 'fields' | 'input'> {
   const requiresDprdApproval = body.requiresDprdApproval ?? false;
   return {
@@ -121,6 +122,7 @@ export function startOf(
       summary: body.summary ?? null,
       requiresDprdApproval,
       parentCaseId: body.parentCaseId ?? null,
+      kind,
       validFrom: body.validFrom ?? null,
       validUntil: body.validUntil ?? null,
       proposerId,

@@ -38,6 +38,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         summary: { type: 'text', nullable: true },
         requiresDprdApproval: { type: 'boolean', name: 'requires_dprd_approval' },
         parentCaseId: str('parent_case_id', 36, true),
+        kind: str('kind', 16),
         validFrom: str('valid_from', 10, true),
         validUntil: str('valid_until', 10, true),
         stage: str('stage', 32),

@@ -1,5 +1,9 @@
 /** Row shapes of onegate's tables. The schemas that map them are in entities.ts. */
 
+/** `cooperation`: a new proposal; `amendment`, `renewal`, `evaluation`: of the agreement `parentCaseId` (contract §10). */
+export const CASE_KINDS = ['cooperation', 'amendment', 'renewal', 'evaluation'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
 export interface CaseRow {
   id: string;
   number: string;
@@ -11,6 +15,8 @@ export interface CaseRow {
   summary: string | null;
   requiresDprdApproval: boolean;
   parentCaseId: string | null;
+  /** What the case is (contract §10): a proposal, an addendum or renewal of its parent agreement, or an evaluation of it. */
+  kind: CaseKind;
   validFrom: string | null;
   validUntil: string | null;
   stage: string;
@@ -92,8 +98,13 @@ export interface CounterRow {
   value: number;
 }
 
-/** `notify`: a message a step asks for (its kind in `offset`), sent like a deadline's, at the step's moment. */
-export type TimerKind = 'remind' | 'escalate' | 'deemed_approval' | 'expiry_reminder' | 'expire' | 'notify';
+/**
+ * `notify`: a message a step asks for (its kind in `offset`), sent like a deadline's, at the step's moment.
+ * After signing (contract §10): `evaluation_due` opens an agreement's evaluation (its period in `offset`);
+ * `amend` applies a signed addendum to its agreement (the addendum's case id in `offset`); `cancel_evaluation`
+ * ends an open evaluation of an agreement that ended. Each runs once, as a step of the case it names.
+ */
+export type TimerKind = 'remind' | 'escalate' | 'deemed_approval' | 'expiry_reminder' | 'expire' | 'notify' | 'evaluation_due' | 'amend' | 'cancel_evaluation';
 export type TimerStatus = 'pending' | 'fired' | 'cancelled';
 
 export interface TimerRow {

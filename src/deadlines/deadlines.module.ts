@@ -10,11 +10,12 @@ import { DeadlinesService } from './deadlines.service.js';
 import { SCHEDULER } from './deadlines.tokens.js';
 import { InProcessScheduler } from './in-process.scheduler.js';
 import type { Scheduler } from './queue-catalogue.js';
+import { TimerActionsModule } from './timer-actions.js';
 import { TimerHandler } from './timer-handler.js';
 
 /** Timers, reminders and escalations: the scheduler adapter, the handlers that run them, reconciliation. */
 @Module({
-  imports: [DatabaseModule, EngineModule, NotificationsModule, MetricsRegistryModule],
+  imports: [DatabaseModule, EngineModule, NotificationsModule, MetricsRegistryModule, TimerActionsModule],
   providers: [
     {
       provide: SCHEDULER,

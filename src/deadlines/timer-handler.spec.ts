@@ -1,3 +1,4 @@
+import { TimerActions } from './timer-actions.js';
 import { SettableClock } from '../common/clock.js';
 import { DomainError } from '../common/errors.js';
 import type { Database } from '../database/database.js';
@@ -39,7 +40,7 @@ function setUp(timer: TimerRow | null, engineStep: () => Promise<unknown> = asyn
   const metrics = { timerLateness: { observe: (_l: unknown, seconds: number) => void observed.push(seconds) } } as unknown as Metrics;
   const clock = new SettableClock();
   clock.set(NOW);
-  const handler = new TimerHandler(db, clock, engine, {} as DeliveryService, scheduler, metrics);
+  const handler = new TimerHandler(db, clock, engine, {} as DeliveryService, scheduler, metrics, new TimerActions());
   return { handler, clock, timers, steps, rescheduled, observed };
 }
 

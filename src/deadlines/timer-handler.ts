@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.js';
 import { Metrics } from '../metrics/metrics.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
 import { SCHEDULER } from './deadlines.tokens.js';
+import { TimerActions } from './timer-actions.js';
 import { mailBackoffMs, type Scheduler } from './queue-catalogue.js';
 
 /** A timer job fired early (clock skew between processes) is put back rather than run. */
@@ -34,6 +35,7 @@ export class TimerHandler {
     @Inject(DeliveryService) private readonly deliveries: DeliveryService,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(TimerActions) private readonly actions: TimerActions,
   ) {}
 
   async fire(timerId: string): Promise<void> {
@@ -44,6 +46,12 @@ export class TimerHandler {
       return;
     }
     if (timer.kind === 'expire' || timer.kind === 'deemed_approval') return this.fireAction(timer);
+    const action = this.actions.find(timer.kind);
+    if (action) {
+      await action(timer);
+      this.observeLateness(timer, this.clock.now());
+      return;
+    }
     const now = this.clock.now();
     const created = await this.withRetry(() => this.db.transaction(async (em) => {
       // Every message timer of this case due by now is one moment: fired together here, so one person

@@ -148,6 +148,8 @@ export interface StartCommand {
   fields: Omit<CaseRow, 'id' | 'number' | 'stage' | 'version' | 'workflowName' | 'workflowVersion' | 'snapshot' | 'headHash' | 'signedAt' | 'createdAt' | 'updatedAt'>;
   input: Record<string, unknown>;
   workflow?: { name: string; version: number };
+  /** Rows of the caller's own written with the new case, after it, in its transaction (the timer that opened it, settled). */
+  writes?: StepWrite[];
 }
 
 /** A case that begins already at `stage` (an agreement signed before onegate), with one event holding `data`. */
@@ -233,7 +235,7 @@ export class Engine {
     const [snapshot] = initialTransition(workflow.machine, { ...cmd.input, caseId: id });
     const result = await this.db.transaction(async (em) => {
       const now = this.clock.now();
-      const number = await this.nextCaseNumber(em, now);
+      const number = await this.nextCaseNumber(em, now, workflow.numberSeries ?? 'KS');
       const event = this.buildEvent({
         caseId: id,
         seq: 1,
@@ -267,6 +269,7 @@ export class Engine {
       const timers = await this.applyEffects(this.effectContext(em, batch, sync, null, row, event, now));
       batch.insert(this.taskTable, sync.inserted);
       await batch.flush(em, this.db.dialect);
+      if (cmd.writes?.length) await this.ownWrites(cmd.writes).flush(em, this.db.dialect);
       return { case: row, event, tasks: sync.touched, openTasks: sync.open, timers };
     });
     return this.committed(result);
@@ -437,11 +440,7 @@ export class Engine {
       // The plan's rows go in a statement of their own after the step's: the effects may already touch one of
       // them in it (a timer that ends its case is cancelled with the case's others, then settled as fired), and
       // one statement must not update a row twice. Two statements take a transaction, on the fast path too.
-      const own = new WriteBatch();
-      for (const w of plan.writes) {
-        if (w.kind === 'insert') own.insert(this.db.raw<object>(w.entity), w.rows);
-        else own.update(this.db.raw<object>(w.entity), w.set, w.where, { ...(w.expect !== undefined ? { expect: w.expect } : {}), what: w.what ?? w.entity });
-      }
+      const own = this.ownWrites(plan.writes);
       const flush = async (tx: EntityManager) => {
         await batch.flush(tx, this.db.dialect);
         await own.flush(tx, this.db.dialect);
@@ -451,6 +450,16 @@ export class Engine {
     const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers };
     await cmd.after?.(stepResult, em);
     return stepResult;
+  }
+
+  /** A command's own rows (StepWrite) as one batch, sent after the step's. */
+  private ownWrites(writes: StepWrite[]): WriteBatch {
+    const own = new WriteBatch();
+    for (const w of writes) {
+      if (w.kind === 'insert') own.insert(this.db.raw<object>(w.entity), w.rows);
+      else own.update(this.db.raw<object>(w.entity), w.set, w.where, { ...(w.expect !== undefined ? { expect: w.expect } : {}), what: w.what ?? w.entity });
+    }
+    return own;
   }
 
   /**
@@ -584,15 +593,16 @@ export class Engine {
     return { ...body, hash: hashEvent(body) };
   }
 
-  private async nextCaseNumber(em: EntityManager, now: Date): Promise<string> {
+  /** The next number of the year in `series`: KS-2026-0001 (proposals, addenda, renewals), EV-2026-0001 (evaluations). */
+  private async nextCaseNumber(em: EntityManager, now: Date, series: string): Promise<string> {
     const year = yearIn(now, this.timeZone);
-    const name = `case-number-${year}`;
+    const name = series === 'KS' ? `case-number-${year}` : `case-number-${series}-${year}`;
     const p = this.db.dialect === 'postgres' ? ['$1', '$2'] : ['?', '?'];
     const rows: { value: number }[] = await em.query(
       `INSERT INTO counters (name, value) VALUES (${p[0]}, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`,
       [name],
     );
-    return `KS-${year}-${String(rows[0]!.value).padStart(4, '0')}`;
+    return `${series}-${year}-${String(rows[0]!.value).padStart(4, '0')}`;
   }
 
   /** Moves counter `name` on by `n` and returns its new value (the last of the `n` reserved). */
