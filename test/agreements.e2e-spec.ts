@@ -30,6 +30,8 @@ const AGREEMENT_KEYS = [
   'amendments',
   'renewedBy',
   'evaluations',
+  // Beyond the contract's list: the case's version, for PATCH's expectedVersion.
+  'version',
 ].sort();
 
 const COMPLETE = {
@@ -81,6 +83,7 @@ describe('the register of agreements', () => {
       amendments: [],
       renewedBy: null,
       evaluations: [],
+      version: signed.version,
     });
     const list = await t.get('/api/agreements', USERS.auditor);
     expect(list.body).toEqual(expect.objectContaining({ total: 1, items: [expect.objectContaining({ id: signed.id })] }));
@@ -225,12 +228,14 @@ describe('the register of agreements', () => {
       expect((await t.get(`/api/agreements?q=${signed.number}`, USERS.auditor)).body.items.map((a: any) => a.id)).toEqual([signed.id]);
     });
 
-    it('refuses a stale expectedVersion with 409 and takes the current one', async () => {
+    it('refuses a stale expectedVersion with 409 and takes the current one, which the entry itself tells', async () => {
       const version = (await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body.version;
+      expect((await t.get(`/api/agreements/${signed.id}`, USERS.secretariat)).body.version).toBe(version);
       expectError(await patch(t, signed.id, USERS.secretariat, { signedPlace: 'Kota Jambi', expectedVersion: version - 1 }), 409, 'stale');
       const ok = await patch(t, signed.id, USERS.secretariat, { signedPlace: 'Kota Jambi', expectedVersion: version });
       expect(ok.status).toBe(200);
       expect(ok.body.signedPlace).toBe('Kota Jambi');
+      expect(ok.body.version).toBe(version + 1);
     });
 
     it('honours Idempotency-Key: the same key and body change nothing twice; another body is 422', async () => {

@@ -367,6 +367,8 @@ export function AgreementPage({ user, id }) {
       fields: form.fields,
       opds: lines(form.opds),
       value: amount ? { amount: Number(amount), currency: form.currency.trim().toUpperCase(), source: form.source.trim() || null } : null,
+      // An edit saved meanwhile (another secretariat member, a signing's update) makes this a 409, not an overwrite.
+      expectedVersion: a?.version,
     };
     setBusy(true);
     try {

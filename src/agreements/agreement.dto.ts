@@ -200,6 +200,8 @@ export interface AgreementDto {
   instrument: string;
   partner: { name: string; category: string; country: string | null };
   status: AgreementStatus;
+  /** The version of the agreement's case: send it as PATCH's `expectedVersion` so an edit made meanwhile is not overwritten. */
+  version: number;
   signedAt: string | null;
   signedPlace: string | null;
   signatories: Signatory[];
@@ -259,6 +261,7 @@ export function toAgreementDto(a: AgreementRow, c: CaseRow, today: string): Agre
     instrument: c.instrument,
     partner: { name: c.partnerName, category: c.partnerCategory, country: c.partnerCountry },
     status: agreementStatus(c, today),
+    version: c.version,
     signedAt: a.signedAt,
     signedPlace: a.signedPlace,
     signatories: a.signatories.map((s) => ({ party: s.party, name: s.name, position: s.position })),
