@@ -30,6 +30,8 @@ const AGREEMENT_KEYS = [
   'amendments',
   'renewedBy',
   'evaluations',
+  'terminatedAt',
+  'terminationGrounds',
 ].sort();
 
 const COMPLETE = {
@@ -81,6 +83,8 @@ describe('the register of agreements', () => {
       amendments: [],
       renewedBy: null,
       evaluations: [],
+      terminatedAt: null,
+      terminationGrounds: null,
     });
     const list = await t.get('/api/agreements', USERS.auditor);
     expect(list.body).toEqual(expect.objectContaining({ total: 1, items: [expect.objectContaining({ id: signed.id })] }));
