@@ -107,8 +107,8 @@ describe(`documents (${onPostgres ? 'bytes in PostgreSQL' : 'bytes under data/do
       ['legal_review', { kak: 1, draft_kb: 2 }],
       ['mayor_signature', { kak: 1, draft_kb: 2, signed: 1 }],
     ]);
-    // Signed and closed: no more uploads.
-    expectError(await t.upload(c.id, USERS.mayor, 'signed'), 409, 'no uploads');
+    // Signed: the procedure's uploads are over; an agreement in force takes only the register's papers (contract §10).
+    expectError(await t.upload(c.id, USERS.mayor, 'signed'), 409, 'termination_letter, other');
   });
 
   describe('refusals leave nothing behind', () => {

@@ -139,7 +139,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         taskId: str('task_id', 36, true),
         kind: str('kind', 32),
         idx: { type: 'integer' },
-        offset: str('offset_spec', 32),
+        offset: str('offset_spec', 64),
         fireAt: ts('fire_at'),
         dueAt: ts('due_at', true),
         status: str('status', 16),
