@@ -20,6 +20,7 @@ import { missingOf, REGISTER_FIELDS, toAgreementDto, type AgreementDto, type Lis
 import { checkImportRow } from './import-check.js';
 import type { ImportResult, ImportRow, RowSource } from './import-row.js';
 import { workflowEntry } from './register-entry.js';
+import { agreementLife } from '../amendments/agreement-life.js';
 
 /** The event a register update records on the agreement's chain. */
 export const REGISTER_UPDATED = 'REGISTER_UPDATED';
@@ -106,10 +107,11 @@ export class AgreementsService implements OnApplicationBootstrap {
     const found = await this.db.read(async (em) => {
       const c = await em.findOneBy<CaseRow>(CASE, { id });
       const a = c && canSeeCase(actor, c) ? await em.findOneBy<AgreementRow>(AGREEMENT, { id }) : null;
-      return c && a ? { a, c } : null;
+      return c && a ? { a, c, life: await agreementLife(em, id) } : null;
     });
     if (!found) throw notFound('agreement', id);
-    return toAgreementDto(found.a, found.c, this.today());
+    // Addenda and the renewal (contract §10) on the one entry's page; the lists leave them empty.
+    return { ...toAgreementDto(found.a, found.c, this.today()), ...found.life };
   }
 
   /**
