@@ -139,7 +139,8 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         taskId: str('task_id', 36, true),
         kind: str('kind', 32),
         idx: { type: 'integer' },
-        offset: str('offset_spec', 32),
+        // 64 since 1765900000000: an amend timer's offset is its addendum's case id.
+        offset: str('offset_spec', 64),
         fireAt: ts('fire_at'),
         dueAt: ts('due_at', true),
         status: str('status', 16),
