@@ -198,4 +198,25 @@ describe(`addenda of agreements (${backend})`, () => {
     expectError(await open({ changes: { fields: ['x'] } }, USERS.secretariat), 403);
     expectError(await open({ changes: { fields: ['x'] } }, USERS.mayor), 403);
   });
+
+  it('shows the entry as it stood at a date (?at=): later register updates and addenda undone', async () => {
+    const today = await entry();
+    // At a date the addenda are those it had taken by then (the withdrawn ones are not).
+    const taken = today.amendments.filter((a: any) => a.appliedAt);
+    expect(taken).toHaveLength(3);
+    expect((await t.get(`/api/agreements/${agreement.id}?at=2026-03-12`, USERS.tkksd)).body).toEqual({ ...today, amendments: taken });
+    expectError(await t.get(`/api/agreements/${agreement.id}?at=2026-03-11`, USERS.tkksd), 404, 'on 2026-03-11');
+    expectError(await t.get(`/api/agreements/${agreement.id}?at=12-03-2026`, USERS.tkksd), 400, 'at');
+    expectError(await t.get(`/api/agreements/${agreement.id}?at=2026-02-30`, USERS.tkksd), 400, 'at');
+    // A week later: the signing place recorded and a fourth addendum moving the term again.
+    await t.advance(8 * 24 * 3_600_000);
+    expect((await t.request('PATCH', `/api/agreements/${agreement.id}`, { as: USERS.secretariat, body: { signedPlace: 'Jambi' } })).status).toBe(200);
+    const fourth = await open({ title: 'Adendum IV', changes: { validUntil: '2028-12-31', value: { amount: 400000000, currency: 'IDR' } } });
+    await throughToSigned(fourth.body.id);
+    const now = await applied(4);
+    expect(now).toMatchObject({ validUntil: '2028-12-31', signedPlace: 'Jambi', value: { amount: 400000000, currency: 'IDR', source: null } });
+    const then = (await t.get(`/api/agreements/${agreement.id}?at=2026-03-12`, USERS.tkksd)).body;
+    expect(then).toEqual({ ...now, validUntil: '2027-06-30', signedPlace: null, value: today.value, amendments: taken });
+    expect((await t.get(`/api/agreements/${agreement.id}?at=2026-03-20`, USERS.tkksd)).body).toEqual({ ...now, amendments: now.amendments.filter((a: any) => a.appliedAt) });
+  });
 });

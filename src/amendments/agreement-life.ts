@@ -9,7 +9,7 @@ import type { AmendmentSummaryDto } from './amendment.dto.js';
  * the order they were opened, each with the changes its `AMENDED` event recorded once applied, and the
  * signed renewal that took its place (null until one is signed).
  */
-export async function agreementLife(em: EntityManager, id: string): Promise<{ amendments: AmendmentSummaryDto[]; renewedBy: string | null }> {
+export async function agreementLife(em: EntityManager, id: string): Promise<{ amendments: AmendmentSummaryDto[]; renewedBy: string | null; renewedAt: Date | null }> {
   const addenda = await em.find<CaseRow>(CASE, {
     where: { parentCaseId: id, kind: 'amendment' },
     select: { id: true, number: true, title: true, stage: true, createdAt: true },
@@ -23,7 +23,7 @@ export async function agreementLife(em: EntityManager, id: string): Promise<{ am
     const ids = addenda.map((a) => a.id);
     for (const e of await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: In(ids), stageAfter: 'signed', stageBefore: Not('signed') }, select: { caseId: true, at: true } })) signed.set(e.caseId, e.at);
   }
-  const renewal = await em.findOne<CaseRow>(CASE, { where: { parentCaseId: id, kind: 'renewal', signedAt: Not(IsNull()) }, select: { id: true }, order: { signedAt: 'DESC' } });
+  const renewal = await em.findOne<CaseRow>(CASE, { where: { parentCaseId: id, kind: 'renewal', signedAt: Not(IsNull()) }, select: { id: true, signedAt: true }, order: { signedAt: 'DESC' } });
   return {
     amendments: addenda.map((a) => {
       const e = applied.get(a.id);
@@ -38,5 +38,7 @@ export async function agreementLife(em: EntityManager, id: string): Promise<{ am
       };
     }),
     renewedBy: renewal?.id ?? null,
+    /** When the renewal was signed (for the entry at a past date); not part of the DTO. */
+    renewedAt: renewal?.signedAt ?? null,
   };
 }
