@@ -1,6 +1,6 @@
 import { SettableClock } from '../src/common/clock.js';
-import { CASE_EVENT, TIMER } from '../src/database/entities.js';
-import type { CaseEventRow, TimerRow } from '../src/database/rows.js';
+import { CASE_EVENT, DELIVERY, TIMER } from '../src/database/entities.js';
+import type { CaseEventRow, DeliveryRow, TimerRow } from '../src/database/rows.js';
 import { AmendmentsService } from '../src/amendments/amendments.service.js';
 import { expectError } from './support/expectations.js';
 import { signedCase } from './support/agreements.js';
@@ -17,6 +17,29 @@ const AGREEMENT = {
   validFrom: '2026-04-01',
   validUntil: '2026-12-31',
 };
+
+/** Takes an addendum from its opening through its stages to signed; returns the stages it passed. */
+async function throughToSigned(t: TestApp, id: string): Promise<string[]> {
+  expect((await t.upload(id, USERS.proposer, 'addendum')).status).toBe(201);
+  expect((await t.post(`/api/cases/${id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+  const by: Record<string, [TestUser, string]> = {
+    administrative_check: [USERS.secretariat, 'approve'],
+    technical_review: [USERS.reviewerA, 'approve'],
+    tkksd_coordination: [USERS.chair, 'approve'],
+    legal_review: [USERS.legal, 'approve'],
+    dprd_approval: [USERS.dprd, 'approve'],
+    mayor_signature: [USERS.mayor, 'sign'],
+  };
+  const passed: string[] = [];
+  for (let stage = await t.stageOf(id); stage !== 'signed'; stage = await t.stageOf(id)) {
+    const step = by[stage];
+    if (!step || passed.length > 8) throw new Error(`addendum ${id} stuck at ${stage}`);
+    passed.push(stage);
+    const res = await t.decide(id, step[0], step[1]);
+    expect(res.status).toBe(200);
+  }
+  return passed;
+}
 
 /**
  * Contract §10, addenda: `POST /api/cases {amends, changes}` opens an addendum of an agreement in force on
@@ -41,29 +64,6 @@ describe(`addenda of agreements (${backend})`, () => {
   afterAll(() => t.stop());
 
   const open = (body: Record<string, unknown>, as: TestUser = USERS.proposer) => t.post('/api/cases', as, { title: 'Adendum I: perpanjangan', amends: agreement.id, ...body });
-
-  /** Takes an addendum from its opening through its stages to signed; returns the stages it passed. */
-  async function throughToSigned(id: string): Promise<string[]> {
-    expect((await t.upload(id, USERS.proposer, 'addendum')).status).toBe(201);
-    expect((await t.post(`/api/cases/${id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
-    const by: Record<string, [TestUser, string]> = {
-      administrative_check: [USERS.secretariat, 'approve'],
-      technical_review: [USERS.reviewerA, 'approve'],
-      tkksd_coordination: [USERS.chair, 'approve'],
-      legal_review: [USERS.legal, 'approve'],
-      dprd_approval: [USERS.dprd, 'approve'],
-      mayor_signature: [USERS.mayor, 'sign'],
-    };
-    const passed: string[] = [];
-    for (let stage = await t.stageOf(id); stage !== 'signed'; stage = await t.stageOf(id)) {
-      const step = by[stage];
-      if (!step || passed.length > 8) throw new Error(`addendum ${id} stuck at ${stage}`);
-      passed.push(stage);
-      const res = await t.decide(id, step[0], step[1]);
-      expect(res.status).toBe(200);
-    }
-    return passed;
-  }
 
   const entry = async () => (await t.get(`/api/agreements/${agreement.id}`, USERS.secretariat)).body;
   /** The entry once `n` addenda are applied (read again after: the entry's reads are not one snapshot, and the step may commit between them). */
@@ -101,7 +101,7 @@ describe(`addenda of agreements (${backend})`, () => {
     expect(res.status).toBe(201);
     const before = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: agreement.id, status: 'pending' } }));
     expect(before.find((x) => x.kind === 'expire')?.offset).toBe('2026-12-31');
-    expect(await throughToSigned(res.body.id)).toEqual(['administrative_check', 'legal_review', 'mayor_signature']);
+    expect(await throughToSigned(t, res.body.id)).toEqual(['administrative_check', 'legal_review', 'mayor_signature']);
     const a = await applied(1);
     expect(a.validUntil).toBe('2027-06-30');
     expect(a.value).toEqual({ amount: 300000000, currency: 'IDR', source: 'APBD 2026' });
@@ -137,7 +137,7 @@ describe(`addenda of agreements (${backend})`, () => {
   it('with a scope change adds Tim Teknis and TKKSD, and the DPRD when required; the summary and OPDs change', async () => {
     const res = await open({ title: 'Adendum II: ruang lingkup', scopeChanged: true, requiresDprdApproval: true, changes: { summary: 'Layanan kesehatan dan sosial', opds: ['Dinas Kesehatan', 'Dinas Sosial'] } });
     expect(res.status).toBe(201);
-    expect(await throughToSigned(res.body.id)).toEqual(['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'mayor_signature']);
+    expect(await throughToSigned(t, res.body.id)).toEqual(['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'mayor_signature']);
     const a = await applied(2);
     expect(a.opds).toEqual(['Dinas Kesehatan', 'Dinas Sosial']);
     expect(a.validUntil).toBe('2027-06-30');
@@ -150,7 +150,7 @@ describe(`addenda of agreements (${backend})`, () => {
   it('applies a signed addendum once however often its amend timer runs (duplicated, reconciled, racing)', async () => {
     const res = await open({ title: 'Adendum III', changes: { fields: ['kesehatan', 'sosial'] } });
     const service = t.app.get(AmendmentsService);
-    await throughToSigned(res.body.id);
+    await throughToSigned(t, res.body.id);
     const timer = await t.db.read((em) => em.findOneByOrFail<TimerRow>(TIMER, { kind: 'amend', offset: res.body.id }));
     // The timer as the worker first read it (pending), run three more times at once and then again.
     const asQueued = { ...timer, status: 'pending' as const };
@@ -212,11 +212,37 @@ describe(`addenda of agreements (${backend})`, () => {
     await t.advance(8 * 24 * 3_600_000);
     expect((await t.request('PATCH', `/api/agreements/${agreement.id}`, { as: USERS.secretariat, body: { signedPlace: 'Jambi' } })).status).toBe(200);
     const fourth = await open({ title: 'Adendum IV', changes: { validUntil: '2028-12-31', value: { amount: 400000000, currency: 'IDR' } } });
-    await throughToSigned(fourth.body.id);
+    await throughToSigned(t, fourth.body.id);
     const now = await applied(4);
     expect(now).toMatchObject({ validUntil: '2028-12-31', signedPlace: 'Jambi', value: { amount: 400000000, currency: 'IDR', source: null } });
     const then = (await t.get(`/api/agreements/${agreement.id}?at=2026-03-12`, USERS.tkksd)).body;
     expect(then).toEqual({ ...now, validUntil: '2027-06-30', signedPlace: null, value: today.value, amendments: taken });
     expect((await t.get(`/api/agreements/${agreement.id}?at=2026-03-20`, USERS.tkksd)).body).toEqual({ ...now, amendments: now.amendments.filter((a: any) => a.appliedAt) });
+  });
+});
+
+/** The news of a signed addendum, at the real time (a clock set back records history, whose news is nobody's). */
+describe(`the news of a signed addendum (${backend})`, () => {
+  let t: TestApp;
+  const clock = new SettableClock();
+
+  beforeAll(async () => {
+    clock.set(new Date());
+    t = await TestApp.start({}, { clock });
+  });
+  afterAll(() => t.stop());
+
+  it('tells the proposer and the secretariat, as of a signed agreement (contract §8)', async () => {
+    const year = clock.now().getUTCFullYear();
+    const agreement = await signedCase(t, { ...AGREEMENT, validFrom: `${year}-01-01`, validUntil: `${year + 3}-12-31` });
+    const res = await t.post('/api/cases', USERS.proposer, { title: 'Adendum nilai', amends: agreement.id, changes: { value: { amount: 1, currency: 'IDR' } } });
+    expect(res.status).toBe(201);
+    await throughToSigned(t, res.body.id);
+    const told = await until(
+      () => t.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { caseId: res.body.id, kind: 'case_signed' } })),
+      (ds) => ds.length >= 3,
+    );
+    expect(told.map((d) => d.recipientId).sort()).toEqual([USERS.proposer.id, USERS.secretariat.id, USERS.secretariat2.id].sort());
+    expect(told[0]!.subject).toContain(res.body.number);
   });
 });
