@@ -225,10 +225,79 @@ const COOPERATION_PATHS = {
   ),
 };
 
+/** An addendum's recorded path: as `path`, with whether it changes the scope (Tim Teknis and TKKSD then review it). */
+const amendmentPath = (category, instrument, requiresDprdApproval, scopeChanged, drive) => ({ category, instrument, requiresDprdApproval, scopeChanged, drive });
+
+/** The paths amendment@1 is recorded on: each stage, each decision it takes, each branch. */
+const AMENDMENT_PATHS = {
+  'region kb addendum, scope unchanged: administrative check, legal review, signed': amendmentPath('region', 'kb', false, false, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  'third party pks addendum, scope changed, two reviewers, DPRD: signed': amendmentPath('third_party', 'pks', true, true, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve', { reviewers: [ACTORS.technical_reviewer.id, ACTORS.reviewer2.id] });
+    await c.decide('approve', { who: 'reviewer2' });
+    await c.decide('approve', { who: 'technical_reviewer' });
+    await c.claim('tkksd_chair');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  'foreign loi addendum, DPRD, scope unchanged: no minister, signed': amendmentPath('foreign', 'loi', true, false, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 3; i++) await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  'central government nk addendum, scope changed, DPRD: a revision at every stage, each resubmitted to where it was asked': amendmentPath('central_government', 'nk', true, true, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    const stages = ['administrative_check', 'technical_review', 'tkksd_coordination', 'legal_review', 'dprd_approval', 'mayor_signature'];
+    for (const stage of stages) {
+      if (c.row.stage !== stage) throw new Error(`expected ${stage}, at ${c.row.stage}`);
+      await c.decide('revise');
+      await c.upload('other');
+      await c.caseEvent('RESUBMIT');
+      if (stage === 'mayor_signature') await c.signedCopy();
+      await c.decide(stage === 'mayor_signature' ? 'sign' : 'approve');
+    }
+  }),
+  'region pks addendum: withdrawn before it was submitted': amendmentPath('region', 'pks', false, false, async (c) => {
+    await c.caseEvent('WITHDRAW');
+  }),
+  'region kb addendum: a revision at legal review, withdrawn while in revision': amendmentPath('region', 'kb', false, false, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve');
+    await c.decide('revise');
+    await c.caseEvent('WITHDRAW');
+  }),
+  ...Object.fromEntries(
+    [
+      ['administrative_check', 0],
+      ['tkksd_coordination', 2],
+      ['legal_review', 3],
+      ['dprd_approval', 4],
+      ['mayor_signature', 5],
+    ].map(([stage, approvals]) => [
+      `third party pks addendum, scope changed, DPRD: rejected at ${stage}`,
+      amendmentPath('third_party', 'pks', true, true, async (c) => {
+        await (await c.submitDocuments()).caseEvent('SUBMIT');
+        for (let i = 0; i < approvals; i++) await c.decide('approve');
+        if (c.row.stage !== stage) throw new Error(`expected ${stage}, at ${c.row.stage}`);
+        await c.decide('reject');
+      }),
+    ]),
+  ),
+};
+
 async function record(definition, db, clock) {
   const engine = new Engine(db, clock, 'Asia/Jakarta');
   const cases = [];
-  for (const [name, { category, instrument, requiresDprdApproval, drive }] of Object.entries(COOPERATION_PATHS)) {
+  const amendment = definition.name === 'amendment';
+  const paths = amendment ? AMENDMENT_PATHS : COOPERATION_PATHS;
+  for (const [name, { category, instrument, requiresDprdApproval, scopeChanged, drive }] of Object.entries(paths)) {
     const partner = { ...PARTNERS[category], instrument };
     const fields = {
       title: `Kerja sama Kota Jambi dengan ${partner.partnerName}`,
@@ -242,14 +311,18 @@ async function record(definition, db, clock) {
       validFrom: null,
       validUntil: null,
       proposerId: ACTORS.proposer.id,
+      ...(amendment ? { kind: 'amendment' } : {}),
     };
-    const input = {
-      proposerId: ACTORS.proposer.id,
-      instrument: partner.instrument,
-      partnerCategory: category,
-      requiresDprdApproval,
-      allowedInstruments: INSTRUMENT_RULES[category],
-    };
+    // An addendum's input names its agreement (not a row here: only the replay is recorded) and what it changes.
+    const input = amendment
+      ? { proposerId: ACTORS.proposer.id, amends: '00000000-0000-4000-8000-000000000001', instrument: partner.instrument, partnerCategory: category, requiresDprdApproval, scopeChanged, changes: { validUntil: '2029-12-31', fields: ['kesehatan'] } }
+      : {
+          proposerId: ACTORS.proposer.id,
+          instrument: partner.instrument,
+          partnerCategory: category,
+          requiresDprdApproval,
+          allowedInstruments: INSTRUMENT_RULES[category],
+        };
     const { case: row } = await engine.start({ actor: ACTORS.proposer, fields, input, workflow: { name: definition.name, version: definition.version } });
     const driver = new Driver(engine, clock, definition, row);
     await drive(driver);

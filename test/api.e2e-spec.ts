@@ -20,7 +20,10 @@ describe('health, workflows, users, OpenAPI', () => {
     expect(w.body).toEqual([
       expect.objectContaining({ name: 'cooperation', version: 1, current: false, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
       expect.objectContaining({ name: 'cooperation', version: 2, current: true, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      // Addenda (contract §10): a workflow of its own, without the minister's approval.
+      expect.objectContaining({ name: 'amendment', version: 1, current: true, sealed: true, stages: expect.not.arrayContaining(['ministry_approval']) }),
     ]);
+    expect((await t.get('/api/workflows/amendment/1/diagram', USERS.mayor)).status).toBe(200);
     const svg = await t.get('/api/workflows/cooperation/1/diagram', USERS.mayor);
     expect(svg.status).toBe(200);
     expect(String(svg.headers['content-type'])).toMatch(/^image\/svg\+xml/);

@@ -15,6 +15,20 @@ export interface SealedVersion {
 
 export const SEALED: readonly SealedVersion[] = [
   {
+    "workflow": "amendment",
+    "version": 1,
+    "folder": "amendment/v1",
+    "files": {
+      "documents.ts": "e03e5d95aaae2d53afea22f28553824342cca4e066a540035ffb28e5a27abb6d",
+      "index.ts": "128d1441513a4b6ade768e6f9f33deae828f2239673936d06a757df4f63154e8",
+      "machine.spec.ts": "afe8bccb344bd2fd539863dfae9180db0109dae3b6055941824e3279b3a6a6f4",
+      "machine.ts": "4934e5dffed94f3db16bff6e11ab32df63e247cb99a263306efb45a832fb9a83",
+      "rules.ts": "ba85d96ba9a4c4b31c5524e76ebe0860a1e620c5ad8ced25dfcb341ad13969d2",
+      "sla.ts": "96c867b6318bb5005d414d2a867851901b04af512a583cab25f8052b66dd5709"
+    },
+    "sha256": "fa4433db345fd584a1d1f15e901fa3136138e27bfe550c523c73bfc32ae161b4"
+  },
+  {
     "workflow": "cooperation",
     "version": 1,
     "folder": "cooperation/v1",

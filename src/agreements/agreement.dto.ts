@@ -23,6 +23,7 @@ import { HasVisibleText } from '../common/validation.js';
 import type { AgreementRow, AgreementValue, CaseRow, Signatory } from '../database/rows.js';
 import { agreementStatus, STATUS_FILTERS, type AgreementStatus } from './agreement-status.js';
 import { PageQuery } from '../common/page-query.js';
+import type { AmendmentSummaryDto } from '../amendments/amendment.dto.js';
 
 /** Present, not null: for the fields PATCH may change but never clear. */
 const NotNull = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
@@ -212,9 +213,9 @@ export interface AgreementDto {
   value: AgreementValue | null;
   source: 'workflow' | 'imported';
   parentId: string | null;
-  /** Addenda (issue 18): none yet. */
-  amendments: unknown[];
-  /** The agreement that renewed this one (issue 18): none yet. */
+  /** Addenda (contract §10), in the order they were opened; filled on `GET /api/agreements/:id`, empty in lists. */
+  amendments: AmendmentSummaryDto[];
+  /** The signed renewal that took its place (contract §10); filled on `GET /api/agreements/:id`, null in lists. */
   renewedBy: string | null;
   /** Monitoring and evaluation (issue 18): none yet. */
   evaluations: unknown[];

@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { REGISTER_COLUMNS, toCsv, toXlsx } from './agreement-export.js';
 import { ExportAgreementsQuery, ListAgreementsQuery, UpdateAgreementDto, type AgreementDto } from './agreement.dto.js';
 import { AgreementsService } from './agreements.service.js';
+import { AgreementAtQuery } from '../amendments/agreement-at.js';
 
 export const EXPORT_MEDIA_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -45,9 +46,12 @@ export class AgreementsController {
 
   @Get(':id')
   @Roles('any')
-  @ApiOperation({ summary: 'One agreement', description: "Any role. Another proposer's agreement is 404, as an unknown id." })
-  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AgreementDto> {
-    return this.agreements.get(actor, id);
+  @ApiOperation({
+    summary: 'One agreement',
+    description: "Any role. Another proposer's agreement is 404, as an unknown id. With its addenda and renewedBy (contract §10); `?at=YYYY-MM-DD`: as it stood at the end of that day (register updates and addenda after it undone), 404 before it was signed.",
+  })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: AgreementAtQuery): Promise<AgreementDto> {
+    return this.agreements.get(actor, id, query.at);
   }
 
   @Patch(':id')

@@ -20,6 +20,8 @@ import { groundsOf, missingOf, REGISTER_FIELDS, toAgreementDto, type AgreementDt
 import { checkImportRow } from './import-check.js';
 import type { ImportResult, ImportRow, RowSource } from './import-row.js';
 import { workflowEntry } from './register-entry.js';
+import { agreementLife } from '../amendments/agreement-life.js';
+import { agreementAt } from '../amendments/agreement-at.js';
 
 /** The event a register update records on the agreement's chain. */
 export const REGISTER_UPDATED = 'REGISTER_UPDATED';
@@ -102,15 +104,24 @@ export class AgreementsService implements OnApplicationBootstrap {
   }
 
   /** One entry; an agreement the actor may not see (another proposer's) is 404, as an unknown id. */
-  async get(actor: Actor, id: string): Promise<AgreementDto> {
+  async get(actor: Actor, id: string, at?: string): Promise<AgreementDto> {
     const found = await this.db.read(async (em) => {
       const c = await em.findOneBy<CaseRow>(CASE, { id });
       const a = c && canSeeCase(actor, c) ? await em.findOneBy<AgreementRow>(AGREEMENT, { id }) : null;
-      return c && a ? { a, c } : null;
+      const events = at && a ? await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: id }, select: { seq: true, type: true, at: true, data: true, stageAfter: true }, order: { seq: 'ASC' } }) : [];
+      return c && a ? { a, c, life: await agreementLife(em, id), events } : null;
     });
     if (!found) throw notFound('agreement', id);
     const terminations = await this.db.read((em) => this.terminations(em, [found.c]));
-    return toAgreementDto(found.a, found.c, this.today(), terminations.get(id) ?? null);
+    // Addenda and the renewal (contract §10) on the one entry's page; the lists leave them empty.
+    const { renewedAt, ...life } = found.life;
+    const dto = { ...toAgreementDto(found.a, found.c, this.today(), terminations.get(id) ?? null), ...life };
+    if (!at) return dto;
+    // As it stood at the end of that day in the city (agreement-at.ts).
+    const [y, m, d] = at.split('-').map(Number) as [number, number, number];
+    const then = agreementAt(dto, found.events, zonedInstant(y, m, d + 1, this.config.timezone), at, (stage) => REGISTER_STAGES.all.includes(stage), renewedAt);
+    if (!then) throw notFound('agreement', `${id} on ${at}`);
+    return then;
   }
 
   /**

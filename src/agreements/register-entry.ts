@@ -33,7 +33,11 @@ export class RegisterEntryProjection implements StepEffect {
   async apply(ctx: StepContext): Promise<TimerRow[]> {
     const stage = workflowOf(ctx.caseAfter).inForceStage;
     if (stage && ctx.caseAfter.stage === stage && ctx.caseBefore?.stage !== stage) {
-      ctx.batch.insert(ctx.raw<AgreementRow>(AGREEMENT), [workflowEntry(ctx.caseAfter, ctx.now, this.timeZone)]);
+      const entry = workflowEntry(ctx.caseAfter, ctx.now, this.timeZone);
+      // A renewal (contract §10) carries on its agreement's register fields: the same urusan, OPDs and value until changed.
+      const renewed = ctx.caseAfter.kind === 'renewal' && ctx.caseAfter.parentCaseId ? await ctx.em.findOneBy<AgreementRow>(AGREEMENT, { id: ctx.caseAfter.parentCaseId }) : null;
+      if (renewed) Object.assign(entry, { fields: [...renewed.fields], opds: [...renewed.opds], value: renewed.value });
+      ctx.batch.insert(ctx.raw<AgreementRow>(AGREEMENT), [entry]);
     }
     return [];
   }

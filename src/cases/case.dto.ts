@@ -20,6 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { AmendmentChangesDto } from '../amendments/amendment.dto.js';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type Instrument, type PartnerCategory, type TerminationGround } from '../../workflows/domain.js';
 import { KNOWN, taskStageRule } from '../../workflows/registry.js';
 import { HasVisibleText } from '../common/validation.js';
@@ -54,11 +55,13 @@ export class CreateCaseDto {
   @MaxLength(300)
   title: string;
 
-  @ApiProperty({ enum: INSTRUMENTS })
+  @ApiProperty({ enum: INSTRUMENTS, description: 'Not sent with `amends`: an addendum takes its agreement’s' })
+  @ValidateIf((o: CreateCaseDto) => o.amends === undefined || o.instrument !== undefined)
   @IsIn(INSTRUMENTS)
   instrument: Instrument;
 
-  @ApiProperty({ type: PartnerDto })
+  @ApiProperty({ type: PartnerDto, description: 'Not sent with `amends`: an addendum takes its agreement’s' })
+  @ValidateIf((o: CreateCaseDto) => o.amends === undefined || o.partner !== undefined)
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -92,6 +95,24 @@ export class CreateCaseDto {
   @IsISO8601({ strict: true })
   @Length(10, 10, { message: 'validUntil must be a date YYYY-MM-DD' })
   validUntil?: string;
+
+  @ApiPropertyOptional({ description: 'An addendum (contract §10): the id of the agreement in force it amends; then `changes` is required and partner/instrument are not sent' })
+  @IsOptional()
+  @IsUUID()
+  amends?: string;
+
+  @ApiPropertyOptional({ type: AmendmentChangesDto, description: 'With `amends`: the agreement’s fields the addendum changes, each to its new value' })
+  @ValidateIf((o: CreateCaseDto) => o.amends !== undefined || o.changes !== undefined)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AmendmentChangesDto)
+  changes?: AmendmentChangesDto;
+
+  @ApiPropertyOptional({ description: 'With `amends`: the addendum changes the scope, so Tim Teknis and TKKSD review it too', default: false })
+  @IsOptional()
+  @IsBoolean()
+  scopeChanged?: boolean;
 }
 
 export class CaseEventDto {

@@ -15,6 +15,7 @@ import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
 import { canSeeCase, visibleProposer } from './case-visibility.js';
 import { planTermination, readTerminationFacts } from './termination.js';
+import { AmendmentsService } from '../amendments/amendments.service.js';
 
 /** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
 @Injectable()
@@ -25,9 +26,13 @@ export class CasesService {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(AmendmentsService) private readonly amendments: AmendmentsService,
   ) {}
 
   async create(actor: Actor, body: CreateCaseDto): Promise<CaseDto> {
+    // An addendum of an agreement in force (contract §10): its own use case.
+    if (body.amends !== undefined) return this.amendments.open(actor, body);
+    if (body.changes !== undefined || body.scopeChanged !== undefined) throw invalid(body.changes !== undefined ? 'changes' : 'scopeChanged', 'only with amends (an addendum)');
     const allowed = INSTRUMENT_RULES[body.partner.category];
     if (!allowed.includes(body.instrument)) {
       throw invalid('instrument', `${body.instrument} is not used with ${body.partner.category} partners (allowed: ${allowed.join(', ')})`);

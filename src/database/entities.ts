@@ -139,6 +139,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         taskId: str('task_id', 36, true),
         kind: str('kind', 32),
         idx: { type: 'integer' },
+        // 64 since 1766000000000: an amend or cancel_evaluation timer's offset is a case id.
         offset: str('offset_spec', 64),
         fireAt: ts('fire_at'),
         dueAt: ts('due_at', true),

@@ -14,20 +14,23 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RevisionTaskProjection } from '../tasks/revision-task.js';
 import { RevisionTaskModule } from '../tasks/revision-task.module.js';
 import { Engine } from './engine.js';
+import { AfterSigningModule } from '../amendments/after-signing.module.js';
+import { AfterSigningProjection } from '../amendments/after-signing.js';
 
 /**
  * The engine, the one way a case moves, with its projections taken from the modules that own them
  * (none of which needs the engine). Its steps are counted in the metrics registry.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule],
+  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule, AfterSigningModule],
   providers: [
     {
       provide: Engine,
-      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection],
-      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection) => {
+      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection, AfterSigningProjection],
+      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection, afterSigning: AfterSigningProjection) => {
         // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times); the register entry of a signing beside them.
-        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register]);
+        // Addenda and renewals (after-signing.ts) after the planner, which cancels a final case's own timers first.
+        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register, afterSigning]);
         metrics.observe(engine);
         return engine;
       },

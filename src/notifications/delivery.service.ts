@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { In, LessThan, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import type { Role } from '../../workflows/domain.js';
 import { workflowOf } from '../../workflows/registry.js';
 import { Clock } from '../common/clock.js';
@@ -100,8 +100,10 @@ export class DeliveryService {
     const tasks = await em.find<TaskRow>(TASK, { where: [{ id: In(timers.map((t) => t.taskId).filter((id): id is string => !!id)) }, { caseId, status: 'open' }] });
     const messages: Planned[] = [];
     const stale: TimerRow[] = [];
+    // Expiry reminders stop once a renewal is signed (contract §10); its step cancels them, this is the second guard.
+    const renewed = timers.some((t) => t.kind === 'expiry_reminder') && (await em.existsBy<CaseRow>(CASE, { parentCaseId: caseId, kind: 'renewal', signedAt: Not(IsNull()) }));
     for (const timer of timers) {
-      const planned = this.plan(timer, c, people, tasks, now);
+      const planned = renewed && timer.kind === 'expiry_reminder' ? null : this.plan(timer, c, people, tasks, now);
       if (planned) messages.push(planned);
       else stale.push(timer);
     }
@@ -133,6 +135,8 @@ export class DeliveryService {
         dueAt: message.kind === 'expiry_reminder' ? null : (task?.dueAt ?? message.timer.dueAt),
         taskUrl: message.link ? `${this.config.publicUrl}/tasks/${message.link.id}` : null,
         caseUrl: `${this.config.publicUrl}/cases/${c.id}`,
+        // The web app's agreement page opens its renewal form with ?renew=1 (contract §8: "with a link to renew").
+        renewUrl: message.kind === 'expiry_reminder' ? `${this.config.publicUrl}/agreements/${c.id}?renew=1` : null,
         recipientName: user.name,
         level: message.timer.idx,
         assignee,
@@ -209,7 +213,8 @@ export class DeliveryService {
       case 'case_rejected':
         return planned(kind, proposerAndSecretariat, { comment, link: undefined });
       case 'case_signed':
-        return c.stage === workflowOf(c).inForceStage ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
+        // The stage whose news this is: an agreement's in-force stage, or an addendum's final `signed`.
+        return workflowOf(c).stageMessages[c.stage] === 'case_signed' ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
       default:
         return null;
     }

@@ -16,6 +16,8 @@ export interface MessageData {
   /** `PUBLIC_URL/tasks/<id>` when the reader has a task to open; otherwise the case's link is given. */
   taskUrl: string | null;
   caseUrl: string;
+  /** Expiry reminders: `PUBLIC_URL/agreements/<id>?renew=1`, the agreement's page with its renewal form open. */
+  renewUrl?: string | null;
   recipientName: string;
   /** Escalation: 0 = the supervisor, 1+ = TKKSD chair. Expiry reminder: calendar days left. */
   level: number;
@@ -163,7 +165,10 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
     expiry_reminder: (d, f) => ({
       subject: `${d.caseNumber} berakhir ${d.level === 0 ? 'hari ini' : `dalam ${d.level} hari`} (${f.until ?? ''})`,
       lead: [`Kerja sama ${d.caseNumber} “${d.caseTitle}” berlaku sampai ${f.until ?? '—'}.`],
-      ask: ['Yang perlu Anda lakukan: bila kerja sama akan dilanjutkan, mulailah perpanjangan dari halaman berkas sekarang. Perpanjangan menempuh seluruh prosedur.'],
+      ask: [
+        'Yang perlu Anda lakukan: bila kerja sama akan dilanjutkan, mulailah perpanjangan dari halaman berkas sekarang. Perpanjangan menempuh seluruh prosedur.',
+        ...(d.renewUrl ? [`Mulai perpanjangan: ${d.renewUrl}`] : []),
+      ],
       due: f.until,
     }),
   },
@@ -210,7 +215,10 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
     expiry_reminder: (d, f) => ({
       subject: `${d.caseNumber} expires ${d.level === 0 ? 'today' : `in ${d.level} days`} (${f.until ?? ''})`,
       lead: [`The agreement ${d.caseNumber} “${d.caseTitle}” is in force until ${f.until ?? '—'}.`],
-      ask: ['What to do: if the cooperation should go on, start its renewal from the case page now. A renewal passes the whole procedure.'],
+      ask: [
+        'What to do: if the cooperation should go on, start its renewal from the case page now. A renewal passes the whole procedure.',
+        ...(d.renewUrl ? [`Start the renewal: ${d.renewUrl}`] : []),
+      ],
       due: f.until,
     }),
   },
