@@ -13,6 +13,7 @@ import { AGREEMENT, CASE, TIMER } from '../database/entities.js';
 import type { AgreementRow, CaseRow, TimerRow } from '../database/rows.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
 import { EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
+import { loadEvaluations } from '../evaluations/evaluation-list.js';
 import { Engine, type ImportedCase } from '../engine/engine.js';
 import { startOf } from '../cases/cases.service.js';
 import { visibleProposer, canSeeCase } from '../cases/case-visibility.js';
@@ -108,10 +109,10 @@ export class AgreementsService implements OnApplicationBootstrap {
     const found = await this.db.read(async (em) => {
       const c = await em.findOneBy<CaseRow>(CASE, { id });
       const a = c && canSeeCase(actor, c) ? await em.findOneBy<AgreementRow>(AGREEMENT, { id }) : null;
-      return c && a ? { a, c } : null;
+      return c && a ? { a, c, evaluations: await loadEvaluations(em, id) } : null;
     });
     if (!found) throw notFound('agreement', id);
-    return toAgreementDto(found.a, found.c, this.today());
+    return { ...toAgreementDto(found.a, found.c, this.today()), evaluations: found.evaluations };
   }
 
   /**
