@@ -12,6 +12,7 @@ import { signedCase } from './support/agreements.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys, type TestUser } from './support/test-app.js';
 import { until } from './support/until.js';
+import { legacyCsv, legacyRow } from './support/legacy-register.js';
 
 const REDIS = Boolean(process.env.REDIS_URL);
 const backend = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}, ${REDIS ? 'BullMQ on Redis' : 'in-process'}`;
@@ -249,5 +250,24 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     expect((await openTask(evaluation.id)) ?? null).toBeNull();
     expect((await list(agreement.id)).items.map((e: any) => e.status)).toEqual(['done', 'cancelled', 'scheduled', 'scheduled']);
     expect((await t.get(`/api/audit/verify?caseId=${evaluation.id}`, USERS.auditor)).body).toMatchObject({ ok: true, eventsChecked: 2 });
+  });
+
+  it('schedules the evaluations still ahead of an agreement imported in force', async () => {
+    const csv = Buffer.from(legacyCsv([{ ...legacyRow(0), number: '180/999/KS/2026', valid_from: '2026-08-01', valid_until: '2028-03-31', status: null }]));
+    const boundary = '----onegatemonev';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="register.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+      csv,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/agreements/import', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${await t.token(USERS.secretariat)}` }, payload });
+    expect(JSON.parse(res.body)).toMatchObject({ created: 1 });
+    const imported = (await t.db.read((em) => em.findOneBy<CaseRow>(CASE, { title: legacyRow(0).title as string })))!;
+    // Now is 1 January 2027, after 07:00: the half 2026-2 is history; 2028-1 would open after the end-of-term one.
+    expect((await list(imported.id)).items.map((e: any) => [e.status, e.period.from, e.period.to])).toEqual([
+      ['scheduled', '2027-01-01', '2027-06-30'],
+      ['scheduled', '2027-07-01', '2027-12-31'],
+      ['scheduled', '2028-01-01', '2028-03-31'],
+    ]);
   });
 });
