@@ -269,5 +269,18 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
       ['scheduled', '2027-07-01', '2027-12-31'],
       ['scheduled', '2028-01-01', '2028-03-31'],
     ]);
+    // Both halves of 2027 found due at once (an outage, history): one catch-up, the latest; the older is superseded.
+    const [first, second] = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: imported.id, kind: 'evaluation_due' }, order: { fireAt: 'ASC' } }));
+    await t.db.write(async (em) => {
+      await em.update(TIMER, { id: first!.id }, { fireAt: new Date(clock.now().getTime() - 2 * HOUR) });
+      await em.update(TIMER, { id: second!.id }, { fireAt: new Date(clock.now().getTime() - HOUR) });
+    });
+    await t.runDue();
+    await settled();
+    expect((await list(imported.id)).items.map((e: any) => [e.status, e.period.from])).toEqual([
+      ['open', '2027-07-01'],
+      ['scheduled', '2028-01-01'],
+    ]);
+    expect((await t.db.read((em) => em.findOneBy<TimerRow>(TIMER, { id: first!.id })))!.status).toBe('cancelled');
   });
 });

@@ -87,6 +87,22 @@ export class EvaluationsService implements OnModuleInit {
       await this.db.transaction((em) => em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: this.clock.now() }));
       return;
     }
+    // Several periods found due at once (history loaded by demo or import, a long outage): only the latest
+    // opens, the older are superseded, as deadlines found past give one catch-up rather than a storm.
+    const later = await this.db.read((em) =>
+      em
+        .createQueryBuilder<TimerRow>(TIMER, 't')
+        .where('t.case_id = :caseId', { caseId: timer.caseId })
+        .andWhere(`t.kind = 'evaluation_due'`)
+        .andWhere(`t.status = 'pending'`)
+        .andWhere('t.fire_at <= :now', { now: this.clock.now() })
+        .andWhere('t.fire_at > :at', { at: timer.fireAt })
+        .getCount(),
+    );
+    if (later > 0) {
+      await this.db.transaction((em) => em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: this.clock.now() }));
+      return;
+    }
     const period = periodOfOffset(timer.offset);
     const settle: StepWrite = { kind: 'update', entity: TIMER, set: { status: 'fired', settledAt: this.clock.now() }, where: { id: timer.id, status: 'pending' }, expect: 1, what: `timer ${timer.id}` };
     try {
