@@ -141,7 +141,8 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     // ONEGATE_MONEV report P3D: Friday 1 January 2027 is a holiday; three working days on.
     expect(new Date(task.dueAt).getTime()).toBeGreaterThan(wib('2027-01-05').getTime());
     const inbox = (await t.get('/api/tasks', USERS.proposer)).body;
-    expect((inbox.items ?? inbox).map((x: any) => x.id)).toContain(task.id);
+    const mine = (inbox.items ?? inbox).find((x: any) => x.id === task.id);
+    expect(mine).toMatchObject({ stage: 'evaluation_report', title: 'Evaluation self-report', decisions: ['submit'] });
     const mail = await until(() => smtp.received.filter((m) => m.subject.includes(evaluation.number)), (m) => m.length >= 1, 20_000);
     expect(mail.map((m) => m.to.join(','))).toEqual(['opd-1@jambikota.go.id']);
     const body = mail[0]!.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');

@@ -45,6 +45,19 @@ describe('golden replays', () => {
     }
   });
 
+  it('fail when a sealed evaluation version behaves differently: a conclusion that no longer keeps its rating', () => {
+    const changed = (name: string, version: number): WorkflowDefinition | undefined => {
+      const w = findWorkflow(name, version);
+      return w && { ...w, machine: w.machine.provide({ actions: { recordConclusion: () => undefined } }) };
+    };
+    const concluded = fixtures.filter((f) => f.workflow.name === 'evaluation').flatMap((f) => f.cases.filter((c) => c.stored.stage === 'concluded'));
+    expect(concluded.length).toBeGreaterThan(0);
+    for (const c of concluded) {
+      expect(goldenMismatches(c, findWorkflow)).toEqual([]);
+      expect(goldenMismatches(c, changed).length).toBeGreaterThan(0);
+    }
+  });
+
   it('fail when a recorded event was altered', () => {
     const c = structuredClone(fixtures[0]!.cases[0]!);
     c.events[1]!.data = { ...c.events[1]!.data, comment: 'changed afterwards' };
