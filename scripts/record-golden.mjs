@@ -61,7 +61,7 @@ class Driver {
   }
 
   /** Completes the open task held by `who` (or the first open one) with `decision`. */
-  decide(decision, { who, reviewers, comment = decision === 'approve' || decision === 'sign' ? null : `Mohon diperbaiki (${decision})` } = {}) {
+  decide(decision, { who, reviewers, carried, comment = decision === 'approve' || decision === 'sign' || decision === 'submit' ? null : `Mohon diperbaiki (${decision})` } = {}) {
     return this.task(who, (task, actor, context) => {
       const held = context.documents;
       const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
@@ -69,8 +69,8 @@ class Driver {
         actor,
         plan: {
           type: 'TASK_COMPLETED',
-          machineEvent: { type: 'DECIDE', taskKey: task.key, decision, ...(reviewers ? { reviewers } : {}) },
-          data: { stage: task.stage, decision, comment, ...(documents ? { documents } : {}) },
+          machineEvent: { type: 'DECIDE', taskKey: task.key, decision, ...(reviewers ? { reviewers } : {}), ...carried },
+          data: { stage: task.stage, decision, comment, ...(documents ? { documents } : {}), ...carried },
           completion: { taskKey: task.key, decision, comment },
         },
       };
@@ -292,8 +292,72 @@ const AMENDMENT_PATHS = {
   ),
 };
 
+/** The paths an evaluation version is recorded on (contract §10): concluded after a revision, cancelled from each stage. */
+const REPORT = { progress: 40, outputs: 'Dua pelatihan pengelolaan sampah terlaksana', problems: 'Anggaran terlambat' };
+const EVALUATION_PATHS = {
+  'report file, revised, claimed and delegated review, concluded': async (c) => {
+    await c.upload('evaluation_report');
+    await c.decide('submit', { carried: { report: REPORT } });
+    await c.decide('revise');
+    await c.decide('submit', { carried: { report: { progress: 45, outputs: 'Dua pelatihan, daftar hadir terlampir' } } });
+    await c.claim('technical_reviewer');
+    await c.unclaim();
+    await c.claim('technical_reviewer');
+    await c.delegate('reviewer2');
+    await c.decide('approve');
+    await c.decide('approve', { carried: { rating: 4, recommendation: 'continue' } });
+  },
+  'cancelled at the report': async (c) => {
+    await c.step(ACTORS.system, () => ({ type: 'EVALUATION_CANCELLED', machineEvent: { type: 'CANCEL' }, data: { reason: 'terminated' } }));
+  },
+  'cancelled at the review': async (c) => {
+    await c.decide('submit', { carried: { report: REPORT } });
+    await c.step(ACTORS.system, () => ({ type: 'EVALUATION_CANCELLED', machineEvent: { type: 'CANCEL' }, data: { reason: 'terminated' } }));
+  },
+  'cancelled at the conclusion': async (c) => {
+    await c.decide('submit', { carried: { report: REPORT } });
+    await c.decide('approve');
+    await c.step(ACTORS.system, () => ({ type: 'EVALUATION_CANCELLED', machineEvent: { type: 'CANCEL' }, data: { reason: 'terminated' } }));
+  },
+};
+
+/** Evaluations of one agreement (an in-force cooperation case started for it, its parent). */
+async function recordEvaluations(definition, db, clock, engine) {
+  const cases = [];
+  for (const [name, drive] of Object.entries(EVALUATION_PATHS)) {
+    const fields = {
+      title: `Evaluasi semester 2026/2 — Kerja sama Kota Jambi dengan ${PARTNERS.region.partnerName}`,
+      instrument: 'kb',
+      partnerName: PARTNERS.region.partnerName,
+      partnerCategory: 'region',
+      partnerCountry: null,
+      summary: name,
+      requiresDprdApproval: false,
+      parentCaseId: '00000000-0000-4000-8000-000000000001',
+      kind: 'evaluation',
+      validFrom: null,
+      validUntil: null,
+      proposerId: ACTORS.proposer.id,
+    };
+    const input = { agreementId: fields.parentCaseId, proposerId: ACTORS.proposer.id, period: { from: '2026-07-01', to: '2026-12-31' } };
+    const { case: row } = await engine.start({ actor: ACTORS.system, fields, input, workflow: { name: definition.name, version: definition.version } });
+    const driver = new Driver(engine, clock, definition, row);
+    await drive(driver);
+    const events = await db.read((em) => em.find(CASE_EVENT, { where: { caseId: row.id }, order: { seq: 'ASC' } }));
+    const stored = await db.read((em) => em.findOneByOrFail(CASE, { id: row.id }));
+    cases.push({
+      name,
+      events: events.map((e) => ({ ...e, id: String(e.id), at: e.at.toISOString() })),
+      stored: { stage: stored.stage, version: stored.version, snapshot: stored.snapshot, headHash: stored.headHash },
+    });
+    process.stderr.write(`  ${definition.name}@${definition.version}: ${name} → ${stored.stage} (${events.length} events)\n`);
+  }
+  return cases;
+}
+
 async function record(definition, db, clock) {
   const engine = new Engine(db, clock, 'Asia/Jakarta');
+  if (definition.name === 'evaluation') return recordEvaluations(definition, db, clock, engine);
   const cases = [];
   const amendment = definition.name === 'amendment';
   const paths = amendment ? AMENDMENT_PATHS : COOPERATION_PATHS;

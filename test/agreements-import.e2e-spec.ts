@@ -139,8 +139,10 @@ describe('importing legacy agreements into the register', () => {
     const c = (await t.get('/api/agreements?q=180%2F0050', USERS.auditor)).body.items[0];
     const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id }));
     // 20 days left: the 90-, 60- and 30-day reminders are past and never sent; 7 and 0 days ahead, and the expiry.
-    expect(timers.map((x) => `${x.kind}:${x.idx}`).sort()).toEqual(['expire:0', 'expiry_reminder:0', 'expiry_reminder:7']);
-    expect(timers.every((x) => x.status === 'pending' && x.fireAt.getTime() > clock.now().getTime())).toBe(true);
+    // And its end-of-term evaluation (contract §10), due at once: fewer than 30 working days are left.
+    expect(timers.map((x) => `${x.kind}:${x.idx}`).sort()).toEqual(['evaluation_due:0', 'expire:0', 'expiry_reminder:0', 'expiry_reminder:7']);
+    expect(timers.find((x) => x.kind === 'evaluation_due')!.fireAt.getTime()).toBe(clock.now().getTime());
+    expect(timers.filter((x) => x.kind !== 'evaluation_due').every((x) => x.status === 'pending' && x.fireAt.getTime() > clock.now().getTime())).toBe(true);
     // When its term passes, the imported agreement expires like a signed one: its case takes EXPIRE, the chain still whole.
     // (On Redis a BullMQ worker runs what the clock made due: awaited with `until`.)
     try {

@@ -84,7 +84,11 @@ describe('the register of agreements', () => {
       parentId: null,
       amendments: [],
       renewedBy: null,
-      evaluations: [],
+      // Contract §10: the half 2026-1 of its term, and the end of term (from July).
+      evaluations: [
+        expect.objectContaining({ status: 'scheduled', number: null, period: { from: '2026-04-01', to: '2026-06-30' } }),
+        expect.objectContaining({ status: 'scheduled', number: null, period: { from: '2026-07-01', to: '2026-12-31' } }),
+      ],
       version: signed.version,
       terminatedAt: null,
       terminationGrounds: null,

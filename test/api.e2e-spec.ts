@@ -22,8 +22,10 @@ describe('health, workflows, users, OpenAPI', () => {
       expect.objectContaining({ name: 'cooperation', version: 2, current: true, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
       // Addenda (contract §10): a workflow of its own, without the minister's approval.
       expect.objectContaining({ name: 'amendment', version: 1, current: true, sealed: true, stages: expect.not.arrayContaining(['ministry_approval']) }),
+      expect.objectContaining({ name: 'evaluation', version: 1, current: true, sealed: true, stages: ['evaluation_report', 'evaluation_review', 'evaluation_conclusion', 'concluded', 'cancelled'] }),
     ]);
     expect((await t.get('/api/workflows/amendment/1/diagram', USERS.mayor)).status).toBe(200);
+    expect((await t.get('/api/workflows/evaluation/1/diagram', USERS.mayor)).status).toBe(200);
     const svg = await t.get('/api/workflows/cooperation/1/diagram', USERS.mayor);
     expect(svg.status).toBe(200);
     expect(String(svg.headers['content-type'])).toMatch(/^image\/svg\+xml/);
@@ -48,7 +50,7 @@ describe('health, workflows, users, OpenAPI', () => {
   it('serves OpenAPI at /api/docs with every contract path', async () => {
     expect((await t.get('/api/docs')).status).toBe(200);
     const doc = (await t.get('/api/docs/openapi.json')).body;
-    for (const path of ['/api/cases', '/api/cases/{id}', '/api/cases/{id}/events', '/api/tasks', '/api/tasks/{id}/claim', '/api/tasks/{id}/unclaim', '/api/tasks/{id}/delegate', '/api/tasks/{id}/complete', '/api/cases/{id}/history', '/api/cases/{id}/replay', '/api/audit/verify', '/api/workflows', '/api/workflows/{name}/{version}/diagram', '/api/reports/agreements', '/api/users', '/api/users/{id}', '/api/health']) {
+    for (const path of ['/api/cases', '/api/cases/{id}', '/api/cases/{id}/events', '/api/tasks', '/api/tasks/{id}/claim', '/api/tasks/{id}/unclaim', '/api/tasks/{id}/delegate', '/api/tasks/{id}/complete', '/api/cases/{id}/history', '/api/cases/{id}/replay', '/api/audit/verify', '/api/workflows', '/api/workflows/{name}/{version}/diagram', '/api/reports/agreements', '/api/users', '/api/users/{id}', '/api/health', '/api/agreements/{id}/evaluations']) {
       expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
     }
   });

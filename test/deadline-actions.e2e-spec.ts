@@ -100,7 +100,13 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
     const pendingNews = () => t.db.read((em) => em.countBy<TimerRow>(TIMER, { caseId: c.id, kind: 'notify', status: 'pending' }));
     await t.runDue();
     expect(await until(pendingNews, (n) => n === 0)).toBe(0);
-    const timers = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: c.id, taskId: IsNull() }, order: { fireAt: 'ASC' } }));
+    const all = await t.db.read((em) => em.find<TimerRow>(TIMER, { where: { caseId: c.id, taskId: IsNull() }, order: { fireAt: 'ASC' } }));
+    // A term under 30 working days from its end: its end-of-term evaluation (contract §10) opened at once.
+    expect(all.filter((x) => x.kind === 'evaluation_due')).toHaveLength(1);
+    // (On Redis a worker runs it: awaited.)
+    const evaluations = await until(() => t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, kind: 'evaluation_due' })), (x) => x[0]?.status === 'fired');
+    expect(`${evaluations[0]!.offset} ${evaluations[0]!.status}`).toMatch(new RegExp(`^end/\\d{4}-(01|07)-01/${validUntil} fired$`));
+    const timers = all.filter((x) => x.kind !== 'evaluation_due');
     expect(timers.map((x) => `${x.kind}:${x.idx}`)).toEqual(['expiry_reminder:30', 'expiry_reminder:0', 'expire:0']);
     // 07:00 in Jakarta on validUntil − 30 days; the expiry at 00:00 after validUntil.
     const [y, m, d] = validUntil.split('-').map(Number) as [number, number, number];

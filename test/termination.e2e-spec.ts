@@ -145,7 +145,14 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
     terminatedOn = dateIn(clock.now(), TZ);
     const last = (await history(a.id)).at(-1);
     expect(last).toMatchObject({ type: 'TERMINATE', actor: { id: USERS.secretariat.id }, stageBefore: 'signed', stageAfter: 'terminated' });
-    expect(last.data).toEqual({ comment: 'Mitra wanprestasi', grounds: 'breach', event: { type: 'TERMINATE' } });
+    // Its term ends within 30 working days, so its end-of-term evaluation (contract §10) opened at signing; it stops with the agreement.
+    const evaluations = await t.db.read((em) => em.findBy<CaseRow>(CASE, { parentCaseId: a.id, kind: 'evaluation' }));
+    expect(evaluations).toHaveLength(1);
+    expect(last.data).toEqual({ comment: 'Mitra wanprestasi', grounds: 'breach', event: { type: 'TERMINATE' }, cancelledEvaluations: [evaluations[0]!.id] });
+    await t.runDue();
+    const stopped = await until(() => t.db.read((em) => em.findOneBy<CaseRow>(CASE, { id: evaluations[0]!.id })), (e) => e?.stage === 'cancelled');
+    expect(stopped?.stage).toBe('cancelled');
+    expect((await t.get(`/api/tasks?caseId=${evaluations[0]!.id}`, USERS.auditor)).body.items).toEqual([]);
     const left = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: a.id, taskId: IsNull() }));
     expect(left.filter((x) => expiry.some((e) => e.id === x.id)).map((x) => x.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
 
@@ -198,7 +205,7 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
     const res = await terminate(t, c.id, { grounds: 'force_majeure' });
     expect(res.status).toBe(201);
     const at = clock.now();
-    const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { kind: 'cancel_evaluation' }));
+    const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { kind: 'cancel_evaluation', offset: c.id }));
     expect(timers.map((x) => ({ caseId: x.caseId, taskId: x.taskId, idx: x.idx, offset: x.offset, fireAt: x.fireAt.getTime(), dueAt: x.dueAt }))).toEqual([
       { caseId: open.id, taskId: null, idx: 0, offset: c.id, fireAt: at.getTime(), dueAt: null },
     ]);

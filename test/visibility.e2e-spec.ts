@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Browser } from 'playwright-core';
 import { DirectoryService } from '../src/directory/directory.service.js';
+import { CASE } from '../src/database/entities.js';
+import type { CaseRow } from '../src/database/rows.js';
 import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
 import { launchChromium, newPage, signIn } from './support/browser.js';
 
@@ -28,6 +30,8 @@ interface Journey {
 }
 /** opd-1's cases: A1 signed (expiring soon), A2 in revision. opd-2's: B1 signed (expiring soon), B2 in revision. */
 let A1: Journey, A2: Journey, B1: Journey, B2: Journey;
+/** The end-of-term evaluations (contract §10) A1 and B1 opened at signing, their terms ending soon: cases of their proposers too. */
+let EA1: string, EB1: string;
 const unknownId = randomUUID();
 
 /** A case of `as`, submitted and sent back to revision; then resubmitted and taken to signed unless `to` is revision. */
@@ -61,6 +65,13 @@ beforeAll(async () => {
   A2 = await journey(USERS.proposer, 'Alpha puskesmas keliling', 'Kabupaten Tebo', 'revision');
   B1 = await journey(USERS.proposer2, 'Beta rahasia beasiswa guru', 'Kabupaten Sarolangun', 'signed');
   B2 = await journey(USERS.proposer2, 'Beta rahasia sekolah rakyat', 'Kabupaten Bungo', 'revision');
+  const evaluationOf = async (j: Journey) => {
+    const found = await t.db.read((em) => em.findBy<CaseRow>(CASE, { parentCaseId: j.id, kind: 'evaluation' }));
+    expect(found).toHaveLength(1);
+    return found[0]!.id;
+  };
+  EA1 = await evaluationOf(A1);
+  EB1 = await evaluationOf(B1);
 }, 120_000);
 
 afterAll(async () => {
@@ -86,21 +97,22 @@ describe('GET /api/cases', () => {
   it("lists a proposer's own cases only, counted in total; staff see every case", async () => {
     const mine = await t.get('/api/cases', USERS.proposer);
     expect(mine.status).toBe(200);
-    expect(ids(mine)).toEqual([A1.id, A2.id].sort());
-    expect(mine.body.total).toBe(2);
+    expect(ids(mine)).toEqual([A1.id, A2.id, EA1].sort());
+    expect(mine.body.total).toBe(3);
     const theirs = await t.get('/api/cases', USERS.proposer2);
-    expect(ids(theirs)).toEqual([B1.id, B2.id].sort());
-    expect(theirs.body.total).toBe(2);
+    expect(ids(theirs)).toEqual([B1.id, B2.id, EB1].sort());
+    expect(theirs.body.total).toBe(3);
     for (const [, user] of STAFF) {
       const all = await t.get('/api/cases', user);
-      expect(ids(all)).toEqual([A1.id, A2.id, B1.id, B2.id].sort());
-      expect(all.body.total).toBe(4);
+      expect(ids(all)).toEqual([A1.id, A2.id, B1.id, B2.id, EA1, EB1].sort());
+      expect(all.body.total).toBe(6);
     }
   });
 
   it("finds nothing of another's with q (title, partner or number), and filters and pages within the own cases", async () => {
     const number = (await t.get(`/api/cases/${B1.id}`, USERS.secretariat)).body.number;
-    for (const [q, found] of [['Beta rahasia', 2], ['Sarolangun', 1], [number, 1]] as const) {
+    // B1's evaluation carries its title and partner too.
+    for (const [q, found] of [['Beta rahasia', 3], ['Sarolangun', 2], [number, 1]] as const) {
       const res = await t.get(`/api/cases?q=${encodeURIComponent(q)}`, USERS.proposer);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ items: [], total: 0 });
@@ -111,11 +123,11 @@ describe('GET /api/cases', () => {
     expect(ids(signed)).toEqual([A1.id]);
     expect(signed.body.total).toBe(1);
     const byYear = await t.get(`/api/cases?year=${new Date().getFullYear()}&category=region&instrument=kb`, USERS.proposer);
-    expect(ids(byYear)).toEqual([A1.id, A2.id].sort());
-    expect(byYear.body.total).toBe(2);
-    const pages = [await t.get('/api/cases?limit=1&offset=0', USERS.proposer), await t.get('/api/cases?limit=1&offset=1', USERS.proposer), await t.get('/api/cases?limit=1&offset=2', USERS.proposer)];
-    expect(pages.map((p) => p.body.total)).toEqual([2, 2, 2]);
-    expect(pages.flatMap(ids).sort()).toEqual([A1.id, A2.id].sort());
+    expect(ids(byYear)).toEqual([A1.id, A2.id, EA1].sort());
+    expect(byYear.body.total).toBe(3);
+    const pages = await Promise.all([0, 1, 2, 3].map((offset) => t.get(`/api/cases?limit=1&offset=${offset}`, USERS.proposer)));
+    expect(pages.map((p) => p.body.total)).toEqual([3, 3, 3, 3]);
+    expect(pages.flatMap(ids).sort()).toEqual([A1.id, A2.id, EA1].sort());
   });
 });
 
@@ -242,7 +254,7 @@ describe('writes that would show another proposer’s case', () => {
     expect(other.status).toBe(400);
     expect(other.body).toEqual(JSON.parse(JSON.stringify(unknown.body).split(unknownId).join(B1.id)));
     expect((await t.post('/api/cases', USERS.proposer, body(A1.id))).status).toBe(201);
-    expect((await t.get('/api/cases', USERS.proposer2)).body.total).toBe(2);
+    expect((await t.get('/api/cases', USERS.proposer2)).body.total).toBe(3);
   });
 });
 
@@ -264,7 +276,7 @@ describe('the web app', () => {
     await signIn(page, base, USERS.proposer);
     await page.goto(`${base}/cases`);
     await page.getByText(A2.title).waitFor();
-    await page.getByText(A1.title).waitFor();
+    await page.getByRole('link', { name: A1.title, exact: true }).waitFor();
     expect(await page.getByText('Beta rahasia').count()).toBe(0);
     await page.goto(`${base}/cases/${A1.id}`);
     await page.getByRole('heading', { name: A1.title }).waitFor();

@@ -54,5 +54,19 @@ export const SEALED: readonly SealedVersion[] = [
       "sla.ts": "c5f25f0174b19b8a5b44af4fb69afbb8151f259086f83fdb7909b27487645dd6"
     },
     "sha256": "5bce3e131c40b80f01602f294e23a27e90dde37f40f33ca5ba2d872390144de4"
+  },
+  {
+    "workflow": "evaluation",
+    "version": 1,
+    "folder": "evaluation/v1",
+    "files": {
+      "documents.ts": "d2e930496d2bcb084457eefbc9a4d24d4477413359c3a56b664c2ee06fd9aa8b",
+      "index.ts": "acfc4e995e7d28d37c0c7937e9efac71c440bcd1d992e25df3ccd0af21ab6057",
+      "machine.spec.ts": "6b85e8bde67c9946557cd28bddef4386f44b45e895524f5dddd0d1ee33f4975f",
+      "machine.ts": "114c643a22e1d753d0b44e5c2b47daf46babefd27565a3e65e58d6ef722bb2a6",
+      "rules.ts": "5a8876fb986c2ebdb9db11d9d22581148fc4c11df3269aa3a1a6ae162cb03578",
+      "sla.ts": "a75ca2ae5e8c1402c37169f64f480708f73bb465ee99be3c21214a93f7bc10e1"
+    },
+    "sha256": "76b9776f20d22e84538f1aa18ee606488c77e51400616c708df6465b6816246e"
   }
 ];

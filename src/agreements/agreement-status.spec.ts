@@ -9,7 +9,7 @@ describe('agreement status', () => {
 
   it('finds the register stages from the machines: every version’s in-force stage and where EXPIRE and TERMINATE take it', () => {
     const stages = registerStages();
-    // Only versions with an in-force stage make agreements (an addendum's workflow has none).
+    // Only versions with an in-force stage make agreements (an addendum's or an evaluation's workflow has none).
     const agreements = WORKFLOWS.filter((w) => w.inForceStage !== null);
     expect(agreements.length).toBeGreaterThan(0);
     expect(stages.inForce).toEqual([...new Set(agreements.map((w) => w.inForceStage))]);

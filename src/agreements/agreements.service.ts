@@ -12,6 +12,8 @@ import { Database } from '../database/database.js';
 import { AGREEMENT, CASE, CASE_EVENT, TIMER } from '../database/entities.js';
 import type { AgreementRow, CaseEventRow, CaseRow, TimerRow } from '../database/rows.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
+import { EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
+import { loadEvaluations } from '../evaluations/evaluation-list.js';
 import { Engine, type ImportedCase } from '../engine/engine.js';
 import { startOf } from '../cases/cases.service.js';
 import { visibleProposer, canSeeCase } from '../cases/case-visibility.js';
@@ -52,6 +54,7 @@ export class AgreementsService implements OnApplicationBootstrap {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DeadlinePlanner) private readonly planner: DeadlinePlanner,
+    @Inject(EvaluationSchedule) private readonly evaluations: EvaluationSchedule,
   ) {}
 
   /** Enters any case signed before the register existed (an installation upgraded to it); does nothing once done. */
@@ -109,13 +112,13 @@ export class AgreementsService implements OnApplicationBootstrap {
       const c = await em.findOneBy<CaseRow>(CASE, { id });
       const a = c && canSeeCase(actor, c) ? await em.findOneBy<AgreementRow>(AGREEMENT, { id }) : null;
       const events = at && a ? await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: id }, select: { seq: true, type: true, at: true, data: true, stageAfter: true }, order: { seq: 'ASC' } }) : [];
-      return c && a ? { a, c, life: await agreementLife(em, id), events } : null;
+      return c && a ? { a, c, life: await agreementLife(em, id), evaluations: await loadEvaluations(em, id), events } : null;
     });
     if (!found) throw notFound('agreement', id);
     const terminations = await this.db.read((em) => this.terminations(em, [found.c]));
     // Addenda and the renewal (contract §10) on the one entry's page; the lists leave them empty.
     const { renewedAt, ...life } = found.life;
-    const dto = { ...toAgreementDto(found.a, found.c, this.today(), terminations.get(id) ?? null), ...life };
+    const dto = { ...toAgreementDto(found.a, found.c, this.today(), terminations.get(id) ?? null), ...life, evaluations: found.evaluations };
     if (!at) return dto;
     // As it stood at the end of that day in the city (agreement-at.ts).
     const [y, m, d] = at.split('-').map(Number) as [number, number, number];
@@ -268,7 +271,8 @@ export class AgreementsService implements OnApplicationBootstrap {
         updatedAt: now,
       };
     });
-    const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => this.planner.planAgreementExpiry(c, now));
+    // Expiry and, beside it, the evaluations still ahead of its term (contract §10).
+    const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => [...this.planner.planAgreementExpiry(c, now), ...this.evaluations.timersFor(c, now)]);
     for (let i = 0; i < entries.length; i += CHUNK) await this.db.raw<AgreementRow>(AGREEMENT).insert(em, entries.slice(i, i + CHUNK));
     // Handed to the scheduler by its reconciliation (at start and every ONEGATE_RECONCILE_SECONDS).
     for (let i = 0; i < timers.length; i += CHUNK) await this.db.raw<TimerRow>(TIMER).insert(em, timers.slice(i, i + CHUNK));

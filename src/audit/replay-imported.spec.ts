@@ -25,8 +25,8 @@ const event = (seq: number, type: string, data: Record<string, unknown>, stageAf
 });
 
 /** Histories that begin with IMPORTED (an agreement from before onegate) and hold events without a machine event (register updates). */
-// Versions that make agreements (an addendum's workflow has no in-force stage, so nothing is imported into it).
-describe.each(WORKFLOWS.filter((w) => w.name === WORKFLOWS[0]!.name).map((w) => [w.version, w] as const))('replay of imported agreements on version %i', (version, workflow) => {
+// Versions that make agreements (an addendum's or an evaluation's workflow has no in-force stage, so nothing is imported into it).
+describe.each(WORKFLOWS.filter((w) => w.inForceStage !== null).map((w) => [w.version, w] as const))('replay of imported agreements on version %i', (version, workflow) => {
   const stages = stagesOf(workflow)!;
   const input = { caseId: 'c-1', proposerId: 'sec-1', instrument: 'pks', partnerCategory: 'third_party', requiresDprdApproval: false, allowedInstruments: INSTRUMENT_RULES.third_party };
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORKFLOWS, findWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
+import { WORKFLOWS, findWorkflow, newestWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
+import { withMonevDue } from '../evaluations/monev-sla.js';
 import { ConfigError } from '../config/app-config.js';
 import { loadHolidays, loadSlaTable, loadSlaTables } from './sla-config.js';
 import { parseDuration } from './working-calendar.js';
@@ -31,8 +32,7 @@ function refusal(load: () => unknown): string {
   throw new Error('expected a ConfigError');
 }
 
-// The default workflow's newest version: what loadSlaTable reads without a workflow.
-const newest = WORKFLOWS.filter((w) => w.name === 'cooperation').at(-1)!;
+const newest = newestWorkflow('cooperation')!;
 const DEFAULT_STAGE_SLA = newest.sla.stages as Record<string, WorkflowDefinition['sla']['stages'][string]>;
 
 describe.each(WORKFLOWS.map((w) => [`${w.name}@${w.version}`, w] as const))('default SLA table of %s', (_, workflow) => {
@@ -52,6 +52,8 @@ describe.each(WORKFLOWS.map((w) => [`${w.name}@${w.version}`, w] as const))('def
 
   it('has no deemed approval by default, DPRD included (the 45-day rule is unverified)', () => {
     for (const stage of workflow.taskStages) expect(workflow.sla.stages[stage]!.onExpiry).toBeUndefined();
+    // An evaluation (contract §10) has no DPRD stage and is no agreement: no expiry reminders.
+    if (workflow.name !== 'cooperation') return expect(workflow.sla.expiryReminderDays).toEqual([]);
     expect(workflow.sla.stages.dprd_approval!.source).toMatch(/UNVERIFIED/);
     // An addendum has no term of its own, so no expiry reminders.
     expect(workflow.sla.expiryReminderDays).toEqual(workflow.inForceStage ? [90, 60, 30, 7, 0] : []);
@@ -61,12 +63,24 @@ describe.each(WORKFLOWS.map((w) => [`${w.name}@${w.version}`, w] as const))('def
 describe('loadSlaTables', () => {
   it("gives each version its own defaults, and the file's override to every version that has the stage", () => {
     const tables = loadSlaTables(file({ legal_review: { due: 'P3D' } }));
-    for (const w of WORKFLOWS) {
+    for (const w of WORKFLOWS.filter((x) => x.name === 'cooperation')) {
       const table = tables.of({ workflowName: w.name, workflowVersion: w.version })!;
       expect(table.stages.legal_review!.due).toBe('P3D');
       expect(table.stages.technical_review).toEqual(w.sla.stages.technical_review);
     }
     expect(tables.of({ workflowName: 'cooperation', workflowVersion: 99 })).toBeUndefined();
+  });
+
+  it("overrides a second workflow's stages (evaluation@1), after ONEGATE_MONEV's due, and leaves the others' alone", () => {
+    const monev = { endOfTerm: 'P30D', report: 'P7D', review: 'P4D', conclusion: 'P5D' };
+    const tables = loadSlaTables(file({ evaluation_review: { due: 'PT3H', remind: ['PT2H'] }, legal_review: { due: 'P3D' } }), withMonevDue(WORKFLOWS, monev));
+    const evaluation = tables.of({ workflowName: 'evaluation', workflowVersion: 1 })!;
+    expect(evaluation.stages.evaluation_review).toMatchObject({ due: 'PT3H', remind: ['PT2H'] });
+    expect(evaluation.stages.evaluation_report!.due).toBe('P7D');
+    expect(evaluation.stages.evaluation_report!.source).toMatch(/ONEGATE_MONEV/);
+    expect(evaluation.stages.evaluation_conclusion).toEqual(findWorkflow('evaluation', 1)!.sla.stages.evaluation_conclusion);
+    expect(evaluation.stages.legal_review).toBeUndefined();
+    expect(tables.of({ workflowName: 'cooperation', workflowVersion: 2 })!.stages.evaluation_review).toBeUndefined();
   });
 
   it('leaves a stage one version lacks to the versions that have it, and refuses one no version has', () => {

@@ -13,6 +13,7 @@ import { MessagePlanner } from '../notifications/message-planner.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RevisionTaskProjection } from '../tasks/revision-task.js';
 import { RevisionTaskModule } from '../tasks/revision-task.module.js';
+import { EvaluationScheduleModule, EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
 import { Engine } from './engine.js';
 import { AfterSigningModule } from '../amendments/after-signing.module.js';
 import { AfterSigningProjection } from '../amendments/after-signing.js';
@@ -22,15 +23,27 @@ import { AfterSigningProjection } from '../amendments/after-signing.js';
  * (none of which needs the engine). Its steps are counted in the metrics registry.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule, AfterSigningModule],
+  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule, AfterSigningModule, EvaluationScheduleModule],
   providers: [
     {
       provide: Engine,
-      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection, AfterSigningProjection],
-      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection, afterSigning: AfterSigningProjection) => {
+      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection, AfterSigningProjection, EvaluationSchedule],
+      useFactory: (
+        config: AppConfig,
+        db: Database,
+        clock: Clock,
+        metrics: Metrics,
+        revision: RevisionTaskProjection,
+        deadlines: DeadlinePlanner,
+        messages: MessagePlanner,
+        register: RegisterEntryProjection,
+        afterSigning: AfterSigningProjection,
+        evaluations: EvaluationSchedule,
+      ) => {
         // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times); the register entry of a signing beside them.
-        // Addenda and renewals (after-signing.ts) after the planner, which cancels a final case's own timers first.
-        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register, afterSigning]);
+        // Addenda and renewals (after-signing.ts) after the planner, which cancels a final case's own timers first;
+        // the agreement's evaluation timers (contract §10) after the register entry, when it enters its in-force stage.
+        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register, afterSigning, evaluations]);
         metrics.observe(engine);
         return engine;
       },

@@ -38,10 +38,23 @@ describe('golden replays', () => {
       const w = findWorkflow(name, version);
       return w && { ...w, machine: w.machine.provide({ guards: { needsDprd: () => false } }) };
     };
-    for (const f of fixtures) {
+    for (const f of fixtures.filter((x) => x.workflow.name === 'cooperation')) {
       const dprd = f.cases.filter((c) => c.events.some((e) => e.stageAfter === 'dprd_approval'));
       expect(dprd.length).toBeGreaterThan(0);
       for (const c of dprd) expect(goldenMismatches(c, changed).join('\n')).toMatch(/leads to (ministry_approval|mayor_signature), recorded dprd_approval/);
+    }
+  });
+
+  it('fail when a sealed evaluation version behaves differently: a conclusion that no longer keeps its rating', () => {
+    const changed = (name: string, version: number): WorkflowDefinition | undefined => {
+      const w = findWorkflow(name, version);
+      return w && { ...w, machine: w.machine.provide({ actions: { recordConclusion: () => undefined } }) };
+    };
+    const concluded = fixtures.filter((f) => f.workflow.name === 'evaluation').flatMap((f) => f.cases.filter((c) => c.stored.stage === 'concluded'));
+    expect(concluded.length).toBeGreaterThan(0);
+    for (const c of concluded) {
+      expect(goldenMismatches(c, findWorkflow)).toEqual([]);
+      expect(goldenMismatches(c, changed).length).toBeGreaterThan(0);
     }
   });
 
