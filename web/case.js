@@ -6,6 +6,7 @@ import { Banner, Diagram, html, Loading, StageBadge, TaskAge, useMessages } from
 import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
 import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
+import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from './after-signing.js';
 
 /** @typedef {import('./api.js').Task} Task */
 /** @typedef {import('./api.js').User} User */
@@ -128,7 +129,7 @@ export function CasePage({ id, user, people, route }) {
               reload=${reload}
             />`,
         )}
-        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((/** @type {Task} */ x) => x.stage === 'revision')} />`}
+        ${isProposer && c.kind !== 'evaluation' && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((/** @type {Task} */ x) => x.stage === 'revision')} />`}
 
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">${t('case.details')}</h2>
@@ -175,6 +176,7 @@ export function CasePage({ id, user, people, route }) {
         </section>
       </div>
       <aside class="case-side">
+        ${c.parentCaseId && html`<${ParentAgreement} c=${c} />`}
         <section class="card" aria-labelledby="mail-title">
           <h2 id="mail-title">${t('case.notifications')}</h2>
           <${Notifications} items=${data.notifications} />
@@ -257,6 +259,8 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
 
   // Who may hand the task on: its assignee, an admin, or a holder of its role while nobody holds it (as the API decides).
   const mayDelegate = !own && (task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role)));
+  // An evaluation's report and its conclusion carry more than a comment: their own forms (after-signing.js).
+  const ownForm = task.stage === 'evaluation_report' && task.decisions.includes('submit') ? 'report' : task.stage === 'evaluation_conclusion' && task.decisions.includes('approve') ? 'conclusion' : null;
   const cid = `comment-${task.id}`;
   const needId = `needs-copy-${task.id}`;
   return html`<section
@@ -293,7 +297,10 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
         : null}
     </div>`}
     ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
-    <label for=${cid}>${t('case.comment')}</label>
+    ${ownForm === 'report' && html`<${EvaluationReportForm} task=${task} c=${c} messages=${messages} reload=${reload} />`}
+    ${ownForm === 'conclusion' && html`<${EvaluationConclusionForm} task=${task} messages=${messages} reload=${reload} />`}
+    ${!ownForm &&
+    html`<label for=${cid}>${t('case.comment')}</label>
     <textarea id=${cid} rows="3" value=${comment} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
     ${localError && html`<p id=${`${cid}-err`} class="field-error" role="alert" data-testid="comment-error">${localError}</p>`}
     <div class="button-row">
@@ -310,7 +317,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
         </button>`,
       )}
     </div>
-    <p class="field-error" role="alert" data-testid="decision-refused" hidden=${!refusal}>${refusal ?? ''}</p>
+    <p class="field-error" role="alert" data-testid="decision-refused" hidden=${!refusal}>${refusal ?? ''}</p>`}
   </section>`;
 }
 
