@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AgreementsModule } from './agreements/agreements.module.js';
+import { EvaluationsModule } from './evaluations/evaluations.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { IdentityModule } from './auth/identity.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -36,6 +37,7 @@ export const FEATURE_MODULES = [
   MetricsModule,
   IdempotencyModule,
   AgreementsModule,
+  EvaluationsModule,
 ];
 
 @Module({})

@@ -12,6 +12,7 @@ import { Database } from '../database/database.js';
 import { AGREEMENT, CASE, TIMER } from '../database/entities.js';
 import type { AgreementRow, CaseRow, TimerRow } from '../database/rows.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
+import { EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
 import { Engine, type ImportedCase } from '../engine/engine.js';
 import { startOf } from '../cases/cases.service.js';
 import { visibleProposer, canSeeCase } from '../cases/case-visibility.js';
@@ -50,6 +51,7 @@ export class AgreementsService implements OnApplicationBootstrap {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DeadlinePlanner) private readonly planner: DeadlinePlanner,
+    @Inject(EvaluationSchedule) private readonly evaluations: EvaluationSchedule,
   ) {}
 
   /** Enters any case signed before the register existed (an installation upgraded to it); does nothing once done. */
@@ -256,7 +258,8 @@ export class AgreementsService implements OnApplicationBootstrap {
         updatedAt: now,
       };
     });
-    const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => this.planner.planAgreementExpiry(c, now));
+    // Expiry and, beside it, the evaluations still ahead of its term (contract §10).
+    const timers = cases.filter((c) => c.stage === stages.inForce).flatMap((c) => [...this.planner.planAgreementExpiry(c, now), ...this.evaluations.timersFor(c, now)]);
     for (let i = 0; i < entries.length; i += CHUNK) await this.db.raw<AgreementRow>(AGREEMENT).insert(em, entries.slice(i, i + CHUNK));
     // Handed to the scheduler by its reconciliation (at start and every ONEGATE_RECONCILE_SECONDS).
     for (let i = 0; i < timers.length; i += CHUNK) await this.db.raw<TimerRow>(TIMER).insert(em, timers.slice(i, i + CHUNK));

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DurationError, parseDuration } from '../deadlines/working-calendar.js';
 
 /** `cli` is internal: a command-line run that does no background work. */
 export type ProcessRole = 'api' | 'worker' | 'all' | 'cli';
@@ -52,6 +53,12 @@ export abstract class AppConfig {
   abstract timezone: string;
   /** `ONEGATE_HOLIDAYS`: JSON file of extra non-working dates. */
   abstract holidaysFile: string | null;
+  /**
+   * `ONEGATE_MONEV` (contract §10): JSON, any of `endOfTerm` (working days before validUntil the end-of-term
+   * evaluation opens) and `report`, `review`, `conclusion` (the `due` of the evaluation's three stages).
+   * Absent in a test's config: DEFAULT_MONEV.
+   */
+  abstract monev?: MonevSettings;
   /**
    * `ONEGATE_LETTERHEAD`: the city's letterhead on the half-yearly report (contract §9), lines split by
    * `|` or a newline, e.g. `PEMERINTAH KOTA JAMBI|SEKRETARIAT DAERAH|BAGIAN KERJA SAMA` (the default: DEFAULT_LETTERHEAD).
@@ -158,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaFile: fileOrNull(env.ONEGATE_SLA, 'ONEGATE_SLA'),
     timezone,
     holidaysFile: fileOrNull(env.ONEGATE_HOLIDAYS, 'ONEGATE_HOLIDAYS'),
+    monev: monevOf(env.ONEGATE_MONEV),
     letterhead: letterheadOf(env.ONEGATE_LETTERHEAD),
     role,
     publicUrl,
@@ -175,6 +183,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),
   };
+}
+
+export interface MonevSettings {
+  endOfTerm: string;
+  report: string;
+  review: string;
+  conclusion: string;
+}
+
+export const DEFAULT_MONEV: Readonly<MonevSettings> = { endOfTerm: 'P30D', report: 'P10D', review: 'P5D', conclusion: 'P5D' };
+
+/** ONEGATE_MONEV over DEFAULT_MONEV: a JSON object of ISO 8601 durations (a `D` part counts working days). */
+export function monevOf(value: string | undefined): MonevSettings {
+  const text = blankToNull(value);
+  if (text === null) return { ...DEFAULT_MONEV };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`ONEGATE_MONEV is not valid JSON (${(e as Error).message}): "${text.slice(0, 80)}"`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`ONEGATE_MONEV must be a JSON object such as ${JSON.stringify(DEFAULT_MONEV)}`);
+  const settings = { ...DEFAULT_MONEV };
+  for (const [key, v] of Object.entries(raw)) {
+    if (!(key in DEFAULT_MONEV)) throw new ConfigError(`ONEGATE_MONEV.${key} is not a setting (known: ${Object.keys(DEFAULT_MONEV).join(', ')})`);
+    if (typeof v !== 'string') throw new ConfigError(`ONEGATE_MONEV.${key} must be an ISO 8601 duration string such as "P10D", got ${JSON.stringify(v)}`);
+    try {
+      const d = parseDuration(v);
+      if (key !== 'endOfTerm' && d.days === 0 && d.ms === 0) throw new DurationError(v, 'is zero: a stage needs a due time after its task opens');
+    } catch (e) {
+      if (e instanceof DurationError) throw new ConfigError(`ONEGATE_MONEV.${key} = "${v}": ${e.reason}`);
+      throw e;
+    }
+    settings[key as keyof MonevSettings] = v;
+  }
+  return settings;
 }
 
 /** A report's letterhead when ONEGATE_LETTERHEAD is unset: the section's own lines, the city left for the operator to name. */

@@ -3,6 +3,8 @@ import { AppConfig } from '../config/app-config.js';
 import { DeadlinePlanner } from './deadline-planner.js';
 import { SlaTables, loadHolidays, loadSlaTables } from './sla-config.js';
 import { WorkingCalendar } from './working-calendar.js';
+import { WORKFLOWS } from '../../workflows/registry.js';
+import { withMonevDue } from '../evaluations/monev-sla.js';
 
 /**
  * The working calendar and the deadline planner (the engine's projection that opens timers), from
@@ -15,7 +17,7 @@ import { WorkingCalendar } from './working-calendar.js';
  * (a provider's error would leave them open, and Nest would exit the process rather than throw).
  */
 export function checkDeadlineFiles(config: AppConfig): void {
-  loadSlaTables(config.slaFile);
+  loadSlaTables(config.slaFile, withMonevDue(WORKFLOWS, config.monev));
   loadHolidays(config.holidaysFile);
 }
 
@@ -31,11 +33,11 @@ export function checkDeadlineFiles(config: AppConfig): void {
       inject: [AppConfig, WorkingCalendar],
       useFactory: (config: AppConfig, calendar: WorkingCalendar) => {
         // Each workflow version's own SLA table, with the file's overrides (sla-config.ts).
-        return new DeadlinePlanner({ sla: loadSlaTables(config.slaFile), calendar, timeZone: config.timezone });
+        return new DeadlinePlanner({ sla: loadSlaTables(config.slaFile, withMonevDue(WORKFLOWS, config.monev)), calendar, timeZone: config.timezone });
       },
     },
     // The same tables for readers of deadlines after the fact (the stage report's share within SLA).
-    { provide: SlaTables, inject: [AppConfig], useFactory: (config: AppConfig) => loadSlaTables(config.slaFile) },
+    { provide: SlaTables, inject: [AppConfig], useFactory: (config: AppConfig) => loadSlaTables(config.slaFile, withMonevDue(WORKFLOWS, config.monev)) },
   ],
   exports: [WorkingCalendar, DeadlinePlanner, SlaTables],
 })

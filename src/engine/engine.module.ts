@@ -13,6 +13,7 @@ import { MessagePlanner } from '../notifications/message-planner.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RevisionTaskProjection } from '../tasks/revision-task.js';
 import { RevisionTaskModule } from '../tasks/revision-task.module.js';
+import { EvaluationScheduleModule, EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
 import { Engine } from './engine.js';
 
 /**
@@ -20,14 +21,15 @@ import { Engine } from './engine.js';
  * (none of which needs the engine). Its steps are counted in the metrics registry.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule],
+  imports: [DatabaseModule, MetricsRegistryModule, RevisionTaskModule, DeadlinePlanningModule, NotificationsModule, RegisterEntryModule, EvaluationScheduleModule],
   providers: [
     {
       provide: Engine,
-      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection],
-      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection) => {
+      inject: [AppConfig, Database, Clock, Metrics, RevisionTaskProjection, DeadlinePlanner, MessagePlanner, RegisterEntryProjection, EvaluationSchedule],
+      useFactory: (config: AppConfig, db: Database, clock: Clock, metrics: Metrics, revision: RevisionTaskProjection, deadlines: DeadlinePlanner, messages: MessagePlanner, register: RegisterEntryProjection, evaluations: EvaluationSchedule) => {
         // In order: the proposer's revision task first (the planner and messages see it), messages last (they cite due times); the register entry of a signing beside them.
-        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register]);
+        // The agreement's evaluation timers (contract §10) after the register entry, when it enters its in-force stage.
+        const engine = new Engine(db, clock, config.timezone, [revision, deadlines, messages, register, evaluations]);
         metrics.observe(engine);
         return engine;
       },

@@ -9,7 +9,7 @@
 export const LOCALES = ['id', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram';
+export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram' | 'recommendation';
 
 const ID: Record<string, string> = {
   'decision.approve': 'Setujui',
@@ -30,6 +30,19 @@ const ID: Record<string, string> = {
   'stage.revision': 'Revisi',
   'stage.rejected': 'Ditolak',
   'stage.withdrawn': 'Ditarik',
+  'stage.evaluation_report': 'Laporan evaluasi pelaksanaan',
+  'stage.evaluation_review': 'Telaah evaluasi (Tim Teknis)',
+  'stage.evaluation_conclusion': 'Kesimpulan evaluasi (Bagian Kerja Sama)',
+  'stage.concluded': 'Evaluasi selesai',
+  'stage.cancelled': 'Evaluasi dibatalkan',
+  'decision.submit': 'Kirim laporan',
+  'kind.evaluation_report': 'Laporan evaluasi',
+  'workflow.evaluation': 'Monitoring dan evaluasi',
+  'event.EVALUATION_CANCELLED': 'Evaluasi dibatalkan',
+  'recommendation.continue': 'Dilanjutkan',
+  'recommendation.extend': 'Diperpanjang',
+  'recommendation.improve': 'Diperbaiki',
+  'recommendation.terminate': 'Dihentikan',
   'role.proposer': 'Pengusul (OPD)',
   'role.secretariat': 'Bagian Kerja Sama',
   'role.technical_reviewer': 'Tim Teknis',
@@ -130,6 +143,19 @@ const EN: Record<string, string> = {
   'stage.revision': 'Revision',
   'stage.rejected': 'Rejected',
   'stage.withdrawn': 'Withdrawn',
+  'stage.evaluation_report': 'Evaluation self-report',
+  'stage.evaluation_review': 'Evaluation review (Tim Teknis)',
+  'stage.evaluation_conclusion': 'Evaluation conclusion (Bagian Kerja Sama)',
+  'stage.concluded': 'Evaluation concluded',
+  'stage.cancelled': 'Evaluation cancelled',
+  'decision.submit': 'Submit the report',
+  'kind.evaluation_report': 'Evaluation report',
+  'workflow.evaluation': 'Monitoring and evaluation',
+  'event.EVALUATION_CANCELLED': 'Evaluation cancelled',
+  'recommendation.continue': 'Continue',
+  'recommendation.extend': 'Extend',
+  'recommendation.improve': 'Improve',
+  'recommendation.terminate': 'Terminate',
   'role.proposer': 'Proposer (OPD)',
   'role.secretariat': 'Cooperation section',
   'role.technical_reviewer': 'Technical team',

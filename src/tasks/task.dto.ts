@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsIn, IsObject, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { KNOWN } from '../../workflows/registry.js';
 import { USER_ID_PATTERN } from '../directory/user.dto.js';
 
@@ -27,6 +27,20 @@ export class CompleteTaskDto {
   @ArrayMaxSize(20)
   @Matches(USER_ID_PATTERN, { each: true })
   reviewers?: string[];
+
+  // What an evaluation's decisions carry (contract §10); its workflow checks them (checkDecisionInput), naming the field of a 400.
+  @ApiPropertyOptional({ description: 'evaluation_report with submit: `{progress: 0–100, outputs, problems?}`' })
+  @IsOptional()
+  @IsObject()
+  report?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'evaluation_conclusion with approve: 1–5', type: Number })
+  @Allow()
+  rating?: unknown;
+
+  @ApiPropertyOptional({ description: 'evaluation_conclusion with approve: continue, extend, improve or terminate', type: String })
+  @Allow()
+  recommendation?: unknown;
 }
 
 export class DelegateTaskDto {

@@ -177,13 +177,19 @@ export class TasksService {
           if (!u.roles.includes('technical_reviewer')) throw invalid('reviewers', `${id} is not a technical_reviewer`);
         }
       }
+      // What the decision carries besides (an evaluation's report, rating): its workflow checks it; one without a check takes none.
+      const carried = decisionInput(body);
+      const refused = workflow.checkDecisionInput
+        ? workflow.checkDecisionInput(task.stage, decision, carried)
+        : Object.keys(carried).map((field) => ({ field, message: `${task.stage} takes no ${field}` }))[0] ?? null;
+      if (refused) throw invalid(refused.field, refused.message);
       // The decision is taken on the documents the case holds now: record their versions with it.
       const held = snapshot.context.documents as Record<string, { version: number }> | undefined;
       const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
       return {
         type: 'TASK_COMPLETED',
-        machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}) },
-        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(documents ? { documents } : {}) },
+        machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}), ...carried },
+        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(documents ? { documents } : {}), ...carried },
         completion: { taskKey: task.key, decision: body.decision, comment },
       };
     }, load);
@@ -255,6 +261,12 @@ function staysWithProposer(task: TaskRow): void {
   if (task.stage === REVISION_TASK.stage) {
     throw new DomainError('InvalidTransition', `task ${task.id} is the proposer's revision: it is not claimed, released or delegated`, { stage: task.stage, allowedEvents: ['resubmit'] });
   }
+}
+
+/** The fields of a decision beyond decision, comment and reviewers, as sent (an evaluation's). */
+function decisionInput(body: CompleteTaskDto): Record<string, unknown> {
+  const { report, rating, recommendation } = body;
+  return { ...(report !== undefined ? { report } : {}), ...(rating !== undefined ? { rating } : {}), ...(recommendation !== undefined ? { recommendation } : {}) };
 }
 
 /** The proposer's revision task: `resubmit` is the case's RESUBMIT event (contract §8). */
