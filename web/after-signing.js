@@ -44,10 +44,10 @@ export function errorsAt(e, at, prefix) {
 }
 
 /** A field's error beside it, and the attributes that tie the field to it. */
-function fieldError(/** @type {Record<string, string>} */ errors, /** @type {string} */ k, /** @type {string} */ id) {
+function fieldError(/** @type {Record<string, string>} */ errors, /** @type {string} */ k, /** @type {string} */ id, testid = id) {
   return {
     attrs: { 'aria-invalid': errors[k] ? 'true' : undefined, 'aria-describedby': errors[k] ? `${id}-err` : undefined },
-    view: errors[k] ? html`<p class="field-error" id=${`${id}-err`} data-testid=${`${id}-error`}>${errors[k]}</p>` : null,
+    view: errors[k] ? html`<p class="field-error" id=${`${id}-err`} data-testid=${`${testid}-error`}>${errors[k]}</p>` : null,
   };
 }
 
@@ -117,7 +117,7 @@ export function EvaluationReportForm({ task, c, messages, reload }) {
     }
   }
 
-  const err = (/** @type {string} */ k) => fieldError(errors, k, id(k));
+  const err = (/** @type {string} */ k) => fieldError(errors, k, id(k), `monev-${k}`);
   return html`<form class="stack monev-form" onSubmit=${send} noValidate data-testid="report-form">
     <p class="hint">${t('monev.report.hint')}</p>
     <label for=${id('progress')}>${t('monev.progress')}</label>
@@ -179,7 +179,7 @@ export function EvaluationConclusionForm({ task, messages, reload }) {
     }
   }
 
-  const err = (/** @type {string} */ k) => fieldError(errors, k, id(k));
+  const err = (/** @type {string} */ k) => fieldError(errors, k, id(k), `monev-${k}`);
   return html`<form class="stack monev-form" onSubmit=${(/** @type {Event} */ e) => (e.preventDefault(), decide('approve'))} noValidate data-testid="conclusion-form">
     <fieldset class="rating-choices" id=${id('rating')} tabindex="-1" data-testid="conclusion-rating" ...${err('rating').attrs}>
       <legend>${t('monev.rating')}</legend>
@@ -193,7 +193,7 @@ export function EvaluationConclusionForm({ task, messages, reload }) {
     <label for=${id('recommendation')}>${t('monev.recommendation')}</label>
     <select id=${id('recommendation')} value=${recommendation} onChange=${(/** @type {FieldEvent} */ e) => setRecommendation(e.currentTarget.value)} data-testid="conclusion-recommendation" ...${err('recommendation').attrs}>
       <option value="">${t('monev.choose')}</option>
-      ${RECOMMENDATIONS.map((r) => html`<option value=${r}>${t(`monev.rec.${r}`)}</option>`)}
+      ${RECOMMENDATIONS.map((r) => html`<option value=${r}>${label('recommendation', r)}</option>`)}
     </select>
     ${err('recommendation').view}
     <label for=${id('comment')}>${t('case.comment')}</label>
@@ -284,7 +284,7 @@ export function ParentAgreement({ c }) {
               ${earlier.map(
                 (e) => html`<li key=${e.id} data-testid="earlier-evaluation">
                   <strong>${period(e.period)}</strong>
-                  <div class="small">${t('monev.rating')}: ${ratingText(e.rating)} · ${t('monev.recommendation')}: ${e.recommendation ? t(`monev.rec.${e.recommendation}`) : t('none')}</div>
+                  <div class="small">${t('monev.rating')}: ${ratingText(e.rating)} · ${t('monev.recommendation')}: ${label('recommendation', e.recommendation)}</div>
                   <${ReportSummary} report=${e.report} />
                 </li>`,
               )}
@@ -336,7 +336,7 @@ function AfterEvent({ ev }) {
       <span class="muted small"> · ${t('monev.period')} ${period(x.period)}</span>
       <div class="small" data-testid="evaluation-state">${evaluationState(x)}</div>
       ${x.status === 'done' &&
-      html`<div class="small" data-testid="evaluation-result">${t('monev.rating')}: <strong>${ratingText(x.rating)}</strong> · ${t('monev.recommendation')}: <strong>${x.recommendation ? t(`monev.rec.${x.recommendation}`) : t('none')}</strong></div>`}
+      html`<div class="small" data-testid="evaluation-result">${t('monev.rating')}: <strong>${ratingText(x.rating)}</strong> · ${t('monev.recommendation')}: <strong>${label('recommendation', x.recommendation)}</strong></div>`}
       ${x.report && html`<${ReportSummary} report=${x.report} />`}
     </li>`;
   if (ev.kind === 'amendment')
@@ -379,15 +379,32 @@ const TERMINATE_AT = /** @type {Record<string, RegExp>} */ ({ grounds: /^grounds
  * (`?renew=1`) puts its action first.
  * @param {{a: any, user: import('./api.js').User, renewFirst: boolean, reload: () => Promise<void>}} props
  */
-export function AfterSigning({ a, user, renewFirst, reload }) {
+export function AfterSigning({ a: entry, user, renewFirst, reload }) {
   const [open, setOpen] = useState(/** @type {string|null} */ (renewFirst ? 'renew' : null));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(/** @type {string|null} */ (null));
+  // The evaluations as their own list gives them (scheduled, open, done), whatever the entry carries.
+  const [evals, setEvals] = useState(/** @type {any[]|null} */ (null));
+  useEffect(() => {
+    let live = true;
+    api(`/agreements/${encodeURIComponent(entry.id)}/evaluations`).then(
+      (x) => live && setEvals(x.items ?? x),
+      () => live && setEvals(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [entry.id, entry.version]);
+  const a = evals ? { ...entry, evaluations: evals } : entry;
   const roles = user.roles;
   const secretariat = roles.includes('secretariat');
   const inForce = a.status === 'in_force';
   const rec = latestRecommendation(a);
   const events = afterSigningEvents(a);
+  // Of the evaluations scheduled ahead, the next one is shown; the rest of the term's fold away.
+  const next = events.find((ev) => ev.kind === 'evaluation' && ev.item.status === 'scheduled');
+  const later = events.filter((ev) => ev.kind === 'evaluation' && ev.item.status === 'scheduled' && ev !== next);
+  const shown = events.filter((ev) => !later.includes(ev));
 
   async function run(/** @type {() => Promise<void>} */ f) {
     setBusy(true);
@@ -449,8 +466,13 @@ export function AfterSigning({ a, user, renewFirst, reload }) {
     ${actions.length > 0 && html`<div class="after-actions" data-testid="after-actions" data-first=${actions[0].key}>${actions.map((x) => html`<div key=${x.key}>${x.view}</div>`)}</div>`}
     ${error && html`<p class="field-error" role="alert" data-testid="after-error">${error}</p>`}
     <ol class="timeline after-timeline" data-testid="after-timeline">
-      ${events.map((ev) => html`<${AfterEvent} ev=${ev} />`)}
+      ${shown.map((ev) => html`<${AfterEvent} ev=${ev} />`)}
     </ol>
+    ${later.length > 0 &&
+    html`<details class="after-later" data-testid="after-later">
+      <summary>${t('after.later', { n: later.length, date: formatDate(later.at(-1)?.at) })}</summary>
+      <ol class="timeline after-timeline">${later.map((ev) => html`<${AfterEvent} ev=${ev} />`)}</ol>
+    </details>`}
   </section>`;
 }
 

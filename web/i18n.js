@@ -391,11 +391,6 @@ const STRINGS = {
     'registry.off': 'Daftar publik tidak tersedia.',
 
     // life after signing (issue 18): evaluations, addenda, renewal, termination
-    'stage.evaluation_report': 'Laporan monev',
-    'stage.evaluation_review': 'Telaah laporan monev',
-    'stage.evaluation_conclusion': 'Kesimpulan evaluasi',
-    'stage.concluded': 'Evaluasi selesai',
-    'decision.submit': 'Kirim laporan',
     'monev.report.hint': 'Laporkan pelaksanaan kerja sama pada periode ini. Tim Teknis menelaah laporan ini, lalu Sekretariat menyimpulkan evaluasinya.',
     'monev.progress': 'Kemajuan pelaksanaan',
     'monev.progressHint': 'Dalam persen, bilangan bulat 0 sampai 100.',
@@ -412,10 +407,6 @@ const STRINGS = {
     'monev.rating.4': 'Baik',
     'monev.rating.5': 'Sangat baik',
     'monev.recommendation': 'Rekomendasi',
-    'monev.rec.continue': 'Dilanjutkan',
-    'monev.rec.extend': 'Diperpanjang',
-    'monev.rec.improve': 'Diperbaiki pelaksanaannya',
-    'monev.rec.terminate': 'Diakhiri',
     'monev.choose': 'Pilih…',
     'monev.conclude': 'Simpulkan evaluasi',
     'monev.noReport': 'Belum ada laporan.',
@@ -488,6 +479,7 @@ const STRINGS = {
     'dash.evaluations': 'Monitoring dan evaluasi',
     'dash.evaluations.open': 'Evaluasi berjalan',
     'dash.evaluations.overdue': 'Terlambat',
+    'after.later': '{n} evaluasi terjadwal berikutnya, sampai {date}',
 
 
 
@@ -874,11 +866,6 @@ const STRINGS = {
     'registry.off': 'The public registry is not available.',
 
     // life after signing (issue 18): evaluations, addenda, renewal, termination
-    'stage.evaluation_report': 'Monitoring report',
-    'stage.evaluation_review': 'Report review',
-    'stage.evaluation_conclusion': 'Evaluation conclusion',
-    'stage.concluded': 'Evaluation concluded',
-    'decision.submit': 'Send report',
     'monev.report.hint': 'Report how the cooperation went in this period. Tim Teknis reviews the report, then the secretariat concludes the evaluation.',
     'monev.progress': 'Progress',
     'monev.progressHint': 'In percent, a whole number from 0 to 100.',
@@ -895,10 +882,6 @@ const STRINGS = {
     'monev.rating.4': 'Good',
     'monev.rating.5': 'Very good',
     'monev.recommendation': 'Recommendation',
-    'monev.rec.continue': 'Continue',
-    'monev.rec.extend': 'Extend',
-    'monev.rec.improve': 'Improve its implementation',
-    'monev.rec.terminate': 'Terminate',
     'monev.choose': 'Choose…',
     'monev.conclude': 'Conclude the evaluation',
     'monev.noReport': 'No report yet.',
@@ -971,6 +954,7 @@ const STRINGS = {
     'dash.evaluations': 'Monitoring and evaluation',
     'dash.evaluations.open': 'Evaluations under way',
     'dash.evaluations.overdue': 'Overdue',
+    'after.later': '{n} more scheduled evaluations, until {date}',
 
 
 
