@@ -18,7 +18,6 @@ import { launchChromium, newPage, signIn, waitShowing } from './support/browser.
 import { signedCase } from './support/agreements.js';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
 
-const DAY = 86_400_000;
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 /** A domain id in snake_case, or an ISO date: neither may reach a person. */
 const SNAKE_ID = /\b[a-z]+_[a-z_]+\b/;
