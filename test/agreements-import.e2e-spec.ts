@@ -5,7 +5,7 @@ import { DeadlinePlanner } from '../src/deadlines/deadline-planner.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
-import { signedCase } from './support/agreements.js';
+import { signedCase, terminate } from './support/agreements.js';
 import { TestApp, USERS } from './support/test-app.js';
 import { until } from './support/until.js';
 
@@ -121,10 +121,11 @@ describe('importing legacy agreements into the register', () => {
     const a = (await t.get('/api/agreements?q=180%2F0001', USERS.auditor)).body.items[0];
     expect((await t.get(`/api/cases/${a.id}/replay?seq=1`, USERS.auditor)).body).toEqual(expect.objectContaining({ seq: 1, matchesStored: true, openTasks: [] }));
     expect((await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.secretariat, body: { signatories: [{ party: 'city', name: 'dr. H. Syarif Fasha', position: 'Wali Kota Jambi' }] } })).status).toBe(200);
-    expect((await t.post(`/api/cases/${a.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Wanprestasi' })).status).toBe(201);
+    expect((await terminate(t, a.id, { grounds: 'breach', comment: 'Wanprestasi' })).status).toBe(201);
     expect((await t.get(`/api/agreements/${a.id}`, USERS.auditor)).body.status).toBe('terminated');
-    const replay = (await t.get(`/api/cases/${a.id}/replay?seq=3`, USERS.auditor)).body;
-    expect(replay).toEqual(expect.objectContaining({ seq: 3, matchesStored: true }));
+    // IMPORTED, REGISTER_UPDATED, DOCUMENT_UPLOADED (the letter), TERMINATE.
+    const replay = (await t.get(`/api/cases/${a.id}/replay?seq=4`, USERS.auditor)).body;
+    expect(replay).toEqual(expect.objectContaining({ seq: 4, stage: 'terminated', matchesStored: true }));
     expect((await t.get(`/api/audit/verify?caseId=${a.id}`, USERS.auditor)).body.ok).toBe(true);
   });
 
@@ -254,10 +255,13 @@ describe('importing legacy agreements into the register', () => {
     expect((await t.get(`/api/cases/${a.id}`, USERS.auditor)).body.version).toBe(before.version + 2);
   });
 
-  it('still refuses uploads to a signed case that ran the procedure (its version says so)', async () => {
+  it('takes from the secretariat only the papers of an agreement in force on a signed case that ran the procedure (the register says so)', async () => {
     const c = await signedCase(t);
     expect(c.stage).toBe('signed');
-    expectError(await t.upload(c.id, USERS.secretariat, 'other'), 409);
+    // Its version's stage rules end at signing; life after signing is the register's (contract §10).
+    expect((await t.upload(c.id, USERS.secretariat, 'other')).status).toBe(201);
+    expectError(await t.upload(c.id, USERS.secretariat, 'signed'), 409, 'termination_letter, other');
+    expectError(await t.upload(c.id, USERS.mayor, 'other'), 403);
   });
 
   it('reads a chunked source twice to import (check, then write in the transaction), once for a dry run, holding no more than a chunk', async () => {

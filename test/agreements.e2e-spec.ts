@@ -3,7 +3,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { AGREEMENT } from '../src/database/entities.js';
 import { AgreementsService } from '../src/agreements/agreements.service.js';
 import { expectError } from './support/expectations.js';
-import { signedCase } from './support/agreements.js';
+import { signedCase, terminate } from './support/agreements.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 
 const patch = (t: TestApp, id: string, as: TestUser | undefined, body: unknown, headers: Record<string, string> = {}) =>
@@ -297,7 +297,7 @@ describe('the register’s lists, status and exports', () => {
     expect((await patch(t, school.id, USERS.secretariat, { fields: ['pendidikan'], opds: ['Dinas Pendidikan'], signedAt: '2025-12-20' })).status).toBe(200);
     const ended = await signedCase(t, { title: 'KB pengelolaan sampah', validFrom: '2026-06-01', validUntil: '2028-01-01' });
     ids.ended = ended.id;
-    expect((await t.post(`/api/cases/${ended.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Kesepakatan bersama' })).status).toBe(201);
+    expect((await terminate(t, ended.id, { comment: 'Kesepakatan bersama' })).status).toBe(201);
   });
   afterAll(() => t.stop());
 

@@ -221,7 +221,7 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
       expectError(await t.get(`/api/cases/${id}/history`, USERS.auditor), 404);
       expectError(await t.get(`/api/cases/${id}/replay?seq=1`, USERS.auditor), 404);
       expectError(await t.post(`/api/cases/${id}/events`, USERS.proposer, { type: 'SUBMIT' }), 404);
-      expectError(await t.post(`/api/cases/${id}/events`, USERS.secretariat, { type: 'TERMINATE' }), 404);
+      expectError(await t.post(`/api/cases/${id}/events`, USERS.secretariat, { type: 'TERMINATE', grounds: 'mutual_agreement' }), 404);
       expect(await caseCount()).toBe(before);
     });
 
@@ -302,7 +302,7 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
 
     it('refuses TERMINATE before the agreement is signed with 409', async () => {
       const c = await submitted();
-      const res = await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Batal' }), 409);
+      const res = await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE', grounds: 'mutual_agreement', comment: 'Batal' }), 409);
       expect(Array.isArray(res.body.allowedEvents)).toBe(true);
       expect(res.body.allowedEvents).not.toContain('TERMINATE');
     });

@@ -9,6 +9,7 @@ import { TimerHandler } from '../src/deadlines/timer-handler.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import { terminate } from './support/agreements.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
 import { until } from './support/until.js';
 
@@ -128,7 +129,7 @@ describe(`deadline actions: deemed approval, agreement expiry, roles (${mode})`,
   it('cancels an agreement’s expiry timers when it is terminated early', async () => {
     const validUntil = new Date(clock.now().getTime() + 400 * DAY).toISOString().slice(0, 10);
     const c = await drive({ validUntil }, 'signed');
-    expect((await t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE' })).status).toBe(201);
+    expect((await terminate(t, c.id)).status).toBe(201);
     const timers = await t.db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: c.id, taskId: IsNull() }));
     expect(timers.length).toBeGreaterThan(0);
     expect(timers.every((x) => x.status === 'cancelled')).toBe(true);

@@ -1,4 +1,5 @@
 import { TestApp, USERS } from './support/test-app.js';
+import { terminate } from './support/agreements.js';
 
 /** The issue's "done when": three agreements signed through every stage they need, one revised, all verified. */
 describe('procedure end to end over HTTP', () => {
@@ -128,8 +129,8 @@ describe('procedure end to end over HTTP', () => {
     await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
     await throughTechnicalAndTkksd(c.id);
     await t.decide(c.id, USERS.mayor, 'sign');
-    expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'TERMINATE' })).status).toBe(403);
-    const term = await t.post(`/api/cases/${c.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Diakhiri atas kesepakatan para pihak' });
+    expect((await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'TERMINATE', grounds: 'mutual_agreement' })).status).toBe(403);
+    const term = await terminate(t, c.id, { comment: 'Diakhiri atas kesepakatan para pihak' });
     expect(term.status).toBe(201);
     expect(term.body.stage).toBe('terminated');
   });

@@ -2,7 +2,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { AgreementsService } from '../src/agreements/agreements.service.js';
 import { expectError } from './support/expectations.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
-import { signedCase } from './support/agreements.js';
+import { signedCase, terminate } from './support/agreements.js';
 
 const SECRET = {
   partnerNumber: 'PKS/RAHASIA/2026',
@@ -16,7 +16,7 @@ const SECRET = {
   value: { amount: 987654321, currency: 'IDR', source: 'Sumber dana rahasia' },
 };
 
-const PUBLIC_KEYS = ['fields', 'instrument', 'number', 'opds', 'partner', 'signedAt', 'status', 'title', 'validFrom', 'validUntil'];
+const PUBLIC_KEYS = ['fields', 'instrument', 'number', 'opds', 'partner', 'signedAt', 'status', 'terminatedAt', 'title', 'validFrom', 'validUntil'];
 
 describe('the public registry', () => {
   let t: TestApp;
@@ -31,7 +31,7 @@ describe('the public registry', () => {
     expect((await t.request('PATCH', `/api/agreements/${a.id}`, { as: USERS.secretariat, body: SECRET })).status).toBe(200);
     const b = await signedCase(t, { title: 'KB pengelolaan sampah', validFrom: '2026-06-01', validUntil: '2028-01-01' });
     ids.terminated = b.id;
-    expect((await t.post(`/api/cases/${b.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: 'Komentar internal rahasia' })).status).toBe(201);
+    expect((await terminate(t, b.id, { grounds: 'breach', comment: 'Komentar internal rahasia' })).status).toBe(201);
     await t.app.get(AgreementsService).importRows(
       [
         {
@@ -81,8 +81,11 @@ describe('the public registry', () => {
       fields: ['kesehatan'],
       opds: ['Dinas Kesehatan'],
       status: 'in_force',
+      terminatedAt: null,
     });
     expect(byTitle['KB pengelolaan sampah'].status).toBe('terminated');
+    // The date it ended is public; its grounds are not (contract §10, agreement.dto.ts).
+    expect(byTitle['KB pengelolaan sampah'].terminatedAt).toBe('2026-06-01');
     expect(byTitle['Nota kesepakatan lama'].status).toBe('expired');
   });
 
@@ -98,6 +101,7 @@ describe('the public registry', () => {
       'Ruang Pola',
       'Ringkasan internal',
       'Komentar internal',
+      'breach',
       'IDR',
       ids.inForce!,
       ids.terminated!,

@@ -1,4 +1,5 @@
 import { TestApp, USERS, type Response, type TestUser } from './support/test-app.js';
+import { terminate } from './support/agreements.js';
 import { caseState, countCases, expectError, submittedCase } from './support/expectations.js';
 
 /**
@@ -181,9 +182,9 @@ describe('role checks on every action', () => {
     it('TERMINATE only by the secretariat, not even by the case’s proposer', async () => {
       const c = await signedCase();
       for (const [, user] of lacking('secretariat')) {
-        await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, user, { type: 'TERMINATE', comment: 'Diakhiri' }));
+        await refusedWithoutChange(c.id, 403, () => t.post(`/api/cases/${c.id}/events`, user, { type: 'TERMINATE', grounds: 'mutual_agreement', comment: 'Diakhiri' }));
       }
-      const ok = await t.post(`/api/cases/${c.id}/events`, USERS.secretariat2, { type: 'TERMINATE', comment: 'Diakhiri atas kesepakatan para pihak' });
+      const ok = await terminate(t, c.id, { comment: 'Diakhiri atas kesepakatan para pihak' }, USERS.secretariat2);
       expect(ok.status).toBe(201);
       expect(ok.body.stage).toBe('terminated');
     });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { countOnceSettled, launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
-import { signedCase } from './support/agreements.js';
+import { signedCase, terminate } from './support/agreements.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 const DAY = 86_400_000;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   ids.ended = await sign('PKS payroll ASN', 'Bank Negara Indonesia', dateIn(600));
   clock.set(null);
   await t.runDue();
-  expect((await t.post(`/api/cases/${ids.ended.id}/events`, USERS.secretariat, { type: 'TERMINATE', comment: SECRET.comment })).status).toBe(201);
+  expect((await terminate(t, ids.ended.id, { comment: SECRET.comment })).status).toBe(201);
   const patch = await t.request('PATCH', `/api/agreements/${ids.health.id}`, {
     as: USERS.secretariat,
     body: {

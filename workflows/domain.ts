@@ -43,3 +43,27 @@ export const INSTRUMENT_NAMES: Record<Instrument, string> = {
   nk: 'Nota Kesepakatan',
   loi: 'Letter of Intent',
 };
+
+/**
+ * Why an agreement in force is ended early (contract §10, Termination): the grounds the secretariat
+ * records with `TERMINATE`. The register's rule for life after signing, not a cooperation version's:
+ * agreements signed on sealed versions and those imported from before onegate are ended on the same grounds.
+ * `evaluation`: a concluded evaluation of the agreement recommended `terminate`.
+ */
+export const TERMINATION_GROUNDS = ['mutual_agreement', 'breach', 'force_majeure', 'law_change', 'national_interest', 'evaluation'] as const;
+export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
+
+/**
+ * The document kinds of life after signing (contract §10: "Document kinds add …"): the letter that ends
+ * an agreement, an addendum's text, an evaluation's report, the partner's reply. Every agreement takes
+ * them whatever version it was signed on, so no version owns them.
+ */
+export const AFTER_SIGNING_DOCUMENT_KINDS = ['termination_letter', 'addendum', 'evaluation_report', 'partner_reply'] as const;
+export type AfterSigningDocumentKind = (typeof AFTER_SIGNING_DOCUMENT_KINDS)[number];
+
+/**
+ * What the secretariat attaches to an agreement in force (contract §10), recorded on its chain without
+ * moving its machine: the termination letter, and other papers. An agreement imported from before
+ * onegate takes its scanned signed copy too (documents.service.ts).
+ */
+export const IN_FORCE_UPLOAD_KINDS = ['termination_letter', 'other'] as const;

@@ -8,6 +8,7 @@ import { cooperationV1 } from './cooperation/v1/index.js';
 import { cooperationV2 } from './cooperation/v2/index.js';
 import { evaluationV1 } from './evaluation/v1/index.js';
 import type { TaskStageRule, WorkflowDefinition } from './definition.js';
+import { AFTER_SIGNING_DOCUMENT_KINDS } from './domain.js';
 
 export type { CaseEventRule, DocumentRules, MachineTask, SlaTable, StageSla, ExpiryAction, TaskStageRule, UploadRule, WorkflowDefinition } from './definition.js';
 export { SEALED, type SealedVersion } from './lock.js';
@@ -53,7 +54,8 @@ export const KNOWN = {
   taskStages: union((w) => w.taskStages),
   decisions: union((w) => w.decisions),
   caseEventTypes: union((w) => w.caseEventTypes),
-  documentKinds: union((w) => w.documents?.kinds ?? []),
+  /** Every version's kinds, and those of life after signing (domain.ts), which no version owns. */
+  documentKinds: [...new Set([...union((w) => w.documents?.kinds ?? []), ...AFTER_SIGNING_DOCUMENT_KINDS])],
   /** Stages no case of any version leaves, nor is open in (final, or an agreement in force). */
   closedStages: union((w) => [...w.finalStages, ...(w.inForceStage ? [w.inForceStage] : [])]),
   inForceStages: union((w) => (w.inForceStage ? [w.inForceStage] : [])),

@@ -12,6 +12,7 @@ const entry: PublicAgreementDto = {
   fields: ['kesehatan', 'pendidikan'],
   opds: ['-Dinas'],
   status: 'in_force',
+  terminatedAt: null,
 };
 
 describe('register CSV', () => {

@@ -12,6 +12,8 @@ export const EXPIRING_WITHIN_DAYS = 90;
 
 /** The machine events that end an agreement in force: its term passing, and an early end. */
 const ENDINGS = { expired: 'EXPIRE', terminated: 'TERMINATE' } as const;
+/** The event that ends an agreement early: the register reads its date and grounds from it. */
+export const TERMINATE_EVENT = ENDINGS.terminated;
 
 export interface RegisterStages {
   /** The stages of agreements in force, of every workflow version. */

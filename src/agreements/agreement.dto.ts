@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
+import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type TerminationGround } from '../../workflows/domain.js';
 import { HasVisibleText } from '../common/validation.js';
 import type { AgreementRow, AgreementValue, CaseRow, Signatory } from '../database/rows.js';
 import { agreementStatus, STATUS_FILTERS, type AgreementStatus } from './agreement-status.js';
@@ -218,6 +218,16 @@ export interface AgreementDto {
   renewedBy: string | null;
   /** Monitoring and evaluation (issue 18): none yet. */
   evaluations: unknown[];
+  /** The city's date it was ended early (its TERMINATE event); null while it is not, and for one imported already terminated. */
+  terminatedAt: string | null;
+  /** Why it was ended early (contract §10), as recorded with TERMINATE; null when not recorded. */
+  terminationGrounds: TerminationGround | null;
+}
+
+/** An agreement's early end, read from its case's TERMINATE event: the city's date and the grounds it recorded (none before §10's grounds). */
+export interface Termination {
+  terminatedAt: string;
+  grounds: TerminationGround | null;
 }
 
 /** What the public registry shows of an agreement (contract §9): never values, signatories, documents, users or comments. */
@@ -232,6 +242,11 @@ export interface PublicAgreementDto {
   fields: string[];
   opds: string[];
   status: AgreementStatus;
+  /**
+   * When it was ended early: a public fact, as its status is. Its grounds are not public (an allegation
+   * of breach, a national-interest decision): contract §9's public fields list no grounds, nor comments.
+   */
+  terminatedAt: string | null;
 }
 
 /** What a register entry lacks for the secretariat to complete (`GET /api/agreements?incomplete=true`). */
@@ -252,7 +267,13 @@ export function missingOf(a: AgreementRow, c: CaseRow): string[] {
   return REQUIRED_FOR_REGISTER.filter((k) => lacking[k]);
 }
 
-export function toAgreementDto(a: AgreementRow, c: CaseRow, today: string): AgreementDto {
+/** The grounds a TERMINATE event recorded, if they are §10's (events from before grounds have none). */
+export function groundsOf(data: Record<string, unknown>): TerminationGround | null {
+  const g = data.grounds;
+  return typeof g === 'string' && (TERMINATION_GROUNDS as readonly string[]).includes(g) ? (g as TerminationGround) : null;
+}
+
+export function toAgreementDto(a: AgreementRow, c: CaseRow, today: string, termination: Termination | null = null): AgreementDto {
   return {
     id: a.id,
     number: a.number,
@@ -275,6 +296,8 @@ export function toAgreementDto(a: AgreementRow, c: CaseRow, today: string): Agre
     amendments: [],
     renewedBy: null,
     evaluations: [],
+    terminatedAt: termination?.terminatedAt ?? null,
+    terminationGrounds: termination?.grounds ?? null,
   };
 }
 
@@ -291,5 +314,6 @@ export function toPublicAgreementDto(a: AgreementDto): PublicAgreementDto {
     fields: [...a.fields],
     opds: [...a.opds],
     status: a.status,
+    terminatedAt: a.terminatedAt,
   };
 }

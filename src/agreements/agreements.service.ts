@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Instrument, PartnerCategory } from '../../workflows/domain.js';
 import { DEFAULT_WORKFLOW, newestWorkflow, type WorkflowDefinition } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
@@ -9,15 +9,15 @@ import { NothingToDo, invalid, notFound } from '../common/errors.js';
 import { dateIn, zonedInstant } from '../common/time-zone.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { AGREEMENT, CASE, TIMER } from '../database/entities.js';
-import type { AgreementRow, CaseRow, TimerRow } from '../database/rows.js';
+import { AGREEMENT, CASE, CASE_EVENT, TIMER } from '../database/entities.js';
+import type { AgreementRow, CaseEventRow, CaseRow, TimerRow } from '../database/rows.js';
 import { DeadlinePlanner } from '../deadlines/deadline-planner.js';
 import { EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
 import { Engine, type ImportedCase } from '../engine/engine.js';
 import { startOf } from '../cases/cases.service.js';
 import { visibleProposer, canSeeCase } from '../cases/case-visibility.js';
-import { addDays, EXPIRING_WITHIN_DAYS, REGISTER_STAGES, stagesOf } from './agreement-status.js';
-import { missingOf, REGISTER_FIELDS, toAgreementDto, type AgreementDto, type ListAgreementsQuery, type RegisterField, type UpdateAgreementDto } from './agreement.dto.js';
+import { addDays, EXPIRING_WITHIN_DAYS, REGISTER_STAGES, stagesOf, TERMINATE_EVENT } from './agreement-status.js';
+import { groundsOf, missingOf, REGISTER_FIELDS, toAgreementDto, type AgreementDto, type Termination, type ListAgreementsQuery, type RegisterField, type UpdateAgreementDto } from './agreement.dto.js';
 import { checkImportRow } from './import-check.js';
 import type { ImportResult, ImportRow, RowSource } from './import-row.js';
 import { workflowEntry } from './register-entry.js';
@@ -111,7 +111,8 @@ export class AgreementsService implements OnApplicationBootstrap {
       return c && a ? { a, c } : null;
     });
     if (!found) throw notFound('agreement', id);
-    return toAgreementDto(found.a, found.c, this.today());
+    const terminations = await this.db.read((em) => this.terminations(em, [found.c]));
+    return toAgreementDto(found.a, found.c, this.today(), terminations.get(id) ?? null);
   }
 
   /**
@@ -302,6 +303,21 @@ export class AgreementsService implements OnApplicationBootstrap {
     return qb;
   }
 
+  /**
+   * When and why each terminated agreement of `cases` ended: its case's TERMINATE event (`at` on the city's
+   * calendar, and the grounds it recorded). The event, not the case's `updatedAt`, which a later register
+   * update moves; an agreement imported already terminated has no such event, and no date.
+   */
+  private async terminations(em: EntityManager, cases: CaseRow[]): Promise<Map<string, Termination>> {
+    const ids = cases.filter((c) => REGISTER_STAGES.terminated.includes(c.stage)).map((c) => c.id);
+    const found = new Map<string, Termination>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const events = await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: In(ids.slice(i, i + CHUNK)), type: TERMINATE_EVENT }, select: { caseId: true, at: true, data: true } });
+      for (const e of events) found.set(e.caseId, { terminatedAt: dateIn(e.at, this.config.timezone), grounds: groundsOf(e.data) });
+    }
+    return found;
+  }
+
   /** The entries of `qb` (a page of them, or all), newest signed first, each with its case. */
   private async page(em: EntityManager, qb: SelectQueryBuilder<AgreementRow>, today: string, withMissing: boolean, page: { limit: number; offset: number } | null): Promise<AgreementListItem[]> {
     const ids = qb
@@ -321,10 +337,11 @@ export class AgreementsService implements OnApplicationBootstrap {
       for (const a of await this.db.raw<AgreementRow>(AGREEMENT).selectIn(em, 'id', part)) entries.set(a.id, a);
       for (const c of await this.db.raw<CaseRow>(CASE).selectIn(em, 'id', part)) cases.set(c.id, c);
     }
+    const terminations = await this.terminations(em, [...cases.values()]);
     return order.map((id) => {
       const a = entries.get(id)!;
       const c = cases.get(id)!;
-      const dto = toAgreementDto(a, c, today);
+      const dto = toAgreementDto(a, c, today, terminations.get(id) ?? null);
       return withMissing ? { ...dto, missing: missingOf(a, c) } : dto;
     });
   }

@@ -17,9 +17,10 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { INSTRUMENTS, PARTNER_CATEGORIES, type Instrument, type PartnerCategory } from '../../workflows/domain.js';
+import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type Instrument, type PartnerCategory, type TerminationGround } from '../../workflows/domain.js';
 import { KNOWN, taskStageRule } from '../../workflows/registry.js';
 import { HasVisibleText } from '../common/validation.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
@@ -109,6 +110,11 @@ export class CaseEventDto {
   @IsInt()
   @Min(1)
   expectedVersion?: number;
+
+  @ApiPropertyOptional({ enum: TERMINATION_GROUNDS, description: 'TERMINATE only, and required there: why the agreement ends early (contract §10)' })
+  @ValidateIf((o: CaseEventDto) => o.type === 'TERMINATE')
+  @IsIn(TERMINATION_GROUNDS, { message: `grounds is required for TERMINATE: one of ${TERMINATION_GROUNDS.join(', ')}` })
+  grounds?: TerminationGround;
 }
 
 export class ListCasesQuery extends PageQuery {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { INSTRUMENT_RULES, type PartnerCategory } from '../../workflows/domain.js';
+import { INSTRUMENT_RULES, TERMINATION_GROUNDS, type PartnerCategory } from '../../workflows/domain.js';
 import { DEFAULT_WORKFLOW, newestWorkflow, type CaseEventRule, type WorkflowDefinition } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -14,6 +14,7 @@ import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
 import { canSeeCase, visibleProposer } from './case-visibility.js';
+import { planTermination, readTerminationFacts } from './termination.js';
 
 /** Use cases of a cooperation case: propose it, send it a case-level event, find and read it. */
 @Injectable()
@@ -47,6 +48,7 @@ export class CasesService {
     // Refused before the case is read when the newest version refuses it too (a 403 before a 409); the
     // case's own version has the last word in the step.
     checkCaseEventRoles(actor, body.type, newestWorkflow(DEFAULT_WORKFLOW)!);
+    if (body.grounds !== undefined && body.type !== 'TERMINATE') throw invalid('grounds', `only TERMINATE takes grounds, not ${body.type}`);
     // Before the step: its load would answer a stale expectedVersion (409, naming the version) first.
     const proposer = visibleProposer(actor);
     if (proposer !== null && !(await this.db.read((em) => em.existsBy(CASE, { id: caseId, proposerId: proposer })))) throw notFound('case', caseId);
@@ -54,10 +56,19 @@ export class CasesService {
       caseId,
       actor,
       expectedVersion: body.expectedVersion,
-      plan: ({ row, workflow }) => {
+      // TERMINATE reads its letter and the agreement's evaluations (termination.ts); other events read nothing more.
+      load: async ({ row }, read) => (body.type === 'TERMINATE' ? await readTerminationFacts(read, row.id) : null),
+      plan: (current, facts) => {
+        const { row, workflow } = current;
         const rule = checkCaseEventRoles(actor, body.type, workflow);
         if (rule.proposerOnly && row.proposerId !== actor.id) throw forbidden(`only the case's proposer (${row.proposerId}) may ${body.type}`);
-        return { type: body.type, machineEvent: { type: body.type }, data: { comment: body.comment ?? null } };
+        const data = { comment: body.comment ?? null };
+        if (!facts) return { type: body.type, machineEvent: { type: body.type }, data };
+        // The DTO asks for grounds too; a caller inside the process (the demo) meets the same rule here.
+        if (!body.grounds) throw invalid('grounds', `required for TERMINATE: one of ${TERMINATION_GROUNDS.join(', ')}`);
+        // The sealed machines take a bare TERMINATE at their in-force stage; the grounds are the register's, kept in the event.
+        const termination = planTermination(current, body.grounds, facts);
+        return { type: body.type, machineEvent: { type: body.type }, data: { ...data, grounds: body.grounds, ...termination.data }, timers: termination.timers };
       },
     });
     return toCaseDto(row, openTasks);

@@ -182,7 +182,9 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   for (const [id, a] of signed2017) {
     if (!a.register?.terminated) continue;
     clock.set(new Date(zonedInstant(2019, 9, 16, timezone, 10)));
-    await cases.sendEvent(secretariat, id, { type: 'TERMINATE', comment: a.register.terminated });
+    // Contract §10: the letter that ends it on the case first, then TERMINATE with its grounds.
+    await attach(id, secretariat, 'termination_letter', a.title);
+    await cases.sendEvent(secretariat, id, { type: 'TERMINATE', grounds: 'mutual_agreement', comment: a.register.terminated });
   }
   log(`signed Kota Jambi's 2017: ${YEAR_2017.filter((a) => a.instrument === 'kb').length} KB (MoU) and ${YEAR_2017.filter((a) => a.instrument === 'pks').length} PKS`);
   const regs = YEAR_2017.map((a) => a.register);

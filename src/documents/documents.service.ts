@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
+import { IN_FORCE_UPLOAD_KINDS } from '../../workflows/domain.js';
 import { KNOWN, type DocumentRules } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type Actor } from '../common/actor.js';
@@ -84,9 +85,12 @@ export class DocumentsService {
         plan: ({ row, workflow, now }, { last, imported }) => {
           // A case the caller may not see (another proposer's) is as unknown as a missing one (contract §6).
           if (!canSeeCase(actor, row)) throw notFound('case', caseId);
-          if (imported) {
-            // Never ran the procedure, so its version's stage rules do not speak for it: the register's rule does.
-            checkImportedUpload(actor, kind);
+          const inForce = row.stage === workflow.inForceStage;
+          // Life after signing is the register's, not a version's (an imported agreement never ran the
+          // procedure; a sealed version's stage rules end at signing): the register's rule speaks for both.
+          const afterSigning = imported || inForce;
+          if (afterSigning) {
+            checkAfterSigningUpload(actor, kind, { imported, inForce });
           } else if (!workflow.documents) {
             throw new DomainError('InvalidTransition', `case ${row.number} runs on ${row.workflowName}@${row.workflowVersion}, which has no documents`, { allowedEvents: [] });
           } else {
@@ -97,8 +101,9 @@ export class DocumentsService {
           stored = { ...document, caseId, uploadedBy: actor.id, uploadedAt: now, eventSeq: row.version + 1 };
           return {
             type: 'DOCUMENT_UPLOADED',
-            // An imported agreement's scan is recorded on its chain without moving its machine (replay skips it).
-            machineEvent: imported ? null : { type: 'DOCUMENT_ADDED', kind, version, sha256 },
+            // A paper of an agreement (an imported one's scan, a termination letter) is recorded on its chain
+            // without moving its machine (replay skips it): the sealed machines take no uploads once signed.
+            machineEvent: afterSigning ? null : { type: 'DOCUMENT_ADDED', kind, version, sha256 },
             data: { document },
             writes: [{ kind: 'insert', entity: DOCUMENT, rows: [stored] }],
           };
@@ -148,11 +153,20 @@ function checkUploadRights(documents: DocumentRules, actor: Actor, stage: string
 /** What may be attached to an agreement signed before onegate (contract §9, import): its scanned copy, or other papers, by the secretariat. */
 export const IMPORTED_UPLOAD_KINDS = ['signed', 'other'] as const;
 
-function checkImportedUpload(actor: Actor, kind: string): void {
-  if (!(IMPORTED_UPLOAD_KINDS as readonly string[]).includes(kind)) {
-    throw new DomainError('InvalidTransition', `an imported agreement takes documents of kind ${IMPORTED_UPLOAD_KINDS.join(', ')}, not ${kind}`, { allowedKinds: [...IMPORTED_UPLOAD_KINDS] });
-  }
-  if (!actor.roles.includes('secretariat')) throw forbidden(`the scanned copy of an imported agreement is attached by: secretariat`);
+/**
+ * What the secretariat attaches to an agreement (the register's rule, contract §9–§10): in force, its
+ * termination letter and other papers (domain.ts); imported, its scanned signed copy too, in force or ended.
+ * 409 for another kind, 403 for another role, as a stage's rules answer.
+ */
+export function afterSigningUploadKinds(at: { imported: boolean; inForce: boolean }): string[] {
+  return [...new Set([...(at.imported ? IMPORTED_UPLOAD_KINDS : []), ...(at.inForce ? IN_FORCE_UPLOAD_KINDS : [])])];
+}
+
+function checkAfterSigningUpload(actor: Actor, kind: string, at: { imported: boolean; inForce: boolean }): void {
+  const kinds = afterSigningUploadKinds(at);
+  const what = at.imported ? 'an imported agreement' : 'an agreement in force';
+  if (!kinds.includes(kind)) throw new DomainError('InvalidTransition', `${what} takes documents of kind ${kinds.join(', ')}, not ${kind}`, { allowedKinds: kinds });
+  if (!actor.roles.includes('secretariat')) throw forbidden(`the papers of ${what} are attached by: secretariat`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { ConcurrentWrite, DomainError, isTransactionConflict, notFound } from '.
 import { KeyedMutex } from '../common/mutex.js';
 import { yearIn } from '../common/time-zone.js';
 import type { Database } from '../database/database.js';
-import { CASE, CASE_EVENT, TASK } from '../database/entities.js';
+import { CASE, CASE_EVENT, TASK, TIMER } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, TaskRow, TimerRow } from '../database/rows.js';
 import { WriteBatch } from '../database/write-batch.js';
 import { CURRENT_HASH_FORMAT, GENESIS_HASH, hashEvent } from './event-hash.js';
@@ -55,6 +55,12 @@ export interface StepPlan {
   completion?: { taskKey: string; decision: string; comment: string | null };
   /** Rows of the use case's own the step writes (a document's row, the timer it settles). */
   writes?: StepWrite[];
+  /**
+   * Timers the plan sets, on this case or another (an open evaluation's `cancel_evaluation` when its
+   * agreement is terminated): inserted after `writes`, and handed to the scheduler after commit with the
+   * effects' own (StepResult.timers), so they run when due rather than at the next reconciliation.
+   */
+  timers?: TimerRow[];
 }
 
 /**
@@ -434,20 +440,21 @@ export class Engine {
     const caseAfter = { ...row, ...updated } as CaseRow;
     const timers = await this.applyEffects(this.effectContext(em, batch, sync, row, caseAfter, event, now));
     batch.insert(this.taskTable, sync.inserted);
-    if (!plan.writes?.length) {
+    const writes: StepWrite[] = [...(plan.writes ?? []), ...(plan.timers?.length ? [{ kind: 'insert' as const, entity: TIMER, rows: plan.timers }] : [])];
+    if (!writes.length) {
       await batch.flush(em, this.db.dialect);
     } else {
       // The plan's rows go in a statement of their own after the step's: the effects may already touch one of
       // them in it (a timer that ends its case is cancelled with the case's others, then settled as fired), and
       // one statement must not update a row twice. Two statements take a transaction, on the fast path too.
-      const own = this.ownWrites(plan.writes);
+      const own = this.ownWrites(writes);
       const flush = async (tx: EntityManager) => {
         await batch.flush(tx, this.db.dialect);
         await own.flush(tx, this.db.dialect);
       };
       await (em.queryRunner?.isTransactionActive ? flush(em) : this.db.transaction(flush));
     }
-    const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers };
+    const stepResult: StepResult = { case: caseAfter, event, tasks: sync.touched, openTasks: sync.open, timers: [...timers, ...(plan.timers ?? [])] };
     await cmd.after?.(stepResult, em);
     return stepResult;
   }

@@ -19,3 +19,13 @@ export async function signedCase(t: TestApp, body: Record<string, unknown> = {},
   }
   return (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body;
 }
+
+/**
+ * Ends an agreement in force early as contract §10 asks: the secretariat uploads the termination letter,
+ * then sends TERMINATE with its grounds. Returns the TERMINATE response.
+ */
+export async function terminate(t: TestApp, id: string, body: { grounds?: string; comment?: string } = {}, as: TestUser = USERS.secretariat) {
+  const up = await t.upload(id, as, 'termination_letter');
+  if (up.status !== 201) throw new Error(`upload termination_letter: ${up.status} ${up.text}`);
+  return t.post(`/api/cases/${id}/events`, as, { type: 'TERMINATE', grounds: 'mutual_agreement', ...body });
+}
