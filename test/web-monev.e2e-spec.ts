@@ -29,6 +29,7 @@ let browser: Browser;
 let base: string;
 let files: string;
 let agreement: { id: string; number: string };
+let ending: { id: string; number: string };
 let earlierId: string;
 
 beforeAll(async () => {
@@ -37,6 +38,8 @@ beforeAll(async () => {
   t = await TestApp.start({}, { clock });
   const c = await signedCase(t, { title: 'PKS pengelolaan air bersih', instrument: 'pks', partner: { name: 'PT Air Jambi', category: 'third_party' }, validFrom: '2031-01-01', validUntil: '2034-12-31' });
   agreement = { id: c.id, number: c.number };
+  const e = await signedCase(t, { title: 'KB pengembangan pariwisata', validFrom: '2031-01-01', validUntil: '2033-12-31' });
+  ending = { id: e.id, number: e.number };
   clock.set(new Date('2031-04-01T03:00:00Z'));
   const earlier = await t.post(`/api/agreements/${c.id}/evaluations`, USERS.secretariat);
   expect(earlier.status).toBe(201);
@@ -54,6 +57,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   files = mkdtempSync(join(tmpdir(), 'onegate-web-monev-'));
   writeFileSync(join(files, 'laporan-monev.pdf'), samplePdf('laporan monev semester 1'));
+  writeFileSync(join(files, 'surat-pengakhiran.pdf'), samplePdf('surat pengakhiran'));
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 90_000);
 
@@ -174,3 +178,42 @@ test('an evaluation opened, reported, reviewed and concluded in the app; the agr
   await page.getByTestId('lang-switch').click();
   expect(errors).toEqual([]);
 }, 120_000);
+
+test('the secretariat terminates an agreement on its page: what is missing is said beside its field, then it ends with its date and grounds', async () => {
+  const errors: string[] = [];
+  const page = await newPage(await browser.newContext({ viewport: { width: 1366, height: 900 } }), errors, [400]);
+  await signIn(page, base, USERS.secretariat);
+  await page.goto(`${base}/agreements/${ending.id}`);
+  await waitShowing(page, page.getByTestId('terminate-open'));
+  await page.getByTestId('terminate-open').click();
+  await waitShowing(page, page.getByTestId('terminate-form'));
+  // Not confirmed: said beside the statement, nothing sent.
+  await page.getByTestId('terminate-submit').click();
+  await waitShowing(page, page.getByTestId('term-confirm-error'));
+  await page.getByTestId('terminate-confirm').check();
+  // No grounds: the server's 400 names them, beside the select.
+  await page.getByTestId('terminate-submit').click();
+  await waitShowing(page, page.getByTestId('term-grounds-error'));
+  expect(await text(page, 'term-grounds-error')).toBe('Pilih alasan pengakhiran.');
+  expect(await page.getByTestId('term-confirm-error').count()).toBe(0);
+  // Grounds but no letter: named beside the letter's upload.
+  await page.getByTestId('terminate-grounds').selectOption('mutual_agreement');
+  await page.getByTestId('terminate-comment').fill('Para pihak sepakat mengakhiri; anggaran dialihkan.');
+  await page.getByTestId('terminate-submit').click();
+  await waitShowing(page, page.getByTestId('term-termination_letter-error'));
+  expect(await page.getByTestId('term-grounds-error').count()).toBe(0);
+  expect(await text(page, 'term-termination_letter-error')).toBe('Unggah surat pengakhiran (PDF).');
+  expect(await t.stageOf(ending.id)).not.toBe('terminated');
+  await page.getByTestId('terminate-letter').setInputFiles(join(files, 'surat-pengakhiran.pdf'));
+  await page.getByTestId('terminate-submit').click();
+  await waitShowing(page, page.locator('[data-testid="after-event"][data-kind="terminated"]'));
+  expect(await t.stageOf(ending.id)).toBe('terminated');
+  const ended = await page.locator('[data-testid="after-event"][data-kind="terminated"]').innerText();
+  expect(ended).toContain('2 Jun 2031');
+  expect(ended).toContain('Kesepakatan para pihak');
+  // Ended: nothing more to do after signing.
+  expect(await page.getByTestId('after-actions').count()).toBe(0);
+  expect(await page.getByTestId('agreement-status').textContent()).toBe('Diakhiri');
+  expect(await text(page, 'after-signing')).not.toMatch(SNAKE_ID);
+  expect(errors).toEqual([]);
+}, 90_000);

@@ -371,7 +371,7 @@ export async function renew(/** @type {string} */ id) {
 }
 
 const AMEND_AT = /** @type {Record<string, RegExp>} */ ({ title: /^title$/, validUntil: /^changes(\.validUntil)?$/, summary: /^changes\.summary$/ });
-const TERMINATE_AT = /** @type {Record<string, RegExp>} */ ({ grounds: /^grounds$/, comment: /^comment$/, termination_letter: /termination_letter/ });
+const TERMINATE_AT = /** @type {Record<string, RegExp>} */ ({ grounds: /^grounds$/, comment: /^comment$/, termination_letter: /termination_letter|^documents$/ });
 
 /**
  * The section "after signing" of an agreement's page: its timeline since the signature and the actions
