@@ -6,11 +6,14 @@
  * then links; the register's expiring list offers renewal per row. Needs the amendment and renewal API
  * (branch `amend`). One browser for the file, the system's Chromium, failing, not skipping, when missing.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
 import { countOnceSettled, launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
 import { signedCase } from './support/agreements.js';
-import { TestApp, USERS, type TestUser } from './support/test-app.js';
+import { samplePdf, TestApp, USERS, type TestUser } from './support/test-app.js';
 import { until } from './support/until.js';
 
 const SNAKE_ID = /\b[a-z]+_[a-z_]+\b/;
@@ -26,6 +29,7 @@ let base: string;
 let amended: { id: string; number: string };
 let renewing: { id: string; number: string };
 let expiring: { id: string; number: string };
+let files: string;
 
 beforeAll(async () => {
   t = await TestApp.start({}, { clock });
@@ -38,20 +42,21 @@ beforeAll(async () => {
   expiring = await sign('PKS magang mahasiswa', dateIn(45));
   base = await t.listen();
   browser = await launchChromium();
+  files = mkdtempSync(join(tmpdir(), 'onegate-web-amend-'));
+  writeFileSync(join(files, 'naskah-adendum.pdf'), samplePdf('naskah adendum I'));
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
+  if (files) rmSync(files, { recursive: true, force: true });
 }, 30_000);
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
 const caseIdOf = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
-/** Takes a case (an addendum, a renewal) from its opening to signed through the API, whatever stages its path has. */
-async function throughToSigned(id: string, kind: string): Promise<void> {
-  expect((await t.upload(id, USERS.proposer, kind)).status).toBe(201);
-  expect((await t.post(`/api/cases/${id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+/** Takes a submitted case (an addendum, a renewal) to signed through the API, whatever stages its path has. */
+async function throughToSigned(id: string): Promise<void> {
   const by: Record<string, [TestUser, string]> = {
     administrative_check: [USERS.secretariat, 'approve'],
     technical_review: [USERS.reviewerA, 'approve'],
@@ -92,8 +97,17 @@ test('the proposer proposes an addendum on the agreement page; once signed, the 
   expect(addendum).toMatchObject({ kind: 'amendment', parentCaseId: amended.id, title: 'Adendum PKS pengelolaan air bersih' });
   await waitShowing(page, page.getByTestId('parent-link'));
   expect(await text(page, 'parent-agreement')).toContain(amended.number);
+  // The addendum's own rules: its text is what SUBMIT needs, uploaded here, then submitted here.
+  await waitShowing(page, page.getByTestId('required-addendum'));
+  expect(await page.getByTestId('required-kak').count()).toBe(0);
+  await page.getByTestId('upload-file').setInputFiles(join(files, 'naskah-adendum.pdf'));
+  await page.getByTestId('upload-submit').click();
+  await page.locator('[data-testid="upload-result"][data-ok="true"]').waitFor();
+  await page.getByTestId('submit-case').click();
+  await page.getByTestId('banner-ok').waitFor();
+  expect(await t.stageOf(addendumId)).toBe('administrative_check');
 
-  await throughToSigned(addendumId, 'addendum');
+  await throughToSigned(addendumId);
   await t.runDue();
   await until(
     async () => (await t.get(`/api/agreements/${amended.id}`, USERS.auditor)).body,

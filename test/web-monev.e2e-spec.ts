@@ -77,7 +77,7 @@ test('an evaluation opened, reported, reviewed and concluded in the app; the agr
   // The secretariat opens an evaluation now, from the agreement's page.
   await signIn(page, base, USERS.secretariat);
   await page.goto(`${base}/agreements/${agreement.id}`);
-  await waitShowing(page, page.getByTestId('after-signing'));
+  await waitShowing(page, page.getByTestId('after-timeline'));
   expect(await page.locator('[data-testid="after-event"][data-kind="evaluation"][data-status="done"]').count()).toBe(1);
   await page.getByTestId('evaluate-now').click();
   await page.waitForURL(/\/cases\/[^/]+$/);

@@ -385,11 +385,12 @@ export function AfterSigning({ a: entry, user, renewFirst, reload }) {
   const [error, setError] = useState(/** @type {string|null} */ (null));
   // The evaluations as their own list gives them (scheduled, open, done), whatever the entry carries.
   const [evals, setEvals] = useState(/** @type {any[]|null} */ (null));
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     let live = true;
     api(`/agreements/${encodeURIComponent(entry.id)}/evaluations`).then(
-      (x) => live && setEvals(x.items ?? x),
-      () => live && setEvals(null),
+      (x) => live && (setEvals(x.items ?? x), setLoaded(true)),
+      () => live && (setEvals(null), setLoaded(true)),
     );
     return () => {
       live = false;
@@ -465,10 +466,12 @@ export function AfterSigning({ a: entry, user, renewFirst, reload }) {
     ${renewFirst && html`<p class="hint" data-testid="after-renew-hint">${t('after.renewFromReminder')}</p>`}
     ${actions.length > 0 && html`<div class="after-actions" data-testid="after-actions" data-first=${actions[0].key}>${actions.map((x) => html`<div key=${x.key}>${x.view}</div>`)}</div>`}
     ${error && html`<p class="field-error" role="alert" data-testid="after-error">${error}</p>`}
-    <ol class="timeline after-timeline" data-testid="after-timeline">
+    ${!loaded && html`<${Loading} />`}
+    ${loaded &&
+    html`<ol class="timeline after-timeline" data-testid="after-timeline">
       ${shown.map((ev) => html`<${AfterEvent} ev=${ev} />`)}
-    </ol>
-    ${later.length > 0 &&
+    </ol>`}
+    ${loaded && later.length > 0 &&
     html`<details class="after-later" data-testid="after-later">
       <summary>${t('after.later', { n: later.length, date: formatDate(later.at(-1)?.at) })}</summary>
       <ol class="timeline after-timeline">${later.map((ev) => html`<${AfterEvent} ev=${ev} />`)}</ol>
