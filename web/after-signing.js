@@ -341,7 +341,7 @@ function AfterEvent({ ev }) {
     </li>`;
   if (ev.kind === 'amendment')
     return html`<li data-testid="after-event" data-kind="amendment">
-      <strong>${t('after.amendment')}</strong> <a href=${`/cases/${encodeURIComponent(x.id)}`}>${x.number}</a>
+      <strong>${t('after.amendment')}</strong> <a href=${`/cases/${encodeURIComponent(x.id)}`}>${x.number}</a>${x.title ? html` <span class="small">${x.title}</span>` : null}
       <span class="muted small"> · ${x.signedAt ? t('after.amendment.signed', { date: formatDate(x.signedAt) }) : label('stage', x.stage)}</span>
       <ul class="plain small changes">
         ${Object.entries(x.changes ?? {}).map(
