@@ -169,6 +169,10 @@ test('an evaluation opened, reported, reviewed and concluded in the app; the agr
   expect(section).not.toMatch(SNAKE_ID);
   expect(section).not.toMatch(ISO);
   await page.getByTestId('after-signing').screenshot({ path: join(SCREENSHOTS, 'agreement-after-signing.png') });
+  // On a phone the page fits its width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   // In English too.
   await page.getByTestId('lang-switch').click();

@@ -349,11 +349,29 @@ function AfterEvent({ ev }) {
         )}
       </ul>
     </li>`;
-  if (ev.kind === 'renewal')
-    return html`<li data-testid="after-event" data-kind="renewal"><strong>${t('after.renewal')}</strong> · <a href=${`/cases/${encodeURIComponent(x)}`} data-testid="renewal-link">${t('after.renewal.open')}</a></li>`;
+  if (ev.kind === 'renewal') return html`<${RenewalEvent} id=${x} />`;
   return html`<li data-testid="after-event" data-kind="terminated">
     <strong>${t('after.terminated')}</strong> · <span class="muted small">${formatDate(ev.at)}</span>
     ${ev.item.terminationGrounds && html`<div class="small">${t('after.grounds')}: ${t(`after.ground.${ev.item.terminationGrounds}`)}</div>`}
+  </li>`;
+}
+
+/** The renewal's case, by its number and stage once read (a link in words until then). */
+function RenewalEvent(/** @type {{id: string}} */ { id }) {
+  const [c, setC] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    let live = true;
+    api(`/cases/${encodeURIComponent(id)}`).then(
+      (x) => live && setC(x),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return html`<li data-testid="after-event" data-kind="renewal">
+    <strong>${t('after.renewal')}</strong> · <a href=${`/cases/${encodeURIComponent(id)}`} data-testid="renewal-link">${c ? c.number : t('after.renewal.open')}</a>
+    ${c && html`<span class="muted small"> · ${label('stage', c.stage)}${c.signedAt ? ` · ${formatDate(c.signedAt)}` : ''}</span>`}
   </li>`;
 }
 
