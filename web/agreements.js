@@ -15,6 +15,7 @@ import { TIME_ZONE } from '/labels.js';
 import { FIELDS, fieldLabel } from './fields.js';
 import { CATEGORIES, INSTRUMENTS } from './rules.js';
 import { navigate, withQuery } from './router.js';
+import { AfterSigning, renew } from './after-signing.js';
 
 const PAGE = 50;
 /** The tabs above the list: `status` values of the API, and the incomplete entries. */
@@ -141,6 +142,20 @@ export function AgreementList({ user, route }) {
   const years = Array.from({ length: new Date().getFullYear() - 1999 }, (_, i) => String(new Date().getFullYear() - i));
   const opds = data ? [...new Set(data.items.flatMap((/** @type {any} */ a) => a.opds))].sort() : [];
   const secretariat = user.roles.includes('secretariat');
+  const mayRenew = secretariat || user.roles.includes('proposer');
+
+  /** Opens a renewal of the row's agreement and goes to its new case. */
+  async function renewRow(/** @type {string} */ agreementId) {
+    setBusy('renew');
+    m.clear();
+    try {
+      await renew(agreementId);
+    } catch (e) {
+      m.fail(e);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function exportAs(/** @type {'csv'|'xlsx'|'json'} */ format) {
     setBusy(format);
@@ -258,6 +273,8 @@ export function AgreementList({ user, route }) {
                 <td class="actions">
                   <button type="button" class="small-button" aria-expanded=${open === a.id} onClick=${() => setOpen(open === a.id ? null : a.id)} data-testid="agreement-docs">${t('case.documents')}</button>
                   ${secretariat && f.incomplete && html` <a class="button small-button" href=${`/agreements/${encodeURIComponent(a.id)}`} data-testid="agreement-complete">${t('register.complete')}</a>`}
+                  ${mayRenew && f.status === 'expiring' && !a.renewedBy &&
+                  html` <button type="button" class="small-button primary" disabled=${busy !== null} onClick=${() => renewRow(a.id)} data-testid="agreement-renew" aria-label=${t('after.renewRow', { number: a.number })}>${t('after.renew')}</button>`}
                 </td>
               </tr>
               ${open === a.id && html`<tr key=${`${a.id}-docs`} class="row-docs"><td colspan="8"><${Documents} id=${a.id} /></td></tr>`}`,
@@ -313,14 +330,15 @@ const ERROR_AT = /** @type {Record<string, RegExp>} */ ({
   source: /^value\.source$/,
 });
 
-/** @param {{user: import('./api.js').User, id: string}} props */
-export function AgreementPage({ user, id }) {
+/** @param {{user: import('./api.js').User, id: string, route?: import('./router.js').Route}} props */
+export function AgreementPage({ user, id, route }) {
   const [a, setA] = useState(/** @type {any} */ (null));
   const [form, setForm] = useState(/** @type {ReturnType<typeof formOf>|null} */ (null));
   const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({}));
   const [loadError, setLoadError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
   const m = useMessages();
+  const [loaded, setLoaded] = useState(0);
   useEffect(() => {
     let live = true;
     api(`/agreements/${encodeURIComponent(id)}`).then(
@@ -334,7 +352,8 @@ export function AgreementPage({ user, id }) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, loaded]);
+  const reload = async () => setLoaded((n) => n + 1);
   if (loadError instanceof ApiError && loadError.status === 404) return html`<section class="card" data-testid="not-found"><h1>${t('register.notFound')}</h1><p><a href="/agreements">${t('register.toList')}</a></p></section>`;
   if (loadError) return html`<${Banner} text=${errorText(loadError)} />`;
   if (!a || !form) return html`<${Loading} />`;
@@ -426,7 +445,8 @@ export function AgreementPage({ user, id }) {
         <dt>${t('register.source')}</dt><dd>${t(`register.source.${a.source}`)}</dd>
       </dl>
     </section>
-    <section class="card" aria-labelledby="ag-docs"><h2 id="ag-docs">${t('case.documents')}</h2><${Documents} id=${a.id} /></section>
+    <${AfterSigning} key=${a.version} a=${a} user=${user} renewFirst=${route?.query?.get('renew') === '1'} reload=${reload} />
+    <section class="card" aria-labelledby="ag-docs"><h2 id="ag-docs">${t('case.documents')}</h2><${Documents} key=${a.version} id=${a.id} /></section>
     ${secretariat &&
     html`<section class="card form-card" aria-labelledby="ag-edit">
       <h2 id="ag-edit">${t('register.edit')}</h2>

@@ -5,7 +5,8 @@ import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './ap
 import { Banner, Diagram, html, Loading, StageBadge, TaskAge, useMessages } from './components.js';
 import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
-import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds } from './rules.js';
+import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds, versionRules } from './rules.js';
+import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from './after-signing.js';
 
 /** @typedef {import('./api.js').Task} Task */
 /** @typedef {import('./api.js').User} User */
@@ -85,13 +86,19 @@ export function CasePage({ id, user, people, route }) {
   useEffect(() => {
     if (wf) signRequirement(wf.name, wf.version).then(setSignNeeds, () => setSignNeeds(null));
   }, [wf?.name, wf?.version]);
+  // The case's own version's document rules: an addendum or an evaluation uploads other kinds than a proposal.
+  const [rules, setRules] = useState(/** @type {import('./rules.js').VersionRules|null} */ (null));
+  useEffect(() => {
+    if (wf) versionRules(wf.name, wf.version).then(setRules, () => setRules(null));
+  }, [wf?.name, wf?.version]);
 
   if (loadError && !data) return html`<${Banner} text=${loadError} />`;
   if (!data) return html`<${Loading} />`;
   const { c } = data;
   const who = (/** @type {string|null|undefined} */ uid) => (uid ? (people[uid] ?? uid) : t('none'));
   const isProposer = user.roles.includes('proposer') && c.proposerId === user.id;
-  const kinds = uploadKinds(c, user);
+  // Until its own rules arrive, a case of another workflow offers no upload rather than a proposal's kinds.
+  const kinds = rules || c.workflow.name === 'cooperation' ? uploadKinds(c, user, rules) : [];
   // `?task=` from a message's link (hash route today, path route later: both give route.query).
   const focusTask = route.query?.get('task') ?? null;
   const linkedGone = focusTask && !data.tasks.some((/** @type {Task} */ x) => x.id === focusTask) && !c.openTasks.some((/** @type {any} */ x) => x.id === focusTask);
@@ -128,7 +135,7 @@ export function CasePage({ id, user, people, route }) {
               reload=${reload}
             />`,
         )}
-        ${isProposer && html`<${ProposerPanel} c=${c} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((/** @type {Task} */ x) => x.stage === 'revision')} />`}
+        ${isProposer && c.kind !== 'evaluation' && html`<${ProposerPanel} c=${c} rules=${rules} documents=${data.documents ?? []} messages=${m} reload=${reload} hasRevisionTask=${data.tasks.some((/** @type {Task} */ x) => x.stage === 'revision')} />`}
 
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">${t('case.details')}</h2>
@@ -166,7 +173,7 @@ export function CasePage({ id, user, people, route }) {
         <section class="card" aria-labelledby="docs-title">
           <h2 id="docs-title">${t('case.documents')}</h2>
           <${Documents} documents=${data.documents} who=${who} messages=${m} />
-          ${kinds.length > 0 && html`<${UploadForm} c=${c} kinds=${kinds} documents=${data.documents ?? []} isProposer=${isProposer} reload=${reload} />`}
+          ${kinds.length > 0 && html`<${UploadForm} c=${c} kinds=${kinds} rules=${rules} documents=${data.documents ?? []} isProposer=${isProposer} reload=${reload} />`}
         </section>
 
         <section class="card" aria-labelledby="timeline-title">
@@ -175,6 +182,7 @@ export function CasePage({ id, user, people, route }) {
         </section>
       </div>
       <aside class="case-side">
+        ${c.parentCaseId && html`<${ParentAgreement} c=${c} />`}
         <section class="card" aria-labelledby="mail-title">
           <h2 id="mail-title">${t('case.notifications')}</h2>
           <${Notifications} items=${data.notifications} />
@@ -257,6 +265,8 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
 
   // Who may hand the task on: its assignee, an admin, or a holder of its role while nobody holds it (as the API decides).
   const mayDelegate = !own && (task.assigneeId === user.id || user.roles.includes('admin') || (!task.assigneeId && user.roles.includes(task.role)));
+  // An evaluation's report and its conclusion carry more than a comment: their own forms (after-signing.js).
+  const ownForm = task.stage === 'evaluation_report' && task.decisions.includes('submit') ? 'report' : task.stage === 'evaluation_conclusion' && task.decisions.includes('approve') ? 'conclusion' : null;
   const cid = `comment-${task.id}`;
   const needId = `needs-copy-${task.id}`;
   return html`<section
@@ -293,7 +303,10 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
         : null}
     </div>`}
     ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
-    <label for=${cid}>${t('case.comment')}</label>
+    ${ownForm === 'report' && html`<${EvaluationReportForm} task=${task} c=${c} messages=${messages} reload=${reload} />`}
+    ${ownForm === 'conclusion' && html`<${EvaluationConclusionForm} task=${task} messages=${messages} reload=${reload} />`}
+    ${!ownForm &&
+    html`<label for=${cid}>${t('case.comment')}</label>
     <textarea id=${cid} rows="3" value=${comment} onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setComment(e.currentTarget.value)} data-testid="decision-comment" aria-describedby=${localError ? `${cid}-err` : undefined}></textarea>
     ${localError && html`<p id=${`${cid}-err`} class="field-error" role="alert" data-testid="comment-error">${localError}</p>`}
     <div class="button-row">
@@ -310,7 +323,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
         </button>`,
       )}
     </div>
-    <p class="field-error" role="alert" data-testid="decision-refused" hidden=${!refusal}>${refusal ?? ''}</p>
+    <p class="field-error" role="alert" data-testid="decision-refused" hidden=${!refusal}>${refusal ?? ''}</p>`}
   </section>`;
 }
 
@@ -357,11 +370,11 @@ function DelegateForm({ task, user, value, onChange, onSubmit, busy }) {
   </form>`;
 }
 /** Submit / resubmit / withdraw for the case's own proposer. */
-/** @param {{c: any, documents: CaseDocument[], messages: Messages, reload: () => Promise<void>, hasRevisionTask: boolean}} props */
-function ProposerPanel({ c, documents, messages, reload, hasRevisionTask }) {
+/** @param {{c: any, rules: import('./rules.js').VersionRules|null, documents: CaseDocument[], messages: Messages, reload: () => Promise<void>, hasRevisionTask: boolean}} props */
+function ProposerPanel({ c, rules, documents, messages, reload, hasRevisionTask }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
-  const required = requiredForSubmit(c.instrument, c.partner.category);
+  const required = requiredForSubmit(c.instrument, c.partner.category, rules);
   const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
   const canSubmit = c.stage === 'proposal';
   // In revision the proposer's revision task carries "Ajukan ulang"; this button only for a case returned before it existed.
@@ -426,12 +439,12 @@ function Documents({ documents, who, messages }) {
  * the page reloads its data in place: no banner at the top, no jump. `testid` prefixes its test ids.
  */
 /**
- * @param {{c: any, kinds: string[], documents: CaseDocument[], isProposer: boolean, reload: () => Promise<void>, testid?: string,
+ * @param {{c: any, kinds: string[], rules?: import('./rules.js').VersionRules|null, documents: CaseDocument[], isProposer: boolean, reload: () => Promise<void>, testid?: string,
  *   onUploaded?: (doc: any) => void, doneText?: string}} props
  */
-function UploadForm({ c, kinds, documents, isProposer, reload, testid = 'upload', onUploaded = (/** @type {any} */ _doc) => {}, doneText = '' }) {
+function UploadForm({ c, kinds, rules = null, documents, isProposer, reload, testid = 'upload', onUploaded = (/** @type {any} */ _doc) => {}, doneText = '' }) {
   const have = new Set(documents.map((/** @type {any} */ d) => d.kind));
-  const firstMissing = isProposer ? requiredForSubmit(c.instrument, c.partner.category).find((k) => !have.has(k)) : undefined;
+  const firstMissing = isProposer ? requiredForSubmit(c.instrument, c.partner.category, rules).find((k) => !have.has(k)) : undefined;
   const preferred = firstMissing ?? (kinds.includes('signed') ? 'signed' : kinds[0]);
   const [kind, setKind] = useState(preferred);
   const [busy, setBusy] = useState(false);

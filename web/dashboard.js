@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The dashboard: open cases by stage, where files wait (stage-chart.js), overdue tasks by role, agreements signed per year (by instrument
+ * The dashboard: open cases by stage, where files wait (stage-chart.js), overdue tasks by role, evaluations under way and overdue, agreements signed per year (by instrument
  * and by partner category), expiring soon. Bars and tables are plain HTML that wraps, so nothing is
  * cut off on a laptop or a phone.
  */
@@ -118,6 +118,14 @@ export function Dashboard() {
     <div class="dash-grid">
       <section class="card" aria-labelledby="d1"><h2 id="d1">${t('dash.openByStage')}</h2><${Bars} rows=${byStage} title=${t('dash.openByStage')} testid="chart-stage" /></section>
       <section class="card" aria-labelledby="d2"><h2 id="d2">${t('dash.overdueByRole')}</h2><${Bars} rows=${byRole} title=${t('dash.overdueByRole')} testid="chart-overdue" /></section>
+      ${d.evaluations &&
+      html`<section class="card" aria-labelledby="d6" data-testid="dash-evaluations">
+        <h2 id="d6">${t('dash.evaluations')}</h2>
+        <dl class="dash-counts">
+          <div><dt>${t('dash.evaluations.open')}</dt><dd data-testid="evaluations-open">${d.evaluations.open}</dd></div>
+          <div class=${d.evaluations.overdue ? 'late' : ''}><dt>${t('dash.evaluations.overdue')}</dt><dd data-testid="evaluations-overdue">${d.evaluations.overdue}</dd></div>
+        </dl>
+      </section>`}
       <section class="card dash-wide" aria-labelledby="d5">
         <h2 id="d5">${t('dash.waiting')}</h2>
         <div class="filters">

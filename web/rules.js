@@ -38,10 +38,11 @@ export async function loadRules() {
  * Document kinds `user` may upload to `c` now (empty: no upload form).
  * @param {{stage: string, proposerId?: string}} c
  * @param {{id: string, roles: string[]}} user
+ * `rules`: the case's own workflow version's (versionRules), else the current cooperation version's.
  */
-export function uploadKinds(c, user) {
+export function uploadKinds(c, user, rules = /** @type {VersionRules|null} */ (null)) {
   const kinds = [];
-  for (const rule of UPLOAD_RULES[c.stage] ?? []) {
+  for (const rule of (rules?.uploadRules ?? UPLOAD_RULES)[c.stage] ?? []) {
     if (!rule.roles.some((r) => user.roles.includes(r))) continue;
     if (rule.proposerOnly && c.proposerId && c.proposerId !== user.id) continue;
     kinds.push(...rule.kinds);
@@ -50,8 +51,30 @@ export function uploadKinds(c, user) {
 }
 
 /** What SUBMIT needs, from the server's rules: a KAK always, a feasibility study from a third party, a draft of the instrument. */
-export function requiredForSubmit(/** @type {string} */ instrument, /** @type {string} */ category) {
-  return [...SUBMIT_REQUIRES.always, ...(SUBMIT_REQUIRES.byCategory[category] ?? []), ...(SUBMIT_REQUIRES.byInstrument[instrument] ?? [])];
+export function requiredForSubmit(/** @type {string} */ instrument, /** @type {string} */ category, rules = /** @type {VersionRules|null} */ (null)) {
+  const req = rules?.submitRequires ?? SUBMIT_REQUIRES;
+  return [...req.always, ...(req.byCategory[category] ?? []), ...(req.byInstrument[instrument] ?? [])];
+}
+
+/**
+ * One workflow version's document rules (an addendum's or an evaluation's differ from a proposal's), asked
+ * once per version: `GET /api/workflows/<name>/<version>/rules`.
+ * @typedef {{uploadRules: Record<string, {roles: string[], kinds: string[], proposerOnly?: boolean}[]>,
+ *   submitRequires: {always: string[], byCategory: Record<string, string[]>, byInstrument: Record<string, string[]>}}} VersionRules
+ */
+/** @type {Map<string, Promise<VersionRules>>} */
+const versionRuleCache = new Map();
+export function versionRules(/** @type {string} */ name, /** @type {number} */ version) {
+  const key = `${name}/${version}`;
+  let p = versionRuleCache.get(key);
+  if (!p) {
+    p = fetch(`/api/workflows/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/rules`)
+      .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`rules ${res.status}`))))
+      .then((/** @type {any} */ data) => ({ uploadRules: data.uploadRules ?? {}, submitRequires: data.submitRequires ?? { always: [], byCategory: {}, byInstrument: {} } }));
+    p.catch(() => versionRuleCache.delete(key));
+    versionRuleCache.set(key, p);
+  }
+  return p;
 }
 
 /** What `sign` needs in one workflow version (`{kind, uploadedAt}`, or null), from that version's own rules; asked once per version. */

@@ -10,6 +10,9 @@ import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow } from '../database/rows.js';
 
+/** The task stages of an evaluation (contract §10), whatever workflow version runs it. */
+export const EVALUATION_STAGES = ['evaluation_report', 'evaluation_review', 'evaluation_conclusion'];
+
 /** The dashboard's and the yearly report's figures, read from cases and tasks. */
 @Injectable()
 export class ReportsService {
@@ -19,7 +22,7 @@ export class ReportsService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** Open cases by stage, overdue open tasks by role, signed per year, and, of those `actor` may see, the agreements expiring soon. */
+  /** Open cases by stage, overdue open tasks by role, evaluations under way and overdue, signed per year, and, of those `actor` may see, the agreements expiring soon. */
   async dashboard(actor: Actor) {
     const now = this.clock.now();
     // Calendar days in the city (ONEGATE_TIMEZONE): at 00:30 WIB on 1 January, today is 1 January, not UTC's 31 December.
@@ -40,6 +43,13 @@ export class ReportsService {
         .where("t.status = 'open' AND t.due_at < :now", { now })
         .groupBy('t.role')
         .getRawMany();
+      // Evaluations under way (contract §10): one open task each at a time, so counted by case; overdue when that task is past due.
+      const evaluation: { open: string | number | null; overdue: string | number | null } | undefined = await em
+        .createQueryBuilder(TASK, 't')
+        .select('COUNT(DISTINCT t.case_id)', 'open')
+        .addSelect('COUNT(DISTINCT CASE WHEN t.due_at < :now THEN t.case_id END)', 'overdue')
+        .where("t.status = 'open' AND t.stage IN (:...stages)", { stages: EVALUATION_STAGES, now })
+        .getRawOne();
       const signed = await em.createQueryBuilder<CaseRow>(CASE, 'c').select(['c.instrument', 'c.partnerCategory', 'c.signedAt']).where('c.signed_at IS NOT NULL').getMany();
       const byYear = new Map<number, { year: number; total: number; byInstrument: Record<string, number>; byCategory: Record<string, number> }>();
       for (const c of signed) {
@@ -63,6 +73,7 @@ export class ReportsService {
         openByStage: Object.fromEntries(open.map((r) => [r.stage, Number(r.n)])),
         overdueByRole: Object.fromEntries(overdue.map((r) => [r.role, Number(r.n)])),
         signedByYear: [...byYear.values()].sort((a, b) => a.year - b.year),
+        evaluations: { open: Number(evaluation?.open ?? 0), overdue: Number(evaluation?.overdue ?? 0) },
         expiringSoon: expiring.map((c) => ({ id: c.id, number: c.number, title: c.title, partner: c.partnerName, validUntil: c.validUntil })),
       };
     });
