@@ -147,7 +147,12 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     expect(mail.map((m) => m.to.join(','))).toEqual(['opd-1@jambikota.go.id']);
     const body = mail[0]!.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     expect(body).toContain(`http://onegate.test/tasks/${task.id}`);
-    expect(mail[0]!.subject).toContain('Laporan evaluasi pelaksanaan');
+    // Contract §8: the evaluation's opening is told as `evaluation_due`, asking for the report by its due time.
+    expect(mail[0]!.subject).toBe(`[onegate] Evaluasi kerja sama: ${evaluation.number} ${evaluation.title}`);
+    expect(body).toContain('isi laporan pelaksanaan');
+    expect(body).toMatch(/paling lambat \w+, \d+ Januari 2027 pukul \d\d\.\d\d WIB/);
+    const told = (await t.get(`/api/cases/${evaluation.id}/notifications`, USERS.auditor)).body;
+    expect(told.map((n: { kind: string; to: string }) => `${n.kind} ${n.to}`)).toEqual(['evaluation_due opd-1@jambikota.go.id']);
   });
 
   it('takes the report, names the field of a bad one, and refuses the wrong people', async () => {

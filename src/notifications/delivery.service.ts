@@ -43,7 +43,7 @@ interface People {
 }
 
 /** Which message wins when several are due to one person for one case at once: the most pressing. */
-const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1 };
+const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, evaluation_due: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1 };
 
 function rank(m: Planned): number {
   // Among expiry reminders the nearest to the end; among escalations the highest level.
@@ -201,7 +201,8 @@ export class DeliveryService {
     const kind = timer.offset as MessageKind;
     const comment = task?.comment ?? null;
     switch (kind) {
-      case 'task_assigned': {
+      case 'task_assigned':
+      case 'evaluation_due': {
         const holder = openTask?.assigneeId ? byId.get(openTask.assigneeId) : undefined;
         return holder ? planned(kind, [holder]) : null;
       }

@@ -30,9 +30,11 @@ export class MessagePlanner implements StepEffect {
         createdAt: ctx.now,
         settledAt: null,
       });
-    // Opened or changed hands in this step, held by someone who did not just take it themselves.
+    // Opened or changed hands in this step, held by someone who did not just take it themselves. An
+    // evaluation's first task, as the evaluation opens, is the news that it fell due (contract §8 evaluation_due).
+    const assigned: MessageKind = ctx.caseBefore === null && ctx.caseAfter.kind === 'evaluation' ? 'evaluation_due' : 'task_assigned';
     for (const task of ctx.tasks) {
-      if (task.status === 'open' && task.assigneeId && task.assigneeId !== ctx.event.actorId && task.stage !== 'revision') notify('task_assigned', task);
+      if (task.status === 'open' && task.assigneeId && task.assigneeId !== ctx.event.actorId && task.stage !== 'revision') notify(assigned, task);
     }
     const before = ctx.caseBefore?.stage ?? null;
     const after = ctx.caseAfter.stage;

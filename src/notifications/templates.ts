@@ -3,7 +3,7 @@ import { label, type Locale } from '../i18n/labels.js';
 export type { Locale } from '../i18n/labels.js';
 
 /** The kinds of message people receive (contract §8). */
-export const MESSAGE_KINDS = ['task_assigned', 'revision_requested', 'case_rejected', 'case_signed', 'reminder', 'escalation', 'expiry_reminder'] as const;
+export const MESSAGE_KINDS = ['task_assigned', 'revision_requested', 'case_rejected', 'case_signed', 'reminder', 'escalation', 'expiry_reminder', 'evaluation_due'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageData {
@@ -171,6 +171,12 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
       ],
       due: f.until,
     }),
+    evaluation_due: (d, f) => ({
+      subject: `Evaluasi kerja sama: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Kerja sama Anda perlu dievaluasi (monitoring dan evaluasi): ${d.caseNumber} “${d.caseTitle}”.`],
+      ask: [`Yang perlu Anda lakukan: isi laporan pelaksanaan — kemajuan (persen), keluaran yang dicapai dan kendala — dan kirimkan${f.due ? ` paling lambat ${f.due}` : ''}. Laporan kemudian dikaji Tim Teknis dan disimpulkan Bagian Kerja Sama.`],
+      due: f.due,
+    }),
   },
   en: {
     task_assigned: (d, f) => ({
@@ -220,6 +226,12 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
         ...(d.renewUrl ? [`Start the renewal: ${d.renewUrl}`] : []),
       ],
       due: f.until,
+    }),
+    evaluation_due: (d, f) => ({
+      subject: `Evaluation of an agreement: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`An agreement of yours is due for its monitoring and evaluation: ${d.caseNumber} “${d.caseTitle}”.`],
+      ask: [`What to do: fill in the implementation report — progress (per cent), outputs achieved and problems — and submit it${f.due ? ` by ${f.due}` : ''}. Tim Teknis then reviews it and the cooperation section concludes.`],
+      due: f.due,
     }),
   },
 };
