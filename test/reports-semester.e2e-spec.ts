@@ -46,6 +46,14 @@ describe('the half-yearly report', () => {
     // Second half: a KB for two years, and a PKS whose term ends on 30 November.
     await signed('s1', '2030-08-05T10:00:00', { title: 'KB pengelolaan sampah regional', validFrom: '2030-08-01', validUntil: '2032-07-31' });
     await signed('s2', '2030-09-02T10:00:00', { ...third, title: 'PKS layanan parkir', partner: { name: 'PT Parkir Jambi', category: 'third_party' }, validFrom: '2030-09-01', validUntil: '2030-11-30' });
+    // Its monev (contract §10), opened by the secretariat and concluded on 12 December: an evaluation done in the second half.
+    clock.set(at('2030-12-10T09:00:00'));
+    const opened = await t.post(`/api/agreements/${ids.s3}/evaluations`, USERS.secretariat, {});
+    expect(opened.status).toBe(201);
+    expect((await t.decide(opened.body.id, USERS.proposer, 'submit', { report: { progress: 70, outputs: 'Layanan rujukan berjalan' } })).status).toBe(200);
+    expect((await t.decide(opened.body.id, USERS.reviewerA, 'approve')).status).toBe(200);
+    clock.set(at('2030-12-12T09:00:00'));
+    expect((await t.decide(opened.body.id, USERS.secretariat, 'approve', { rating: 4, recommendation: 'continue' })).status).toBe(200);
     // Next year: outside both halves of 2030. And a case still under way: no agreement.
     await signed('s4', '2031-01-05T10:00:00', { title: 'KB pendidikan vokasi', validFrom: '2031-01-05', validUntil: '2033-01-04' });
     await t.createCase({ title: 'KB belum selesai' });
@@ -103,7 +111,8 @@ describe('the half-yearly report', () => {
     });
     // Ended: S2, whose term ran to 30 November (the undated termination is in no half).
     expect(r.ended).toEqual({ total: 1, byInstrument: { kb: 0, pks: 1, nk: 0, loi: 0 }, byCategory: { region: 0, third_party: 1, central_government: 0, foreign: 0 }, byField: { perhubungan: 1 } });
-    expect(r.evaluationsDone.total).toBe(0);
+    // Evaluations done: S3's, concluded on 12 December (kesehatan).
+    expect(r.evaluationsDone).toEqual({ total: 1, byInstrument: { kb: 0, pks: 1, nk: 0, loi: 0 }, byCategory: { region: 0, third_party: 1, central_government: 0, foreign: 0 }, byField: { kesehatan: 1 } });
     expect(r.agreements.map((a: any) => [a.number, a.signedInHalf, a.inForceAtEnd, a.endedInHalf])).toEqual([
       [numbers.s3, false, true, false],
       [numbers.s1, true, true, false],
@@ -131,8 +140,8 @@ describe('the half-yearly report', () => {
     expect([1, 2, 3].map((n) => values(n)[0])).toEqual(LETTERHEAD);
     const rows = Array.from({ length: sum.rowCount }, (_, i) => values(i + 1));
     expect(rows.find((v) => v[0] === 'Laporan Semester II Tahun 2030 — Kerja Sama Daerah')).toBeDefined();
-    expect(rows.find((v) => v[0] === 'Jumlah')).toEqual(['Jumlah', 4, 3, 1, 0]);
-    expect(rows.find((v) => v[0] === 'Perjanjian Kerja Sama (PKS)')).toEqual(['Perjanjian Kerja Sama (PKS)', 1, 1, 1, 0]);
+    expect(rows.find((v) => v[0] === 'Jumlah')).toEqual(['Jumlah', 4, 3, 1, 1]);
+    expect(rows.find((v) => v[0] === 'Perjanjian Kerja Sama (PKS)')).toEqual(['Perjanjian Kerja Sama (PKS)', 1, 1, 1, 1]);
     expect(rows.find((v) => v[0] === 'Pemerintah daerah lain')).toEqual(['Pemerintah daerah lain', 2, 1, 0, 0]);
     expect(rows.find((v) => v[0] === 'Pekerjaan umum')).toEqual(['Pekerjaan umum', 2, 2, 0, 0]);
     const list = wb.getWorksheet('Daftar kerja sama')!;
@@ -157,9 +166,10 @@ describe('the half-yearly report', () => {
       for (const line of LETTERHEAD) expect(out.stdout).toContain(line);
       expect(out.stdout).toContain('Laporan Semester II Tahun 2030');
       expect(out.stdout).toContain('1 Juli 2030 – 31 Desember 2030');
-      expect(out.stdout).toMatch(/Jumlah\s+4\s+3\s+1\s+0/);
+      expect(out.stdout).toMatch(/Jumlah\s+4\s+3\s+1\s+1/);
+      expect(out.stdout).toMatch(/Kesehatan\s+0\s+1\s+0\s+1/);
       expect(out.stdout).toMatch(/Lingkungan hidup\s+1\s+1\s+0\s+0/);
-      expect(out.stdout).toMatch(/Perjanjian Kerja Sama \(PKS\)\s+1\s+1\s+1\s+0/);
+      expect(out.stdout).toMatch(/Perjanjian Kerja Sama \(PKS\)\s+1\s+1\s+1\s+1/);
       expect(out.stdout).toContain(`${numbers.s2} — PKS layanan parkir`);
       expect(out.stdout).not.toContain(numbers.s4);
     } finally {

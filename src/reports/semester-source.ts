@@ -5,12 +5,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { AgreementsService } from '../agreements/agreements.service.js';
-import { KNOWN } from '../../workflows/registry.js';
+import { KNOWN, findWorkflow } from '../../workflows/registry.js';
 import { dateIn } from '../common/time-zone.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { CASE_EVENT } from '../database/entities.js';
-import type { CaseEventRow } from '../database/rows.js';
+import { CASE, CASE_EVENT } from '../database/entities.js';
+import type { CaseEventRow, CaseRow } from '../database/rows.js';
 
 export interface SemesterAgreement {
   id: string;
@@ -56,12 +56,28 @@ async function leftInForceOn(em: EntityManager, timeZone: string): Promise<Map<s
 }
 
 /**
+ * The city's days on which each agreement's evaluations (contract §10, cases of kind `evaluation`) were
+ * concluded: closed (a final stage of its version) with the secretariat's rating in its machine's context;
+ * dated by its last step, the conclusion, as nothing follows a final stage. A cancelled one has no rating.
+ */
+async function evaluationsConcludedOn(em: EntityManager, timeZone: string): Promise<Map<string, string[]>> {
+  const done = new Map<string, string[]>();
+  const rows = await em.find<CaseRow>(CASE, { select: { parentCaseId: true, updatedAt: true, workflowName: true, workflowVersion: true, stage: true, snapshot: true }, where: { kind: 'evaluation' } });
+  for (const r of rows) {
+    const closed = findWorkflow(r.workflowName, r.workflowVersion)?.finalStages.includes(r.stage) ?? false;
+    if (!r.parentCaseId || !closed || r.snapshot.context.rating == null) continue;
+    done.set(r.parentCaseId, [...(done.get(r.parentCaseId) ?? []), dateIn(r.updatedAt, timeZone)]);
+  }
+  return done;
+}
+
+/**
  * The register of agreements (src/agreements, through its service): signing dates, fields and status as
  * the secretariat keeps them, workflow and imported agreements alike. Ended on the earlier of the term's
  * last day and the day the case left its in-force stage; an imported agreement terminated before onegate
  * has no such day in the log, so it counts in no half as in force at the end, nor as ended. Entries without a signing date cannot be
- * placed in a half and are left out (the register lists them as incomplete). Evaluations: none recorded
- * yet (monev, contract §10, is not built).
+ * placed in a half and are left out (the register lists them as incomplete). Evaluations: the days its
+ * evaluations were concluded.
  */
 @Injectable()
 export class RegisterSemesterSource extends SemesterAgreementSource {
@@ -77,7 +93,7 @@ export class RegisterSemesterSource extends SemesterAgreementSource {
 
   async signedBy(last: string): Promise<SemesterAgreement[]> {
     const entries = await this.agreements.all(null, {});
-    const leftOn = await this.db.read((em) => leftInForceOn(em, this.config.timezone));
+    const [leftOn, evaluated] = await this.db.read(async (em) => [await leftInForceOn(em, this.config.timezone), await evaluationsConcludedOn(em, this.config.timezone)] as const);
     return entries
       .filter((a): a is typeof a & { signedAt: string } => a.signedAt !== null && a.signedAt <= last)
       .map((a) => {
@@ -96,7 +112,7 @@ export class RegisterSemesterSource extends SemesterAgreementSource {
           validFrom: a.validFrom,
           validUntil: a.validUntil,
           endedOn: ends[0] ?? null,
-          evaluationsDone: [],
+          evaluationsDone: evaluated.get(a.id) ?? [],
         };
       });
   }
