@@ -289,4 +289,23 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     ]);
     expect((await t.db.read((em) => em.findOneBy<TimerRow>(TIMER, { id: first!.id })))!.status).toBe('cancelled');
   });
+  it('after an evaluation the secretariat opened itself, the period’s own begins the day after it', async () => {
+    // Now is 1 January 2027: the secretariat evaluates a fresh agreement at once, for its first weeks.
+    const a = await signedCase(t, { title: 'PKS layanan air bersih', validFrom: '2026-12-15', validUntil: '2029-12-31' });
+    const opened = await t.post(`/api/agreements/${a.id}/evaluations`, USERS.secretariat, {});
+    expect(opened.status).toBe(201);
+    expect(opened.body.period).toEqual({ from: '2026-12-15', to: '2027-01-01' });
+    const caseOf = (await t.get(`/api/cases/${opened.body.id}`, USERS.auditor)).body;
+    // Its title and summary name the period as a clerk writes it, not as ISO dates.
+    expect(caseOf.title).toBe('Evaluasi 15 Desember 2026 s.d. 1 Januari 2027 — PKS layanan air bersih');
+    expect(caseOf.summary).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // The half January–June 2027 falls due on 1 July: it covers what the first did not.
+    await advanceTo(wib('2027-07-01', 7));
+    const listed = (await list(a.id)).items.filter((e: any) => e.status !== 'scheduled');
+    expect(listed.map((e: any) => [e.status, e.period.from, e.period.to])).toEqual([
+      ['open', '2026-12-15', '2027-01-01'],
+      ['open', '2027-01-02', '2027-06-30'],
+    ]);
+    expect((await t.get(`/api/cases/${listed[1].id}`, USERS.auditor)).body.title).toBe('Evaluasi semester I 2027 — PKS layanan air bersih');
+  });
 });

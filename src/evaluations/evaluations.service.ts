@@ -61,9 +61,7 @@ export class EvaluationsService implements OnModuleInit {
     const today = this.today();
     const { agreement, lastTo } = await this.db.read(async (em) => {
       const agreement = await this.visibleAgreement(em, actor, agreementId);
-      const done = await loadEvaluations(em, agreementId);
-      const lastTo = done.filter((e) => e.status !== 'scheduled' && e.status !== 'cancelled').reduce<string | null>((m, e) => (m === null || e.period.to > m ? e.period.to : m), null);
-      return { agreement, lastTo };
+      return { agreement, lastTo: lastEvaluatedTo(await loadEvaluations(em, agreementId)) };
     });
     if (agreementStatus(agreement, today) !== 'in_force') {
       throw new DomainError('InvalidTransition', `agreement ${agreementId} is not in force: only an agreement in force is evaluated`, { stage: agreement.stage });
@@ -103,7 +101,15 @@ export class EvaluationsService implements OnModuleInit {
       await this.db.transaction((em) => em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: this.clock.now() }));
       return;
     }
-    const period = periodOfOffset(timer.offset);
+    const planned = periodOfOffset(timer.offset);
+    // An evaluation opened meanwhile (the secretariat's, POST) covered the period's start: this one begins after it,
+    // or, when it covered the whole period, is superseded.
+    const lastTo = await this.db.read(async (em) => lastEvaluatedTo(await loadEvaluations(em, agreement.id)));
+    const period = lastTo && lastTo >= planned.from ? { ...planned, from: addDays(lastTo, 1) } : planned;
+    if (period.from > period.to) {
+      await this.db.transaction((em) => em.update(TIMER, { id: timer.id, status: 'pending' }, { status: 'cancelled', settledAt: this.clock.now() }));
+      return;
+    }
     const settle: StepWrite = { kind: 'update', entity: TIMER, set: { status: 'fired', settledAt: this.clock.now() }, where: { id: timer.id, status: 'pending' }, expect: 1, what: `timer ${timer.id}` };
     try {
       const step = await this.open(SYSTEM_ACTOR, agreement, { from: period.from, to: period.to }, period.key, [settle]);
@@ -118,7 +124,7 @@ export class EvaluationsService implements OnModuleInit {
 
   private async open(actor: Actor, agreement: CaseRow, period: { from: string; to: string }, key: string, writes: StepWrite[]): Promise<StepResult> {
     const entry = await this.db.read((em) => em.findOneBy<AgreementRow>(AGREEMENT, { id: agreement.id }));
-    const label = key === 'end' ? 'akhir masa berlaku' : key === 'now' ? `${period.from} s.d. ${period.to}` : `semester ${key.replace('-', '/')}`;
+    const label = key === 'end' ? 'akhir masa berlaku' : key === 'now' ? `${dayName(period.from)} s.d. ${dayName(period.to)}` : semesterName(key);
     return this.engine.start({
       actor,
       workflow: EVALUATION_WORKFLOW,
@@ -128,7 +134,7 @@ export class EvaluationsService implements OnModuleInit {
         partnerName: agreement.partnerName,
         partnerCategory: agreement.partnerCategory,
         partnerCountry: agreement.partnerCountry,
-        summary: `Monitoring dan evaluasi perjanjian ${entry?.number ?? agreement.number}, periode ${period.from} s.d. ${period.to}`,
+        summary: `Monitoring dan evaluasi perjanjian ${entry?.number ?? agreement.number}, periode ${dayName(period.from)} s.d. ${dayName(period.to)}`,
         requiresDprdApproval: false,
         parentCaseId: agreement.id,
         kind: 'evaluation',
@@ -170,4 +176,23 @@ export class EvaluationsService implements OnModuleInit {
     if (!c || !registered) throw notFound('agreement', id);
     return c;
   }
+}
+
+/** The end of the agreement's last evaluation that was opened (not cancelled), or null. */
+function lastEvaluatedTo(evaluations: EvaluationDto[]): string | null {
+  return evaluations.filter((e) => e.status !== 'scheduled' && e.status !== 'cancelled').reduce<string | null>((m, e) => (m === null || e.period.to > m ? e.period.to : m), null);
+}
+
+const DAY_NAME = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar date as a clerk writes it in a title: `2026-06-30` → "30 Juni 2026" (never ISO to a person). */
+function dayName(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return DAY_NAME.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** A half-year period's key as its name: `2027-1` → "semester I 2027". */
+function semesterName(key: string): string {
+  const [year, half] = key.split('-');
+  return `semester ${half === '1' ? 'I' : 'II'} ${year}`;
 }
