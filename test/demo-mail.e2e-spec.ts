@@ -66,7 +66,9 @@ describe(`demo on an empty installation, then the server starts (${backend}, rea
   it('fills the register: the 2017 agreements by status, their entries completed but for a few, values on PKS only', async () => {
     const count = async (query: string) => (await t.get(`/api/agreements?${query}`, USERS.auditor)).body.total as number;
     expect(await count('year=2017')).toBe(23);
-    expect(await count('status=in_force')).toBe(7);
+    // The seven ten-year ones, and the 2017 KB with BPJS Kesehatan's renewal of 2021.
+    expect(await count('status=in_force')).toBe(8);
+    expect(await count('year=2021')).toBe(1);
     expect(await count('status=expired')).toBe(15);
     expect(await count('status=terminated')).toBe(1);
     // Ten-year terms run to the end of the year after next: none is near its end.
@@ -78,7 +80,7 @@ describe(`demo on an empty installation, then the server starts (${backend}, rea
     expect(expired[0]).toMatchObject({ signedPlace: 'Jambi', opds: ['Badan Pengelola Keuangan dan Aset Daerah'], signatories: [{ party: 'city', position: 'Wali Kota Jambi' }, { party: 'partner' }] });
     expect(expired[0].validUntil < new Date().toISOString().slice(0, 10)).toBe(true);
     // By field and agency, as the register page filters.
-    expect(await count('field=kesehatan')).toBe(2);
+    expect(await count('field=kesehatan')).toBe(3);
     expect(await count(`opd=${encodeURIComponent('Dinas Lingkungan Hidup')}`)).toBe(2);
     // A few entries are left for the secretariat to complete: two without the partner's number, one not recorded at all.
     const incomplete = (await t.get('/api/agreements?incomplete=true', USERS.auditor)).body.items as { title: string; missing: string[] }[];
@@ -92,8 +94,31 @@ describe(`demo on an empty installation, then the server starts (${backend}, rea
     expect(all.filter((a) => a.instrument === 'pks' && a.value !== null).length).toBe(10);
     // The public registry shows them too, without the values.
     const pub = await t.get('/public/agreements?limit=50');
-    expect(pub.body.total).toBe(23);
+    expect(pub.body.total).toBe(24);
     expect(pub.text).not.toContain('5000000000');
+  });
+
+  it('has agreements at each point of life after signing (contract §10)', async () => {
+    const find = async (q: string, status = '') => (await t.get(`/api/agreements?q=${encodeURIComponent(q)}${status}`, USERS.auditor)).body.items[0];
+    const jkn = await t.get(`/api/agreements/${(await find('KB jaminan kesehatan nasional', '&year=2017')).id}`, USERS.auditor);
+    const renewal = await find('KB jaminan kesehatan nasional', '&year=2021');
+    expect(jkn.body).toMatchObject({ status: 'expired', renewedBy: renewal.id });
+    expect((await t.get(`/api/cases/${renewal.id}`, USERS.auditor)).body).toMatchObject({ kind: 'renewal', parentCaseId: jkn.body.id, stage: 'signed' });
+    const pbi = (await t.get(`/api/agreements/${(await find('PKS pelayanan kesehatan peserta JKN')).id}`, USERS.auditor)).body;
+    expect(pbi.value).toMatchObject({ amount: 21_400_000_000, source: 'APBD Kota Jambi 2024' });
+    expect(pbi.amendments).toEqual([expect.objectContaining({ stage: 'signed', changes: expect.objectContaining({ value: { from: expect.objectContaining({ amount: 18_600_000_000 }), to: expect.objectContaining({ amount: 21_400_000_000 }) } }) })]);
+    const waste = (await t.get(`/api/agreements/${(await find('KB pengelolaan sampah regional')).id}/evaluations`, USERS.auditor)).body.items;
+    expect(waste.filter((e: any) => e.status === 'done')).toEqual([expect.objectContaining({ rating: 4, recommendation: 'continue' })]);
+    const pbb = (await t.get(`/api/agreements/${(await find('PKS penerimaan PBB melalui bank')).id}/evaluations`, USERS.auditor)).body.items;
+    expect(pbb.filter((e: any) => e.status === 'open')).toHaveLength(1);
+    const terminated = (await t.get('/api/agreements?status=terminated', USERS.auditor)).body.items[0];
+    expect((await t.get(`/api/agreements/${terminated.id}`, USERS.auditor)).body).toMatchObject({ terminationGrounds: 'mutual_agreement', terminatedAt: '2019-09-16' });
+    // The dashboard counts the evaluations under way and the overdue one.
+    const dash = (await t.get('/api/reports/dashboard', USERS.secretariat)).body;
+    expect(dash.evaluations.overdue).toBeGreaterThanOrEqual(1);
+    expect(dash.evaluations.open).toBeGreaterThanOrEqual(dash.evaluations.overdue);
+    const verify = (await t.get('/api/audit/verify', USERS.auditor)).body;
+    expect(verify).toMatchObject({ ok: true, problems: [] });
   });
 
   it('sends at most one mail per open task and recipient, each about an open task, marked late when its moment is past', async () => {

@@ -9,6 +9,12 @@ import { DirectoryService } from '../directory/directory.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { DEFAULT_WORKFLOW, newestWorkflow } from '../../workflows/registry.js';
 import { TasksService } from '../tasks/tasks.service.js';
+import { AmendmentsService } from '../amendments/amendments.service.js';
+import { Database } from '../database/database.js';
+import { TIMER } from '../database/entities.js';
+import type { TimerRow } from '../database/rows.js';
+import { TimerHandler } from '../deadlines/timer-handler.js';
+import { EvaluationsService } from '../evaluations/evaluations.service.js';
 import type { Progress } from './progress.js';
 
 interface Agreement {
@@ -179,6 +185,76 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
     }
     progress("signing Kota Jambi's 2017", i + 1, YEAR_2017.length);
   }
+  /** Takes a case through every open task to its end: approve, or sign with the signed copy, by the task's role. */
+  const drive = async (caseId: string, title: string) => {
+    for (;;) {
+      const c = await cases.get(SYSTEM_ACTOR, caseId);
+      const task = c.openTasks[0];
+      if (!task) return c;
+      clock.advance(DAY * (1 + Math.floor(Math.random() * 3)));
+      const decision = task.decisions.includes('sign') ? 'sign' : 'approve';
+      if (decision === 'sign') await attach(caseId, actor('mayor'), 'signed', title);
+      await tasks.complete(actor(task.role), task.id, { decision } as never);
+    }
+  };
+  const agreementNamed = (title: string) => signed2017.find(([, a]) => a.title === title)![0];
+  /**
+   * An agreement at each point of contract §10: an addendum signed and applied, a renewal signed (its
+   * predecessor's reminders stop), an evaluation concluded with a rating, and one whose report is overdue now.
+   */
+  const lifeAfterSigning = async () => {
+    const amendments = app.get(AmendmentsService, { strict: false });
+    const evaluations = app.get(EvaluationsService, { strict: false });
+    const timers = app.get(TimerHandler, { strict: false });
+    const db = app.get(Database, { strict: false });
+    // 2022: BPJS Kesehatan's KB ends in February; its renewal runs the whole procedure beforehand.
+    clock.set(new Date(zonedInstant(2021, 11, 8, timezone, 9)));
+    const jkn = YEAR_2017.find((a) => a.title === 'KB jaminan kesehatan nasional')!;
+    const renewal = await amendments.renew(proposer, agreementNamed(jkn.title), { validFrom: '2022-03-02', validUntil: '2032-03-01' } as never);
+    for (const kind of newestWorkflow(DEFAULT_WORKFLOW)!.documents!.requiredForSubmit(jkn.instrument, jkn.category)) await attach(renewal.id, proposer, kind, jkn.title);
+    clock.advance(DAY);
+    await cases.sendEvent(proposer, renewal.id, { type: 'SUBMIT' });
+    await drive(renewal.id, jkn.title);
+    clock.advance(DAY * 3);
+    await agreements.update(secretariat, renewal.id, {
+      partnerNumber: '33/KTR/VI-03/1221',
+      signedPlace: 'Jambi',
+      signatories: [
+        { party: 'city', name: 'Dr. H. Syarif Fasha, M.E.', position: 'Wali Kota Jambi' },
+        { party: 'partner', name: 'dr. Yessi Kumalasari', position: 'Kepala BPJS Kesehatan Cabang Jambi' },
+      ],
+    });
+    // 2024: an addendum raises the PKS with BPJS Kesehatan's value for the new PBI participants.
+    clock.set(new Date(zonedInstant(2024, 3, 4, timezone, 9)));
+    const pbi = agreementNamed('PKS pelayanan kesehatan peserta JKN');
+    const addendum = await amendments.open(proposer, {
+      amends: pbi,
+      title: 'Adendum I PKS pelayanan kesehatan peserta JKN — penambahan peserta PBI daerah',
+      changes: { value: { amount: 21_400_000_000, currency: 'IDR', source: 'APBD Kota Jambi 2024' }, summary: 'Penambahan 4.200 peserta PBI yang dibiayai APBD' },
+    } as never);
+    await attach(addendum.id, proposer, 'addendum', 'Adendum I PKS JKN');
+    clock.advance(DAY);
+    await cases.sendEvent(proposer, addendum.id, { type: 'SUBMIT' });
+    await drive(addendum.id, 'Adendum I PKS JKN');
+    // Applied to the agreement as the server's worker would (an `amend` timer), here at once, in 2024.
+    for (const timer of await db.read((em) => em.findBy<TimerRow>(TIMER, { caseId: pbi, kind: 'amend', status: 'pending' }))) await timers.fire(timer.id);
+    // 2025: the waste agreement with Muaro Jambi evaluated: reported, reviewed, concluded with a rating.
+    clock.set(new Date(zonedInstant(2025, 7, 3, timezone, 9)));
+    const waste = await evaluations.openNow(secretariat, agreementNamed('KB pengelolaan sampah regional'));
+    const taskOf = async (caseId: string) => (await cases.get(SYSTEM_ACTOR, caseId)).openTasks[0]!.id;
+    clock.advance(DAY * 5);
+    await tasks.complete(proposer, await taskOf(waste.id), {
+      decision: 'submit',
+      report: { progress: 80, outputs: 'Bank sampah di 62 kelurahan; TPA Talang Gulo menerima sampah dari Muaro Jambi', problems: 'Armada angkut kurang dua unit' },
+    } as never);
+    clock.advance(DAY * 3);
+    await tasks.complete(actor('technical_reviewer'), await taskOf(waste.id), { decision: 'approve' } as never);
+    clock.advance(DAY * 2);
+    await tasks.complete(secretariat, await taskOf(waste.id), { decision: 'approve', rating: 4, recommendation: 'continue', comment: 'Dilanjutkan; tambah dua armada pada APBD 2026' } as never);
+    // Now: the PBB collection with Bank Jambi evaluated a month ago, its report not in yet: overdue.
+    clock.set(new Date(Date.now() - 30 * DAY));
+    await evaluations.openNow(secretariat, agreementNamed('PKS penerimaan PBB melalui bank'));
+  };
   for (const [id, a] of signed2017) {
     if (!a.register?.terminated) continue;
     clock.set(new Date(zonedInstant(2019, 9, 16, timezone, 10)));
@@ -186,7 +262,12 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
     await attach(id, secretariat, 'termination_letter', a.title);
     await cases.sendEvent(secretariat, id, { type: 'TERMINATE', grounds: 'mutual_agreement', comment: a.register.terminated });
   }
+  await lifeAfterSigning();
   log(`signed Kota Jambi's 2017: ${YEAR_2017.filter((a) => a.instrument === 'kb').length} KB (MoU) and ${YEAR_2017.filter((a) => a.instrument === 'pks').length} PKS`);
+  log(
+    'life after signing (contract §10): an addendum signed in 2024, a renewal signed in 2022, an evaluation concluded in 2025 and one overdue now; ' +
+      'the other agreements in force open their January–June evaluation when onegate first starts',
+  );
   const regs = YEAR_2017.map((a) => a.register);
   const ended = regs.filter((r) => r?.terminated).length;
   const inForce = regs.filter((r) => r?.inForce).length;
