@@ -251,7 +251,7 @@ describe('the onegate command', () => {
     try {
       const demo = await run(['demo'], { DATABASE_URL: '', ONEGATE_DATA_DIR: demoDir, ONEGATE_DEMO_USERS: 'true' });
       expect(demo).toMatchObject({ code: 0, stderr: '' });
-      expect(demo.stdout).toBe("onegate demo: signed Kota Jambi's 2017: 9 KB (MoU) and 14 PKS\nonegate demo: registered them: 7 in force, 15 expired, 1 terminated; 3 entries still to complete\nonegate demo: opened 8 cases, one at each stage, plus one in revision, one rejected, one withdrawn\n");
+      expect(demo.stdout).toBe("onegate demo: signed Kota Jambi's 2017: 9 KB (MoU) and 14 PKS\nonegate demo: registered them: 7 in force, 15 expired, 1 terminated; 3 entries still to complete\nonegate demo: after signing: a renewal signed in 2021, an addendum in 2024, an evaluation concluded in 2025 and one overdue now; the rest in force open an evaluation at the first start\nonegate demo: opened 8 cases, one at each stage, plus one in revision, one rejected, one withdrawn\n");
     } finally {
       rmSync(demoDir, { recursive: true, force: true });
     }

@@ -264,15 +264,12 @@ export async function runDemo(app: INestApplicationContext, clock: SettableClock
   }
   await lifeAfterSigning();
   log(`signed Kota Jambi's 2017: ${YEAR_2017.filter((a) => a.instrument === 'kb').length} KB (MoU) and ${YEAR_2017.filter((a) => a.instrument === 'pks').length} PKS`);
-  log(
-    'life after signing (contract §10): an addendum signed in 2024, a renewal signed in 2022, an evaluation concluded in 2025 and one overdue now; ' +
-      'the other agreements in force open their January–June evaluation when onegate first starts',
-  );
   const regs = YEAR_2017.map((a) => a.register);
   const ended = regs.filter((r) => r?.terminated).length;
   const inForce = regs.filter((r) => r?.inForce).length;
   const toComplete = regs.filter((r) => !r || !r.partnerNumber).length;
   log(`registered them: ${inForce} in force, ${YEAR_2017.length - inForce - ended} expired, ${ended} terminated; ${toComplete} entries still to complete`);
+  log('after signing: a renewal signed in 2021, an addendum in 2024, an evaluation concluded in 2025 and one overdue now; the rest in force open an evaluation at the first start');
 
   // Now: one case open at every stage, one in revision, one rejected, one withdrawn.
   const openNow: [string, Agreement][] = [
