@@ -3,9 +3,9 @@ import { SettableClock } from '../src/common/clock.js';
 import { TIMER } from '../src/database/entities.js';
 import type { TimerRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
-import { signedCase, terminate } from './support/agreements.js';
+import { SIGNING, signedCase, terminate } from './support/agreements.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { TestApp, USERS, type TestUser } from './support/test-app.js';
+import { TestApp, USERS } from './support/test-app.js';
 import { until } from './support/until.js';
 
 const backend = process.env.DATABASE_URL ? `PostgreSQL${process.env.REDIS_URL ? ' + Redis (BullMQ)' : ''}` : 'embedded SQLite, in-process timers';
@@ -19,14 +19,6 @@ const AGREEMENT = {
   validFrom: '2026-04-01',
   validUntil: '2026-09-30',
 };
-
-const SIGNING: [TestUser, string][] = [
-  [USERS.secretariat, 'approve'],
-  [USERS.reviewerA, 'approve'],
-  [USERS.chair, 'approve'],
-  [USERS.legal, 'approve'],
-  [USERS.mayor, 'sign'],
-];
 
 /**
  * Contract §10, renewal: `POST /api/agreements/:id/renew` opens a new case (kind renewal) prefilled from

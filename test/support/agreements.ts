@@ -1,6 +1,7 @@
 import { USERS, type TestApp, type TestUser } from './test-app.js';
 
-const SIGNING: [TestUser, string][] = [
+/** The desks a plain proposal passes to its signature, in order, with their decision. */
+export const SIGNING: [TestUser, string][] = [
   [USERS.secretariat, 'approve'],
   [USERS.reviewerA, 'approve'],
   [USERS.chair, 'approve'],
