@@ -235,6 +235,11 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     expect(res.body).toMatchObject({ status: 'open', stage: 'evaluation_report', period: { from: '2027-01-01', to: '2027-01-01' }, number: expect.stringMatching(/^EV-2027-/) });
     const items = (await list(agreement.id)).items;
     expect(items.map((e: any) => e.status)).toEqual(['done', 'open', 'scheduled', 'scheduled']);
+    // One at a time: with this one under way, another is refused, naming it, and nothing is opened.
+    const twice = await t.post(`/api/agreements/${agreement.id}/evaluations`, USERS.secretariat);
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toContain(res.body.number);
+    expect((await list(agreement.id)).items).toHaveLength(4);
     const ended = await signedCase(t, { title: 'PKS yang telah berakhir', validFrom: '2026-01-01', validUntil: '2026-12-31' });
     expect((await list(ended.id)).items).toEqual([]); // its term is over: nothing scheduled
     const refused = await t.post(`/api/agreements/${ended.id}/evaluations`, USERS.secretariat);

@@ -59,13 +59,16 @@ export class EvaluationsService implements OnModuleInit {
   /** `POST /api/agreements/:id/evaluations`: one now, for the period since the last one (or the term's start) to today. */
   async openNow(actor: Actor, agreementId: string): Promise<EvaluationDto> {
     const today = this.today();
-    const { agreement, lastTo } = await this.db.read(async (em) => {
+    const { agreement, lastTo, underWay } = await this.db.read(async (em) => {
       const agreement = await this.visibleAgreement(em, actor, agreementId);
-      return { agreement, lastTo: lastEvaluatedTo(await loadEvaluations(em, agreementId)) };
+      const evaluations = await loadEvaluations(em, agreementId);
+      return { agreement, lastTo: lastEvaluatedTo(evaluations), underWay: evaluations.find((e) => e.status === 'open') };
     });
     if (agreementStatus(agreement, today) !== 'in_force') {
       throw new DomainError('InvalidTransition', `agreement ${agreementId} is not in force: only an agreement in force is evaluated`, { stage: agreement.stage });
     }
+    // One at a time: a second would ask the proposer for the same report twice.
+    if (underWay) throw new DomainError('InvalidTransition', `evaluation ${underWay.number} of this agreement is under way: conclude it first`, { evaluationId: underWay.id });
     const start = lastTo ? addDays(lastTo, 1) : (agreement.validFrom ?? today);
     const from = start > today ? today : start;
     const step = await this.open(actor, agreement, { from, to: today }, 'now', []);
