@@ -131,6 +131,12 @@ describe(`addenda of agreements (${backend})`, () => {
     expect(pending.filter((x) => x.kind === 'expiry_reminder').map((x) => x.dueAt!.toISOString())).toEqual(expect.arrayContaining([new Date('2027-06-30T17:00:00Z').toISOString()]));
     expect(pending.filter((x) => x.kind === 'expiry_reminder')).toHaveLength(5);
     expect(timers.filter((x) => x.kind === 'amend').map((x) => [x.offset, x.status])).toEqual([[res.body.id, 'fired']]);
+    // Its evaluations (contract §10) follow the new term: the end-of-term one now covers to 30 June 2027, and
+    // the half January–June 2027 it reaches is scheduled; the old end-of-term one is cancelled.
+    const evaluations = pending.filter((x) => x.kind === 'evaluation_due').map((x) => x.offset.split('/'));
+    expect(evaluations.find(([key]) => key === 'end')?.[2]).toBe('2027-06-30');
+    expect(timers.some((x) => x.kind === 'evaluation_due' && x.status === 'cancelled' && x.offset.startsWith('end/') && x.offset.endsWith('/2026-12-31'))).toBe(true);
+    expect((await t.get(`/api/agreements/${agreement.id}/evaluations`, USERS.auditor)).body.items.filter((e: any) => e.status === 'scheduled').at(-1).period.to).toBe('2027-06-30');
     for (const id of [agreement.id, res.body.id]) expect((await t.get(`/api/audit/verify?caseId=${id}`, USERS.auditor)).body).toEqual(expect.objectContaining({ ok: true, problems: [] }));
   });
 

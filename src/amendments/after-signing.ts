@@ -4,6 +4,7 @@ import { TIMER } from '../database/entities.js';
 import type { CaseRow, TimerRow } from '../database/rows.js';
 import type { DeadlinePlanner } from '../deadlines/deadline-planner.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
+import type { EvaluationSchedule } from '../evaluations/evaluation-schedule.js';
 
 /** The event an applied addendum records on its agreement's chain (contract §10): every changed field, old → new. */
 export const AMENDED = 'AMENDED';
@@ -20,13 +21,16 @@ export function signedStageOf(c: Pick<CaseRow, 'workflowName' | 'workflowVersion
  *   offset = the addendum's case id, due now). The timer row is the outbox: the agreement takes the changes
  *   in a step of its own when the timer runs (AmendmentsService), exactly once, and reconciliation re-queues
  *   it after a crash;
- * - that `AMENDED` step, when it moves `validUntil`: the agreement's pending expiry and expiry reminders
- *   cancelled and planned anew for the new end;
+ * - that `AMENDED` step, when it moves `validUntil`: the agreement's pending expiry, expiry reminders and
+ *   scheduled evaluations cancelled and planned anew for the new end (evaluations of periods over stay as they were);
  * - a renewal entering its in-force stage: the old agreement's pending expiry reminders cancelled
  *   ("Expiry reminders stop once a renewal is signed"); its expiry itself still comes, on its own date.
  */
 export class AfterSigningProjection implements StepEffect {
-  constructor(private readonly planner: DeadlinePlanner) {}
+  constructor(
+    private readonly planner: DeadlinePlanner,
+    private readonly evaluations: EvaluationSchedule,
+  ) {}
 
   async apply(ctx: StepContext): Promise<TimerRow[]> {
     const c = ctx.caseAfter;
@@ -55,13 +59,12 @@ export class AfterSigningProjection implements StepEffect {
     }
     const moved = ctx.event.type === AMENDED ? (ctx.event.data.changes as Record<string, { from: unknown; to: unknown }> | undefined)?.validUntil : undefined;
     if (moved && c.stage === workflowOf(c).inForceStage) {
-      for (const kind of ['expire', 'expiry_reminder'] as const) {
+      for (const kind of ['expire', 'expiry_reminder', 'evaluation_due'] as const) {
         ctx.batch.update(timers, { status: 'cancelled', settledAt: ctx.now }, { caseId: c.id, kind, status: 'pending' });
       }
-      const planned = this.planner.planAgreementExpiry({ ...c, validUntil: moved.to as string }, ctx.now);
+      const term = { ...c, validUntil: moved.to as string };
+      const planned = [...this.planner.planAgreementExpiry(term, ctx.now), ...this.evaluations.timersFor(term, ctx.now)];
       ctx.batch.insert(timers, planned);
-      // TODO(integrator, evaluations helper): an agreement's `evaluation_due` timers follow its term too;
-      // when `validUntil` moves, the evaluation feature should re-plan them here (cancel pending, plan anew).
       return planned;
     }
     return [];
