@@ -174,6 +174,10 @@ test('upload results appear beside the document form, success and refusal alike'
   await page.goto(caseUrl(otherCase.id));
   const form = page.getByTestId('upload-form');
   await form.waitFor();
+  // The page's late parts first (the diagram's SVG, the version's upload rules): a part drawn above the form
+  // after the scroll would move it, and the browser's scroll anchoring the page, with no upload involved.
+  await page.locator('[data-testid="diagram"] svg').waitFor();
+  await page.waitForLoadState('networkidle');
   await form.scrollIntoViewIfNeeded();
   const scrollBefore = await scrollY(page);
   expect(scrollBefore).toBeGreaterThan(0);
