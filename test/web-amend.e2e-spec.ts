@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
-import { countOnceSettled, launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
+import { countOnceSettled, launchChromium, loadedText, newPage, signIn, waitShowing } from './support/browser.js';
 import { signedCase } from './support/agreements.js';
 import { samplePdf, TestApp, USERS, type TestUser } from './support/test-app.js';
 import { until } from './support/until.js';
@@ -52,7 +52,7 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 }, 30_000);
 
-const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
+const text = loadedText;
 const caseIdOf = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
 /** Takes a submitted case (an addendum, a renewal) to signed through the API, whatever stages its path has. */

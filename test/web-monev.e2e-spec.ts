@@ -12,9 +12,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SettableClock } from '../src/common/clock.js';
-import { launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, loadedText, newPage, signIn, waitShowing } from './support/browser.js';
 import { signedCase } from './support/agreements.js';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
 
@@ -67,7 +67,7 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 }, 30_000);
 
-const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
+const text = loadedText;
 
 test('an evaluation opened, reported, reviewed and concluded in the app; the agreement page shows it with its rating', async () => {
   const errors: string[] = [];

@@ -12,6 +12,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
 }
 import type { TestUser } from './test-app.js';
+import { until } from './until.js';
 
 /**
  * A page that records script errors (a broken module fails the test) and console errors, except
@@ -59,6 +60,14 @@ export async function spoilSessionToken(page: Page): Promise<void> {
 /** Waits until the field with this test id holds `value` (typed, or put back after a sign-in). */
 export const waitForValue = (page: Page, testId: string, value: string) =>
   page.waitForFunction(([id, v]) => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector(`[data-testid="${id}"]`)?.value === v, [testId, value] as const);
+
+/** The text of the element `testId` once what it shows has loaded: no part of it still busy (the app's "Memuat…"). */
+export async function loadedText(page: Page, testId: string): Promise<string> {
+  const el = page.getByTestId(testId);
+  await el.waitFor();
+  await until(() => el.locator('[aria-busy="true"]').count(), (busy) => busy === 0);
+  return el.innerText();
+}
 
 /** Waits for `locator`; on a time-out says what the page showed instead (its URL and text), to tell a slow page from a wrong one. */
 export async function waitShowing(page: Page, locator: Locator): Promise<void> {
