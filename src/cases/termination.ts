@@ -4,24 +4,15 @@
  * version's: it holds for agreements signed on sealed versions and for those imported from before onegate.
  */
 import { randomUUID } from 'node:crypto';
-import { findWorkflow } from '../../workflows/registry.js';
 import type { TerminationGround } from '../../workflows/domain.js';
 import { DomainError, invalid } from '../common/errors.js';
 import { CASE, DOCUMENT } from '../database/entities.js';
 import type { CaseRow, TimerRow } from '../database/rows.js';
 import type { LoadedCase, StepReader } from '../engine/engine.js';
+import { evaluationOutcome, evaluationRecommendation } from '../evaluations/evaluation-outcome.js';
 
 /** The document that must be on the case before it is terminated. */
 export const TERMINATION_LETTER = 'termination_letter';
-
-/**
- * The final stages of workflow `evaluation` (version 1: `concluded`, `cancelled`). That workflow is built
- * beside this one; until it is in the registry, these name an evaluation that is over. Once it is, the
- * case's own version's `finalStages` count as well (closedEvaluation).
- */
-export const EVALUATION_CLOSED_STAGES = ['concluded', 'cancelled'] as const;
-/** The stage of an evaluation that reached its conclusion (and its recommendation). */
-export const EVALUATION_CONCLUDED = 'concluded';
 
 export interface TerminationFacts {
   hasLetter: boolean;
@@ -33,11 +24,6 @@ export interface TerminationFacts {
 
 type EvaluationRow = Pick<CaseRow, 'id' | 'stage' | 'workflowName' | 'workflowVersion' | 'snapshot'>;
 
-function closedEvaluation(e: EvaluationRow): boolean {
-  const finalStages = findWorkflow(e.workflowName, e.workflowVersion)?.finalStages ?? [];
-  return finalStages.includes(e.stage) || (EVALUATION_CLOSED_STAGES as readonly string[]).includes(e.stage);
-}
-
 /** Reads, in the step, the termination letter and the agreement's evaluations (cases of kind `evaluation` whose parent it is). */
 export async function readTerminationFacts(read: StepReader, agreementId: string): Promise<TerminationFacts> {
   const hasLetter = await read.existsBy(DOCUMENT, { caseId: agreementId, kind: TERMINATION_LETTER });
@@ -48,8 +34,8 @@ export async function readTerminationFacts(read: StepReader, agreementId: string
   });
   return {
     hasLetter,
-    recommending: evaluations.filter((e) => e.stage === EVALUATION_CONCLUDED && e.snapshot.context.recommendation === 'terminate').map((e) => e.id),
-    openEvaluations: evaluations.filter((e) => !closedEvaluation(e)).map((e) => e.id),
+    recommending: evaluations.filter((e) => evaluationRecommendation(e) === 'terminate').map((e) => e.id),
+    openEvaluations: evaluations.filter((e) => evaluationOutcome(e) === 'open').map((e) => e.id),
   };
 }
 

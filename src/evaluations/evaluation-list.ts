@@ -4,9 +4,9 @@
  * its cases of kind `evaluation`, oldest period first. Reads only.
  */
 import type { EntityManager } from 'typeorm';
-import { workflowOf } from '../../workflows/registry.js';
 import { CASE, TASK, TIMER } from '../database/entities.js';
 import type { CaseRow, TaskRow, TimerRow } from '../database/rows.js';
+import { evaluationOutcome } from './evaluation-outcome.js';
 import { periodOfOffset } from './evaluation-schedule.js';
 
 export type EvaluationStatus = 'scheduled' | 'open' | 'done' | 'cancelled';
@@ -49,8 +49,7 @@ export async function loadEvaluations(em: EntityManager, agreementId: string): P
 
 export function toEvaluationDto(c: CaseRow, openTask: TaskRow | null): EvaluationDto {
   const ctx = c.snapshot.context as { period?: { from: string; to: string }; report?: EvaluationDto['report']; rating?: number | null; recommendation?: string | null };
-  const workflow = workflowOf(c);
-  const status: EvaluationStatus = c.stage === 'concluded' ? 'done' : c.stage === 'cancelled' ? 'cancelled' : workflow.finalStages.includes(c.stage) ? 'done' : 'open';
+  const status: EvaluationStatus = evaluationOutcome(c);
   return {
     id: c.id,
     number: c.number,
@@ -62,6 +61,6 @@ export function toEvaluationDto(c: CaseRow, openTask: TaskRow | null): Evaluatio
     rating: ctx.rating ?? null,
     recommendation: ctx.recommendation ?? null,
     // Concluding is the case's last step: its last change.
-    concludedAt: c.stage === 'concluded' ? c.updatedAt.toISOString() : null,
+    concludedAt: status === 'done' ? c.updatedAt.toISOString() : null,
   };
 }

@@ -5,12 +5,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { AgreementsService } from '../agreements/agreements.service.js';
-import { KNOWN, findWorkflow } from '../../workflows/registry.js';
+import { KNOWN } from '../../workflows/registry.js';
 import { dateIn } from '../common/time-zone.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT } from '../database/entities.js';
 import type { CaseEventRow, CaseRow } from '../database/rows.js';
+import { evaluationOutcome } from '../evaluations/evaluation-outcome.js';
 
 export interface SemesterAgreement {
   id: string;
@@ -64,8 +65,7 @@ async function evaluationsConcludedOn(em: EntityManager, timeZone: string): Prom
   const done = new Map<string, string[]>();
   const rows = await em.find<CaseRow>(CASE, { select: { parentCaseId: true, updatedAt: true, workflowName: true, workflowVersion: true, stage: true, snapshot: true }, where: { kind: 'evaluation' } });
   for (const r of rows) {
-    const closed = findWorkflow(r.workflowName, r.workflowVersion)?.finalStages.includes(r.stage) ?? false;
-    if (!r.parentCaseId || !closed || r.snapshot.context.rating == null) continue;
+    if (!r.parentCaseId || evaluationOutcome(r) !== 'done') continue;
     done.set(r.parentCaseId, [...(done.get(r.parentCaseId) ?? []), dateIn(r.updatedAt, timeZone)]);
   }
   return done;
