@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { IsNull } from 'typeorm';
 import { AgreementsService } from '../src/agreements/agreements.service.js';
 import type { ImportRow } from '../src/agreements/import-row.js';
-import { startOf } from '../src/cases/cases.service.js';
 import { SettableClock } from '../src/common/clock.js';
 import { dateIn } from '../src/common/time-zone.js';
 import { CASE, TIMER } from '../src/database/entities.js';
 import type { CaseRow, TimerRow } from '../src/database/rows.js';
 import { Engine } from '../src/engine/engine.js';
-import { signedCase, terminate } from './support/agreements.js';
+import { concludedEvaluation, openEvaluation, signedCase, terminate } from './support/agreements.js';
 import { expectError } from './support/expectations.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, type TestUser } from './support/test-app.js';
@@ -66,12 +65,6 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
   const event = (id: string, body: Record<string, unknown>, as: TestUser = USERS.secretariat) => t.post(`/api/cases/${id}/events`, as, body);
   const version = async (id: string) => (await t.get(`/api/cases/${id}`, USERS.auditor)).body.version as number;
   const history = async (id: string) => (await t.get(`/api/cases/${id}/history`, USERS.auditor)).body as any[];
-
-  /** An evaluation of `parentId`, a case of kind `evaluation` started through the engine (on cooperation@2: evaluation@1 is built elsewhere). */
-  async function evaluationOf(parentId: string): Promise<CaseRow> {
-    const start = startOf(USERS.proposer.id, { title: 'Evaluasi semester', instrument: 'kb', partner: { name: 'Kabupaten Muaro Jambi', category: 'region' }, parentCaseId: parentId }, 'evaluation');
-    return (await t.app.get(Engine).start({ actor: SECRETARIAT, ...start, workflow: { name: 'cooperation', version: 2 } })).case;
-  }
 
   let a: any; // the agreement terminated for breach
   let control: any; // one like it, left in force
@@ -197,10 +190,9 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
   it('sets a cancel_evaluation timer, due now and handed to the scheduler, for each open evaluation of the agreement, none for closed ones or others', async () => {
     const c = await signedCase(t, { validFrom: inDays(-1), validUntil: inDays(400) });
     const other = await signedCase(t, { validFrom: inDays(-1), validUntil: inDays(400) });
-    const open = await evaluationOf(c.id);
-    const closed = await evaluationOf(c.id);
-    expect((await event(closed.id, { type: 'WITHDRAW' }, USERS.proposer)).body.stage).toBe('withdrawn');
-    const elsewhere = await evaluationOf(other.id);
+    const closed = await concludedEvaluation(t, c.id, 'continue');
+    const open = await openEvaluation(t, c.id);
+    const elsewhere = await openEvaluation(t, other.id);
     const marked = scheduled.length;
     const res = await terminate(t, c.id, { grounds: 'force_majeure' });
     expect(res.status).toBe(201);
@@ -225,14 +217,9 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
     const d = await signedCase(t, { validFrom: inDays(-1), validUntil: inDays(400) });
     expect((await t.upload(d.id, USERS.secretariat, 'termination_letter')).status).toBe(201);
     expectError(await event(d.id, { type: 'TERMINATE', grounds: 'evaluation' }), 409, 'evaluation');
-    // An evaluation concluded as evaluation@1 concludes one (its stage and recommendation written as that
-    // workflow would: it is built elsewhere, so this case's own chain is not replayable and is left out of verify).
-    const conclude = async (e: CaseRow, recommendation: string) =>
-      t.db.transaction((em) => em.update(CASE, { id: e.id }, { stage: 'concluded', snapshot: { value: 'concluded', context: { ...e.snapshot.context, recommendation } } }));
-    await conclude(await evaluationOf(d.id), 'improve');
+    await concludedEvaluation(t, d.id, 'improve');
     expectError(await event(d.id, { type: 'TERMINATE', grounds: 'evaluation' }), 409, 'evaluation');
-    const recommending = await evaluationOf(d.id);
-    await conclude(recommending, 'terminate');
+    const recommending = await concludedEvaluation(t, d.id, 'terminate');
     const res = await event(d.id, { type: 'TERMINATE', grounds: 'evaluation', comment: 'Rekomendasi evaluasi' });
     expect(res.status).toBe(201);
     expect(res.body.stage).toBe('terminated');

@@ -30,3 +30,27 @@ export async function terminate(t: TestApp, id: string, body: { grounds?: string
   if (up.status !== 201) throw new Error(`upload termination_letter: ${up.status} ${up.text}`);
   return t.post(`/api/cases/${id}/events`, as, { type: 'TERMINATE', grounds: 'mutual_agreement', ...body });
 }
+
+/** The desks an evaluation (evaluation@1) passes to its conclusion: the proposer's report, Tim Teknis, the secretariat's conclusion. */
+export const EVALUATING = (recommendation: string, rating = 4): [TestUser, string, Record<string, unknown>][] => [
+  [USERS.proposer, 'submit', { report: { progress: 50, outputs: 'Kegiatan berjalan sesuai rencana' } }],
+  [USERS.reviewerA, 'approve', {}],
+  [USERS.secretariat, 'approve', { rating, recommendation }],
+];
+
+/** Opens an evaluation of the agreement now, as the secretariat does (`POST /api/agreements/:id/evaluations`); returns it. */
+export async function openEvaluation(t: TestApp, agreementId: string): Promise<any> {
+  const res = await t.post(`/api/agreements/${agreementId}/evaluations`, USERS.secretariat);
+  if (res.status !== 201) throw new Error(`open evaluation: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+/** An evaluation of the agreement opened now and taken to its conclusion with `recommendation`; returns it. */
+export async function concludedEvaluation(t: TestApp, agreementId: string, recommendation: string, rating = 4): Promise<any> {
+  const e = await openEvaluation(t, agreementId);
+  for (const [user, decision, extra] of EVALUATING(recommendation, rating)) {
+    const res = await t.decide(e.id, user, decision, extra);
+    if (res.status !== 200) throw new Error(`${decision} by ${user.id}: ${res.status} ${res.text}`);
+  }
+  return e;
+}
