@@ -1,7 +1,7 @@
 import { In, Not, IsNull, type EntityManager } from 'typeorm';
 import { CASE, CASE_EVENT } from '../database/entities.js';
 import type { CaseEventRow, CaseRow } from '../database/rows.js';
-import { AMENDED } from './after-signing.js';
+import { AMENDED, signedStageOf } from './after-signing.js';
 import type { AmendmentSummaryDto } from './amendment.dto.js';
 
 /**
@@ -12,16 +12,20 @@ import type { AmendmentSummaryDto } from './amendment.dto.js';
 export async function agreementLife(em: EntityManager, id: string): Promise<{ amendments: AmendmentSummaryDto[]; renewedBy: string | null; renewedAt: Date | null }> {
   const addenda = await em.find<CaseRow>(CASE, {
     where: { parentCaseId: id, kind: 'amendment' },
-    select: { id: true, number: true, title: true, stage: true, createdAt: true },
+    select: { id: true, number: true, title: true, stage: true, createdAt: true, workflowName: true, workflowVersion: true },
     order: { createdAt: 'ASC', number: 'ASC' },
   });
   const applied = new Map<string, CaseEventRow>();
   const signed = new Map<string, Date>();
   if (addenda.length) {
     for (const e of await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: id, type: AMENDED }, order: { seq: 'ASC' } })) applied.set(String(e.data.amendmentId), e);
-    // The moment each addendum reached its signed stage: the step that entered it.
-    const ids = addenda.map((a) => a.id);
-    for (const e of await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: In(ids), stageAfter: 'signed', stageBefore: Not('signed') }, select: { caseId: true, at: true } })) signed.set(e.caseId, e.at);
+    // The moment each addendum reached its version's signed stage: the step that entered it.
+    const signedStage = new Map(addenda.map((a) => [a.id, signedStageOf(a)]));
+    const stages = [...new Set(signedStage.values())].filter((s): s is string => s !== null);
+    const entered = stages.length
+      ? await em.find<CaseEventRow>(CASE_EVENT, { where: { caseId: In(addenda.map((a) => a.id)), stageAfter: In(stages) }, select: { caseId: true, at: true, stageBefore: true, stageAfter: true } })
+      : [];
+    for (const e of entered) if (e.stageAfter === signedStage.get(e.caseId) && e.stageBefore !== e.stageAfter) signed.set(e.caseId, e.at);
   }
   const renewal = await em.findOne<CaseRow>(CASE, { where: { parentCaseId: id, kind: 'renewal', signedAt: Not(IsNull()) }, select: { id: true, signedAt: true }, order: { signedAt: 'DESC' } });
   return {
