@@ -66,6 +66,47 @@ function uploadError(/** @type {unknown} */ e) {
   return errorText(e);
 }
 
+/** An upload the form needs before its request, refused: shown beside the file field. */
+class UploadRefused extends Error {
+  constructor(/** @type {string} */ field, /** @type {unknown} */ cause) {
+    super(uploadError(cause));
+    this.field = field;
+  }
+}
+
+/** Uploads the file chosen in `ref` (if any) as `kind` on the case, then empties the field; a refusal is an UploadRefused for `field`. */
+async function uploadChosen(/** @type {string} */ caseId, /** @type {string} */ kind, /** @type {{current: HTMLInputElement|null}} */ ref, field = kind) {
+  const file = ref.current?.files?.[0];
+  if (!file) return;
+  try {
+    await upload(caseId, kind, file);
+  } catch (e) {
+    throw new UploadRefused(field, e);
+  }
+  if (ref.current) ref.current.value = '';
+}
+
+/**
+ * Runs a form's requests, busy meanwhile. A refusal naming fields (by `at`, worded from `prefix`) shows
+ * each beside its field, the first focused when `id` names the fields' ids; any other failure goes to `fail`.
+ * @param {{setBusy: (b: boolean) => void, setErrors: (e: Record<string, string>) => void, at: Record<string, RegExp>, prefix: string, fail: (e: unknown) => void, id?: (k: string) => string}} form
+ * @param {() => Promise<void>} work
+ */
+async function runForm({ setBusy, setErrors, at, prefix, fail, id }, work) {
+  setBusy(true);
+  try {
+    await work();
+  } catch (e) {
+    const found = e instanceof UploadRefused ? { [e.field]: e.message } : errorsAt(e, at, prefix);
+    setErrors(found);
+    const first = Object.keys(found)[0];
+    if (!first) fail(e);
+    else if (id) document.getElementById(id(first))?.focus();
+  } finally {
+    setBusy(false);
+  }
+}
+
 /** "1 Jan 2027 – 30 Jun 2027" */
 const period = (/** @type {{from?: string, to?: string}|null|undefined} */ p) => (p ? `${formatDate(p.from)} – ${formatDate(p.to)}` : t('none'));
 /** "4 — Baik" */
@@ -92,29 +133,12 @@ export function EvaluationReportForm({ task, c, messages, reload }) {
     messages.clear();
     const progress = v.progress.trim() === '' ? null : Number(v.progress.trim().replace(',', '.'));
     const report = { progress, outputs: v.outputs.trim(), ...(v.problems.trim() ? { problems: v.problems.trim() } : {}) };
-    setBusy(true);
-    try {
-      const file = fileRef.current?.files?.[0];
-      if (file) {
-        try {
-          await upload(c.id, 'evaluation_report', file);
-          if (fileRef.current) fileRef.current.value = '';
-        } catch (e) {
-          setErrors({ file: uploadError(e) });
-          return;
-        }
-      }
+    await runForm({ setBusy, setErrors, at: REPORT_AT, prefix: 'monev.err', fail: messages.fail, id }, async () => {
+      await uploadChosen(c.id, 'evaluation_report', fileRef, 'file');
       const res = await api(`/tasks/${encodeURIComponent(task.id)}/complete`, { body: { decision: 'submit', report } });
       messages.ok(t('case.decided', { decision: label('decision', 'submit'), stage: label('stage', res.case?.stage) }));
       await reload();
-    } catch (e) {
-      const found = errorsAt(e, REPORT_AT, 'monev.err');
-      setErrors(found);
-      if (Object.keys(found).length) document.getElementById(id(Object.keys(found)[0]))?.focus();
-      else messages.fail(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const err = (/** @type {string} */ k) => fieldError(errors, k, id(k), `monev-${k}`);
@@ -164,19 +188,11 @@ export function EvaluationConclusionForm({ task, messages, reload }) {
       ...(comment.trim() ? { comment: comment.trim() } : {}),
       ...(concludes ? { rating: rating ? Number(rating) : null, recommendation: recommendation || null } : {}),
     };
-    setBusy(true);
-    try {
+    await runForm({ setBusy, setErrors, at: CONCLUSION_AT, prefix: 'monev.err', fail: messages.fail, id }, async () => {
       const res = await api(`/tasks/${encodeURIComponent(task.id)}/complete`, { body });
       messages.ok(t('case.decided', { decision: label('decision', decision), stage: label('stage', res.case?.stage) }));
       await reload();
-    } catch (e) {
-      const found = errorsAt(e, CONCLUSION_AT, 'monev.err');
-      setErrors(found);
-      if (Object.keys(found).length) document.getElementById(id(Object.keys(found)[0]))?.focus();
-      else messages.fail(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const err = (/** @type {string} */ k) => fieldError(errors, k, id(k), `monev-${k}`);
@@ -515,17 +531,10 @@ function AmendForm(/** @type {{a: any}} */ { a }) {
     if (!v.validUntil && !v.summary.trim()) local.validUntil = t('after.err.validUntil');
     if (Object.keys(local).length) return setErrors(local);
     const changes = { ...(v.validUntil ? { validUntil: v.validUntil } : {}), ...(v.summary.trim() ? { summary: v.summary.trim() } : {}) };
-    setBusy(true);
-    try {
+    await runForm({ setBusy, setErrors, at: AMEND_AT, prefix: 'after.err', fail: (e) => setFail(errorText(e)) }, async () => {
       const c = await api('/cases', { body: { amends: a.id, title: v.title.trim(), changes, scopeChanged: v.scopeChanged } });
       navigate(`/cases/${encodeURIComponent(c.id)}`);
-    } catch (e) {
-      const found = errorsAt(e, AMEND_AT, 'after.err');
-      setErrors(found);
-      if (!Object.keys(found).length) setFail(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const err = (/** @type {string} */ k) => fieldError(errors, k, `amend-${k}`);
   return html`<form class="stack form-card" onSubmit=${send} noValidate data-testid="amend-form">
@@ -561,27 +570,11 @@ function TerminateForm(/** @type {{a: any, recommended: boolean, reload: () => P
     setErrors({});
     setFail(null);
     if (!confirmed) return setErrors({ confirm: t('after.err.confirm') });
-    setBusy(true);
-    try {
-      const file = fileRef.current?.files?.[0];
-      if (file) {
-        try {
-          await upload(a.id, 'termination_letter', file);
-          if (fileRef.current) fileRef.current.value = '';
-        } catch (e) {
-          setErrors({ termination_letter: uploadError(e) });
-          return;
-        }
-      }
+    await runForm({ setBusy, setErrors, at: TERMINATE_AT, prefix: 'after.err', fail: (e) => setFail(errorText(e)) }, async () => {
+      await uploadChosen(a.id, 'termination_letter', fileRef);
       await api(`/cases/${encodeURIComponent(a.id)}/events`, { body: { type: 'TERMINATE', grounds: grounds || undefined, ...(comment.trim() ? { comment: comment.trim() } : {}) } });
       await reload();
-    } catch (e) {
-      const found = errorsAt(e, TERMINATE_AT, 'after.err');
-      setErrors(found);
-      if (!Object.keys(found).length) setFail(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const err = (/** @type {string} */ k) => fieldError(errors, k, `term-${k}`);
   return html`<form class="stack form-card" onSubmit=${send} noValidate data-testid="terminate-form">
