@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -19,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type TerminationGround } from '../../workflows/domain.js';
-import { HasVisibleText } from '../common/validation.js';
+import { HasVisibleText, IsDateOnly } from '../common/validation.js';
 import type { AgreementRow, AgreementValue, CaseRow, Signatory } from '../database/rows.js';
 import { agreementStatus, STATUS_FILTERS, type AgreementStatus } from './agreement-status.js';
 import { PageQuery } from '../common/page-query.js';
@@ -27,7 +26,6 @@ import type { AmendmentSummaryDto } from '../amendments/amendment.dto.js';
 
 /** Present, not null: for the fields PATCH may change but never clear. */
 const NotNull = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class SignatoryDto {
   @ApiProperty({ enum: ['city', 'partner'] })
@@ -84,8 +82,7 @@ export class UpdateAgreementDto {
 
   @ApiPropertyOptional({ description: 'The date it was signed, YYYY-MM-DD', nullable: true, example: '2026-03-12' })
   @IsOptional()
-  @Matches(DATE, { message: 'signedAt must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'signedAt must be a real calendar date' })
+  @IsDateOnly()
   signedAt?: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: 'Jambi' })

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsDateOnly } from '../common/validation.js';
 import type { CaseEventRow } from '../database/rows.js';
 import { agreementStatus } from '../agreements/agreement-status.js';
 import type { AgreementDto } from '../agreements/agreement.dto.js';
@@ -8,8 +9,7 @@ import type { AgreementDto } from '../agreements/agreement.dto.js';
 export class AgreementAtQuery {
   @ApiPropertyOptional({ example: '2026-06-30', description: 'The entry as it stood at the end of this local date: register updates and addenda after it undone' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'at must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'at must be a real calendar date' })
+  @IsDateOnly()
   at?: string;
 }
 

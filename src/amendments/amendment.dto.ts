@@ -1,15 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { AgreementValueDto } from '../agreements/agreement.dto.js';
-import { HasVisibleText } from '../common/validation.js';
+import { HasVisibleText, IsDateOnly } from '../common/validation.js';
 
 /** What an addendum changes (contract §10, `POST /api/cases {amends, changes}`): each given field's new value. */
 export class AmendmentChangesDto {
   @ApiPropertyOptional({ example: '2029-12-31', description: 'The new end of the term; after the agreement’s validFrom' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'validUntil must be a date YYYY-MM-DD' })
+  @IsDateOnly()
   validUntil?: string;
 
   @ApiPropertyOptional()

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { HasVisibleText } from '../common/validation.js';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { HasVisibleText, IsDateOnly } from '../common/validation.js';
 
 /** `POST /api/agreements/:id/renew`: all optional; the rest is prefilled from the agreement. */
 export class RenewAgreementDto {
@@ -14,13 +14,11 @@ export class RenewAgreementDto {
 
   @ApiPropertyOptional({ example: '2027-01-01' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'validFrom must be a date YYYY-MM-DD' })
+  @IsDateOnly()
   validFrom?: string;
 
   @ApiPropertyOptional({ example: '2031-12-31' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'validUntil must be a date YYYY-MM-DD' })
+  @IsDateOnly()
   validUntil?: string;
 }

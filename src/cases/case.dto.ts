@@ -8,7 +8,6 @@ import {
   IsObject,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -23,7 +22,7 @@ import {
 import { AmendmentChangesDto } from '../amendments/amendment.dto.js';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type Instrument, type PartnerCategory, type TerminationGround } from '../../workflows/domain.js';
 import { KNOWN, taskStageRule } from '../../workflows/registry.js';
-import { HasVisibleText } from '../common/validation.js';
+import { HasVisibleText, IsDateOnly } from '../common/validation.js';
 import type { CaseRow, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { PageQuery } from '../common/page-query.js';
@@ -86,14 +85,12 @@ export class CreateCaseDto {
 
   @ApiPropertyOptional({ example: '2027-01-01' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'validFrom must be a date YYYY-MM-DD' })
+  @IsDateOnly()
   validFrom?: string;
 
   @ApiPropertyOptional({ example: '2031-12-31' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'validUntil must be a date YYYY-MM-DD' })
+  @IsDateOnly()
   validUntil?: string;
 
   @ApiPropertyOptional({ description: 'An addendum (contract §10): the id of the agreement in force it amends; then `changes` is required and partner/instrument are not sent' })

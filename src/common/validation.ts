@@ -1,5 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateBy, getMetadataStorage, type ValidationArguments, type ValidationOptions, type ValidatorOptions } from 'class-validator';
+import { ValidationPipe, applyDecorators, type ValidationError } from '@nestjs/common';
+import { IsISO8601, Matches, ValidateBy, getMetadataStorage, type ValidationArguments, type ValidationOptions, type ValidatorOptions } from 'class-validator';
 import { DomainError, invalid } from './errors.js';
 
 /** Flattens class-validator errors to `field.path: reason` lines. */
@@ -80,6 +80,14 @@ export function HasVisibleText(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/** A local date `YYYY-MM-DD` that is on the calendar (not `2027-02-30`); each failure names the field. */
+export function IsDateOnly(): PropertyDecorator {
+  return applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: (args: ValidationArguments) => `${args.property} must be a date YYYY-MM-DD` }),
+    IsISO8601({ strict: true }, { message: (args: ValidationArguments) => `${args.property} must be a real calendar date` }),
+  ) as PropertyDecorator;
 }
 
 /** Strict validation: the first unknown field is refused by name before validating; every failing field is named. */
