@@ -396,7 +396,7 @@ describe('the register’s lists, status and exports', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('number,partner_number,title,instrument,partner_name,partner_category,partner_country,signed_at,signed_place,valid_from,valid_until,fields,opds,value_amount,status,value_currency,value_source,signatories,source,id');
+    expect(lines[0]).toBe('number,partner_number,title,instrument,partner_name,partner_category,partner_country,signed_at,signed_place,valid_from,valid_until,fields,opds,value_amount,status,value_currency,value_source,terminated_at,termination_grounds,signatories,source,id');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(lines[1]).toContain(`"'@SUM(A1); Dinas Kesehatan"`);

@@ -140,9 +140,9 @@ describe('the public registry', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('number,title,instrument,partner_name,partner_category,partner_country,signed_at,valid_from,valid_until,fields,opds,status');
+    expect(lines[0]).toBe('number,title,instrument,partner_name,partner_category,partner_country,signed_at,valid_from,valid_until,fields,opds,status,terminated_at');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^KS-2026-\d{4},PKS layanan kesehatan,pks,BPJS Kesehatan,third_party,,2026-06-01,2026-06-01,2027-05-31,kesehatan,Dinas Kesehatan,in_force$/);
+    expect(lines[1]).toMatch(/^KS-2026-\d{4},PKS layanan kesehatan,pks,BPJS Kesehatan,third_party,,2026-06-01,2026-06-01,2027-05-31,kesehatan,Dinas Kesehatan,in_force,$/);
   });
 
   it('describes both distributions in a DCAT catalogue (JSON-LD) on PUBLIC_URL', async () => {

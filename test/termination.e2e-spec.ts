@@ -170,6 +170,18 @@ describe(`terminating an agreement (contract §10) on ${backend}`, () => {
     expect(shown.terminationGrounds).toBeUndefined();
     expect(pub.text).not.toContain('breach');
     expect(pub.text).not.toContain('wanprestasi');
+    // The exports carry the same: the register's CSV the date and grounds, the public CSV the date only.
+    const csvRow = (text: string, number: string) => {
+      const [head, ...rows] = text.replace(/^\ufeff/, '').trim().split('\r\n');
+      const names = head!.split(',');
+      const cells = rows.find((r) => r.startsWith(`${number},`))!.split(',');
+      return Object.fromEntries(names.map((n, i) => [n, cells[i]]));
+    };
+    const staff = csvRow((await t.get('/api/agreements/export?format=csv&status=terminated', USERS.auditor)).text, a.number);
+    expect(staff).toMatchObject({ status: 'terminated', terminated_at: terminatedOn, termination_grounds: 'breach' });
+    const publicCsv = await t.get('/public/agreements.csv');
+    expect(csvRow(publicCsv.text, a.number)).toMatchObject({ status: 'terminated', terminated_at: terminatedOn });
+    expect(publicCsv.text).not.toContain('breach');
   });
 
   it('terminates an agreement imported from before onegate too; one imported already terminated has no date', async () => {

@@ -18,8 +18,8 @@ const entry: PublicAgreementDto = {
 describe('register CSV', () => {
   it('is RFC 4180 with CRLF, lists joined with "; ", every formula start neutralised and separators quoted', () => {
     const [header, line, end] = toCsv(PUBLIC_COLUMNS, [entry]).split('\r\n');
-    expect(header).toBe('number,title,instrument,partner_name,partner_category,partner_country,signed_at,valid_from,valid_until,fields,opds,status');
-    expect(line).toBe(`180/1/KS/2017,"'=cmd|""/c calc""!A1, dan ""kutipan""",pks,"Bank Jambi;'@pusat",third_party,,2017-03-12,,,"kesehatan; pendidikan",'-Dinas,in_force`);
+    expect(header).toBe('number,title,instrument,partner_name,partner_category,partner_country,signed_at,valid_from,valid_until,fields,opds,status,terminated_at');
+    expect(line).toBe(`180/1/KS/2017,"'=cmd|""/c calc""!A1, dan ""kutipan""",pks,"Bank Jambi;'@pusat",third_party,,2017-03-12,,,"kesehatan; pendidikan",'-Dinas,in_force,`);
     expect(end).toBe('');
   });
 });

@@ -32,6 +32,8 @@ export const REGISTER_COLUMNS: Column<AgreementDto>[] = [
   { name: 'status', value: (a) => a.status },
   { name: 'value_currency', value: (a) => a.value?.currency ?? null },
   { name: 'value_source', value: (a) => a.value?.source ?? null },
+  { name: 'terminated_at', value: (a) => a.terminatedAt },
+  { name: 'termination_grounds', value: (a) => a.terminationGrounds },
   { name: 'signatories', value: (a) => list(a.signatories.map((s) => `${s.party}: ${s.name} (${s.position})`)) },
   { name: 'source', value: (a) => a.source },
   { name: 'id', value: (a) => a.id },
@@ -51,6 +53,7 @@ export const PUBLIC_COLUMNS: Column<PublicAgreementDto>[] = [
   { name: 'fields', value: (a) => list(a.fields) },
   { name: 'opds', value: (a) => list(a.opds) },
   { name: 'status', value: (a) => a.status },
+  { name: 'terminated_at', value: (a) => a.terminatedAt },
 ];
 
 /** RFC 4180 CSV, CRLF line ends, every cell safe from formula injection (spreadsheet-cell.ts). */
