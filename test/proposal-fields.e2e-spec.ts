@@ -1,5 +1,6 @@
 import { expectError } from './support/expectations.js';
-import { signedCase } from './support/agreements.js';
+import { findWorkflow } from '../workflows/registry.js';
+import { SIGNING, signedCase } from './support/agreements.js';
 import { TestApp, USERS } from './support/test-app.js';
 
 /** A structured proposal (issue 19): what the register needs later is asked once, in the proposal, and carried to the register at signing. */
@@ -94,6 +95,20 @@ describe('structured proposals', () => {
     // The case keeps what was proposed.
     expect((await t.get(`/api/cases/${signed.id}`, USERS.auditor)).body).toMatchObject({ opds: ['Dinas Kesehatan', 'RSUD H. Abdul Manap'], value: { amount: 250000000 } });
     expect((await t.get(`/api/audit/verify?caseId=${signed.id}`, USERS.auditor)).body).toMatchObject({ ok: true });
+  });
+
+  it("carries the contact into a renewal, whose register entry takes the agreement's fields as they stand", async () => {
+    const old = await signedCase(t, { ...PROPOSAL, title: 'PKS yang diperpanjang' });
+    expect((await t.request('PATCH', `/api/agreements/${old.id}`, { as: USERS.secretariat, body: { fields: ['kesehatan'] } })).status).toBe(200);
+    const res = await t.post(`/api/agreements/${old.id}/renew`, USERS.proposer, { validFrom: '2030-01-01', validUntil: '2032-12-31' });
+    expect(res.status).toBe(201);
+    const renewal = res.body;
+    expect(renewal).toMatchObject({ kind: 'renewal', fields: [], opds: [], value: null, partner: { contact: { name: 'Ir. Budi Santoso', email: 'budi@bpjs-kesehatan.go.id' } } });
+    const w = findWorkflow(renewal.workflow.name, renewal.workflow.version)!;
+    for (const kind of w.documents!.requiredForSubmit(renewal.instrument, renewal.partner.category)) expect((await t.upload(renewal.id, USERS.proposer, kind)).status).toBe(201);
+    expect((await t.post(`/api/cases/${renewal.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+    for (const [user, decision] of SIGNING) expect((await t.decide(renewal.id, user, decision)).status).toBe(200);
+    expect((await t.get(`/api/agreements/${renewal.id}`, USERS.secretariat)).body).toMatchObject({ fields: ['kesehatan'], opds: PROPOSAL.opds, value: PROPOSAL.value });
   });
 
   it('enters a case proposed without them with an empty entry, as before', async () => {
