@@ -124,6 +124,15 @@ describe('the discussion of a case', () => {
     expect((await comment(c.id, USERS.secretariat, { body: 'Baru.', expectedVersion: version })).status).toBe(201);
   });
 
+  it('takes comments sent at once, each its own event on an unbroken chain', async () => {
+    const before = (await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.version;
+    const sent = await Promise.all([USERS.secretariat, USERS.reviewerA, USERS.legal, USERS.proposer, USERS.mayor].map((u, i) => comment(c.id, u, { body: `Serentak ${i}` })));
+    expect(sent.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect((await t.get(`/api/cases/${c.id}`, USERS.auditor)).body.version).toBe(before + 5);
+    expect((await comments(c.id)).filter((x) => x.body.startsWith('Serentak')).map((x) => x.body).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `Serentak ${i}`));
+    expect((await t.get(`/api/audit/verify?caseId=${c.id}`, USERS.auditor)).body).toMatchObject({ ok: true });
+  });
+
   it('closes the discussion of an ended case (409) but still shows it; a signed agreement still takes comments', async () => {
     const w = await t.createCase({ title: 'Berkas yang ditarik' });
     expect((await comment(w.id, USERS.proposer, { body: 'Sebelum ditarik.' })).status).toBe(201);

@@ -123,7 +123,7 @@ export function NewCase({ user }) {
           <input id="nc-until" type="date" value=${f.validUntil} onInput=${set('validUntil')} />
         </div>
       </div>
-      <fieldset class="stack" data-testid="new-case-register">
+      <fieldset class="stack form-section" data-testid="new-case-register">
         <legend>${t('new.structured')}</legend>
         <p class="muted small">${t('new.structuredHint')}</p>
         <${FieldChoices} value=${f.fields} onChange=${(/** @type {string[]} */ fields) => setF((prev) => ({ ...prev, fields }))} testid="nc-fields" />
@@ -143,7 +143,7 @@ export function NewCase({ user }) {
           </div>
         </div>
       </fieldset>
-      <fieldset class="stack" data-testid="new-case-contact">
+      <fieldset class="stack form-section" data-testid="new-case-contact">
         <legend>${t('new.contact')}</legend>
         <div class="form-row">
           <div class="stack">
