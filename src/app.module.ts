@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
+import { DiscussionModule } from './discussion/discussion.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
@@ -38,6 +39,7 @@ export const FEATURE_MODULES = [
   IdempotencyModule,
   AgreementsModule,
   EvaluationsModule,
+  DiscussionModule,
 ];
 
 @Module({})

@@ -16,6 +16,7 @@ import { FIELDS, fieldLabel } from './fields.js';
 import { CATEGORIES, INSTRUMENTS } from './rules.js';
 import { navigate, withQuery } from './router.js';
 import { AfterSigning, renew } from './after-signing.js';
+import { amountText, FieldChoices, OpdsInput, opdLines } from './register-inputs.js';
 
 const PAGE = 50;
 /** The tabs above the list: `status` values of the API, and the incomplete entries. */
@@ -359,7 +360,6 @@ export function AgreementPage({ user, id, route }) {
   if (!a || !form) return html`<${Loading} />`;
   const secretariat = user.roles.includes('secretariat');
   const set = (/** @type {keyof ReturnType<typeof formOf>} */ k) => (/** @type {any} */ e) => setForm({ ...form, [k]: e.currentTarget.value });
-  const lines = (/** @type {string} */ s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
 
   async function saveEntry(/** @type {Event} */ ev) {
     ev.preventDefault();
@@ -376,7 +376,7 @@ export function AgreementPage({ user, id, route }) {
       const n = /^signatories\.(\d+)/.exec(path);
       return n ? (signatories[Number(n[1])]?.party ?? null) : path === 'signatories' ? 'city' : null;
     };
-    const amount = form.amount.trim().replace(/\./g, '').replace(',', '.');
+    const amount = amountText(form.amount);
     const body = {
       number: form.number.trim(),
       partnerNumber: form.partnerNumber.trim() || null,
@@ -384,7 +384,7 @@ export function AgreementPage({ user, id, route }) {
       signedPlace: form.signedPlace.trim() || null,
       signatories,
       fields: form.fields,
-      opds: lines(form.opds),
+      opds: opdLines(form.opds),
       value: amount ? { amount: Number(amount), currency: form.currency.trim().toUpperCase(), source: form.source.trim() || null } : null,
       // An edit saved meanwhile (another secretariat member, a signing's update) makes this a 409, not an overwrite.
       expectedVersion: a?.version,
@@ -419,8 +419,6 @@ export function AgreementPage({ user, id, route }) {
       <input id=${`ag-${k}`} value=${form[k]} onInput=${set(k)} aria-invalid=${errors[errKey] ? 'true' : undefined} aria-describedby=${errors[errKey] ? `ag-${showError ? k : errKey === 'city' ? 'cityName' : 'partnerName'}-err` : undefined} data-testid=${`ag-${k}`} ...${extra} />
       ${showError && errors[errKey] && html`<p class="field-error" id=${`ag-${k}-err`} data-testid=${`ag-${k}-error`}>${errors[errKey]}</p>`}
     </div>`;
-  const toggle = (/** @type {string} */ x) => setForm({ ...form, fields: form.fields.includes(x) ? form.fields.filter((y) => y !== x) : [...form.fields, x] });
-  const choices = [...FIELDS, ...form.fields.filter((x) => !FIELDS.includes(x))];
   return html`<article class="case" data-testid="agreement-page" data-agreement-id=${a.id}>
     <div class="page-head">
       <div>
@@ -455,19 +453,8 @@ export function AgreementPage({ user, id, route }) {
         <div class="form-row">${input('signedAt', t('register.signedAt'), 'signedAt', { type: 'date' })} ${input('signedPlace', t('register.f.signedPlace'))}</div>
         <div class="form-row">${input('cityName', t('register.cityName'), 'city')} ${input('cityPosition', t('register.position'), 'city', {}, false)}</div>
         <div class="form-row">${input('partnerName', t('register.partnerName'), 'partner')} ${input('partnerPosition', t('register.position'), 'partner', {}, false)}</div>
-        <fieldset class="field-choices" data-testid="ag-fields">
-          <legend>${t('register.f.fields')}</legend>
-          ${choices.map(
-            (x) => html`<label class="checkbox"><input type="checkbox" checked=${form.fields.includes(x)} onChange=${() => toggle(x)} data-field=${x} /> ${fieldLabel(x)}</label>`,
-          )}
-          ${errors.fields && html`<p class="field-error" data-testid="ag-fields-error">${errors.fields}</p>`}
-        </fieldset>
-        <div class="stack">
-          <label for="ag-opds">${t('register.f.opds')}</label>
-          <textarea id="ag-opds" rows="3" value=${form.opds} onInput=${set('opds')} aria-invalid=${errors.opds ? 'true' : undefined} data-testid="ag-opds"></textarea>
-          <span class="muted small">${t('register.onePerLine')}</span>
-          ${errors.opds && html`<p class="field-error" data-testid="ag-opds-error">${errors.opds}</p>`}
-        </div>
+        <${FieldChoices} value=${form.fields} onChange=${(/** @type {string[]} */ fields) => setForm({ ...form, fields })} error=${errors.fields} testid="ag-fields" />
+        <${OpdsInput} id="ag-opds" value=${form.opds} onInput=${(/** @type {string} */ opds) => setForm({ ...form, opds })} error=${errors.opds} />
         <div class="form-row">${input('amount', t('register.amount'), 'amount', { inputMode: 'decimal' })} ${input('currency', t('register.currency'), 'currency', { maxLength: 3 })} ${input('source', t('register.valueSource'), 'source')}</div>
         <div><button type="submit" class="primary" disabled=${busy} data-testid="agreement-save">${t('register.save')}</button></div>
       </form>

@@ -7,6 +7,9 @@ import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
 import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds, versionRules } from './rules.js';
 import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from './after-signing.js';
+import { formatMoney } from './agreements.js';
+import { Discussion } from './discussion.js';
+import { fieldLabel } from './fields.js';
 
 /** @typedef {import('./api.js').Task} Task */
 /** @typedef {import('./api.js').User} User */
@@ -18,15 +21,16 @@ import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from 
 async function loadCase(/** @type {string} */ id) {
   const enc = encodeURIComponent(id);
   const soft = (/** @type {Promise<any>} */ p) => p.catch((e) => (e instanceof ApiError && (e.status === 403 || e.status === 404) ? null : Promise.reject(e)));
-  const [c, documents, history, notifications, tasks] = await Promise.all([
+  const [c, documents, history, notifications, tasks, comments] = await Promise.all([
     api(`/cases/${enc}`),
     soft(api(`/cases/${enc}/documents`)),
     soft(api(`/cases/${enc}/history`)),
     soft(api(`/cases/${enc}/notifications`)),
     api(`/tasks?caseId=${enc}`),
+    soft(api(`/cases/${enc}/comments`)),
   ]);
   const list = (/** @type {any} */ x) => (x === null ? null : Array.isArray(x) ? x : (x.items ?? []));
-  return { c, documents: list(documents), history: list(history), notifications: list(notifications), tasks: tasks.items };
+  return { c, documents: list(documents), history: list(history), notifications: list(notifications), tasks: tasks.items, comments: list(comments) };
 }
 
 
@@ -160,6 +164,12 @@ export function CasePage({ id, user, people, route }) {
             <dt>${t('case.proposer')}</dt><dd>${who(c.proposerId)}</dd>
             <dt>${t('case.dprd')}</dt><dd>${c.requiresDprdApproval ? t('case.yes') : t('case.no')}</dd>
             <dt>${t('case.validity')}</dt><dd>${formatDate(c.validFrom)} – ${formatDate(c.validUntil)}</dd>
+            <dt>${t('register.f.fields')}</dt><dd data-testid="case-fields">${c.fields?.length ? c.fields.map((/** @type {string} */ x) => html`<span class="chip">${fieldLabel(x)}</span>`) : t('none')}</dd>
+            <dt>${t('register.f.opds')}</dt><dd data-testid="case-opds">${c.opds?.length ? c.opds.join(', ') : t('none')}</dd>
+            <dt>${t('register.f.value')}</dt><dd data-testid="case-value">${formatMoney(c.value)}${c.value?.source ? ` · ${c.value.source}` : ''}</dd>
+            ${c.partner.contact &&
+            html`<dt>${t('case.contact')}</dt>
+              <dd data-testid="case-contact">${c.partner.contact.name} · <a href=${`mailto:${c.partner.contact.email}`}>${c.partner.contact.email}</a>${c.partner.contact.phone ? ` · ${c.partner.contact.phone}` : ''}</dd>`}
             <dt>${t('case.workflow')}</dt><dd data-testid="case-workflow">${workflowName(c.workflow)}</dd>
             ${c.summary && html`<dt>${t('case.summary')}</dt><dd class="prewrap">${c.summary}</dd>`}
           </dl>
@@ -174,6 +184,11 @@ export function CasePage({ id, user, people, route }) {
           <h2 id="docs-title">${t('case.documents')}</h2>
           <${Documents} documents=${data.documents} who=${who} messages=${m} />
           ${kinds.length > 0 && html`<${UploadForm} c=${c} kinds=${kinds} rules=${rules} documents=${data.documents ?? []} isProposer=${isProposer} reload=${reload} />`}
+        </section>
+
+        <section class="card" aria-labelledby="discussion-title">
+          <h2 id="discussion-title">${t('discussion.title')}</h2>
+          <${Discussion} c=${c} comments=${data.comments} documents=${data.documents} user=${user} reload=${reload} />
         </section>
 
         <section class="card" aria-labelledby="timeline-title">

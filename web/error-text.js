@@ -29,6 +29,18 @@ const FIELD_LABELS = /** @type {Record<string, string>} */ ({
   decision: 'err.field.decision',
   userId: 'err.field.userId',
   parentCaseId: 'err.field.parentCaseId',
+  fields: 'register.f.fields',
+  opds: 'register.f.opds',
+  value: 'register.amount',
+  'value.amount': 'register.amount',
+  'value.currency': 'register.currency',
+  'value.source': 'register.valueSource',
+  'partner.contact': 'new.contact',
+  'partner.contact.name': 'new.contactName',
+  'partner.contact.email': 'new.contactEmail',
+  'partner.contact.phone': 'new.contactPhone',
+  body: 'discussion.body',
+  documentId: 'discussion.onDocument',
 });
 
 /** Names of people by id (the directory the app loaded), to say who holds a task. */

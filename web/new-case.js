@@ -6,10 +6,30 @@ import { Banner, html, useMessages } from './components.js';
 import { label, t } from './i18n.js';
 import { CATEGORIES, INSTRUMENT_RULES } from './rules.js';
 import { navigate } from './router.js';
+import { amountText, FieldChoices, OpdsInput, opdLines } from './register-inputs.js';
 
 /** @param {{user: import('./api.js').User}} props */
 export function NewCase({ user }) {
-  const [f, setF] = useState({ title: '', partnerName: '', category: 'region', instrument: 'kb', country: '', summary: '', dprd: false, validFrom: '', validUntil: '' });
+  const [f, setF] = useState({
+    title: '',
+    partnerName: '',
+    category: 'region',
+    instrument: 'kb',
+    country: '',
+    summary: '',
+    dprd: false,
+    validFrom: '',
+    validUntil: '',
+    // What the register needs later, asked once here (register-inputs.js, as the register's edit form asks it).
+    fields: /** @type {string[]} */ ([]),
+    opds: '',
+    amount: '',
+    currency: 'IDR',
+    source: '',
+    contactName: '',
+    contactEmail: '',
+    contactPhone: '',
+  });
   const [busy, setBusy] = useState(false);
   const m = useMessages();
   if (!user.roles.includes('proposer')) return html`<${Banner} text=${t('error.forbidden')} />`;
@@ -29,16 +49,29 @@ export function NewCase({ user }) {
     if (!f.title.trim()) missing.push(t('new.caseTitle'));
     if (!f.partnerName.trim()) missing.push(t('new.partnerName'));
     if (f.category === 'foreign' && !f.country.trim()) missing.push(t('new.country'));
+    const contact = f.contactName.trim() || f.contactEmail.trim() || f.contactPhone.trim();
+    if (contact && !f.contactName.trim()) missing.push(t('new.contactName'));
+    if (contact && !f.contactEmail.trim()) missing.push(t('new.contactEmail'));
     if (missing.length) {
       m.fail(new Error(t('new.required', { fields: missing.join(', ') })));
       return;
     }
     setBusy(true);
     try {
+      const amount = amountText(f.amount);
+      const opds = opdLines(f.opds);
       const body = {
         title: f.title.trim(),
         instrument: f.instrument,
-        partner: { name: f.partnerName.trim(), category: f.category, ...(f.category === 'foreign' ? { country: f.country.trim() } : {}) },
+        partner: {
+          name: f.partnerName.trim(),
+          category: f.category,
+          ...(f.category === 'foreign' ? { country: f.country.trim() } : {}),
+          ...(contact ? { contact: { name: f.contactName.trim(), email: f.contactEmail.trim(), ...(f.contactPhone.trim() ? { phone: f.contactPhone.trim() } : {}) } } : {}),
+        },
+        ...(f.fields.length ? { fields: f.fields } : {}),
+        ...(opds.length ? { opds } : {}),
+        ...(amount ? { value: { amount: Number(amount), currency: f.currency.trim().toUpperCase(), ...(f.source.trim() ? { source: f.source.trim() } : {}) } } : {}),
         ...(f.summary.trim() ? { summary: f.summary.trim() } : {}),
         requiresDprdApproval: f.dprd,
         ...(f.validFrom ? { validFrom: f.validFrom } : {}),
@@ -90,6 +123,43 @@ export function NewCase({ user }) {
           <input id="nc-until" type="date" value=${f.validUntil} onInput=${set('validUntil')} />
         </div>
       </div>
+      <fieldset class="stack form-section" data-testid="new-case-register">
+        <legend>${t('new.structured')}</legend>
+        <p class="muted small">${t('new.structuredHint')}</p>
+        <${FieldChoices} value=${f.fields} onChange=${(/** @type {string[]} */ fields) => setF((prev) => ({ ...prev, fields }))} testid="nc-fields" />
+        <${OpdsInput} id="nc-opds" value=${f.opds} onInput=${(/** @type {string} */ opds) => setF((prev) => ({ ...prev, opds }))} />
+        <div class="form-row">
+          <div class="stack">
+            <label for="nc-amount">${t('register.amount')}</label>
+            <input id="nc-amount" value=${f.amount} onInput=${set('amount')} inputMode="decimal" data-testid="nc-amount" />
+          </div>
+          <div class="stack">
+            <label for="nc-currency">${t('register.currency')}</label>
+            <input id="nc-currency" value=${f.currency} onInput=${set('currency')} maxLength="3" data-testid="nc-currency" />
+          </div>
+          <div class="stack">
+            <label for="nc-source">${t('register.valueSource')}</label>
+            <input id="nc-source" value=${f.source} onInput=${set('source')} maxLength="200" data-testid="nc-source" />
+          </div>
+        </div>
+      </fieldset>
+      <fieldset class="stack form-section" data-testid="new-case-contact">
+        <legend>${t('new.contact')}</legend>
+        <div class="form-row">
+          <div class="stack">
+            <label for="nc-contact-name">${t('new.contactName')}</label>
+            <input id="nc-contact-name" value=${f.contactName} onInput=${set('contactName')} maxLength="200" autocomplete="off" data-testid="nc-contact-name" />
+          </div>
+          <div class="stack">
+            <label for="nc-contact-email">${t('new.contactEmail')}</label>
+            <input id="nc-contact-email" type="email" value=${f.contactEmail} onInput=${set('contactEmail')} maxLength="254" autocomplete="off" data-testid="nc-contact-email" />
+          </div>
+          <div class="stack">
+            <label for="nc-contact-phone">${t('new.contactPhone')}</label>
+            <input id="nc-contact-phone" type="tel" value=${f.contactPhone} onInput=${set('contactPhone')} maxLength="25" autocomplete="off" data-testid="nc-contact-phone" />
+          </div>
+        </div>
+      </fieldset>
       <p class="muted small">${t('new.next')}</p>
       <div><button type="submit" class="primary" disabled=${busy} data-testid="create-case">${t('new.create')}</button></div>
     </form>

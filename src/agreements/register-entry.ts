@@ -4,8 +4,12 @@ import { AGREEMENT } from '../database/entities.js';
 import type { AgreementRow, CaseRow, TimerRow } from '../database/rows.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
 
-/** The register entry of a case that has just been signed: numbered with its case, dated by the city's calendar. */
-export function workflowEntry(c: Pick<CaseRow, 'id' | 'number'>, signedAt: Date, timeZone: string): AgreementRow {
+/**
+ * The register entry of a case that has just been signed: numbered with its case, dated by the city's
+ * calendar, its urusan, OPDs and value as the proposal gave them (nothing typed twice; PATCH changes them).
+ */
+export function workflowEntry(c: Pick<CaseRow, 'id' | 'number' | 'proposal'>, signedAt: Date, timeZone: string): AgreementRow {
+  const p = c.proposal ?? null;
   return {
     id: c.id,
     number: c.number,
@@ -13,9 +17,9 @@ export function workflowEntry(c: Pick<CaseRow, 'id' | 'number'>, signedAt: Date,
     signedAt: dateIn(signedAt, timeZone),
     signedPlace: null,
     signatories: [],
-    fields: [],
-    opds: [],
-    value: null,
+    fields: [...(p?.fields ?? [])],
+    opds: [...(p?.opds ?? [])],
+    value: p?.value ? { ...p.value } : null,
     source: 'workflow',
     createdAt: signedAt,
     updatedAt: signedAt,
@@ -36,7 +40,14 @@ export class RegisterEntryProjection implements StepEffect {
       const entry = workflowEntry(ctx.caseAfter, ctx.now, this.timeZone);
       // A renewal (contract §10) carries on its agreement's register fields: the same urusan, OPDs and value until changed.
       const renewed = ctx.caseAfter.kind === 'renewal' && ctx.caseAfter.parentCaseId ? await ctx.em.findOneBy<AgreementRow>(AGREEMENT, { id: ctx.caseAfter.parentCaseId }) : null;
-      if (renewed) Object.assign(entry, { fields: [...renewed.fields], opds: [...renewed.opds], value: renewed.value });
+      // The renewal's own proposal, where it says something, speaks over its agreement's.
+      if (renewed) {
+        Object.assign(entry, {
+          fields: entry.fields.length ? entry.fields : [...renewed.fields],
+          opds: entry.opds.length ? entry.opds : [...renewed.opds],
+          value: entry.value ?? renewed.value,
+        });
+      }
       ctx.batch.insert(ctx.raw<AgreementRow>(AGREEMENT), [entry]);
     }
     return [];

@@ -132,6 +132,8 @@ export class AmendmentsService implements OnModuleInit {
       kind: 'renewal' as const,
       validFrom,
       validUntil: body.validUntil ?? null,
+      // The partner's contact person carries on; the urusan, OPDs and value come from the register entry at signing (register-entry.ts).
+      proposal: c.proposal?.contact ? { fields: [], opds: [], value: null, contact: { ...c.proposal.contact } } : null,
       proposerId: c.proposerId,
     };
     const input = {

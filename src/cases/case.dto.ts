@@ -3,7 +3,10 @@ import { Type } from 'class-transformer';
 import { label } from '../i18n/labels.js';
 import { REVISION_TASK } from '../tasks/revision-task.js';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
+  IsEmail,
   IsDefined,
   IsObject,
   IsIn,
@@ -13,6 +16,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -20,12 +24,34 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AmendmentChangesDto } from '../amendments/amendment.dto.js';
+import { AgreementValueDto } from '../agreements/agreement.dto.js';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type Instrument, type PartnerCategory, type TerminationGround } from '../../workflows/domain.js';
 import { KNOWN, taskStageRule } from '../../workflows/registry.js';
 import { HasVisibleText, IsDateOnly } from '../common/validation.js';
-import type { CaseRow, TaskRow } from '../database/rows.js';
+import type { AgreementValue, CaseRow, PartnerContact, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { PageQuery } from '../common/page-query.js';
+
+/** The partner's person to talk to about the proposal. */
+export class PartnerContactDto {
+  @ApiProperty({ example: 'Ir. Budi Santoso' })
+  @IsString()
+  @HasVisibleText()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'budi.santoso@muarojambikab.go.id' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email: string;
+
+  @ApiPropertyOptional({ example: '+62 812 7400 1234' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9][0-9 ().-]{5,24}$/, { message: 'phone must be a telephone number (digits, spaces, + ( ) - .)' })
+  phone?: string;
+}
 
 export class PartnerDto {
   @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
@@ -44,6 +70,13 @@ export class PartnerDto {
   @IsString()
   @Length(2, 100)
   country?: string;
+
+  @ApiPropertyOptional({ type: PartnerContactDto, description: "The partner's contact person" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PartnerContactDto)
+  contact?: PartnerContactDto;
 }
 
 export class CreateCaseDto {
@@ -92,6 +125,31 @@ export class CreateCaseDto {
   @IsOptional()
   @IsDateOnly()
   validUntil?: string;
+
+  @ApiPropertyOptional({ description: 'Government affairs (urusan) the agreement serves, as the register takes them (PATCH /api/agreements)', example: ['kesehatan'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @HasVisibleText({ each: true })
+  @MaxLength(100, { each: true })
+  fields?: string[];
+
+  @ApiPropertyOptional({ description: "The city's agencies (OPD) that will carry it out", example: ['Dinas Kesehatan'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @HasVisibleText({ each: true })
+  @MaxLength(200, { each: true })
+  opds?: string[];
+
+  @ApiPropertyOptional({ type: AgreementValueDto, description: 'What the agreement is worth and who pays' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AgreementValueDto)
+  value?: AgreementValueDto;
 
   @ApiPropertyOptional({ description: 'An addendum (contract §10): the id of the agreement in force it amends; then `changes` is required and partner/instrument are not sent' })
   @IsOptional()
@@ -189,8 +247,12 @@ export interface CaseDto {
   number: string;
   title: string;
   instrument: string;
-  partner: { name: string; category: string; country: string | null };
+  partner: { name: string; category: string; country: string | null; contact: PartnerContact | null };
   summary: string | null;
+  /** The proposal's urusan, OPDs and value: what the register entry is filled from at signing. */
+  fields: string[];
+  opds: string[];
+  value: AgreementValue | null;
   requiresDprdApproval: boolean;
   parentCaseId: string | null;
   /** `cooperation`, or `amendment`, `renewal`, `evaluation` of the agreement `parentCaseId` (contract §10). */
@@ -252,8 +314,11 @@ export function toCaseDto(c: CaseRow, openTasks: TaskRow[]): CaseDto {
     number: c.number,
     title: c.title,
     instrument: c.instrument,
-    partner: { name: c.partnerName, category: c.partnerCategory, country: c.partnerCountry },
+    partner: { name: c.partnerName, category: c.partnerCategory, country: c.partnerCountry, contact: c.proposal?.contact ?? null },
     summary: c.summary,
+    fields: c.proposal?.fields ?? [],
+    opds: c.proposal?.opds ?? [],
+    value: c.proposal?.value ?? null,
     requiresDprdApproval: c.requiresDprdApproval,
     parentCaseId: c.parentCaseId,
     kind: c.kind,

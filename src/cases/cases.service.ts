@@ -9,7 +9,7 @@ import { yearRange } from '../common/time-zone.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
-import type { CaseKind, CaseRow, TaskRow } from '../database/rows.js';
+import type { CaseKind, CaseProposal, CaseRow, TaskRow } from '../database/rows.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
@@ -30,8 +30,12 @@ export class CasesService {
   ) {}
 
   async create(actor: Actor, body: CreateCaseDto): Promise<CaseDto> {
-    // An addendum of an agreement in force (contract §10): its own use case.
-    if (body.amends !== undefined) return this.amendments.open(actor, body);
+    // An addendum of an agreement in force (contract §10): its own use case; what it changes goes in `changes`.
+    if (body.amends !== undefined) {
+      const proposalOnly = (['fields', 'opds', 'value'] as const).find((k) => body[k] !== undefined);
+      if (proposalOnly) throw invalid(proposalOnly, 'not sent with amends: an addendum changes the agreement through changes');
+      return this.amendments.open(actor, body);
+    }
     if (body.changes !== undefined || body.scopeChanged !== undefined) throw invalid(body.changes !== undefined ? 'changes' : 'scopeChanged', 'only with amends (an addendum)');
     const allowed = INSTRUMENT_RULES[body.partner.category];
     if (!allowed.includes(body.instrument)) {
@@ -124,7 +128,9 @@ export class CasesService {
 /** A proposal's case fields and its machine's input, as the case starts (the simulator of `npm run bench` uses it too). */
 export function startOf(
   proposerId: string,
-  body: Pick<CreateCaseDto, 'title' | 'instrument' | 'summary' | 'requiresDprdApproval' | 'parentCaseId' | 'validFrom' | 'validUntil'> & { partner: { name: string; category: PartnerCategory; country?: string } },
+  body: Pick<CreateCaseDto, 'title' | 'instrument' | 'summary' | 'requiresDprdApproval' | 'parentCaseId' | 'validFrom' | 'validUntil' | 'fields' | 'opds' | 'value'> & {
+    partner: { name: string; category: PartnerCategory; country?: string; contact?: { name: string; email: string; phone?: string } };
+  },
   kind: CaseKind = 'cooperation',
 ): Pick<StartCommand, 'fields' | 'input'> {
   const requiresDprdApproval = body.requiresDprdApproval ?? false;
@@ -141,9 +147,27 @@ export function startOf(
       kind,
       validFrom: body.validFrom ?? null,
       validUntil: body.validUntil ?? null,
+      proposal: proposalOf(body),
       proposerId,
     },
     input: { proposerId, instrument: body.instrument, partnerCategory: body.partner.category, requiresDprdApproval, allowedInstruments: INSTRUMENT_RULES[body.partner.category] },
+  };
+}
+
+/**
+ * The proposal's structured part as the case keeps it (trimmed, each name once, as the register's PATCH
+ * keeps them); null when the proposal gives none of it.
+ */
+export function proposalOf(body: Pick<CreateCaseDto, 'fields' | 'opds' | 'value'> & { partner: { contact?: { name: string; email: string; phone?: string } } }): CaseProposal | null {
+  const { fields, opds, value } = body;
+  const contact = body.partner.contact;
+  if (fields === undefined && opds === undefined && value === undefined && contact === undefined) return null;
+  const names = (xs: string[] | undefined) => [...new Set((xs ?? []).map((x) => x.trim()))];
+  return {
+    fields: names(fields),
+    opds: names(opds),
+    value: value ? { amount: value.amount, currency: value.currency, source: value.source?.trim() || null } : null,
+    contact: contact ? { name: contact.name.trim(), email: contact.email.trim(), phone: contact.phone?.trim() || null } : null,
   };
 }
 

@@ -41,6 +41,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         kind: str('kind', 16),
         validFrom: str('valid_from', 10, true),
         validUntil: str('valid_until', 10, true),
+        proposal: { type: t.json, nullable: true },
         stage: str('stage', 32),
         version: { type: 'integer' },
         workflowName: str('workflow_name', 64),

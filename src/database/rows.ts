@@ -19,6 +19,11 @@ export interface CaseRow {
   kind: CaseKind;
   validFrom: string | null;
   validUntil: string | null;
+  /**
+   * What the proposal says the register will need (urusan, OPDs, value, the partner's contact person), so
+   * the register entry is filled from it at signing; null when the proposal gave none of it (or predates it).
+   */
+  proposal?: CaseProposal | null;
   stage: string;
   version: number;
   workflowName: string;
@@ -30,6 +35,21 @@ export interface CaseRow {
   signedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A proposal's structured part (CreateCaseDto's `fields`, `opds`, `value`, `partner.contact`). */
+export interface CaseProposal {
+  fields: string[];
+  opds: string[];
+  value: AgreementValue | null;
+  contact: PartnerContact | null;
+}
+
+/** The partner's contact person for the proposal. */
+export interface PartnerContact {
+  name: string;
+  email: string;
+  phone: string | null;
 }
 
 export interface CaseEventRow {

@@ -256,6 +256,7 @@ export class Engine {
       });
       const row: CaseRow = {
         ...cmd.fields,
+        proposal: cmd.fields.proposal ?? null,
         id,
         number,
         stage: String(snapshot.value),
@@ -315,6 +316,7 @@ export class Engine {
       events.push(event);
       rows.push({
         ...c.fields,
+        proposal: c.fields.proposal ?? null,
         id,
         number,
         stage: c.stage,
