@@ -2,7 +2,8 @@
  * `npm run bench [-- part…]`: runs the bench parts, each in its own process so one part's heap, JIT
  * and connections cannot colour the next. Parts: steps (items 1–2), verify (3), timers (4), inbox (5)
  * and memory (6), the last two in one script sharing one grown database, and import (issue 17 §2: the legacy
- * import of 10,000 rows through the CLI on both backends). Default all, or name them
+ * import of 10,000 rows through the CLI on both backends) and migrate (issue 19: moving 10,000 running cases to the
+ * newest workflow version through the CLI on both backends). Default all, or name them
  * (`npm run bench -- verify`, or BENCH_PARTS=verify).
  * Each writes bench/results/<date>-<time>-<part>.md.
  */
@@ -10,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SERVER_NODE_FLAGS } from './support/bench-env.js';
 
-const PARTS = ['steps', 'verify', 'timers', 'inbox', 'memory', 'import'] as const;
+const PARTS = ['steps', 'verify', 'timers', 'inbox', 'memory', 'import', 'migrate'] as const;
 type Part = (typeof PARTS)[number];
 
 const asked = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_PARTS ?? PARTS.join(',')).split(','))

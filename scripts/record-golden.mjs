@@ -5,7 +5,8 @@
 // version and must reach the stored state; a sealed version whose behaviour changed fails it.
 //
 // Record once, when a version is sealed (a recording of a changed version would only bless the change):
-//   npm run build && node scripts/record-golden.mjs [--only cooperation@3] [--out DIR]
+//   npm run build && node scripts/record-golden.mjs [--only cooperation@3 | --only cooperation@2-3] [--out DIR]
+// (`name@from-to`: cases moved from one version to the next while running, MIGRATED midway.)
 // Existing fixtures are never overwritten; delete one on purpose to record it again.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,9 @@ const ACTORS = {
   dprd: { id: 'sekwan-dprd', roles: ['dprd'] },
   mayor: { id: 'walikota', roles: ['mayor'] },
   system: { id: 'system', roles: [] },
+  // The partner of an offer (cooperation@3), acting through its tracking page: no user, no roles.
+  partner: { id: 'partner:golden-offer', roles: [] },
+  admin: { id: 'admin', roles: ['admin'] },
 };
 
 const PARTNERS = {
@@ -43,7 +47,7 @@ const PARTNERS = {
   foreign: { partnerName: 'Kota Hefei', partnerCountry: 'CN' },
 };
 
-/** One case, driven as the use cases drive it: the same event types, machine events and data. */
+/** One case, driven as the use cases drive it (tasks.service, cases.service): the same event types, machine events and data. */
 class Driver {
   constructor(engine, clock, definition, row) {
     Object.assign(this, { engine, clock, definition, row });
@@ -143,6 +147,8 @@ function actorFor(role) {
 /** The paths every cooperation version is recorded on: each stage, each decision it takes, each branch. */
 /** A recorded path: the partner's category, the instrument, whether the DPRD must approve, and the drive. */
 const path = (category, instrument, requiresDprdApproval, drive) => ({ category, instrument, requiresDprdApproval, drive });
+/** A path begun by `initiative` (cooperation@3): a partner's offer (started by the partner, at intake) or the city's. */
+const begunBy = (initiative, category, instrument, requiresDprdApproval, drive) => ({ initiative, category, instrument, requiresDprdApproval, drive });
 
 const COOPERATION_PATHS = {
   'region kb: two reviewers, signed, then expired': path('region', 'kb', false, async (c) => {
@@ -223,6 +229,54 @@ const COOPERATION_PATHS = {
       }),
     ]),
   ),
+};
+
+/**
+ * The paths cooperation@3 adds to every cooperation path (contract §11): a partner's offer approved to an OPD,
+ * asked for more and rejected, marked spam; the city's offer through the partner's response, approved and rejected.
+ */
+const PARTNERS_WAY_IN_PATHS = {
+  "partner's offer, third party pks: its papers, claimed and approved at intake to an OPD, drafted and signed": begunBy('partner', 'third_party', 'pks', false, async (c) => {
+    await c.upload('partner_profile', ACTORS.partner);
+    await c.upload('partner_legal', ACTORS.partner);
+    await c.claim('secretariat');
+    await c.decide('approve', { carried: { assignee: ACTORS.proposer.id } });
+    if (c.row.stage !== 'proposal' || c.row.proposerId !== ACTORS.proposer.id) throw new Error(`expected proposal by ${ACTORS.proposer.id}, at ${c.row.stage} by ${c.row.proposerId}`);
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 4; i++) await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  "partner's offer, region kb: asked for more at intake, the partner replies with an attachment, rejected": begunBy('partner', 'region', 'kb', false, async (c) => {
+    await c.upload('partner_profile', ACTORS.partner);
+    await c.decide('revise', { comment: 'Mohon lengkapi dokumen legalitas' });
+    await c.upload('partner_attachment', ACTORS.partner);
+    await c.caseEvent('PARTNER_REPLY', ACTORS.partner, 'Dokumen legalitas terlampir');
+    if (c.row.stage !== 'intake') throw new Error(`expected intake, at ${c.row.stage}`);
+    await c.decide('reject', { comment: 'Bidang kerja sama tidak sesuai urusan daerah' });
+  }),
+  "partner's offer, foreign loi: marked spam at intake": begunBy('partner', 'foreign', 'loi', false, async (c) => {
+    await c.decide('spam', { comment: null });
+  }),
+  "city's offer, region kb: the mayor's letter at TKKSD, the partner's reply approved, signed": begunBy('city', 'region', 'kb', false, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.upload('offer_letter', ACTORS.secretariat);
+    await c.decide('approve');
+    if (c.row.stage !== 'partner_response') throw new Error(`expected partner_response, at ${c.row.stage}`);
+    await c.upload('partner_reply', ACTORS.secretariat);
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  "city's offer, foreign loi with DPRD: the partner declines, rejected at partner_response": begunBy('city', 'foreign', 'loi', true, async (c) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.decide('approve');
+    await c.upload('offer_letter', ACTORS.secretariat);
+    await c.decide('reject', { comment: 'Mitra menolak penawaran' });
+  }),
 };
 
 /** An addendum's recorded path: as `path`, with whether it changes the scope (Tim Teknis and TKKSD then review it). */
@@ -321,6 +375,85 @@ const EVALUATION_PATHS = {
   },
 };
 
+/**
+ * Cases moved to a newer version while running (contract §11): each drive gets `migrate()`, the MIGRATED
+ * step, which it takes midway; after it the case goes on under the new version's rules.
+ */
+const MIGRATED_PATHS = {
+  'region kb: moved during technical review, one of two reviewers done; signed on the new version': path('region', 'kb', false, async (c, migrate) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('approve', { reviewers: [ACTORS.technical_reviewer.id, ACTORS.reviewer2.id] });
+    await c.decide('approve', { who: 'reviewer2' });
+    await migrate();
+    await c.decide('approve', { who: 'technical_reviewer' });
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  'third party pks with DPRD: moved in revision asked at legal review; resubmitted, DPRD, signed': path('third_party', 'pks', true, async (c, migrate) => {
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    for (let i = 0; i < 3; i++) await c.decide('approve');
+    await c.decide('revise');
+    await migrate();
+    if (c.definition.documents) await c.upload('other');
+    await c.caseEvent('RESUBMIT');
+    await c.decide('approve');
+    await c.decide('approve');
+    await (await c.signedCopy()).decide('sign');
+  }),
+  'region kb: moved before it was submitted; submitted with the new version\'s documents, rejected': path('region', 'kb', false, async (c, migrate) => {
+    await migrate();
+    await (await c.submitDocuments()).caseEvent('SUBMIT');
+    await c.decide('reject');
+  }),
+};
+
+/** The moves recorded (MIGRATED_PATHS on each): from a version to the next, once both exist. */
+const MIGRATIONS = [
+  { name: 'cooperation', from: 1, to: 2 },
+  { name: 'cooperation', from: 2, to: 3 },
+];
+
+async function recordMigrated({ name, from, to }, db, clock) {
+  const engine = new Engine(db, clock, 'Asia/Jakarta');
+  const source = registry.findWorkflow(name, from);
+  const target = registry.findWorkflow(name, to);
+  const cases = [];
+  for (const [title, { category, instrument, requiresDprdApproval, drive }] of Object.entries(MIGRATED_PATHS)) {
+    const partner = PARTNERS[category];
+    const fields = {
+      title: `Kerja sama Kota Jambi dengan ${partner.partnerName}`,
+      instrument,
+      partnerName: partner.partnerName,
+      partnerCategory: category,
+      partnerCountry: partner.partnerCountry,
+      summary: title,
+      requiresDprdApproval,
+      parentCaseId: null,
+      kind: 'cooperation',
+      validFrom: null,
+      validUntil: null,
+      proposerId: ACTORS.proposer.id,
+    };
+    const input = { proposerId: ACTORS.proposer.id, instrument, partnerCategory: category, requiresDprdApproval, allowedInstruments: INSTRUMENT_RULES[category] };
+    const { case: row } = await engine.start({ actor: ACTORS.proposer, fields, input, workflow: { name, version: from } });
+    const driver = new Driver(engine, clock, source, row);
+    await drive(driver, async () => {
+      await driver.step(ACTORS.admin, () => ({ type: 'MIGRATED', machineEvent: null, data: { from, to }, moveTo: target }));
+      driver.definition = target;
+    });
+    const events = await db.read((em) => em.find(CASE_EVENT, { where: { caseId: row.id }, order: { seq: 'ASC' } }));
+    const stored = await db.read((em) => em.findOneByOrFail(CASE, { id: row.id }));
+    cases.push({
+      name: title,
+      events: events.map((e) => ({ ...e, id: String(e.id), at: e.at.toISOString() })),
+      stored: { stage: stored.stage, version: stored.version, snapshot: stored.snapshot, headHash: stored.headHash },
+    });
+    process.stderr.write(`  ${name}@${from}→${to}: ${title} → ${stored.stage} (${events.length} events)\n`);
+  }
+  return cases;
+}
+
 /** Evaluations of one agreement (an in-force cooperation case started for it, its parent). */
 async function recordEvaluations(definition, db, clock, engine) {
   const cases = [];
@@ -360,8 +493,10 @@ async function record(definition, db, clock) {
   if (definition.name === 'evaluation') return recordEvaluations(definition, db, clock, engine);
   const cases = [];
   const amendment = definition.name === 'amendment';
-  const paths = amendment ? AMENDMENT_PATHS : COOPERATION_PATHS;
-  for (const [name, { category, instrument, requiresDprdApproval, scopeChanged, drive }] of Object.entries(paths)) {
+  const paths = amendment ? AMENDMENT_PATHS : definition.initiatives?.includes('partner') ? { ...COOPERATION_PATHS, ...PARTNERS_WAY_IN_PATHS } : COOPERATION_PATHS;
+  for (const [name, { initiative, category, instrument, requiresDprdApproval, scopeChanged, drive }] of Object.entries(paths)) {
+    // A partner's offer is the partner's case until its intake hands it to an OPD (cases.service startOffer).
+    const starter = initiative === 'partner' ? ACTORS.partner : ACTORS.proposer;
     const partner = { ...PARTNERS[category], instrument };
     const fields = {
       title: `Kerja sama Kota Jambi dengan ${partner.partnerName}`,
@@ -374,20 +509,21 @@ async function record(definition, db, clock) {
       parentCaseId: null,
       validFrom: null,
       validUntil: null,
-      proposerId: ACTORS.proposer.id,
-      ...(amendment ? { kind: 'amendment' } : {}),
+      proposerId: starter.id,
+      kind: amendment ? 'amendment' : 'cooperation',
     };
     // An addendum's input names its agreement (not a row here: only the replay is recorded) and what it changes.
     const input = amendment
       ? { proposerId: ACTORS.proposer.id, amends: '00000000-0000-4000-8000-000000000001', instrument: partner.instrument, partnerCategory: category, requiresDprdApproval, scopeChanged, changes: { validUntil: '2029-12-31', fields: ['kesehatan'] } }
       : {
-          proposerId: ACTORS.proposer.id,
+          proposerId: starter.id,
           instrument: partner.instrument,
           partnerCategory: category,
           requiresDprdApproval,
           allowedInstruments: INSTRUMENT_RULES[category],
+          ...(initiative ? { initiative } : {}),
         };
-    const { case: row } = await engine.start({ actor: ACTORS.proposer, fields, input, workflow: { name: definition.name, version: definition.version } });
+    const { case: row } = await engine.start({ actor: starter, fields, input, workflow: { name: definition.name, version: definition.version } });
     const driver = new Driver(engine, clock, definition, row);
     await drive(driver);
     const events = await db.read((em) => em.find(CASE_EVENT, { where: { caseId: row.id }, order: { seq: 'ASC' } }));
@@ -417,6 +553,18 @@ try {
     }
     const cases = await record(definition, db, clock);
     writeFileSync(file, `${JSON.stringify({ workflow: { name: definition.name, version: definition.version }, recordedAt: new Date().toISOString(), cases }, null, 1)}\n`);
+    process.stderr.write(`${key}: ${cases.length} cases written to ${file}\n`);
+  }
+  for (const move of MIGRATIONS) {
+    const key = `${move.name}@${move.from}-${move.to}`;
+    if (args.only && args.only !== key) continue;
+    const file = join(args.out ?? join(root, 'test', 'golden'), `${move.name}-v${move.from}-to-v${move.to}.json`);
+    if (existsSync(file)) {
+      process.stderr.write(`${key}: ${file} exists, kept (delete it to record again)\n`);
+      continue;
+    }
+    const cases = await recordMigrated(move, db, clock);
+    writeFileSync(file, `${JSON.stringify({ workflow: { name: move.name, version: move.to }, migratedFrom: move.from, recordedAt: new Date().toISOString(), cases }, null, 1)}\n`);
     process.stderr.write(`${key}: ${cases.length} cases written to ${file}\n`);
   }
   await db.close();

@@ -19,7 +19,9 @@ describe('health, workflows, users, OpenAPI', () => {
     const w = await t.get('/api/workflows', USERS.proposer);
     expect(w.body).toEqual([
       expect.objectContaining({ name: 'cooperation', version: 1, current: false, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
-      expect.objectContaining({ name: 'cooperation', version: 2, current: true, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      expect.objectContaining({ name: 'cooperation', version: 2, current: false, sealed: true, stages: expect.arrayContaining(['proposal', 'signed', 'revision']) }),
+      // Partners' way in (contract §11): new cases start on it.
+      expect.objectContaining({ name: 'cooperation', version: 3, current: true, sealed: true, stages: expect.arrayContaining(['intake', 'awaiting_partner', 'proposal', 'partner_response', 'signed', 'spam']) }),
       // Addenda (contract §10): a workflow of its own, without the minister's approval.
       expect.objectContaining({ name: 'amendment', version: 1, current: true, sealed: true, stages: expect.not.arrayContaining(['ministry_approval']) }),
       expect.objectContaining({ name: 'evaluation', version: 1, current: true, sealed: true, stages: ['evaluation_report', 'evaluation_review', 'evaluation_conclusion', 'concluded', 'cancelled'] }),
@@ -32,7 +34,8 @@ describe('health, workflows, users, OpenAPI', () => {
     expect(svg.text).toMatch(/^(<\?xml[^>]*>\s*)?<svg /);
     expect(svg.text).toContain('ministry_approval');
     expect((await t.get('/api/workflows/cooperation/2/diagram', USERS.mayor)).status).toBe(200);
-    expect((await t.get('/api/workflows/cooperation/3/diagram', USERS.mayor)).status).toBe(404);
+    expect((await t.get('/api/workflows/cooperation/3/diagram', USERS.mayor)).status).toBe(200);
+    expect((await t.get('/api/workflows/cooperation/4/diagram', USERS.mayor)).status).toBe(404);
     expect((await t.get('/api/workflows/cooperation/x/diagram', USERS.mayor)).status).toBe(404);
     expect((await t.get('/api/workflows', undefined)).status).toBe(401);
   });
@@ -50,7 +53,7 @@ describe('health, workflows, users, OpenAPI', () => {
   it('serves OpenAPI at /api/docs with every contract path', async () => {
     expect((await t.get('/api/docs')).status).toBe(200);
     const doc = (await t.get('/api/docs/openapi.json')).body;
-    for (const path of ['/api/cases', '/api/cases/{id}', '/api/cases/{id}/events', '/api/tasks', '/api/tasks/{id}/claim', '/api/tasks/{id}/unclaim', '/api/tasks/{id}/delegate', '/api/tasks/{id}/complete', '/api/cases/{id}/history', '/api/cases/{id}/replay', '/api/audit/verify', '/api/workflows', '/api/workflows/{name}/{version}/diagram', '/api/reports/agreements', '/api/users', '/api/users/{id}', '/api/health', '/api/agreements/{id}/evaluations']) {
+    for (const path of ['/api/cases', '/api/cases/{id}', '/api/cases/{id}/events', '/api/tasks', '/api/tasks/{id}/claim', '/api/tasks/{id}/unclaim', '/api/tasks/{id}/delegate', '/api/tasks/{id}/complete', '/api/cases/{id}/history', '/api/cases/{id}/replay', '/api/audit/verify', '/api/workflows', '/api/workflows/{name}/{version}/diagram', '/api/workflows/{name}/migrate', '/api/reports/agreements', '/api/users', '/api/users/{id}', '/api/health', '/api/agreements/{id}/evaluations']) {
       expect([path, Boolean(doc.paths[path])]).toEqual([path, true]);
     }
   });

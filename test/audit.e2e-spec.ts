@@ -172,7 +172,7 @@ describe('audit: history access and verify finds tampering', () => {
     expect(await verifyCase(v1.id)).toMatchObject({ ok: true });
     expect((await t.upload(v1.id, USERS.proposer, 'other')).status).toBe(409);
     const fresh = await t.createCase();
-    expect(fresh.workflow.version).toBe(2);
+    expect(fresh.workflow.version).toBe(3);
   });
 
   describe('hash formats: each event is hashed in the format it records', () => {

@@ -39,7 +39,7 @@ describe('auditor CLI commands', () => {
   it('replay prints the timeline and the state at a point', async () => {
     expect(await replayCommand(t.app, caseId, { seq: 4 }, io)).toBe(0);
     expect(lines.filter((l) => /^\s+\d+\s/.test(l))).toHaveLength(5);
-    expect(lines.find((l) => l.startsWith('state at'))).toMatch(/state at seq 4 .*: administrative_check on cooperation@2; stored snapshot matches/);
+    expect(lines.find((l) => l.startsWith('state at'))).toMatch(/state at seq 4 .*: administrative_check on cooperation@3; stored snapshot matches/);
     expect(lines.at(-1)).toBe('  open task t1 (administrative_check) for any secretariat');
   });
 
@@ -168,7 +168,7 @@ describe('the onegate command', () => {
     const byNumber = await run(['replay', caseNumber, '--seq', '4']);
     expect(byId).toMatchObject({ code: 0, stderr: '' });
     expect(byNumber).toEqual(byId);
-    expect(byNumber.stdout).toMatch(/state at seq 4 .*: administrative_check on cooperation@2; stored snapshot matches/);
+    expect(byNumber.stdout).toMatch(/state at seq 4 .*: administrative_check on cooperation@3; stored snapshot matches/);
     const lower = await run(['verify', '--case', caseNumber.toLowerCase()]);
     expect(lower).toMatchObject({ code: 0, stderr: '' });
     expect(lower.stdout).toMatch(/^ok: 1 cases, 5 events checked, 0 problem/m);
@@ -208,7 +208,7 @@ describe('the onegate command', () => {
   it('--help lists the commands', async () => {
     const r = await run(['--help']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const command of ['token', 'demo', 'replay', 'verify', 'verify-export', 'export', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['token', 'demo', 'import', 'migrate', 'replay', 'verify', 'verify-export', 'export', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const replay = await run(['help', 'replay']);
     expect(replay.stdout).toMatch(/--at <iso>/);
     expect(replay.stdout).toMatch(/--seq <n>/);

@@ -39,7 +39,7 @@ afterAll(async () => {
   await t?.stop();
 }, 30_000);
 
-const diagramOf = (query: string, as: TestUser = USERS.proposer) => t.get(`/api/workflows/cooperation/2/diagram${query}`, as);
+const diagramOf = (query: string, as: TestUser = USERS.proposer) => t.get(`/api/workflows/cooperation/3/diagram${query}`, as);
 const classesOf = (svg: string, kind: 'stage' | 'edge') => [...svg.matchAll(new RegExp(`<g class="(${kind}\\b[^"]*)" id="${kind}-([^"]+)"(?: data-from="([^"]+)" data-to="([^"]+)")?`, 'g'))];
 const visited = (svg: string) => classesOf(svg, 'stage').filter((m) => /\bvisited\b/.test(m[1]!)).map((m) => m[2]).sort();
 const current = (svg: string) => classesOf(svg, 'stage').filter((m) => /\bcurrent\b/.test(m[1]!)).map((m) => m[2]);
@@ -73,12 +73,12 @@ describe('GET /api/workflows/:name/:version/diagram', () => {
     expect(current(staged.text)).toEqual(['legal_review']);
     expect(taken(staged.text)).toEqual([]);
     expect((await diagramOf('?lang=en&stage=legal_review')).text).toMatch(/DPRD approval[\s\S]*current position/);
-    const accept = await t.request('GET', '/api/workflows/cooperation/2/diagram', { as: USERS.mayor, headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    const accept = await t.request('GET', '/api/workflows/cooperation/3/diagram', { as: USERS.mayor, headers: { 'accept-language': 'en-US,en;q=0.9' } });
     expect(accept.text).toContain("Mayor&apos;s signature");
     expect((await diagramOf('?lang=fr')).status).toBe(400);
     expect((await diagramOf('?caseId=no-such-case')).status).toBe(404);
     expect((await t.get(`/api/workflows/cooperation/1/diagram?caseId=${caseId}`, USERS.proposer)).status).toBe(400);
-    expect((await t.get('/api/workflows/cooperation/2/diagram')).status).toBe(401);
+    expect((await t.get('/api/workflows/cooperation/3/diagram')).status).toBe(401);
   });
 });
 

@@ -24,7 +24,7 @@ describe('procedure end to end over HTTP', () => {
   it('signs a KB with a region: proposal → check → Tim Teknis → TKKSD → legal → mayor → signed', async () => {
     const c = await t.createCase({ validFrom: '2027-01-01', validUntil: '2031-12-31' });
     // Created (version 1) with its KAK and draft KB uploaded (versions 2 and 3).
-    expect(c).toMatchObject({ stage: 'proposal', version: 3, workflow: { name: 'cooperation', version: 2 }, openTasks: [], number: expect.stringMatching(/^KS-\d{4}-\d{4}$/) });
+    expect(c).toMatchObject({ stage: 'proposal', version: 3, workflow: { name: 'cooperation', version: 3 }, openTasks: [], number: expect.stringMatching(/^KS-\d{4}-\d{4}$/) });
     const submitted = await t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'SUBMIT' });
     expect(submitted.status).toBe(201);
     expect(submitted.body).toMatchObject({ stage: 'administrative_check', version: 4 });

@@ -53,7 +53,7 @@ describe(`renewal of agreements (${backend}, real SMTP)`, () => {
     expect(renewal).toMatchObject({
       kind: 'renewal',
       parentCaseId: old.id,
-      workflow: { name: 'cooperation', version: 2 },
+      workflow: { name: 'cooperation', version: 3 },
       stage: 'proposal',
       title: AGREEMENT.title,
       instrument: 'kb',

@@ -204,7 +204,7 @@ describe("a case's record: documents, history, e-mails", () => {
 
 describe('GET /api/workflows/:name/:version/diagram?caseId=', () => {
   it("does not draw another's case's stage: 404 as for an unknown case", async () => {
-    const diagram = (caseId: string, as: TestUser) => t.get(`/api/workflows/cooperation/2/diagram?caseId=${caseId}`, as);
+    const diagram = (caseId: string, as: TestUser) => t.get(`/api/workflows/cooperation/3/diagram?caseId=${caseId}`, as);
     const other = await diagram(B2.id, USERS.proposer);
     expectSameAsUnknown(other, await diagram(unknownId, USERS.proposer), B2.id);
     expect(other.text).not.toMatch(/\bcurrent\b/);

@@ -25,7 +25,7 @@ describe('web app server side', () => {
   it('publishes the procedure rules the forms use, for the current version and each version', async () => {
     const current = await t.get('/api/workflows/cooperation/current/rules');
     expect(current.status).toBe(200);
-    expect(current.body).toMatchObject({ workflow: { name: 'cooperation', version: 2 }, instrumentRules: { region: ['kb', 'pks'], foreign: ['loi', 'kb', 'pks'] } });
+    expect(current.body).toMatchObject({ workflow: { name: 'cooperation', version: 3 }, instrumentRules: { region: ['kb', 'pks'], foreign: ['loi', 'kb', 'pks'] } });
     expect(current.body.submitRequires).toMatchObject({ always: ['kak'], byCategory: { third_party: ['feasibility_study'] } });
     expect(current.body.uploadRules.mayor_signature).toEqual([{ roles: ['mayor', 'secretariat'], kinds: ['signed', 'other'] }]);
     expect(current.body.taskStageRules.technical_review).toMatchObject({ role: 'technical_reviewer', decisions: ['approve', 'revise'] });

@@ -68,16 +68,18 @@ describe('sealed workflow versions', () => {
   it('refuses to seal a version again, and seals a new one so that check then holds it', () => {
     const v2 = findWorkflow('cooperation', 2)!;
     expect(() => sealVersion(tree, v2)).toThrow(/already sealed: a change is a new version/);
-    const v3 = { ...v2, version: 3 };
-    cpSync(join(tree, versionFolder(v2)), join(tree, versionFolder(v3)), { recursive: true });
-    const sealed = sealVersion(tree, v3);
-    expect(sealed.find((s) => s.version === 3)).toMatchObject({ workflow: 'cooperation', folder: 'cooperation/v3', ...hashFolder(join(tree, 'cooperation/v3')) });
+    // A version after every one in the registry, made from a copy of v2's folder.
+    const n = Math.max(...WORKFLOWS.filter((w) => w.name === 'cooperation').map((w) => w.version)) + 1;
+    const next = { ...v2, version: n };
+    cpSync(join(tree, versionFolder(v2)), join(tree, versionFolder(next)), { recursive: true });
+    const sealed = sealVersion(tree, next);
+    expect(sealed.find((s) => s.workflow === 'cooperation' && s.version === n)).toMatchObject({ workflow: 'cooperation', folder: `cooperation/v${n}`, ...hashFolder(join(tree, `cooperation/v${n}`)) });
     expect(readLock(tree)).toEqual(sealed);
-    const check = checkSeals(tree, [...WORKFLOWS, v3]);
+    const check = checkSeals(tree, [...WORKFLOWS, next]);
     expect(check.problems).toEqual([]);
-    expect(check.intact).toContain('cooperation@3');
+    expect(check.intact).toContain(`cooperation@${n}`);
     // A sealed version that leaves the registry is a problem, not a silent pass.
-    expect(checkSeals(tree).problems).toContain('cooperation@3 is sealed but not in workflows/registry.ts');
+    expect(checkSeals(tree).problems).toContain(`cooperation@${n} is sealed but not in workflows/registry.ts`);
   });
 
   it('`npm run onegate -- workflows check` exits 1 on a changed byte and 0 on the sealed tree', () => {

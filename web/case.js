@@ -5,7 +5,7 @@ import { api, ApiError, downloadDocument, errorText, peopleWithRole } from './ap
 import { Banner, Diagram, html, Loading, StageBadge, TaskAge, useMessages } from './components.js';
 import { formatDate, formatWhen, label, t } from './i18n.js';
 import { Due } from './inbox.js';
-import { COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds, versionRules } from './rules.js';
+import { ASSIGNEE_RULES, COMMENT_REQUIRED, FINAL_STAGES, requiredForSubmit, signRequirement, uploadKinds, versionRules } from './rules.js';
 import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from './after-signing.js';
 import { formatMoney } from './agreements.js';
 import { Discussion } from './discussion.js';
@@ -161,7 +161,8 @@ export function CasePage({ id, user, people, route }) {
                   )}
                 </ul>
               </dd>`}
-            <dt>${t('case.proposer')}</dt><dd>${who(c.proposerId)}</dd>
+            ${c.initiative && c.initiative !== 'opd' && html`<dt>${t('case.initiative')}</dt><dd data-testid="case-initiative">${label('initiative', c.initiative)}</dd>`}
+            <dt>${t('case.proposer')}</dt><dd>${String(c.proposerId).startsWith('partner:') ? t('case.partnerProposer', { partner: c.partner.name }) : who(c.proposerId)}</dd>
             <dt>${t('case.dprd')}</dt><dd>${c.requiresDprdApproval ? t('case.yes') : t('case.no')}</dd>
             <dt>${t('case.validity')}</dt><dd>${formatDate(c.validFrom)} – ${formatDate(c.validUntil)}</dd>
             <dt>${t('register.f.fields')}</dt><dd data-testid="case-fields">${c.fields?.length ? c.fields.map((/** @type {string} */ x) => html`<span class="chip">${fieldLabel(x)}</span>`) : t('none')}</dd>
@@ -218,6 +219,7 @@ export function CasePage({ id, user, people, route }) {
 function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked, scrollTo, messages, reload }) {
   const [comment, setComment] = useState('');
   const [reviewers, setReviewers] = useState(/** @type {string[]} */ ([]));
+  const [assignee, setAssignee] = useState('');
   const [delegateTo, setDelegateTo] = useState('');
   const [localError, setLocalError] = useState(/** @type {string|null} */ (null));
   const [refusal, setRefusal] = useState(/** @type {string|null} */ (null));
@@ -261,10 +263,18 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       document.getElementById(`comment-${task.id}`)?.focus();
       return;
     }
-    const assign = task.stage === 'administrative_check' && decision === 'approve' && reviewers.length ? { reviewers } : {};
+    // An offer's intake approved names the OPD proposer who carries it on (required by the server too).
+    const names = ASSIGNEE_RULES[task.stage]?.decision === decision ? ASSIGNEE_RULES[task.stage] : null;
+    if (names && !assignee) {
+      setLocalError(t('case.assigneeRequired'));
+      document.getElementById(`assignee-${task.id}`)?.focus();
+      return;
+    }
+    const assign = task.stage === 'administrative_check' && decision === 'approve' && reviewers.length ? { reviewers } : names ? { assignee } : {};
     post('complete', { decision, ...(comment.trim() ? { comment: comment.trim() } : {}), ...assign }, (res) => {
       setComment('');
       setReviewers([]);
+      setAssignee('');
       messages.ok(t('case.decided', { decision: label('decision', decision), stage: label('stage', res.case.stage) }));
     });
   }
@@ -318,6 +328,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
         : null}
     </div>`}
     ${task.stage === 'administrative_check' && html`<${ReviewerPicker} value=${reviewers} onChange=${setReviewers} />`}
+    ${ASSIGNEE_RULES[task.stage] && html`<${AssigneePicker} id=${`assignee-${task.id}`} role=${ASSIGNEE_RULES[task.stage].role} value=${assignee} onChange=${setAssignee} />`}
     ${ownForm === 'report' && html`<${EvaluationReportForm} task=${task} c=${c} messages=${messages} reload=${reload} />`}
     ${ownForm === 'conclusion' && html`<${EvaluationConclusionForm} task=${task} messages=${messages} reload=${reload} />`}
     ${!ownForm &&
@@ -364,6 +375,30 @@ function ReviewerPicker({ value, onChange }) {
       </label>`,
     )}
   </fieldset>`;
+}
+
+/**
+ * The OPD proposer an approved offer goes to (cooperation@3's intake): they become the case's proposer
+ * and carry it on from the proposal.
+ */
+/** @param {{id: string, role: string, value: string, onChange: (id: string) => void}} props */
+function AssigneePicker({ id, role, value, onChange }) {
+  const [people, setPeople] = useState(/** @type {{id: string, name: string}[]|null} */ (null));
+  useEffect(() => {
+    peopleWithRole(role).then(setPeople, () => setPeople([]));
+  }, [role]);
+  return html`<div class="stack assignee-picker" data-testid="assignee-picker">
+    <label for=${id}>${t('case.assignee')}</label>
+    <p class="hint" id=${`${id}-hint`}>${t('case.assigneeHint')}</p>
+    ${people === null && html`<${Loading} />`}
+    ${people?.length === 0 && html`<p class="muted">${t('case.assigneeNone')}</p>`}
+    ${people?.length
+      ? html`<select id=${id} value=${value} aria-describedby=${`${id}-hint`} onChange=${(/** @type {import('./components.js').FieldEvent} */ e) => onChange(e.currentTarget.value)} data-testid="assignee">
+          <option value="">${t('case.assigneeChoose')}</option>
+          ${people.map((p) => html`<option value=${p.id} key=${p.id}>${p.name}</option>`)}
+        </select>`
+      : null}
+  </div>`;
 }
 
 /** Hands the task to a colleague holding its role. */

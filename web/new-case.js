@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Banner, html, useMessages } from './components.js';
 import { label, t } from './i18n.js';
-import { CATEGORIES, INSTRUMENT_RULES } from './rules.js';
+import { CATEGORIES, INITIATIVES, INSTRUMENT_RULES } from './rules.js';
 import { navigate } from './router.js';
 import { amountText, FieldChoices, OpdsInput, opdLines } from './register-inputs.js';
 
@@ -18,6 +18,7 @@ export function NewCase({ user }) {
     country: '',
     summary: '',
     dprd: false,
+    city: false,
     validFrom: '',
     validUntil: '',
     // What the register needs later, asked once here (register-inputs.js, as the register's edit form asks it).
@@ -74,6 +75,7 @@ export function NewCase({ user }) {
         ...(amount ? { value: { amount: Number(amount), currency: f.currency.trim().toUpperCase(), ...(f.source.trim() ? { source: f.source.trim() } : {}) } } : {}),
         ...(f.summary.trim() ? { summary: f.summary.trim() } : {}),
         requiresDprdApproval: f.dprd,
+        ...(f.city ? { initiative: 'city' } : {}),
         ...(f.validFrom ? { validFrom: f.validFrom } : {}),
         ...(f.validUntil ? { validUntil: f.validUntil } : {}),
       };
@@ -113,6 +115,9 @@ export function NewCase({ user }) {
       <label for="nc-summary">${t('new.summary')}</label>
       <textarea id="nc-summary" rows="4" value=${f.summary} onInput=${set('summary')}></textarea>
       <label class="checkbox"><input type="checkbox" checked=${f.dprd} onChange=${set('dprd')} /> ${t('new.dprd')}</label>
+      ${INITIATIVES.includes('city') &&
+      html`<label class="checkbox"><input type="checkbox" checked=${f.city} onChange=${set('city')} data-testid="new-city" aria-describedby="nc-city-hint" /> ${t('new.city')}</label>
+        <p class="hint" id="nc-city-hint">${t('new.cityHint')}</p>`}
       <div class="form-row">
         <div class="stack">
           <label for="nc-from">${t('new.validFrom')}</label>

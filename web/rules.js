@@ -13,6 +13,10 @@
 /** @type {Record<string, string[]>} */ export let INSTRUMENT_RULES = {};
 /** @type {Record<string, string>} */ export let STAGE_ROLE = {};
 /** @type {string[]} */ export let COMMENT_REQUIRED = [];
+/** Who may begin a case on the current version (`opd` first; cooperation@3 adds `partner`, `city`). @type {string[]} */
+export let INITIATIVES = ['opd'];
+/** Stages whose decision names the user who carries the case on (an offer's intake, approved to an OPD proposer). @type {Record<string, {decision: string, role: string}>} */
+export let ASSIGNEE_RULES = {};
 /** @type {Record<string, {roles: string[], kinds: string[], proposerOnly?: boolean}[]>} */ let UPLOAD_RULES = {};
 /** @type {{always: string[], byCategory: Record<string, string[]>, byInstrument: Record<string, string[]>}} */
 let SUBMIT_REQUIRES = { always: [], byCategory: {}, byInstrument: {} };
@@ -30,6 +34,8 @@ export async function loadRules() {
   INSTRUMENT_RULES = data.instrumentRules;
   STAGE_ROLE = Object.fromEntries(Object.entries(data.taskStageRules).map(([stage, rule]) => [stage, /** @type {any} */ (rule).role]));
   COMMENT_REQUIRED = [...new Set(Object.values(data.taskStageRules).flatMap((rule) => /** @type {any} */ (rule).commentRequired))];
+  ASSIGNEE_RULES = Object.fromEntries(Object.entries(data.taskStageRules).flatMap(([stage, rule]) => (/** @type {any} */ (rule).assignee ? [[stage, /** @type {any} */ (rule).assignee]] : [])));
+  INITIATIVES = data.initiatives ?? ['opd'];
   UPLOAD_RULES = data.uploadRules;
   SUBMIT_REQUIRES = data.submitRequires;
 }

@@ -15,12 +15,22 @@ export interface TaskStageRule<Decision extends string = string> {
   commentRequired: readonly Decision[];
   /** Short English and Indonesian names, for the inbox and e-mails. */
   title: { en: string; id: string };
+  /**
+   * This decision names `assignee`, a user holding `role`, who becomes the case's proposer (an offer's
+   * intake approved to an OPD): required with it, refused with any other decision.
+   */
+  assignee?: { decision: Decision; role: Role };
 }
 
 export interface CaseEventRule {
   roles: readonly Role[];
   /** Only the user who proposed the case may send it. */
   proposerOnly: boolean;
+  /**
+   * Sent by the partner of an offer (actor `partner:<offerId>`, who is then the case's proposer) through
+   * its own service method, never by a user: `roles` is empty.
+   */
+  byPartner?: boolean;
 }
 
 /** What happens when a task outlives `onExpiry.after` (counted, like `due`, from the task's opening). */
@@ -55,11 +65,13 @@ export interface UploadRule<Kind extends string = string> {
   kinds: readonly Kind[];
   /** Only the case's own proposer, not any holder of the role. */
   proposerOnly?: boolean;
+  /** The partner of an offer may upload these too, while it is the case's proposer (actor `partner:<offerId>`). */
+  partner?: boolean;
 }
 
 export interface DocumentRules {
   kinds: readonly string[];
-  /** Uploads by stage; a stage not listed takes none. */
+  /** Uploads by stage; a stage not listed takes none. A rule with `partner` is for the offer's partner (actor `partner:<offerId>`). */
   uploadRules: Readonly<Partial<Record<string, readonly UploadRule[]>>>;
   submitRequires: {
     always: readonly string[];
@@ -68,6 +80,8 @@ export interface DocumentRules {
   };
   /** `sign` needs this kind uploaded at this stage. */
   signRequires: { kind: string; uploadedAt: string };
+  /** Other decisions that need a kind uploaded at their stage first (the partner's reply, to approve partner_response). */
+  decisionRequires?: readonly { stage: string; decision: string; kind: string }[];
   requiredForSubmit(instrument: Instrument, category: PartnerCategory): string[];
   uploadKindsAt(stage: string): string[];
 }
@@ -104,6 +118,11 @@ export interface WorkflowDefinition {
   sla: { stages: Readonly<Record<string, StageSla>>; expiryReminderDays: readonly number[] };
   /** Document rules, or null for a version without documents. */
   documents: DocumentRules | null;
+  /**
+   * Who may begin a case of this version (contract §11: `opd`, `partner`, `city`), first the default; the
+   * machine's input carries it as `initiative`. Absent: only an OPD's proposal (versions before 3).
+   */
+  initiatives?: readonly string[];
   /** The series its cases are numbered in, per year: `KS` when absent (KS-2026-0001), e.g. `EV` for evaluations. */
   numberSeries?: string;
   /**

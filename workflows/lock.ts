@@ -56,6 +56,20 @@ export const SEALED: readonly SealedVersion[] = [
     "sha256": "5bce3e131c40b80f01602f294e23a27e90dde37f40f33ca5ba2d872390144de4"
   },
   {
+    "workflow": "cooperation",
+    "version": 3,
+    "folder": "cooperation/v3",
+    "files": {
+      "documents.ts": "65861ba762937bb50b80563aade718ed75d7bc6df418268d08a9de92f227ee82",
+      "index.ts": "08ab4892f23d925dacf702fe6c9c8b429abc0bec2a208c7dd93bb11481d25f90",
+      "machine.spec.ts": "5fa5d217ceb1c65180fc0d130e444c5f9ea688543f6690ca8f9af46dfe396a9b",
+      "machine.ts": "8ff9b03719273dca0b5773933ac67bd0ebaabbb74c6060685b121f078eb729f3",
+      "rules.ts": "af59ecc5d82fe536218b61e37a1fa777fba934d4c771ca0dab3102ff07cd8fc8",
+      "sla.ts": "f72510be2f990567e70e885aba41f28dade155c291edb65c3d409cbd7fcb1b82"
+    },
+    "sha256": "10cff2bdee3c39a659fc1bac5505ff85addefda811b5fbb92695dfc3d35f5273"
+  },
+  {
     "workflow": "evaluation",
     "version": 1,
     "folder": "evaluation/v1",

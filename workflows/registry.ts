@@ -6,6 +6,7 @@
  */
 import { cooperationV1 } from './cooperation/v1/index.js';
 import { cooperationV2 } from './cooperation/v2/index.js';
+import { cooperationV3 } from './cooperation/v3/index.js';
 import { amendmentV1 } from './amendment/v1/index.js';
 import { evaluationV1 } from './evaluation/v1/index.js';
 import type { TaskStageRule, WorkflowDefinition } from './definition.js';
@@ -14,7 +15,7 @@ import { AFTER_SIGNING_DOCUMENT_KINDS } from './domain.js';
 export type { CaseEventRule, DocumentRules, MachineTask, SlaTable, StageSla, ExpiryAction, TaskStageRule, UploadRule, WorkflowDefinition } from './definition.js';
 export { SEALED, type SealedVersion } from './lock.js';
 
-export const WORKFLOWS: readonly WorkflowDefinition[] = [cooperationV1, cooperationV2, amendmentV1, evaluationV1];
+export const WORKFLOWS: readonly WorkflowDefinition[] = [cooperationV1, cooperationV2, cooperationV3, amendmentV1, evaluationV1];
 
 /** The workflow `POST /api/cases` starts, on its newest version. */
 export const DEFAULT_WORKFLOW = 'cooperation';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { Brackets, LessThanOrEqual } from 'typeorm';
-import { findWorkflow, workflowOf } from '../../workflows/registry.js';
+import { findWorkflow, workflowOf, type WorkflowDefinition } from '../../workflows/registry.js';
 import { hasRole, type Actor } from '../common/actor.js';
 import { canSeeCase } from '../cases/case-visibility.js';
 import { sameJson } from '../common/canonical-json.js';
@@ -11,7 +11,7 @@ import { Database } from '../database/database.js';
 import { CASE, CASE_EVENT, DOCUMENT, TASK } from '../database/entities.js';
 import type { CaseEventRow, CaseRow, DocumentRow } from '../database/rows.js';
 import { DOCUMENT_STORE, findAlteredDocuments, type DocumentStore } from '../documents/document-store.js';
-import { allowedEvents, IMPORTED_EVENT, importedSnapshot, persist } from '../engine/engine.js';
+import { allowedEvents, IMPORTED_EVENT, importedSnapshot, MIGRATED_EVENT, persist } from '../engine/engine.js';
 import { GENESIS_HASH, hashEvent, UnknownHashFormat } from '../engine/event-hash.js';
 import { exportEvents, type ExportFormat } from './audit-export.js';
 
@@ -71,24 +71,27 @@ export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnap
   const input = first.data.input as Record<string, unknown>;
   // An imported case begins at the stage its event names, with the machine's initial context for its input.
   const begun = first.type === IMPORTED_EVENT ? importedSnapshot(workflow, input, first.stageAfter) : null;
-  const actor = createActor(
-    workflow.machine,
-    begun ? { snapshot: { value: begun.value, context: begun.context, status: begun.status, children: {}, historyValue: {} } as never } : { input: input as never },
-  );
-  // Without an error observer xstate rethrows the error later, outside this call.
-  actor.subscribe({ error: () => undefined });
+  let actor = startActor(workflow, begun ? { snapshot: begun } : { input });
   const current = (): AnyMachineSnapshot => {
     const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
     if (snapshot.status === 'error') throw snapshot.error instanceof Error ? snapshot.error : new Error(String(snapshot.error));
     return snapshot;
   };
   try {
-    actor.start();
     let snapshot = current();
     const stages = [String(snapshot.value)];
     for (let i = 1; i < events.length; i++) {
-      // An event recorded without a machine event (REGISTER_UPDATED) leaves the state as it was.
-      if (events[i]!.data.event !== undefined) actor.send(events[i]!.data.event as never);
+      const e = events[i]!;
+      if (e.type === MIGRATED_EVENT) {
+        // The case moved to another version: the same stage and context, on the version the event records, from here on.
+        const target = findWorkflow(e.workflowName, e.workflowVersion);
+        if (!target) throw new Error(`seq ${e.seq}: workflow ${e.workflowName}@${e.workflowVersion} is not known`);
+        actor.stop();
+        actor = startActor(target, { snapshot: target.machine.resolveState({ value: snapshot.value, context: snapshot.context }) });
+      } else if (e.data.event !== undefined) {
+        // An event recorded without a machine event (REGISTER_UPDATED) leaves the state as it was.
+        actor.send(e.data.event as never);
+      }
       snapshot = current();
       stages.push(String(snapshot.value));
     }
@@ -96,6 +99,20 @@ export function replayEvents(events: CaseEventRow[]): { snapshot: AnyMachineSnap
   } finally {
     actor.stop();
   }
+}
+
+/** A started actor of `workflow`, from its input or at a resolved state (an import's first, a migration's). */
+function startActor(workflow: WorkflowDefinition, from: { input: Record<string, unknown> } | { snapshot: AnyMachineSnapshot }) {
+  const actor = createActor(
+    workflow.machine,
+    'snapshot' in from
+      ? { snapshot: { value: from.snapshot.value, context: from.snapshot.context, status: from.snapshot.status, children: {}, historyValue: {} } as never }
+      : { input: from.input as never },
+  );
+  // Without an error observer xstate rethrows the error later, outside this call.
+  actor.subscribe({ error: () => undefined });
+  actor.start();
+  return actor;
 }
 
 /** History, replay, export and verification of the tamper-evident event log. */

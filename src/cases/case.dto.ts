@@ -53,6 +53,10 @@ export class PartnerContactDto {
   phone?: string;
 }
 
+/** The initiatives a case created by a user may have; `partner` is an offer's, started through CasesService.startOffer. */
+export const CREATE_INITIATIVES = ['opd', 'city'] as const;
+export type CreateInitiative = (typeof CREATE_INITIATIVES)[number];
+
 export class PartnerDto {
   @ApiProperty({ example: 'Kabupaten Muaro Jambi' })
   @IsString()
@@ -168,6 +172,15 @@ export class CreateCaseDto {
   @IsOptional()
   @IsBoolean()
   scopeChanged?: boolean;
+
+  @ApiPropertyOptional({
+    enum: CREATE_INITIATIVES,
+    default: 'opd',
+    description: "Who begins the cooperation (contract §11): `opd` an OPD's proposal; `city` the city's offer (penawaran), which awaits the partner's answer after TKKSD. A partner's own offer comes through /public/offers.",
+  })
+  @IsOptional()
+  @IsIn(CREATE_INITIATIVES, { message: `initiative must be one of ${CREATE_INITIATIVES.join(', ')} (a partner's offer comes through /public/offers)` })
+  initiative?: CreateInitiative;
 }
 
 export class CaseEventDto {
@@ -262,6 +275,8 @@ export interface CaseDto {
   stage: string;
   version: number;
   workflow: { name: string; version: number };
+  /** Who began it (contract §11): `opd`, `partner` (an offer through /public/offers) or `city`; `opd` on versions before 3. */
+  initiative: string;
   proposerId: string;
   openTasks: TaskDto[];
   signedAt: string | null;
@@ -327,10 +342,17 @@ export function toCaseDto(c: CaseRow, openTasks: TaskRow[]): CaseDto {
     stage: c.stage,
     version: c.version,
     workflow: { name: c.workflowName, version: c.workflowVersion },
+    initiative: initiativeOf(c),
     proposerId: c.proposerId,
     openTasks: openTasks.filter((t) => t.status === 'open').map((t) => toTaskDto(t, undefined, c)),
     signedAt: c.signedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
+}
+
+/** Who began the case, as its machine holds it (cooperation@3 keeps `initiative` in context); an OPD's proposal otherwise. */
+export function initiativeOf(c: Pick<CaseRow, 'snapshot'>): string {
+  const initiative = (c.snapshot?.context as { initiative?: unknown } | undefined)?.initiative;
+  return typeof initiative === 'string' ? initiative : 'opd';
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { INSTRUMENT_RULES, TERMINATION_GROUNDS, type PartnerCategory } from '../../workflows/domain.js';
 import { DEFAULT_WORKFLOW, newestWorkflow, type CaseEventRule, type WorkflowDefinition } from '../../workflows/registry.js';
-import { hasRole, type Actor } from '../common/actor.js';
+import { hasRole, isPartnerActor, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { yearRange } from '../common/time-zone.js';
@@ -11,8 +11,9 @@ import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseKind, CaseProposal, CaseRow, TaskRow } from '../database/rows.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
-import { Engine, type StartCommand } from '../engine/engine.js';
+import { Engine, type StartCommand, type StepWrite } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
+import type { Instrument } from '../../workflows/domain.js';
 import { canSeeCase, visibleProposer } from './case-visibility.js';
 import { planTermination, readTerminationFacts } from './termination.js';
 import { AmendmentsService } from '../amendments/amendments.service.js';
@@ -34,14 +35,15 @@ export class CasesService {
     if (body.amends !== undefined) {
       const proposalOnly = (['fields', 'opds', 'value'] as const).find((k) => body[k] !== undefined);
       if (proposalOnly) throw invalid(proposalOnly, 'not sent with amends: an addendum changes the agreement through changes');
+      if (body.initiative !== undefined) throw invalid('initiative', 'not with amends: an addendum is of its agreement');
       return this.amendments.open(actor, body);
     }
     if (body.changes !== undefined || body.scopeChanged !== undefined) throw invalid(body.changes !== undefined ? 'changes' : 'scopeChanged', 'only with amends (an addendum)');
-    const allowed = INSTRUMENT_RULES[body.partner.category];
-    if (!allowed.includes(body.instrument)) {
-      throw invalid('instrument', `${body.instrument} is not used with ${body.partner.category} partners (allowed: ${allowed.join(', ')})`);
+    checkPartnerFits(body);
+    // The newest version decides who may begin a case; one that knows no initiatives takes only an OPD's proposal.
+    if (body.initiative !== undefined && body.initiative !== 'opd' && !newestWorkflow(DEFAULT_WORKFLOW)!.initiatives?.includes(body.initiative)) {
+      throw invalid('initiative', `the current procedure takes no ${body.initiative} initiative`);
     }
-    if (body.partner.category === 'foreign' && !body.partner.country) throw invalid('partner.country', 'required for a foreign partner');
     if (body.validFrom && body.validUntil && body.validUntil <= body.validFrom) throw invalid('validUntil', 'must be after validFrom');
     // A case the proposer may not see is, here too, no case at all.
     const proposer = visibleProposer(actor);
@@ -51,6 +53,46 @@ export class CasesService {
     }
     const { case: row, tasks } = await this.engine.start({ actor, ...startOf(actor.id, body) });
     return toCaseDto(row, tasks);
+  }
+
+  /**
+   * A partner's offer (contract §11): a case on the newest version that begins at `intake`, where the
+   * secretariat takes it in. `actor` is the offer's partner (`partnerActor(offerId)`), who is the case's
+   * proposer until the intake hands it to an OPD. `writes` are the caller's own rows (its offer), written
+   * in the case's transaction after it. Checks as `POST /api/cases` does: 400 naming the field.
+   */
+  async startOffer(actor: Actor, offer: OfferStart, writes: StepWrite[] = []): Promise<CaseDto> {
+    if (!isPartnerActor(actor)) throw forbidden('an offer is started by its partner (actor partner:<offerId>)');
+    const workflow = newestWorkflow(DEFAULT_WORKFLOW)!;
+    if (!workflow.initiatives?.includes('partner')) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} takes no partner offers`, { allowedEvents: [] });
+    checkPartnerFits(offer);
+    const start = startOf(actor.id, { ...offer, initiative: 'partner' });
+    const { case: row, tasks } = await this.engine.start({ actor, ...start, workflow: { name: workflow.name, version: workflow.version }, writes });
+    return toCaseDto(row, tasks);
+  }
+
+  /**
+   * The partner's answer to the intake's request (`PARTNER_REPLY`, contract §11): the case goes back to
+   * `intake`. Only the offer's own partner, while the case is still its own; any other case is 404, and a
+   * case not awaiting the partner is 409 with its allowed events.
+   */
+  async partnerReply(actor: Actor, caseId: string, body: { comment?: string | null; expectedVersion?: number } = {}): Promise<CaseDto> {
+    if (!isPartnerActor(actor)) throw forbidden('PARTNER_REPLY is sent by the partner of the offer (actor partner:<offerId>)');
+    const comment = typeof body.comment === 'string' && body.comment.trim() ? body.comment.trim() : null;
+    if (comment && comment.length > 5000) throw invalid('comment', 'at most 5000 characters');
+    const { case: row, openTasks } = await this.engine.step({
+      caseId,
+      actor,
+      expectedVersion: body.expectedVersion,
+      plan: ({ row, workflow }) => {
+        if (row.proposerId !== actor.id) throw notFound('case', caseId);
+        if (!workflow.caseEventRules.PARTNER_REPLY?.byPartner) {
+          throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} has no case event PARTNER_REPLY`, { allowedEvents: [] });
+        }
+        return { type: 'PARTNER_REPLY', machineEvent: { type: 'PARTNER_REPLY' }, data: { comment } };
+      },
+    });
+    return toCaseDto(row, openTasks);
   }
 
   async sendEvent(actor: Actor, caseId: string, body: CaseEventDto): Promise<CaseDto> {
@@ -130,6 +172,8 @@ export function startOf(
   proposerId: string,
   body: Pick<CreateCaseDto, 'title' | 'instrument' | 'summary' | 'requiresDprdApproval' | 'parentCaseId' | 'validFrom' | 'validUntil' | 'fields' | 'opds' | 'value'> & {
     partner: { name: string; category: PartnerCategory; country?: string; contact?: { name: string; email: string; phone?: string } };
+    /** Who begins it (cooperation@3): absent for an OPD's proposal, so versions before 3 get the input they always had. */
+    initiative?: 'opd' | 'partner' | 'city';
   },
   kind: CaseKind = 'cooperation',
 ): Pick<StartCommand, 'fields' | 'input'> {
@@ -150,7 +194,14 @@ export function startOf(
       proposal: proposalOf(body),
       proposerId,
     },
-    input: { proposerId, instrument: body.instrument, partnerCategory: body.partner.category, requiresDprdApproval, allowedInstruments: INSTRUMENT_RULES[body.partner.category] },
+    input: {
+      proposerId,
+      instrument: body.instrument,
+      partnerCategory: body.partner.category,
+      requiresDprdApproval,
+      allowedInstruments: INSTRUMENT_RULES[body.partner.category],
+      ...(body.initiative ? { initiative: body.initiative } : {}),
+    },
   };
 }
 
@@ -171,10 +222,29 @@ export function proposalOf(body: Pick<CreateCaseDto, 'fields' | 'opds' | 'value'
   };
 }
 
+/** A partner's offer as the caller took it in (the public form): the case's fields, as `POST /api/cases` takes them. */
+export interface OfferStart {
+  title: string;
+  instrument: Instrument;
+  partner: { name: string; category: PartnerCategory; country?: string };
+  summary?: string;
+  requiresDprdApproval?: boolean;
+}
+
+/** The instrument fits the partner's category, and a foreign partner names its country: 400 naming the field. */
+function checkPartnerFits(body: { instrument: Instrument; partner: { category: PartnerCategory; country?: string } }): void {
+  const allowed = INSTRUMENT_RULES[body.partner.category];
+  if (!allowed.includes(body.instrument)) {
+    throw invalid('instrument', `${body.instrument} is not used with ${body.partner.category} partners (allowed: ${allowed.join(', ')})`);
+  }
+  if (body.partner.category === 'foreign' && !body.partner.country) throw invalid('partner.country', 'required for a foreign partner');
+}
+
 /** The version's rule for a case-level event, when the actor holds one of its roles; else 403 (409 for an event the version lacks). */
 function checkCaseEventRoles(actor: Actor, type: string, workflow: WorkflowDefinition): CaseEventRule {
   const rule = workflow.caseEventRules[type];
   if (!rule) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} has no case event ${type}`, { allowedEvents: workflow.caseEventTypes });
+  if (rule.byPartner) throw forbidden(`${type} is sent by the partner of the offer through its tracking page, not by a user`);
   if (!hasRole(actor, ...rule.roles)) throw forbidden(`${type} needs one of the roles: ${rule.roles.join(', ')}`);
   return rule;
 }

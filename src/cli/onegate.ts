@@ -12,6 +12,7 @@ import { isoDate, parseSeq, parseTtl, resolveCaseId, UsageError } from './argume
 import { exportCommand, readCheckpointFile, replayCommand, verifyCommand, verifyExportCommand, type CliIo } from './auditor.js';
 import { runDemo } from './demo.js';
 import { importCommand } from './import.js';
+import { migrateCommand, parseVersion } from './migrate.js';
 import { TerminalProgress } from './progress.js';
 import { WORKFLOWS, findWorkflow } from '../../workflows/registry.js';
 import { SealError, checkSeals, defaultWorkflowsDir, sealVersion } from '../workflows/seal.js';
@@ -45,7 +46,7 @@ async function withApp(run: (app: INestApplicationContext) => Promise<number>, c
 function buildProgram(done: (code: number) => void): Command {
   const program = new Command('onegate')
     .usage('<command> [options]   (as npm run onegate -- <command> [options])')
-    .description("onegate's command line: tokens, the demo year, and the auditor's replay, verify, export and verify-export.\nA case is named by its id or its number (KS-2026-0007).")
+    .description("onegate's command line: tokens, the demo year, the register import, moving cases to a newer workflow version, and the auditor's replay, verify, export and verify-export.\nA case is named by its id or its number (KS-2026-0007).")
     .helpCommand('help [command]', 'show the help of a command')
     // Errors come back to main() as exceptions and are printed there on one line.
     .exitOverride()
@@ -95,6 +96,23 @@ function buildProgram(done: (code: number) => void): Command {
     .option('--dry-run', 'report every row\'s errors and what would be created, without creating')
     .action(async (file: string, options: { dryRun?: boolean }) => {
       done(await withApp(async (app) => importCommand(app, file, options, io)));
+    });
+
+  program
+    .command('migrate')
+    .description('move running cases to a newer version of their workflow (contract §11); cases that cannot move are listed with the reason and left as they are')
+    .addOption(new Option('--from <version>', 'the version the cases run on now').argParser(parseVersion('--from')).makeOptionMandatory())
+    .addOption(new Option('--to <version>', 'the newer version to move them to').argParser(parseVersion('--to')).makeOptionMandatory())
+    .addOption(new Option('--case <case>', 'only this case (id or number); repeat for more').argParser((value: string, previous: string[] = []) => [...previous, value]))
+    .option('--workflow <name>', 'the workflow', 'cooperation')
+    .option('--dry-run', 'report what would move, without moving')
+    .action(async (options: { from: number; to: number; case?: string[]; workflow: string; dryRun?: boolean }) => {
+      done(
+        await withApp(async (app) => {
+          const caseIds = options.case ? await Promise.all(options.case.map((ref) => resolveCaseId(app, ref))) : undefined;
+          return migrateCommand(app, { workflow: options.workflow, from: options.from, to: options.to, dryRun: options.dryRun, ...(caseIds ? { caseIds } : {}) }, io);
+        }),
+      );
     });
 
   program

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { IN_FORCE_UPLOAD_KINDS } from '../../workflows/domain.js';
 import { KNOWN, type DocumentRules } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
-import { type Actor } from '../common/actor.js';
+import { isPartnerActor, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
 import { readMultipart } from '../common/multipart.js';
@@ -145,8 +145,13 @@ function checkUploadRights(documents: DocumentRules, actor: Actor, stage: string
       allowedKinds: kinds,
     });
   }
-  const mine = forKind.filter((r) => r.roles.some((role) => actor.roles.includes(role)));
-  if (mine.length === 0) throw forbidden(`at ${stage}, ${kind} is uploaded by: ${[...new Set(forKind.flatMap((r) => r.roles))].join(', ')}`);
+  // The partner of an offer uploads where a rule names it, while the case is still its own (cooperation@3's intake).
+  const asPartner = isPartnerActor(actor) && actor.id === proposerId;
+  const mine = forKind.filter((r) => r.roles.some((role) => actor.roles.includes(role)) || (r.partner === true && asPartner));
+  if (mine.length === 0) {
+    const who = [...new Set(forKind.flatMap((r) => [...r.roles, ...(r.partner ? ['the partner of the offer'] : [])]))];
+    throw forbidden(`at ${stage}, ${kind} is uploaded by: ${who.join(', ')}`);
+  }
   if (mine.every((r) => r.proposerOnly) && actor.id !== proposerId) throw forbidden(`only the case's proposer (${proposerId}) uploads ${kind} at ${stage}`);
 }
 

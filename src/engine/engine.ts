@@ -61,6 +61,13 @@ export interface StepPlan {
    * effects' own (StepResult.timers), so they run when due rather than at the next reconciliation.
    */
   timers?: TimerRow[];
+  /**
+   * Moves the case to another version of its workflow (a `MIGRATED` step, contract §11): with no machine
+   * event, the case's snapshot becomes `moveTo`'s state for the same stage and context, its
+   * `workflowVersion` becomes `moveTo`'s, and the event is recorded on `moveTo` (replay switches there).
+   * The open tasks stay the same (same keys, so their rows and timers are untouched).
+   */
+  moveTo?: WorkflowDefinition;
 }
 
 /**
@@ -172,6 +179,12 @@ export interface ImportedCase {
 
 /** The event type of a case taken in from before onegate: its history's first and, at first, only event. */
 export const IMPORTED_EVENT = 'IMPORTED';
+
+/**
+ * The event type of a case moved to another version of its workflow (contract §11): recorded on the
+ * version it moves to, `data: {from, to}`, its stage unchanged; replay goes on with that version after it.
+ */
+export const MIGRATED_EVENT = 'MIGRATED';
 
 /** Rows per INSERT statement of an import: under both databases' limits on bound parameters. */
 const IMPORT_CHUNK = 500;
@@ -395,7 +408,12 @@ export class Engine {
     const current: LoadedCase = { row, snapshot, workflow, now, ...(task ? { task } : {}) };
     const loaded = cmd.load ? await cmd.load(current, readerOf(em)) : (undefined as Loaded);
     const plan = cmd.plan(current, loaded);
-    const [next] = plan.machineEvent ? transition(workflow.machine, snapshot, plan.machineEvent as never) : [snapshot];
+    if (plan.moveTo && (plan.machineEvent || plan.moveTo.name !== workflow.name)) throw new Error(`a move to ${plan.moveTo.name}@${plan.moveTo.version} sends no machine event and stays in ${workflow.name}`);
+    const [next] = plan.machineEvent
+      ? transition(workflow.machine, snapshot, plan.machineEvent as never)
+      : plan.moveTo
+        ? [plan.moveTo.machine.resolveState({ value: snapshot.value, context: snapshot.context })]
+        : [snapshot];
     if (plan.machineEvent && next === snapshot) {
       const why = workflow.explainRefusal?.(snapshot.context as never, row.stage, plan.machineEvent);
       throw new DomainError('InvalidTransition', why?.message ?? `${plan.machineEvent.type} is not allowed in stage ${row.stage}`, {
@@ -414,16 +432,18 @@ export class Engine {
       data: plan.machineEvent ? { ...(plan.data ?? {}), event: plan.machineEvent } : { ...(plan.data ?? {}) },
       stageBefore: row.stage,
       stageAfter,
-      workflow,
+      workflow: plan.moveTo ?? workflow,
       prevHash: row.headHash,
     });
     const updated: Partial<CaseRow> = {
+      ...(plan.moveTo ? { workflowVersion: plan.moveTo.version } : {}),
       stage: stageAfter,
       version: row.version + 1,
       snapshot: persist(next),
       headHash: event.hash,
       updatedAt: now,
       ...(stageAfter === workflow.inForceStage && row.stage !== stageAfter ? { signedAt: now } : {}),
+      ...proposerChange(snapshot, next),
     };
     const batch = new WriteBatch();
     batch.update(this.cases, updated, { id: row.id, version: row.version }, { expect: 1, what: `case ${row.id} (version ${row.version})` });
@@ -659,6 +679,16 @@ export function importedSnapshot(workflow: WorkflowDefinition, input: Record<str
 
 export function restore(machine: AnyStateMachine, stored: CaseRow['snapshot']): AnyMachineSnapshot {
   return machine.resolveState({ value: stored.value, context: stored.context });
+}
+
+/**
+ * The case's proposer follows its machine's: a step that hands the case to another proposer (an offer's
+ * intake approved to an OPD, cooperation@3) moves `proposerId`, so inbox and visibility follow in the step.
+ */
+function proposerChange(before: AnyMachineSnapshot, after: AnyMachineSnapshot): Pick<CaseRow, 'proposerId'> | Record<string, never> {
+  const was = (before.context as { proposerId?: unknown }).proposerId;
+  const now = (after.context as { proposerId?: unknown }).proposerId;
+  return typeof now === 'string' && now !== was ? { proposerId: now } : {};
 }
 
 /** The finders of `em`, and nothing else of it, for a command's `load`. */

@@ -13,8 +13,9 @@ const IDS: [LabelFamily, readonly string[]][] = [
   ['category', PARTNER_CATEGORIES],
   ['kind', KNOWN.documentKinds],
   ['message', MESSAGE_KINDS],
-  ['event', ['CASE_CREATED', 'SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DOCUMENT_UPLOADED', 'TASK_CLAIMED', 'TASK_UNCLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED', 'TASK_DEEMED_APPROVED']],
+  ['event', ['CASE_CREATED', 'IMPORTED', 'MIGRATED', 'SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DOCUMENT_UPLOADED', 'TASK_CLAIMED', 'TASK_UNCLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED', 'TASK_DEEMED_APPROVED', 'PARTNER_REPLY']],
   ['workflow', [...new Set(WORKFLOWS.map((w) => w.name))]],
+  ['initiative', [...new Set(WORKFLOWS.flatMap((w) => w.initiatives ?? []))]],
 ];
 
 describe('the one catalogue of labels', () => {
@@ -33,6 +34,6 @@ describe('the one catalogue of labels', () => {
     expect(workflowLabel('en', 'cooperation', 2)).toBe('Cooperation procedure, version 2');
     expect(label('id', 'stage', 'legal_review')).toBe('Telaah hukum (Bagian Hukum)');
     // An id without a label yet still reads as words, never snake_case.
-    expect(label('en', 'stage', 'partner_response')).toBe('Partner response');
+    expect(label('en', 'stage', 'some_future_stage')).toBe('Some future stage');
   });
 });

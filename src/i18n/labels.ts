@@ -9,7 +9,7 @@
 export const LOCALES = ['id', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram' | 'recommendation';
+export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram' | 'recommendation' | 'initiative';
 
 const ID: Record<string, string> = {
   'decision.approve': 'Setujui',
@@ -81,6 +81,7 @@ const ID: Record<string, string> = {
   'event.AMENDED': 'Diubah dengan adendum',
   'event.CASE_CREATED': 'Berkas dibuat',
   'event.IMPORTED': 'Diimpor dari daftar lama',
+  'event.MIGRATED': 'Dipindahkan ke versi prosedur yang lebih baru',
   'event.REGISTER_UPDATED': 'Data penatausahaan diperbarui',
   'event.COMMENTED': 'Komentar diskusi',
   'event.SUBMITTED': 'Diajukan',
@@ -127,7 +128,20 @@ const ID: Record<string, string> = {
   'diagram.legendConditional': 'Garis putus-putus: hanya jika syaratnya terpenuhi atau keputusan itu diambil',
   'diagram.legendPath': 'Garis tebal biru: jalan yang sudah ditempuh berkas',
   'diagram.summaryCurrent': 'Posisi saat ini: {stage}.',
-  'diagram.summaryVisited': 'Sudah dilalui: {stages}.',
+  'diagram.summaryVisited': 'Sudah dilalui: {stages}.',  // Partners' way in (cooperation@3, contract §11).
+  'stage.intake': 'Penerimaan penawaran mitra',
+  'stage.awaiting_partner': 'Menunggu jawaban mitra',
+  'stage.partner_response': 'Tanggapan mitra atas penawaran',
+  'stage.spam': 'Ditandai spam',
+  'decision.spam': 'Tandai sebagai spam',
+  'event.PARTNER_REPLY': 'Mitra menjawab',
+  'kind.partner_profile': 'Profil mitra',
+  'kind.partner_legal': 'Dokumen legalitas mitra',
+  'kind.partner_attachment': 'Lampiran penawaran mitra',
+  'initiative.opd': 'Usulan OPD',
+  'initiative.partner': 'Penawaran dari mitra',
+  'initiative.city': 'Penawaran dari Pemerintah Kota',
+  'diagram.ifCity': 'jika Pemerintah Kota yang menawarkan',
 };
 
 const EN: Record<string, string> = {
@@ -200,6 +214,7 @@ const EN: Record<string, string> = {
   'event.AMENDED': 'Amended by an addendum',
   'event.CASE_CREATED': 'Case created',
   'event.IMPORTED': 'Imported from a legacy register',
+  'event.MIGRATED': 'Moved to a newer version of the procedure',
   'event.REGISTER_UPDATED': 'Register entry updated',
   'event.COMMENTED': 'Discussion comment',
   'event.SUBMITTED': 'Submitted',
@@ -246,7 +261,20 @@ const EN: Record<string, string> = {
   'diagram.legendConditional': 'Dashed line: only when its condition holds or that decision is taken',
   'diagram.legendPath': 'Thick blue line: the way this case has gone',
   'diagram.summaryCurrent': 'Current position: {stage}.',
-  'diagram.summaryVisited': 'Passed: {stages}.',
+  'diagram.summaryVisited': 'Passed: {stages}.',  // Partners' way in (cooperation@3, contract §11).
+  'stage.intake': "Intake of a partner's offer",
+  'stage.awaiting_partner': 'Awaiting the partner',
+  'stage.partner_response': "Partner's answer to the offer",
+  'stage.spam': 'Marked as spam',
+  'decision.spam': 'Mark as spam',
+  'event.PARTNER_REPLY': 'Partner replied',
+  'kind.partner_profile': 'Partner profile',
+  'kind.partner_legal': "Partner's legal documents",
+  'kind.partner_attachment': "Partner's offer attachment",
+  'initiative.opd': "An OPD's proposal",
+  'initiative.partner': "A partner's offer",
+  'initiative.city': "The city's offer",
+  'diagram.ifCity': 'if the city made the offer',
 };
 
 export const LABELS: Record<Locale, Readonly<Record<string, string>>> = { id: ID, en: EN };

@@ -28,6 +28,12 @@ export class CompleteTaskDto {
   @Matches(USER_ID_PATTERN, { each: true })
   reviewers?: string[];
 
+  @ApiPropertyOptional({ description: "Intake of a partner's offer (cooperation@3) with approve, required: the user id of the OPD proposer who carries the case on; they become its proposer" })
+  @IsOptional()
+  @IsString()
+  @Matches(USER_ID_PATTERN, { message: 'assignee must be a user id' })
+  assignee?: string;
+
   // What an evaluation's decisions carry (contract §10); its workflow checks them (checkDecisionInput), naming the field of a 400.
   @ApiPropertyOptional({ description: 'evaluation_report with submit: `{progress: 0–100, outputs, problems?}`' })
   @IsOptional()

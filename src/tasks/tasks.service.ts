@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../../workflows/domain.js';
+import type { TaskStageRule } from '../../workflows/registry.js';
 
 import { hasRole, type Actor } from '../common/actor.js';
 import { hasVisibleText } from '../common/validation.js';
@@ -150,8 +151,9 @@ export class TasksService {
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
-    // The reviewers named, read in the step (a deactivation that lands first is seen).
-    const load = body.reviewers?.length ? (read: StepReader) => this.users.byIds(read, body.reviewers!) : null;
+    // The reviewers and the assignee named, read in the step (a deactivation that lands first is seen).
+    const named = [...(body.reviewers ?? []), ...(body.assignee !== undefined ? [body.assignee] : [])];
+    const load = named.length ? (read: StepReader) => this.users.byIds(read, named) : null;
     const { task, step } = await this.act(actor, taskId, (task, { snapshot, workflow }, users: UserRow[] = []) => {
       if (task.stage === REVISION_TASK.stage) return resubmitPlan(actor, task, body);
       const rule = workflow.taskStageRules[task.stage];
@@ -177,6 +179,7 @@ export class TasksService {
           if (!u.roles.includes('technical_reviewer')) throw invalid('reviewers', `${id} is not a technical_reviewer`);
         }
       }
+      const assignee = checkAssignee(task.stage, rule, decision, body.assignee, users);
       // What the decision carries besides (an evaluation's report, rating): its workflow checks it; one without a check takes none.
       const carried = decisionInput(body);
       const refused = workflow.checkDecisionInput
@@ -188,8 +191,8 @@ export class TasksService {
       const documents = held ? Object.fromEntries(Object.entries(held).map(([kind, d]) => [kind, d.version])) : undefined;
       return {
         type: 'TASK_COMPLETED',
-        machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}), ...carried },
-        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(documents ? { documents } : {}), ...carried },
+        machineEvent: { type: 'DECIDE', taskKey: task.key, decision: body.decision, ...(reviewers.length ? { reviewers } : {}), ...(assignee ? { assignee } : {}), ...carried },
+        data: { taskId: task.id, stage: task.stage, decision: body.decision, comment, ...(assignee ? { assignee } : {}), ...(documents ? { documents } : {}), ...carried },
         completion: { taskKey: task.key, decision: body.decision, comment },
       };
     }, load);
@@ -261,6 +264,25 @@ function staysWithProposer(task: TaskRow): void {
   if (task.stage === REVISION_TASK.stage) {
     throw new DomainError('InvalidTransition', `task ${task.id} is the proposer's revision: it is not claimed, released or delegated`, { stage: task.stage, allowedEvents: ['resubmit'] });
   }
+}
+
+/**
+ * The user a decision hands the case to (an offer's intake approved to an OPD proposer, cooperation@3):
+ * required with the stage's `assignee` decision, refused with any other; a directory user, active, holding
+ * the rule's role. 400 naming `assignee` otherwise.
+ */
+function checkAssignee(stage: string, rule: TaskStageRule, decision: string, assignee: string | undefined, users: UserRow[]): string | null {
+  const names = rule.assignee;
+  if (!names || names.decision !== decision) {
+    if (assignee !== undefined) throw invalid('assignee', names ? `only ${names.decision} at ${stage} names an assignee` : `${stage} names no assignee`);
+    return null;
+  }
+  if (!assignee) throw invalid('assignee', `required: ${decision} at ${stage} names the ${names.role} who carries the case on`);
+  const user = users.find((u) => u.id === assignee);
+  if (!user) throw invalid('assignee', `no user ${assignee} in the directory`);
+  if (!user.active) throw invalid('assignee', `${assignee} is deactivated`);
+  if (!user.roles.includes(names.role)) throw invalid('assignee', `${assignee} is not a ${names.role}`);
+  return assignee;
 }
 
 /** The fields of a decision beyond decision, comment and reviewers, as sent (an evaluation's). */

@@ -44,8 +44,9 @@ export interface StageGraph {
 }
 
 /** Guards that choose a branch, with the words of their condition; other guards are preconditions, not drawn. */
-const CONDITIONS: Record<string, 'diagram.ifDprd' | 'diagram.ifForeign' | 'diagram.toAsker'> = {
+const CONDITIONS: Record<string, 'diagram.ifDprd' | 'diagram.ifForeign' | 'diagram.toAsker' | 'diagram.ifCity'> = {
   needsDprd: 'diagram.ifDprd',
+  cityInitiative: 'diagram.ifCity',
   isForeign: 'diagram.ifForeign',
   returnsTo: 'diagram.toAsker',
 };
@@ -58,6 +59,12 @@ interface StateNodeLike {
   key: string;
   type: string;
   transitions: Map<string, { target?: readonly { path: string[] }[]; guard?: unknown }[]>;
+  always?: readonly unknown[];
+}
+
+/** A state left at once by eventless moves and by nothing else: the machine's way in, never a case's stage. */
+export function isPassedThrough(state: { always?: readonly unknown[]; transitions: Map<string, unknown> }): boolean {
+  return (state.always?.length ?? 0) > 0 && state.transitions.size === 0;
 }
 
 interface Move {
@@ -150,7 +157,8 @@ function actorOf(workflow: DiagramWorkflow, stage: string, moves: Move[]): Role 
 
 export function readStageGraph(workflow: DiagramWorkflow, locale: Locale, title: string): StageGraph {
   const isTask: IsTask = (id) => Object.hasOwn(workflow.taskStageRules, id);
-  const states = Object.values((workflow.machine.root as unknown as { states: Record<string, StateNodeLike> }).states);
+  // A state a case only passes through (cooperation@3's `begin`, to where its initiative starts) is no stage.
+  const states = Object.values((workflow.machine.root as unknown as { states: Record<string, StateNodeLike> }).states).filter((s) => !isPassedThrough(s));
   const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
   const { moves, notes } = writeEverywhereMoves(isTask, locale, readMoves(states), live);
   const nodes: StageNode[] = states.map((s) => {

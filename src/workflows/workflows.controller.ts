@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Headers, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { INSTRUMENT_RULES, INSTRUMENTS, PARTNER_CATEGORIES } from '../../workflows/domain.js';
 import { SEALED, WORKFLOWS, findWorkflow, newestWorkflow } from '../../workflows/registry.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,6 +9,8 @@ import type { Actor } from '../common/actor.js';
 import { DomainError, invalid, notFound } from '../common/errors.js';
 import { toLocale, workflowLabel, type Locale } from '../i18n/labels.js';
 import { DiagramQuery } from './diagram-query.dto.js';
+import { MigrateDto } from './migrate.dto.js';
+import { MigrationService, type MigrationReport } from './migration.service.js';
 import { layoutWorkflowDiagram, renderWorkflowSvg, type DiagramHighlight, type LaidOutDiagram } from './workflow-diagram.js';
 
 @ApiTags('workflows')
@@ -21,7 +23,23 @@ export class WorkflowsController {
   constructor(
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(MigrationService) private readonly migration: MigrationService,
   ) {}
+
+  @Post(':name/migrate')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move running cases to a newer version (contract §11)',
+    description:
+      'Admin. Moves each running case on `from` (or only `caseIds`) to `to` when its stage and its open tasks exist there: one `MIGRATED` step per case, ' +
+      'its tasks and timers kept. Answers `{workflow, from, to, dryRun, moved: [{caseId, number, stage}], skipped: [{caseId, number, stage, code, reason}], counts: {moved, skipped}}`; ' +
+      'skipped cases are left as they are (`code`: final, signed, stage_missing, task_stage_missing, already_on_target, other_version, not_found, concurrent_write; `reason` in Indonesian). ' +
+      '`dryRun: true` writes nothing. Running it again moves nothing more.',
+  })
+  migrate(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: MigrateDto): Promise<MigrationReport> {
+    return this.migration.migrate(actor, name, body);
+  }
 
   @Get()
   @Roles('any')
@@ -33,7 +51,7 @@ export class WorkflowsController {
       /** Sealed (contract §13): its files' hashes are in workflows/lock.ts and it never changes. */
       sealed: SEALED.some((s) => s.workflow === w.name && s.version === w.version),
       description: w.description,
-      stages: Object.keys(w.machine.root.states),
+      stages: Object.keys(w.machine.root.states).filter((s) => w.stages.includes(s)),
       diagram: `/api/workflows/${w.name}/${w.version}/diagram`,
     }));
   }
@@ -60,6 +78,9 @@ export class WorkflowsController {
       uploadRules: documents?.uploadRules ?? {},
       submitRequires: documents?.submitRequires ?? { always: [], byCategory: {}, byInstrument: {} },
       signRequires: documents?.signRequires ?? null,
+      decisionRequires: documents?.decisionRequires ?? [],
+      /** Who may begin a case (contract §11), the default first; versions before 3 know only an OPD's proposal. */
+      initiatives: workflow.initiatives ?? ['opd'],
     };
   }
 

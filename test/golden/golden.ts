@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { isDeepStrictEqual } from 'node:util';
 import type { CaseEventRow } from '../../src/database/rows.js';
-import { persist } from '../../src/engine/engine.js';
+import { MIGRATED_EVENT, persist } from '../../src/engine/engine.js';
 import { hashEvent } from '../../src/engine/event-hash.js';
 import { replayEvents } from '../../src/audit/audit.service.js';
 import type { WorkflowDefinition } from '../../workflows/registry.js';
@@ -21,7 +21,10 @@ export interface GoldenCase {
 
 export interface GoldenFixture {
   file: string;
+  /** The version the fixture's cases end on. */
   workflow: { name: string; version: number };
+  /** Cases moved to `workflow` from this version (MIGRATED, contract §11); absent for a version's own recording. */
+  migratedFrom?: number;
   cases: GoldenCase[];
 }
 
@@ -51,12 +54,25 @@ export function goldenMismatches(c: GoldenCase, find: (name: string, version: nu
   const problems: string[] = [];
   const events = eventRows(c);
   const first = events[0]!;
-  const workflow = find(first.workflowName, first.workflowVersion);
+  let workflow = find(first.workflowName, first.workflowVersion);
   if (!workflow) return [`workflow ${first.workflowName}@${first.workflowVersion} is not in the registry`];
   let snapshot: AnyMachineSnapshot = initialTransition(workflow.machine, first.data.input as never)[0];
   if (String(snapshot.value) !== first.stageAfter) problems.push(`seq 1: starts in ${String(snapshot.value)}, recorded ${first.stageAfter}`);
   for (const e of events.slice(1)) {
-    if (e.workflowName !== first.workflowName || e.workflowVersion !== first.workflowVersion) problems.push(`seq ${e.seq}: recorded on ${e.workflowName}@${e.workflowVersion}`);
+    if (e.type === MIGRATED_EVENT) {
+      // A move to another version (contract §11): the same stage and context, on the version it records, from here on.
+      const target = find(e.workflowName, e.workflowVersion);
+      const { from, to } = e.data as { from?: number; to?: number };
+      if (!target || e.workflowName !== workflow.name || from !== workflow.version || to !== e.workflowVersion) {
+        problems.push(`seq ${e.seq}: MIGRATED from ${String(from)} to ${String(to)} recorded on ${e.workflowName}@${e.workflowVersion}, the case was on ${workflow.name}@${workflow.version}`);
+        return problems;
+      }
+      workflow = target;
+      snapshot = target.machine.resolveState({ value: snapshot.value, context: snapshot.context });
+      if (String(snapshot.value) !== e.stageAfter || e.stageBefore !== e.stageAfter) problems.push(`seq ${e.seq}: MIGRATED changed the stage`);
+      continue;
+    }
+    if (e.workflowName !== workflow.name || e.workflowVersion !== workflow.version) problems.push(`seq ${e.seq}: recorded on ${e.workflowName}@${e.workflowVersion}`);
     const [next] = transition(workflow.machine, snapshot, e.data.event as never);
     if (next === snapshot) problems.push(`seq ${e.seq}: ${e.type} is refused in ${String(snapshot.value)}, it was taken`);
     if (String(next.value) !== e.stageAfter) problems.push(`seq ${e.seq}: ${e.type} leads to ${String(next.value)}, recorded ${e.stageAfter}`);
