@@ -325,6 +325,17 @@ describe('bad input is refused with the contract’s 4xx and changes nothing', (
       expect(ok.body.version).toBe(v + 1);
       await refusedWithoutChange(c.id, () => t.post(`/api/cases/${c.id}/events`, USERS.proposer, { type: 'WITHDRAW', expectedVersion: v }), 409, /stale|version/i);
     });
+
+    // PostgreSQL's integer columns end at 2^31−1: a larger integer (1e308 is one to JavaScript) must be a 400
+    // naming the field, not a database error (the hostile-request fault suite found seq=1e308 answering 500).
+    it.each(['1e308', '2147483648'])('refuses integers beyond the database’s range (%s) with 400 naming the field', async (big) => {
+      const c = await t.createCase();
+      await refusedWithoutChange(c.id, () => t.request('POST', `/api/cases/${c.id}/events`, { as: USERS.proposer, rawBody: `{"type":"SUBMIT","expectedVersion":${big}}` }), 400, 'expectedVersion');
+      expectError(await t.get(`/api/cases/${c.id}/replay?seq=${big}`, USERS.auditor), 400, 'seq');
+      expectError(await t.get(`/api/cases?offset=${big}`, USERS.auditor), 400, 'offset');
+      // The largest one is a fair question the database answers: no such event yet.
+      expectError(await t.get(`/api/cases/${c.id}/replay?seq=2147483647`, USERS.auditor), 404);
+    });
   });
 
   describe('POST /api/tasks/:id/complete', () => {

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type TerminationGround } from '../../workflows/domain.js';
-import { HasVisibleText, IsDateOnly } from '../common/validation.js';
+import { HasVisibleText, IsDateOnly, MAX_INT } from '../common/validation.js';
 import type { AgreementRow, AgreementValue, CaseRow, Signatory } from '../database/rows.js';
 import { agreementStatus, STATUS_FILTERS, type AgreementStatus } from './agreement-status.js';
 import { PageQuery } from '../common/page-query.js';
@@ -129,6 +129,7 @@ export class UpdateAgreementDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT)
   expectedVersion?: number;
 }
 

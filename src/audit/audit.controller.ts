@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { MAX_INT } from '../common/validation.js';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
 import { CheckpointsService } from './checkpoints.service.js';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat } from './audit-export.js';
 import { invalid } from '../common/errors.js';
@@ -18,6 +19,7 @@ export class ReplayQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_INT)
   seq?: number;
 
   @IsOptional()

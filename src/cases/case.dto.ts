@@ -27,7 +27,7 @@ import { AmendmentChangesDto } from '../amendments/amendment.dto.js';
 import { AgreementValueDto } from '../agreements/agreement.dto.js';
 import { INSTRUMENTS, PARTNER_CATEGORIES, TERMINATION_GROUNDS, type Instrument, type PartnerCategory, type TerminationGround } from '../../workflows/domain.js';
 import { KNOWN, taskStageRule } from '../../workflows/registry.js';
-import { HasVisibleText, IsDateOnly } from '../common/validation.js';
+import { HasVisibleText, IsDateOnly, MAX_INT } from '../common/validation.js';
 import type { AgreementValue, CaseRow, PartnerContact, TaskRow } from '../database/rows.js';
 import type { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { PageQuery } from '../common/page-query.js';
@@ -198,6 +198,7 @@ export class CaseEventDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT)
   expectedVersion?: number;
 
   @ApiPropertyOptional({ enum: TERMINATION_GROUNDS, description: 'TERMINATE only, and required there: why the agreement ends early (contract §10)' })

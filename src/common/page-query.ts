@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { MAX_INT } from './validation.js';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `?limit=&offset=` of a paged list (`{items, total}`): at most 200 a page. */
@@ -14,5 +15,6 @@ export class PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_INT)
   offset?: number;
 }

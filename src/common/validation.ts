@@ -2,6 +2,9 @@ import { ValidationPipe, applyDecorators, type ValidationError } from '@nestjs/c
 import { IsISO8601, Matches, ValidateBy, getMetadataStorage, type ValidationArguments, type ValidationOptions, type ValidatorOptions } from 'class-validator';
 import { DomainError, invalid } from './errors.js';
 
+/** The largest integer a query or body may carry where it meets an `integer` column (PostgreSQL int4). */
+export const MAX_INT = 2_147_483_647;
+
 /** Flattens class-validator errors to `field.path: reason` lines. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {

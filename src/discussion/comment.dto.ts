@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
-import { HasVisibleText } from '../common/validation.js';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { HasVisibleText, MAX_INT } from '../common/validation.js';
 
 /** The longest comment: a page of text, as a task's comment. */
 export const MAX_COMMENT_LENGTH = 5000;
@@ -23,6 +23,7 @@ export class PostCommentDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT)
   expectedVersion?: number;
 }
 
