@@ -11,7 +11,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import { label, type Locale } from '../i18n/labels.js';
-import { GROUP, readStageGraph, type DiagramWorkflow, type StageEdge, type StageGraph, type StageNode } from './workflow-graph.js';
+import { GROUP, readStageGraph, type CaseView, type DiagramWorkflow, type StageEdge, type StageGraph, type StageNode } from './workflow-graph.js';
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', Arial, sans-serif";
 const SIZE = { title: 17, name: 15, small: 13 } as const;
@@ -204,10 +204,13 @@ function groupBox(groupNode: ElkNode, nodes: PlacedNode[], edges: PlacedEdge[]):
   return { x, y: groupNode.y!, width: Math.max(...xs) + GROUP_PAD - x, height: groupNode.height!, texts };
 }
 
-/** Lays out a machine's stage graph with ELK; the result is pure data, to cache per workflow, version and locale. */
-export async function layoutWorkflowDiagram(workflow: DiagramWorkflow, locale: Locale, title: string): Promise<LaidOutDiagram> {
+/**
+ * Lays out a machine's stage graph with ELK; the result is pure data, to cache per workflow, version and
+ * locale (and, for one case's picture, per `caseViewKey` of its view).
+ */
+export async function layoutWorkflowDiagram(workflow: DiagramWorkflow, locale: Locale, title: string, view?: CaseView): Promise<LaidOutDiagram> {
   const markers = (['current', 'visited'] as const).map((m) => textWidth(label(locale, 'diagram', m), SIZE.small, true) + ICON);
-  const graph = { ...readStageGraph(workflow, locale, title), markerRoom: Math.max(...markers) };
+  const graph = { ...readStageGraph(workflow, locale, title, view), markerRoom: Math.max(...markers) };
   const laid = await elk.layout(toElk(graph));
   const groupNode = laid.children?.find((c) => c.id === GROUP);
   const shapes = new Map([...(laid.children ?? []), ...(groupNode?.children ?? [])].map((c) => [c.id, c]));

@@ -50,16 +50,82 @@ const CONDITIONS: Record<string, 'diagram.ifDprd' | 'diagram.ifForeign' | 'diagr
   isForeign: 'diagram.ifForeign',
   returnsTo: 'diagram.toAsker',
 };
+/**
+ * Guards that read only what a case is given when it begins (who took the initiative), so one case's
+ * picture can leave out the ways it can never take: an OPD's proposal on cooperation@3 shows no intake
+ * and no partner_response. Guards read later (DPRD, foreign partner) stay drawn as conditions.
+ */
+const FIXED_AT_START = new Set(['fromPartner', 'cityInitiative']);
 /** Decisions and events of the main way forward; any other move is a side way. */
 const FORWARD = new Set(['approve', 'sign', 'SUBMIT', 'EXPIRE']);
 /** Lift a move to the group when at least this many task stages share it. */
 const FAN = 3;
 
+interface TransitionLike {
+  target?: readonly { path: string[] }[];
+  guard?: unknown;
+}
+
 interface StateNodeLike {
   key: string;
   type: string;
-  transitions: Map<string, { target?: readonly { path: string[] }[]; guard?: unknown }[]>;
-  always?: readonly unknown[];
+  transitions: Map<string, TransitionLike[]>;
+  always?: readonly TransitionLike[];
+}
+
+/** One case's facts fixed at its start (its machine context), to draw only the ways open to it. */
+export interface CaseView {
+  context: Record<string, unknown>;
+}
+
+/** Whether a transition's start-fixed guards hold for the case: true, false, or null when it has none. */
+type FixedHolds = (t: TransitionLike) => boolean | null;
+
+/** The machine's start-fixed guards it implements, each asked of a case's context. */
+function startGuards(workflow: DiagramWorkflow): Map<string, (context: Record<string, unknown>) => boolean> {
+  const guards = (workflow.machine.implementations.guards ?? {}) as unknown as Record<string, unknown>;
+  const found = new Map<string, (context: Record<string, unknown>) => boolean>();
+  for (const name of FIXED_AT_START) {
+    const guard = guards[name];
+    if (typeof guard === 'function') found.set(name, (context) => Boolean((guard as (args: { context: unknown; event: unknown }) => unknown)({ context, event: { type: '' } })));
+  }
+  return found;
+}
+
+function fixedHolds(workflow: DiagramWorkflow, view: CaseView | undefined): FixedHolds {
+  const guards = startGuards(workflow);
+  return (t) => {
+    if (!view) return null;
+    const fixed = guardParts(t.guard).filter((p) => guards.has(p.type));
+    if (fixed.length === 0) return null;
+    return fixed.every((p) => guards.get(p.type)!(view.context));
+  };
+}
+
+/**
+ * Of one event's transitions, those a case could take: xstate takes the first enabled one, so a later one
+ * is shadowed when an earlier one's start-fixed guards hold and its other guards ask no more than the later's
+ * (TKKSD's `approve` goes to partner_response for the city's offer, never on to legal review).
+ */
+function openTransitions(transitions: readonly TransitionLike[], holds: FixedHolds): TransitionLike[] {
+  const open: TransitionLike[] = [];
+  const shadows: Set<string>[] = [];
+  const rest = (t: TransitionLike) => new Set(guardParts(t.guard).filter((p) => !FIXED_AT_START.has(p.type)).map((p) => JSON.stringify(p)));
+  for (const t of transitions) {
+    const h = holds(t);
+    if (h === false) continue;
+    const own = rest(t);
+    if (shadows.some((earlier) => [...earlier].every((p) => own.has(p)))) continue;
+    open.push(t);
+    if (h === true) shadows.push(own);
+  }
+  return open;
+}
+
+/** A key of what `view` decides for this workflow's start-fixed guards ('' without a view), to cache a case's picture by. */
+export function caseViewKey(workflow: DiagramWorkflow, view: CaseView | undefined): string {
+  if (!view) return '';
+  return [...startGuards(workflow)].map(([name, holds]) => `${name}=${holds(view.context) ? 1 : 0}`).join(',');
 }
 
 /** A state left at once by eventless moves and by nothing else: the machine's way in, never a case's stage. */
@@ -89,11 +155,11 @@ function guardParts(guard: unknown): { type: string; params?: Record<string, unk
   return [];
 }
 
-function readMoves(states: StateNodeLike[]): Move[] {
+function readMoves(states: StateNodeLike[], holds: FixedHolds): Move[] {
   const moves: Move[] = [];
   for (const state of states) {
     for (const [event, transitions] of state.transitions) {
-      for (const t of transitions) {
+      for (const t of openTransitions(transitions, holds)) {
         const to = t.target?.[0]?.path[0];
         if (to === undefined || to === state.key) continue;
         const parts = guardParts(t.guard);
@@ -155,12 +221,40 @@ function actorOf(workflow: DiagramWorkflow, stage: string, moves: Move[]): Role 
   return rules.length > 0 && rules.every(Boolean) && roles.size === 1 ? [...roles][0] : undefined;
 }
 
-export function readStageGraph(workflow: DiagramWorkflow, locale: Locale, title: string): StageGraph {
+/**
+ * The stages a case can reach, with `view`: from where it begins (through any passed-through state's
+ * open ways) along the moves open to it. Without a view, every stage.
+ */
+function reachable(all: StateNodeLike[], initial: string, moves: Move[], holds: FixedHolds, view: CaseView | undefined): Set<string> {
+  if (!view) return new Set(all.map((s) => s.key));
+  const byKey = new Map(all.map((s) => [s.key, s]));
+  const seen = new Set<string>();
+  const queue = [initial];
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const state = byKey.get(key);
+    if (state && isPassedThrough(state)) {
+      for (const t of openTransitions(state.always ?? [], holds)) if (t.target?.[0]) queue.push(t.target[0].path[0]!);
+    }
+    for (const m of moves) if (m.from === key) queue.push(m.to);
+  }
+  return seen;
+}
+
+export function readStageGraph(workflow: DiagramWorkflow, locale: Locale, title: string, view?: CaseView): StageGraph {
   const isTask: IsTask = (id) => Object.hasOwn(workflow.taskStageRules, id);
+  const holds = fixedHolds(workflow, view);
+  const root = workflow.machine.root as unknown as { states: Record<string, StateNodeLike>; initial?: { target?: readonly { key: string }[] } };
+  const all = Object.values(root.states);
   // A state a case only passes through (cooperation@3's `begin`, to where its initiative starts) is no stage.
-  const states = Object.values((workflow.machine.root as unknown as { states: Record<string, StateNodeLike> }).states).filter((s) => !isPassedThrough(s));
+  const stages = all.filter((s) => !isPassedThrough(s));
+  const initial = root.initial?.target?.[0]?.key ?? stages[0]?.key ?? '';
+  const reach = reachable(all, initial, readMoves(stages, holds), holds, view);
+  const states = stages.filter((s) => reach.has(s.key));
   const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
-  const { moves, notes } = writeEverywhereMoves(isTask, locale, readMoves(states), live);
+  const { moves, notes } = writeEverywhereMoves(isTask, locale, readMoves(states, holds), live);
   const nodes: StageNode[] = states.map((s) => {
     const role = actorOf(workflow, s.key, moves);
     const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);

@@ -12,6 +12,7 @@ import { DiagramQuery } from './diagram-query.dto.js';
 import { MigrateDto } from './migrate.dto.js';
 import { MigrationService, type MigrationReport } from './migration.service.js';
 import { layoutWorkflowDiagram, renderWorkflowSvg, type DiagramHighlight, type LaidOutDiagram } from './workflow-diagram.js';
+import { caseViewKey, type CaseView } from './workflow-graph.js';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -98,14 +99,17 @@ export class WorkflowsController {
     const workflow = /^\d+$/.test(version) ? findWorkflow(name, Number(version)) : undefined;
     if (!workflow) throw notFound('workflow', `${name}@${version}`);
     const locale = query.lang ? toLocale(query.lang) : localeOf(acceptLanguage);
-    const key = `${workflow.name}@${workflow.version}:${locale}`;
+    const theCase = query.caseId ? await this.caseHighlight(actor, query.caseId, workflow.name, workflow.version) : null;
+    // A case's picture leaves out the ways its start rules out (an OPD's proposal has no intake).
+    const view = theCase ? theCase.view : undefined;
+    const key = `${workflow.name}@${workflow.version}:${locale}:${caseViewKey(workflow, view)}`;
     let layout = this.layouts.get(key);
     if (!layout) {
-      layout = layoutWorkflowDiagram(workflow, locale, workflowLabel(locale, workflow.name, workflow.version));
+      layout = layoutWorkflowDiagram(workflow, locale, workflowLabel(locale, workflow.name, workflow.version), view);
       layout.catch(() => this.layouts.delete(key));
       this.layouts.set(key, layout);
     }
-    const highlight = query.caseId ? await this.caseHighlight(actor, query.caseId, workflow.name, workflow.version) : { current: query.stage };
+    const highlight = theCase ? theCase.highlight : { current: query.stage };
     return renderWorkflowSvg(await layout, highlight);
   }
 
@@ -113,15 +117,16 @@ export class WorkflowsController {
    * The case's stage, and the steps it took when the caller may read its history (else the stage alone).
    * A case the caller may not see (a proposer's view is their own cases) is 404, as an unknown id.
    */
-  private async caseHighlight(actor: Actor, caseId: string, name: string, version: number): Promise<DiagramHighlight> {
+  private async caseHighlight(actor: Actor, caseId: string, name: string, version: number): Promise<{ highlight: DiagramHighlight; view: CaseView }> {
     const c = await this.cases.get(actor, caseId);
     if (c.workflow.name !== name || c.workflow.version !== version) throw invalid('caseId', `case ${caseId} runs on ${c.workflow.name}@${c.workflow.version}`);
+    const view: CaseView = { context: { initiative: c.initiative } };
     try {
       const events = await this.audit.history(actor, caseId);
       const steps = events.flatMap((e) => (e.stageBefore && e.stageBefore !== e.stageAfter ? [[e.stageBefore, e.stageAfter] as [string, string]] : []));
-      return { current: c.stage, steps };
+      return { highlight: { current: c.stage, steps }, view };
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'Forbidden') return { current: c.stage };
+      if (e instanceof DomainError && e.code === 'Forbidden') return { highlight: { current: c.stage }, view };
       throw e;
     }
   }
