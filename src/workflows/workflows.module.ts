@@ -11,6 +11,5 @@ import { WorkflowsController } from './workflows.controller.js';
   imports: [CasesModule, AuditModule, DatabaseModule, EngineModule],
   controllers: [WorkflowsController],
   providers: [MigrationService],
-  exports: [MigrationService],
 })
 export class WorkflowsModule {}
