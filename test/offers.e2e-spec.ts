@@ -141,6 +141,9 @@ describe(`partners' offers through /public/offers (${backend})`, () => {
     expect(ack!.text).toContain(`Berkas: ${c.number} — ${o.title}`);
     expect(ack!.text).toContain(`http://onegate.test/offers/${o.code}`);
     expect(ack!.text).toContain('Tahap: Penerimaan penawaran mitra');
+    // When, as a clerk writes it: a local date and time, never ISO.
+    expect(ack!.text).toMatch(/telah kami terima pada \p{L}+, \d{1,2} \p{L}+ \d{4} pukul \d{2}\.\d{2} WIB dengan nomor/u);
+    expect(ack!.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     const notes = (await t.get(`/api/cases/${o.case.id}/notifications`, USERS.auditor)).body;
     expect(notes).toEqual([expect.objectContaining({ kind: 'offer_received', to: o.email, recipientId: o.partnerId, status: 'sent' })]);
   });

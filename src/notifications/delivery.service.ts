@@ -150,6 +150,7 @@ export class DeliveryService {
         validUntil: c.validUntil,
         lateSince: late ? message.timer.fireAt : null,
         timeZone: this.config.timezone,
+        at: message.timer.fireAt,
       });
       rows.push({
         id: randomUUID(),
@@ -299,6 +300,7 @@ export class DeliveryService {
       validUntil: null,
       lateSince: null,
       timeZone: this.config.timezone,
+      at: now,
     };
     const recorded = renderMessage(kind, 'id', { ...data, trackingUrl: link.masked });
     const row: DeliveryRow = {

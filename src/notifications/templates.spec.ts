@@ -74,6 +74,7 @@ describe('message texts (contract §8)', () => {
     expect(asked.text).toContain('Permintaan: “Lampirkan rencana kerja”');
     expect(asked.text).toContain('melalui tautan pada surel tanda terima penawaran');
     expect(asked.text).not.toContain('https://');
+    expect(renderMessage('offer_received', 'id', { ...data, at: data.dueAt }).text).toContain('telah kami terima pada Senin, 7 Desember 2026 pukul 14.00 WIB dengan nomor KS-2026-0007');
     expect(renderMessage('offer_rejected', 'en', { ...data, comment: 'Out of scope' }).text).toContain('Reason: “Out of scope”');
   });
 

@@ -40,6 +40,8 @@ export interface MessageData {
    * acknowledgement sent as the offer arrives (the code is kept nowhere, so later messages point to it).
    */
   trackingUrl?: string | null;
+  /** When what the message tells happened (a partner's offer received, a request made), shown as a local date and time. */
+  at?: Date | null;
 }
 
 export interface RenderedMessage {
@@ -102,7 +104,8 @@ export function renderMessage(kind: MessageKind, locale: Locale, d: MessageData)
   const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : null;
   const choices = d.decisions.map((x) => `“${label(locale, 'decision', x)}”`);
   const decisions = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} ${w.or} ${choices[choices.length - 1]}` : (choices[0] ?? '');
-  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null });
+  const at = d.at ? formatInstant(d.at, locale, d.timeZone) : null;
+  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null, at });
   const link = OFFER_MESSAGE_KINDS.includes(kind)
     ? d.trackingUrl
       ? `${w.openTracking}: ${d.trackingUrl}`
@@ -140,7 +143,7 @@ interface Body {
   due: string | null;
 }
 
-type BodyOf = (d: MessageData, f: { due: string | null; decisions: string; until: string | null; from: string | null }) => Body;
+type BodyOf = (d: MessageData, f: { due: string | null; decisions: string; until: string | null; from: string | null; at: string | null }) => Body;
 
 const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
   id: {
@@ -192,18 +195,18 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
       ],
       due: f.until,
     }),
-    offer_received: (d) => ({
+    offer_received: (d, f) => ({
       subject: `Penawaran diterima: ${d.caseNumber} ${d.caseTitle}`,
-      lead: [`Terima kasih. Penawaran kerja sama Anda “${d.caseTitle}” telah kami terima dengan nomor ${d.caseNumber}.`],
+      lead: [`Terima kasih. Penawaran kerja sama Anda “${d.caseTitle}” telah kami terima${f.at ? ` pada ${f.at}` : ''} dengan nomor ${d.caseNumber}.`],
       ask: [
         'Yang perlu Anda lakukan: simpan surel ini. Bagian Kerja Sama memeriksa penawaran Anda; bila ada yang perlu dilengkapi, kami mengirim surel dan permintaannya tampil pada halaman pelacakan.',
         'Tautan di bawah adalah satu-satunya jalan ke halaman pelacakan: jangan bagikan kepada orang lain.',
       ],
       due: null,
     }),
-    offer_revision_requested: (d) => ({
+    offer_revision_requested: (d, f) => ({
       subject: `Mohon dilengkapi: ${d.caseNumber} ${d.caseTitle}`,
-      lead: [`Bagian Kerja Sama meminta Anda melengkapi penawaran ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Permintaan: “${d.comment}”`] : [])],
+      lead: [`${f.at ? `Pada ${f.at}, ` : ''}Bagian Kerja Sama meminta Anda melengkapi penawaran ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Permintaan: “${d.comment}”`] : [])],
       ask: ['Yang perlu Anda lakukan: buka halaman pelacakan, unggah dokumen yang diminta dan kirim jawaban Anda. Penawaran tidak diperiksa lagi sampai Anda menjawab.'],
       due: null,
     }),
@@ -269,18 +272,18 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
       ],
       due: f.until,
     }),
-    offer_received: (d) => ({
+    offer_received: (d, f) => ({
       subject: `Offer received: ${d.caseNumber} ${d.caseTitle}`,
-      lead: [`Thank you. We have received your cooperation offer “${d.caseTitle}” as number ${d.caseNumber}.`],
+      lead: [`Thank you. We received your cooperation offer “${d.caseTitle}”${f.at ? ` on ${f.at}` : ''} as number ${d.caseNumber}.`],
       ask: [
         'What to do: keep this mail. The cooperation section reviews your offer; if anything is missing we mail you and the request shows on the tracking page.',
         'The link below is the only way to the tracking page: do not share it.',
       ],
       due: null,
     }),
-    offer_revision_requested: (d) => ({
+    offer_revision_requested: (d, f) => ({
       subject: `Please complete: ${d.caseNumber} ${d.caseTitle}`,
-      lead: [`The cooperation section asks you to complete the offer ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Request: “${d.comment}”`] : [])],
+      lead: [`${f.at ? `On ${f.at}, the` : 'The'} cooperation section asks you to complete the offer ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Request: “${d.comment}”`] : [])],
       ask: ['What to do: open the tracking page, upload the documents asked for and send your reply. The offer is not reviewed again until you reply.'],
       due: null,
     }),
