@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
 import { TestApp, USERS, samplePdf } from './support/test-app.js';
-import { launchChromium, newPage } from './support/browser.js';
+import { launchChromium, newPage, signIn } from './support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -109,6 +109,16 @@ test(`an offer sent on /offer, followed and answered on its tracking page (${bac
   expect(await page.getByTestId('offer-error').innerText()).toContain('Penawaran tidak ditemukan');
   // Fits a phone: no sideways scrolling.
   expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+
+  // The secretariat's inbox lists the offer in its own group, after the other work.
+  const other = await t.createCase({});
+  expect((await t.post(`/api/cases/${other.id}/events`, USERS.proposer, { type: 'SUBMIT' })).status).toBe(201);
+  await signIn(page, base, USERS.secretariat);
+  await page.goto(`${base}/inbox`);
+  await page.getByTestId('inbox-group-offers').waitFor();
+  expect(await page.getByTestId('inbox-group-offers').innerText()).toContain('Penawaran mitra yang menunggu penerimaan (1)');
+  const rows = await page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id')));
+  expect(rows).toEqual([other.id, c.id]);
   expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
   await ctx.close();
 }, 90_000);
