@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { OffersModule } from './offers/offers.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -40,6 +41,7 @@ export const FEATURE_MODULES = [
   AgreementsModule,
   EvaluationsModule,
   DiscussionModule,
+  OffersModule,
 ];
 
 @Module({})

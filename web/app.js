@@ -22,6 +22,7 @@ import { Dashboard } from './dashboard.js';
 import { AgreementList, AgreementPage } from './agreements.js';
 import { loadRules } from './rules.js';
 import { navigate, startRouter, useRoute } from './router.js';
+import { isOfferPath, OfferPublic } from './offer.js';
 
 /** @typedef {import('./api.js').User} User */
 
@@ -316,9 +317,17 @@ async function completeProviderSignIn() {
 }
 
 setLang(getLang());
-startRouter();
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-Promise.all([loadRules(), completeProviderSignIn()]).then(
-  ([, back]) => render(html`<${App} initialNotice=${back.notice} restoreFor=${back.restoreFor} />`, root),
-  () => render(html`<${Banner} kind="error" text=${t('error.startup')} />`, root),
-);
+if (isOfferPath(location.pathname)) {
+  // A partner's pages (contract §11): no sign-in, no staff screens.
+  loadRules().then(
+    () => render(html`<${OfferPublic} />`, root),
+    () => render(html`<${Banner} kind="error" text=${t('error.startup')} />`, root),
+  );
+} else {
+  startRouter();
+  Promise.all([loadRules(), completeProviderSignIn()]).then(
+    ([, back]) => render(html`<${App} initialNotice=${back.notice} restoreFor=${back.restoreFor} />`, root),
+    () => render(html`<${Banner} kind="error" text=${t('error.startup')} />`, root),
+  );
+}

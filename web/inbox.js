@@ -49,7 +49,9 @@ export function Inbox({ user, people, route }) {
 
   async function load() {
     const res = await api('/tasks');
-    const items = [...res.items].sort(byDue);
+    // Partners' offers at intake come last, as their own group (contract §11): a flood of them hides no other work.
+    const offers = (/** @type {any} */ x) => (x.group === 'offers' ? 1 : 0);
+    const items = [...res.items].sort((a, b) => offers(a) - offers(b) || byDue(a, b));
     setTasks(items);
     // Partner and instrument come with the case; fetch the cases the inbox shows.
     const missing = [...new Set(items.map((x) => x.caseId))].filter((id) => !cases[id]);
@@ -111,10 +113,14 @@ export function Inbox({ user, people, route }) {
         </tr>
       </thead>
       <tbody>
-        ${shown.map((task) => {
+        ${shown.map((task, i) => {
           const c = cases[task.caseId];
+          const groupHead =
+            task.group === 'offers' && shown[i - 1]?.group !== 'offers'
+              ? html`<tr key="group-offers" class="group-row" data-testid="inbox-group-offers"><th colspan="6" scope="colgroup">${t('inbox.group.offers', { n: shown.filter((x) => x.group === 'offers').length })}</th></tr>`
+              : null;
           const href = `/cases/${encodeURIComponent(task.caseId)}?task=${encodeURIComponent(task.id)}`;
-          return html`<tr key=${task.id} data-testid="task-row" data-case-id=${task.caseId} data-task-id=${task.id} class=${isOverdue(task) ? 'row-overdue' : ''}>
+          return html`${groupHead}<tr key=${task.id} data-testid="task-row" data-case-id=${task.caseId} data-task-id=${task.id} class=${isOverdue(task) ? 'row-overdue' : ''}>
             <td data-label=${t('inbox.col.number')}><a href=${href} data-testid="task-open">${task.case?.number ?? task.caseId}</a></td>
             <td data-label=${t('inbox.col.case')}>
               <a href=${href} class="case-title">${task.case?.title ?? ''}</a>

@@ -10,7 +10,7 @@ export function isRateLimited(url: string): boolean {
 }
 
 /**
- * Limits sign-in (and the partners' `/public` routes, when they come) per client address with
+ * Limits sign-in and `/public` (the public registry, partners' offers and their tracking pages) per client address with
  * @fastify/rate-limit: `ONEGATE_SIGN_IN_RATE_LIMIT` requests a minute over all those routes together, then 429 with
  * `Retry-After` in the contract's error shape (§7). The count is kept in each API process: behind a
  * load balancer of N processes an address gets at most N times the limit, which still stops guessing.

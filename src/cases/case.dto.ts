@@ -254,6 +254,8 @@ export interface TaskDto {
   workingDaysLeft?: number | null;
   /** Open tasks in the inbox and on the case: working days since the task arrived (0 on its first day). */
   waitingWorkingDays?: number | null;
+  /** The inbox: `offers` for a partner's offer waiting at intake, listed after the other work (contract §11). */
+  group?: 'offers';
 }
 
 export interface CaseDto {

@@ -11,7 +11,7 @@ import { Database } from '../database/database.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseKind, CaseProposal, CaseRow, TaskRow } from '../database/rows.js';
 import { WorkingCalendar } from '../deadlines/working-calendar.js';
-import { Engine, type StartCommand, type StepWrite } from '../engine/engine.js';
+import { Engine, type StartCommand } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, type CaseDto, type CaseEventDto, type CreateCaseDto, type ListCasesQuery } from './case.dto.js';
 import type { Instrument } from '../../workflows/domain.js';
 import { canSeeCase, visibleProposer } from './case-visibility.js';
@@ -61,7 +61,7 @@ export class CasesService {
    * proposer until the intake hands it to an OPD. `writes` are the caller's own rows (its offer), written
    * in the case's transaction after it. Checks as `POST /api/cases` does: 400 naming the field.
    */
-  async startOffer(actor: Actor, offer: OfferStart, writes: StepWrite[] = []): Promise<CaseDto> {
+  async startOffer(actor: Actor, offer: OfferStart, writes: StartCommand['writes'] = []): Promise<CaseDto> {
     if (!isPartnerActor(actor)) throw forbidden('an offer is started by its partner (actor partner:<offerId>)');
     const workflow = newestWorkflow(DEFAULT_WORKFLOW)!;
     if (!workflow.initiatives?.includes('partner')) throw new DomainError('InvalidTransition', `${workflow.name}@${workflow.version} takes no partner offers`, { allowedEvents: [] });

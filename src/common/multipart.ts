@@ -13,6 +13,16 @@ export interface MultipartBody {
   files: { field: string; filename: string; bytes: Buffer }[];
 }
 
+/** How many parts a body may have: a document upload's one file and a few short fields unless told otherwise. */
+export interface MultipartLimits {
+  files: number;
+  fields: number;
+  /** Bytes of one field's value. */
+  fieldSize: number;
+}
+
+const UPLOAD_LIMITS: MultipartLimits = { files: 1, fields: 10, fieldSize: 1024 };
+
 const read = new WeakMap<FastifyRequest, Promise<MultipartBody>>();
 
 /**
@@ -20,19 +30,19 @@ const read = new WeakMap<FastifyRequest, Promise<MultipartBody>>();
  * bind the key to what was sent) or the upload handler. Each later call gets the same parts. The
  * limits are enforced while streaming: 413 for a file over 20 MiB, 400 for a body cut short.
  */
-export function readMultipart(req: FastifyRequest): Promise<MultipartBody> {
+export function readMultipart(req: FastifyRequest, limits: MultipartLimits = UPLOAD_LIMITS): Promise<MultipartBody> {
   let body = read.get(req);
   if (!body) {
-    body = readParts(req);
+    body = readParts(req, limits);
     read.set(req, body);
   }
   return body;
 }
 
-async function readParts(req: FastifyRequest): Promise<MultipartBody> {
+async function readParts(req: FastifyRequest, limits: MultipartLimits): Promise<MultipartBody> {
   const body: MultipartBody = { fields: [], files: [] };
   try {
-    for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 1024 } })) {
+    for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES, ...limits } })) {
       if (part.type === 'file') {
         const f = part as MultipartFile;
         const chunks: Buffer[] = [];
@@ -40,6 +50,7 @@ async function readParts(req: FastifyRequest): Promise<MultipartBody> {
         if (f.file.truncated) throw new DomainError('PayloadTooLarge', `${f.fieldname}: larger than 20 MiB`, { field: f.fieldname });
         body.files.push({ field: f.fieldname, filename: f.filename, bytes: Buffer.concat(chunks) });
       } else {
+        if ((part as { valueTruncated?: boolean }).valueTruncated) throw invalid(part.fieldname, `longer than ${limits.fieldSize} bytes`);
         body.fields.push({ name: part.fieldname, value: String(part.value) });
       }
     }

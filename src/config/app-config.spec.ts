@@ -131,4 +131,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: 'x'.repeat(121) })).toThrow(/ONEGATE_LETTERHEAD/);
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_LETTERHEAD: ' | ' })).toThrow(/ONEGATE_LETTERHEAD/);
   });
+
+  it('takes which papers an offer needs per partner category from ONEGATE_OFFER_ATTACHMENTS, over the default', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).offerAttachments).toEqual({ region: [], central_government: [], third_party: ['profile', 'legal'], foreign: ['profile', 'legal'] });
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_OFFER_ATTACHMENTS: '{"region":["profile"],"foreign":[]}' }).offerAttachments).toEqual({ region: ['profile'], central_government: [], third_party: ['profile', 'legal'], foreign: [] });
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_OFFER_ATTACHMENTS: '{"company":["profile"]}' })).toThrow(/ONEGATE_OFFER_ATTACHMENTS\.company is not a partner category/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_OFFER_ATTACHMENTS: '{"region":["passport"]}' })).toThrow(/ONEGATE_OFFER_ATTACHMENTS\.region must be a list of profile, legal/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_OFFER_ATTACHMENTS: '[1]' })).toThrow(/ONEGATE_OFFER_ATTACHMENTS must be a JSON object/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_OFFER_ATTACHMENTS: '{' })).toThrow(/ONEGATE_OFFER_ATTACHMENTS is not valid JSON/);
+  });
 });

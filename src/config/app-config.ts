@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DurationError, parseDuration } from '../deadlines/working-calendar.js';
+import { PARTNER_CATEGORIES, type PartnerCategory } from '../../workflows/domain.js';
 
 /** `cli` is internal: a command-line run that does no background work. */
 export type ProcessRole = 'api' | 'worker' | 'all' | 'cli';
@@ -95,6 +96,12 @@ export abstract class AppConfig {
   abstract signInRateLimit?: number;
   /** `ONEGATE_LOG_LEVEL`: fatal, error, warn, info (default), debug, trace or silent. */
   abstract logLevel?: LogLevel;
+  /**
+   * `ONEGATE_OFFER_ATTACHMENTS` (contract §11): which files a partner's offer through `/public/offers` must
+   * carry, by partner category (`profile`: the company profile, `legal`: its legal papers); over
+   * DEFAULT_OFFER_ATTACHMENTS.
+   */
+  abstract offerAttachments?: OfferAttachments;
   /** `ONEGATE_PUBLIC_REGISTRY`: `on` (default) serves the public registry at `/public/…` (contract §9); `off` removes it (404). */
   abstract publicRegistry?: boolean;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
@@ -179,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: blankToNull(env.ONEGATE_METRICS_TOKEN),
     signInRateLimit: positiveNumber(env.ONEGATE_SIGN_IN_RATE_LIMIT, 'ONEGATE_SIGN_IN_RATE_LIMIT', 30),
     logLevel,
+    offerAttachments: offerAttachmentsOf(env.ONEGATE_OFFER_ATTACHMENTS),
     publicRegistry: onOff(env.ONEGATE_PUBLIC_REGISTRY, 'ONEGATE_PUBLIC_REGISTRY', true),
     // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),
@@ -217,6 +225,36 @@ export function monevOf(value: string | undefined): MonevSettings {
       throw e;
     }
     settings[key as keyof MonevSettings] = v;
+  }
+  return settings;
+}
+
+/** The files of a partner's offer (contract §11): its company profile and its legal papers. */
+export const OFFER_FILES = ['profile', 'legal'] as const;
+export type OfferFile = (typeof OFFER_FILES)[number];
+export type OfferAttachments = Record<PartnerCategory, OfferFile[]>;
+
+/** What an offer must carry when ONEGATE_OFFER_ATTACHMENTS is unset: a company (third party, foreign) both; a government neither. */
+export const DEFAULT_OFFER_ATTACHMENTS: Readonly<OfferAttachments> = { region: [], central_government: [], third_party: ['profile', 'legal'], foreign: ['profile', 'legal'] };
+
+/** ONEGATE_OFFER_ATTACHMENTS over the default: a JSON object `{ "<category>": ["profile", "legal"], … }`. */
+export function offerAttachmentsOf(value: string | undefined): OfferAttachments {
+  const settings: OfferAttachments = { region: [...DEFAULT_OFFER_ATTACHMENTS.region], central_government: [...DEFAULT_OFFER_ATTACHMENTS.central_government], third_party: [...DEFAULT_OFFER_ATTACHMENTS.third_party], foreign: [...DEFAULT_OFFER_ATTACHMENTS.foreign] };
+  const text = blankToNull(value);
+  if (text === null) return settings;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`ONEGATE_OFFER_ATTACHMENTS is not valid JSON (${(e as Error).message}): "${text.slice(0, 80)}"`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`ONEGATE_OFFER_ATTACHMENTS must be a JSON object such as ${JSON.stringify(DEFAULT_OFFER_ATTACHMENTS)}`);
+  for (const [key, v] of Object.entries(raw)) {
+    if (!(PARTNER_CATEGORIES as readonly string[]).includes(key)) throw new ConfigError(`ONEGATE_OFFER_ATTACHMENTS.${key} is not a partner category (known: ${PARTNER_CATEGORIES.join(', ')})`);
+    if (!Array.isArray(v) || v.some((f) => !(OFFER_FILES as readonly unknown[]).includes(f))) {
+      throw new ConfigError(`ONEGATE_OFFER_ATTACHMENTS.${key} must be a list of ${OFFER_FILES.join(', ')}, got ${JSON.stringify(v)}`);
+    }
+    settings[key as PartnerCategory] = [...new Set(v as OfferFile[])];
   }
   return settings;
 }

@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
 import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
-import type { SemesterReportSentRow } from './rows.js';
+import type { OfferRow, SemesterReportSentRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -17,6 +17,7 @@ export const CHECKPOINT = 'checkpoint';
 export const SETTING = 'setting';
 export const SEMESTER_REPORT_SENT = 'semester_report_sent';
 export const AGREEMENT = 'agreement';
+export const OFFER = 'offer';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -247,6 +248,19 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         source: str('source', 16),
         createdAt: ts('created_at'),
         updatedAt: ts('updated_at'),
+      },
+    }),
+    new EntitySchema<OfferRow>({
+      name: OFFER,
+      tableName: 'offers',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        codeHash: str('code_hash', 64),
+        contactName: str('contact_name', 200),
+        contactEmail: str('contact_email', 254),
+        contactPhone: str('contact_phone', 40, true),
+        createdAt: ts('created_at'),
       },
     }),
   ];

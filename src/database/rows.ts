@@ -251,3 +251,18 @@ export interface SemesterReportSentRow {
   recordedBy: string;
   recordedAt: Date;
 }
+
+/**
+ * A partner's offer through `/public/offers` (contract §11): its case, the contact person who is mailed,
+ * and the sha256 of its tracking code. The code itself is never stored; the partner acts as `partner:<id>`.
+ */
+export interface OfferRow {
+  id: string;
+  caseId: string;
+  /** sha256 (hex) of the tracking code. */
+  codeHash: string;
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string | null;
+  createdAt: Date;
+}

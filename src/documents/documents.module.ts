@@ -11,5 +11,6 @@ import { DocumentsService } from './documents.service.js';
   imports: [DatabaseModule, EngineModule, AuditModule, DocumentStoreModule],
   controllers: [DocumentsController],
   providers: [DocumentsService],
+  exports: [DocumentsService],
 })
 export class DocumentsModule {}

@@ -161,8 +161,11 @@ export interface StartCommand {
   fields: Omit<CaseRow, 'id' | 'number' | 'stage' | 'version' | 'workflowName' | 'workflowVersion' | 'snapshot' | 'headHash' | 'signedAt' | 'createdAt' | 'updatedAt'>;
   input: Record<string, unknown>;
   workflow?: { name: string; version: number };
-  /** Rows of the caller's own written with the new case, after it, in its transaction (the timer that opened it, settled). */
-  writes?: StepWrite[];
+  /**
+   * Rows of the caller's own written with the new case, after it, in its transaction (the timer that opened
+   * it, settled); a function gets the new case's id (an offer's row names its case).
+   */
+  writes?: StepWrite[] | ((caseId: string) => StepWrite[]);
 }
 
 /** A case that begins already at `stage` (an agreement signed before onegate), with one event holding `data`. */
@@ -289,7 +292,8 @@ export class Engine {
       const timers = await this.applyEffects(this.effectContext(em, batch, sync, null, row, event, now));
       batch.insert(this.taskTable, sync.inserted);
       await batch.flush(em, this.db.dialect);
-      if (cmd.writes?.length) await this.ownWrites(cmd.writes).flush(em, this.db.dialect);
+      const writes = typeof cmd.writes === 'function' ? cmd.writes(id) : cmd.writes;
+      if (writes?.length) await this.ownWrites(writes).flush(em, this.db.dialect);
       return { case: row, event, tasks: sync.touched, openTasks: sync.open, timers };
     });
     return this.committed(result);

@@ -5,6 +5,11 @@ import { runInContext } from '../common/request-context.js';
 /** Scrapes and probes: one line each would drown the log, so they are written at debug. */
 const PROBES = new Set(['/metrics', '/api/health']);
 
+/** A path or address with any offer's tracking code (`/offers/<code>`, `/public/offers/<code>/…`) masked: the code is a secret (contract §11). */
+export function redactTrackingCodes(url: string): string {
+  return url.replace(/(\/offers\/)[^/?#\s]+/g, '$1[REDACTED]');
+}
+
 /**
  * Every request runs in a context holding its id (fastify's `request.id`, from a sane `X-Request-Id`
  * or a new UUID, see `requestIdFrom`), which is echoed in the response and carried by every log line
@@ -15,12 +20,13 @@ export function registerRequestLogging(instance: FastifyInstance, logger: Logger
   instance.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     runInContext({ requestId: request.id }, () => {
-      logger.debug({ context: 'HTTP', method: request.method, url: request.url, headers: request.headers }, 'request received');
+      const headers = request.headers.referer ? { ...request.headers, referer: redactTrackingCodes(request.headers.referer) } : request.headers;
+      logger.debug({ context: 'HTTP', method: request.method, url: redactTrackingCodes(request.url), headers }, 'request received');
       done();
     });
   });
   instance.addHook('onResponse', (request, reply, done) => {
-    const path = request.url.split('?')[0]!;
+    const path = redactTrackingCodes(request.url.split('?')[0]!);
     const level = PROBES.has(path) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
     runInContext({ requestId: request.id }, () =>
       logger[level]({ context: 'HTTP', method: request.method, path, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed'),

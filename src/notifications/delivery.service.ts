@@ -6,12 +6,13 @@ import { workflowOf } from '../../workflows/registry.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { CASE, DELIVERY, TASK } from '../database/entities.js';
-import type { CaseRow, DeliveryRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
+import { CASE, DELIVERY, OFFER, TASK } from '../database/entities.js';
+import type { CaseRow, DeliveryRow, OfferRow, TaskRow, TimerRow, UserRow } from '../database/rows.js';
+import { PARTNER_ACTOR_PREFIX } from '../common/actor.js';
 import { UserRepository } from '../directory/user.repository.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
-import { renderMessage, type MessageKind } from './templates.js';
+import { renderMessage, type MessageData, type MessageKind } from './templates.js';
 import { toLocale } from '../i18n/labels.js';
 import { REVISION_TASK } from '../tasks/revision-task.js';
 
@@ -40,10 +41,12 @@ interface Planned {
 interface People {
   byId: Map<string, UserRow>;
   withRole(role: Role): UserRow[];
+  /** The contact of the partner whose offer the case still is (contract §11), as a recipient; null otherwise. */
+  partner: UserRow | null;
 }
 
 /** Which message wins when several are due to one person for one case at once: the most pressing. */
-const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, evaluation_due: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1 };
+const PRIORITY: Record<MessageKind, number> = { escalation: 7, reminder: 6, task_assigned: 5, evaluation_due: 5, revision_requested: 4, case_rejected: 3, case_signed: 2, expiry_reminder: 1, offer_received: 4, offer_revision_requested: 4, offer_rejected: 3 };
 
 function rank(m: Planned): number {
   // Among expiry reminders the nearest to the end; among escalations the highest level.
@@ -96,7 +99,8 @@ export class DeliveryService {
       select: { id: true, number: true, title: true, stage: true, validFrom: true, validUntil: true, proposerId: true, workflowName: true, workflowVersion: true },
     });
     const users = await this.userRows.all(em);
-    const people: People = { byId: new Map(users.map((u) => [u.id, u])), withRole: (role) => users.filter((u) => u.roles.includes(role)) };
+    const offer = c.proposerId.startsWith(PARTNER_ACTOR_PREFIX) ? await em.findOneBy<OfferRow>(OFFER, { caseId }) : null;
+    const people: People = { byId: new Map(users.map((u) => [u.id, u])), withRole: (role) => users.filter((u) => u.roles.includes(role)), partner: offer ? partnerRecipient(offer) : null };
     const tasks = await em.find<TaskRow>(TASK, { where: [{ id: In(timers.map((t) => t.taskId).filter((id): id is string => !!id)) }, { caseId, status: 'open' }] });
     const messages: Planned[] = [];
     const stale: TimerRow[] = [];
@@ -146,6 +150,7 @@ export class DeliveryService {
         validUntil: c.validUntil,
         lateSince: late ? message.timer.fireAt : null,
         timeZone: this.config.timezone,
+        at: message.timer.fireAt,
       });
       rows.push({
         id: randomUUID(),
@@ -177,7 +182,7 @@ export class DeliveryService {
    * candidates') supervisors, later ones to every tkksd_chair (the chair too when nobody supervises);
    * expiry reminders, rejections and signatures to the proposer and the secretariat.
    */
-  private plan(timer: TimerRow, c: CaseRow, { byId, withRole }: People, tasks: TaskRow[], now: Date): Planned | null {
+  private plan(timer: TimerRow, c: CaseRow, { byId, withRole, partner }: People, tasks: TaskRow[], now: Date): Planned | null {
     const proposer = byId.get(c.proposerId);
     const proposerAndSecretariat = [...(proposer ? [proposer] : []), ...withRole('secretariat')];
     const task = timer.taskId ? tasks.find((t) => t.id === timer.taskId) : undefined;
@@ -213,6 +218,10 @@ export class DeliveryService {
       }
       case 'case_rejected':
         return planned(kind, proposerAndSecretariat, { comment, link: undefined });
+      case 'offer_revision_requested':
+        return partner && c.stage === 'awaiting_partner' ? planned(kind, [partner], { comment, link: undefined }) : null;
+      case 'offer_rejected':
+        return partner ? planned(kind, [partner], { comment, link: undefined }) : null;
       case 'case_signed':
         // The stage whose news this is: an agreement's in-force stage, or an addendum's final `signed`.
         return workflowOf(c).stageMessages[c.stage] === 'case_signed' ? planned(kind, proposerAndSecretariat, { link: undefined, stage: 'mayor_signature' }) : null;
@@ -267,6 +276,69 @@ export class DeliveryService {
     this.logger.log(`delivery ${d.id} (${d.kind}, case ${d.caseId}) sent`);
   }
 
+  /**
+   * A partner's acknowledgement (contract §11), sent once, now, with its tracking link, which is a secret
+   * kept nowhere: the delivery row records the message with the link masked, and is never resent (a resend
+   * could only carry the masked link; the partner has the code from the 202 answer too). A refused send is
+   * recorded `failed` and logged without the link.
+   */
+  async sendWithSecretLink(kind: MessageKind, c: Pick<CaseRow, 'id' | 'number' | 'title' | 'stage'>, to: Pick<UserRow, 'id' | 'name' | 'email'>, keyId: string, link: { secret: string; masked: string }): Promise<'sent' | 'failed'> {
+    const now = this.clock.now();
+    const data: MessageData = {
+      caseNumber: c.number,
+      caseTitle: c.title,
+      stage: c.stage,
+      dueAt: null,
+      taskUrl: null,
+      caseUrl: `${this.config.publicUrl}/cases/${c.id}`,
+      recipientName: to.name,
+      level: 0,
+      assignee: null,
+      decisions: [],
+      comment: null,
+      validFrom: null,
+      validUntil: null,
+      lateSince: null,
+      timeZone: this.config.timezone,
+      at: now,
+    };
+    const recorded = renderMessage(kind, 'id', { ...data, trackingUrl: link.masked });
+    const row: DeliveryRow = {
+      id: randomUUID(),
+      caseId: c.id,
+      timerId: keyId,
+      kind,
+      level: null,
+      late: false,
+      recipientId: to.id,
+      recipientEmail: to.email,
+      locale: 'id',
+      subject: recorded.subject,
+      body: recorded.text,
+      status: 'sending',
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+      leaseUntil: null,
+    };
+    await this.db.write((em) => em.insert(DELIVERY, row));
+    const mail = renderMessage(kind, 'id', { ...data, trackingUrl: link.secret });
+    try {
+      await this.mailer.send({ to: to.email, subject: mail.subject, text: mail.text, messageId: `<${row.id}@onegate>` });
+    } catch (err) {
+      const message = String((err as Error).message ?? err).split(link.secret).join(link.masked).slice(0, 2000);
+      await this.db.write((em) => em.update(DELIVERY, { id: row.id }, { attempts: 1, lastError: message, status: 'failed' }));
+      this.metrics.mailAttempt(kind, 'gave_up');
+      this.logger.warn(`delivery ${row.id} (${kind}, case ${c.id}) to ${to.email} failed, not retried: ${message}`);
+      return 'failed';
+    }
+    this.metrics.mailAttempt(kind, 'sent');
+    await this.db.write((em) => em.update(DELIVERY, { id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: 1 }));
+    this.logger.log(`delivery ${row.id} (${kind}, case ${c.id}) sent`);
+    return 'sent';
+  }
+
   /** How long one attempt may hold a delivery: the SMTP timeout on each of its phases, and a margin. */
   private leaseFrom(now: Date): Date {
     return new Date(now.getTime() + this.config.smtpTimeoutMs * 3 + 5000);
@@ -306,4 +378,9 @@ export class DeliveryService {
   byIds(ids: string[]) {
     return this.db.read((em) => em.findBy<DeliveryRow>(DELIVERY, { id: In(ids) }));
   }
+}
+
+/** A partner's contact as a recipient of messages: no user, no roles; mailed in Bahasa Indonesia. */
+function partnerRecipient(offer: OfferRow): UserRow {
+  return { id: `${PARTNER_ACTOR_PREFIX}${offer.id}`, name: offer.contactName, email: offer.contactEmail, roles: [], supervisorId: null, locale: 'id', active: true, createdAt: offer.createdAt, updatedAt: offer.createdAt };
 }

@@ -10,13 +10,13 @@ const aTask = (over: Partial<TaskRow> = {}): TaskRow => ({
 });
 
 /** A fake step (no Nest, no database): the case before and after, its event, its tasks; inserts recorded. */
-function step(opts: { before?: string | null; after: string; actorId?: string; tasks?: TaskRow[]; data?: Record<string, unknown>; history?: boolean }) {
+function step(opts: { before?: string | null; after: string; actorId?: string; proposerId?: string; tasks?: TaskRow[]; data?: Record<string, unknown>; history?: boolean }) {
   const inserted: TimerRow[] = [];
   const ctx = {
     raw: () => ({ name: 'timer' }),
     batch: { insert: (_t: unknown, rows: TimerRow[]) => void inserted.push(...rows) },
     caseBefore: opts.before === null ? null : ({ id: 'case-1', stage: opts.before ?? opts.after } as CaseRow),
-    caseAfter: { id: 'case-1', stage: opts.after, workflowName: 'cooperation', workflowVersion: 2 } as CaseRow,
+    caseAfter: { id: 'case-1', stage: opts.after, proposerId: opts.proposerId ?? 'opd-1', workflowName: 'cooperation', workflowVersion: opts.proposerId ? 3 : 2 } as CaseRow,
     event: { actorId: opts.actorId ?? 'sec-1', data: opts.data ?? {} } as unknown as CaseEventRow,
     tasks: opts.tasks ?? [],
     now: NOW,
@@ -54,6 +54,17 @@ describe('MessagePlanner', () => {
     expect(await on('mayor_signature', 'signed')).toEqual(['case_signed decided']);
     expect(await on('signed', 'signed')).toEqual([]);
     expect(await on('technical_review', 'tkksd_coordination')).toEqual([]);
+  });
+
+  it("tells a partner's contact of the intake's request and of a rejection, and of spam nothing (contract §11)", async () => {
+    const decided = aTask({ id: 'decided', stage: 'intake', role: 'secretariat', status: 'completed' });
+    const on = async (before: string, after: string, proposerId = 'partner:offer-1') => asked(await new MessagePlanner().apply(step({ before, after, proposerId, tasks: [decided], data: { taskId: 'decided' } }).ctx));
+    expect(await on('intake', 'awaiting_partner')).toEqual(['offer_revision_requested decided']);
+    expect(await on('intake', 'rejected')).toEqual(['case_rejected decided', 'offer_rejected decided']);
+    expect(await on('intake', 'spam')).toEqual([]);
+    expect(await on('awaiting_partner', 'intake')).toEqual([]);
+    // Once an OPD carries the offer, its rejection is an OPD proposal's.
+    expect(await on('technical_review', 'rejected', 'opd-2')).toEqual(['case_rejected decided']);
   });
 
   it('asks for nothing in a step recorded as history (a clock set back: onegate demo)', async () => {

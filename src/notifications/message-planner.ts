@@ -3,7 +3,14 @@ import { workflowOf } from '../../workflows/registry.js';
 import type { TaskRow, TimerRow } from '../database/rows.js';
 import { TIMER } from '../database/entities.js';
 import type { StepContext, StepEffect } from '../engine/engine.js';
+import { PARTNER_ACTOR_PREFIX } from '../common/actor.js';
 import type { MessageKind } from './templates.js';
+
+/**
+ * A partner's offer (contract §11): its contact is told when the intake asks for more and when it rejects
+ * the offer; spam closes it without a word. (Its acknowledgement goes out as the offer arrives: offers.service.ts.)
+ */
+const OFFER_NEWS: Readonly<Partial<Record<string, MessageKind>>> = { awaiting_partner: 'offer_revision_requested', rejected: 'offer_rejected' };
 
 /**
  * The messages a step asks for (contract §8), written in the step's own transaction as `notify`
@@ -42,6 +49,8 @@ export class MessagePlanner implements StepEffect {
     const decided = ctx.tasks.find((t) => t.id === ctx.event.data.taskId);
     const news = after !== before ? workflowOf(ctx.caseAfter).stageMessages[after] : undefined;
     if (news) notify(news, decided);
+    const offerNews = after !== before && ctx.caseAfter.proposerId.startsWith(PARTNER_ACTOR_PREFIX) ? OFFER_NEWS[after] : undefined;
+    if (offerNews) notify(offerNews, decided);
     ctx.batch.insert(ctx.raw<TimerRow>(TIMER), timers);
     return timers;
   }

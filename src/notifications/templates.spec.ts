@@ -1,5 +1,5 @@
 import { LOCALES } from '../i18n/labels.js';
-import { MESSAGE_KINDS, formatDay, formatInstant, renderMessage, type MessageData } from './templates.js';
+import { MESSAGE_KINDS, OFFER_MESSAGE_KINDS, formatDay, formatInstant, renderMessage, type MessageData } from './templates.js';
 
 const data: MessageData = {
   caseNumber: 'KS-2026-0007',
@@ -31,14 +31,17 @@ describe('message texts (contract §8)', () => {
   });
 
   it.each(MESSAGE_KINDS.flatMap((kind) => LOCALES.map((locale) => [kind, locale] as const)))('%s in %s names the case, asks for something, links to it, and shows no raw id', (kind, locale) => {
-    const m = renderMessage(kind, locale, data);
+    const offer = OFFER_MESSAGE_KINDS.includes(kind);
+    const m = renderMessage(kind, locale, offer ? { ...data, trackingUrl: 'https://kerjasama.jambikota.go.id/offers/zXj5uQ9mE2aB7cD4fG1hJ8kL3nP6qR0sT5vW2yA9bC1' } : data);
     expect(m.subject.startsWith('[onegate] ')).toBe(true);
     expect(m.subject).toContain('KS-2026-0007');
     expect(m.text).toContain('KS-2026-0007 — KB pengelolaan sampah');
     expect(m.text).toContain(locale === 'id' ? 'Yth. Dewi,' : 'Dear Dewi,');
     // What the reader is asked to do.
     expect(m.text).toMatch(locale === 'id' ? /Yang perlu Anda lakukan|Tidak ada tindakan/ : /What to do|Nothing more happens/);
-    expect(m.text).toMatch(/https:\/\/kerjasama\.jambikota\.go\.id\/(tasks|cases)\//);
+    // A partner is no user: its messages lead to its offer's tracking page, never to a case or task.
+    expect(m.text).toMatch(offer ? /https:\/\/kerjasama\.jambikota\.go\.id\/offers\// : /https:\/\/kerjasama\.jambikota\.go\.id\/(tasks|cases)\//);
+    if (offer) expect(m.text).not.toMatch(/\/(tasks|cases)\//);
     for (const text of [m.subject, m.text.replace(/https?:\/\/\S+/g, '')]) {
       expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // no snake_case id
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no ISO date
@@ -64,6 +67,15 @@ describe('message texts (contract §8)', () => {
     expect(rejected.text).toContain(`Buka berkas: ${data.caseUrl}`);
     const signed = renderMessage('case_signed', 'id', { ...data, taskUrl: null });
     expect(signed.text).toContain('Berlaku Jumat, 1 Januari 2027 sampai Rabu, 31 Desember 2031.');
+  });
+
+  it("points a partner without its tracking link to the acknowledgement's, and quotes the request and the reason", () => {
+    const asked = renderMessage('offer_revision_requested', 'id', data);
+    expect(asked.text).toContain('Permintaan: “Lampirkan rencana kerja”');
+    expect(asked.text).toContain('melalui tautan pada surel tanda terima penawaran');
+    expect(asked.text).not.toContain('https://');
+    expect(renderMessage('offer_received', 'id', { ...data, at: data.dueAt }).text).toContain('telah kami terima pada Senin, 7 Desember 2026 pukul 14.00 WIB dengan nomor KS-2026-0007');
+    expect(renderMessage('offer_rejected', 'en', { ...data, comment: 'Out of scope' }).text).toContain('Reason: “Out of scope”');
   });
 
   it('tells supervisors and the chair why they receive an escalation, and counts days to an expiry', () => {

@@ -3,7 +3,10 @@ import { label, type Locale } from '../i18n/labels.js';
 export type { Locale } from '../i18n/labels.js';
 
 /** The kinds of message people receive (contract §8). */
-export const MESSAGE_KINDS = ['task_assigned', 'revision_requested', 'case_rejected', 'case_signed', 'reminder', 'escalation', 'expiry_reminder', 'evaluation_due'] as const;
+export const MESSAGE_KINDS = ['task_assigned', 'revision_requested', 'case_rejected', 'case_signed', 'reminder', 'escalation', 'expiry_reminder', 'evaluation_due', 'offer_received', 'offer_revision_requested', 'offer_rejected'] as const;
+
+/** The messages to a partner's contact about its offer (contract §11): no user, the tracking page is its way in. */
+export const OFFER_MESSAGE_KINDS: readonly MessageKind[] = ['offer_received', 'offer_revision_requested', 'offer_rejected'];
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageData {
@@ -32,6 +35,13 @@ export interface MessageData {
   /** When it should have gone out, when it goes out late (after an outage, or for history loaded later). */
   lateSince: Date | null;
   timeZone: string;
+  /**
+   * A partner's messages (OFFER_MESSAGE_KINDS): `PUBLIC_URL/offers/<trackingCode>`, given only to the
+   * acknowledgement sent as the offer arrives (the code is kept nowhere, so later messages point to it).
+   */
+  trackingUrl?: string | null;
+  /** When what the message tells happened (a partner's offer received, a request made), shown as a local date and time. */
+  at?: Date | null;
 }
 
 export interface RenderedMessage {
@@ -49,6 +59,9 @@ interface Words {
   openTask: string;
   openCase: string;
   or: string;
+  openTracking: string;
+  /** A partner's message without its tracking link (after the acknowledgement). */
+  trackingHint: string;
 }
 
 const WORDS: Record<Locale, Words> = {
@@ -62,6 +75,8 @@ const WORDS: Record<Locale, Words> = {
     openTask: 'Buka tugas',
     openCase: 'Buka berkas',
     or: 'atau',
+    openTracking: 'Halaman pelacakan penawaran Anda',
+    trackingHint: 'Buka halaman pelacakan penawaran Anda melalui tautan pada surel tanda terima penawaran.',
   },
   en: {
     dear: 'Dear',
@@ -73,6 +88,8 @@ const WORDS: Record<Locale, Words> = {
     openTask: 'Open the task',
     openCase: 'Open the case',
     or: 'or',
+    openTracking: "Your offer's tracking page",
+    trackingHint: "Open your offer's tracking page with the link in the acknowledgement of your offer.",
   },
 };
 
@@ -87,8 +104,15 @@ export function renderMessage(kind: MessageKind, locale: Locale, d: MessageData)
   const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : null;
   const choices = d.decisions.map((x) => `“${label(locale, 'decision', x)}”`);
   const decisions = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} ${w.or} ${choices[choices.length - 1]}` : (choices[0] ?? '');
-  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null });
-  const link = d.taskUrl ? `${w.openTask}: ${d.taskUrl}` : `${w.openCase}: ${d.caseUrl}`;
+  const at = d.at ? formatInstant(d.at, locale, d.timeZone) : null;
+  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null, at });
+  const link = OFFER_MESSAGE_KINDS.includes(kind)
+    ? d.trackingUrl
+      ? `${w.openTracking}: ${d.trackingUrl}`
+      : w.trackingHint
+    : d.taskUrl
+      ? `${w.openTask}: ${d.taskUrl}`
+      : `${w.openCase}: ${d.caseUrl}`;
   const late = d.lateSince ? w.late(formatInstant(d.lateSince, locale, d.timeZone)) : null;
   const lines = [
     `${w.dear} ${d.recipientName},`,
@@ -119,7 +143,7 @@ interface Body {
   due: string | null;
 }
 
-type BodyOf = (d: MessageData, f: { due: string | null; decisions: string; until: string | null; from: string | null }) => Body;
+type BodyOf = (d: MessageData, f: { due: string | null; decisions: string; until: string | null; from: string | null; at: string | null }) => Body;
 
 const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
   id: {
@@ -170,6 +194,27 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
         ...(d.renewUrl ? [`Mulai perpanjangan: ${d.renewUrl}`] : []),
       ],
       due: f.until,
+    }),
+    offer_received: (d, f) => ({
+      subject: `Penawaran diterima: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Terima kasih. Penawaran kerja sama Anda “${d.caseTitle}” telah kami terima${f.at ? ` pada ${f.at}` : ''} dengan nomor ${d.caseNumber}.`],
+      ask: [
+        'Yang perlu Anda lakukan: simpan surel ini. Bagian Kerja Sama memeriksa penawaran Anda; bila ada yang perlu dilengkapi, kami mengirim surel dan permintaannya tampil pada halaman pelacakan.',
+        'Tautan di bawah adalah satu-satunya jalan ke halaman pelacakan: jangan bagikan kepada orang lain.',
+      ],
+      due: null,
+    }),
+    offer_revision_requested: (d, f) => ({
+      subject: `Mohon dilengkapi: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`${f.at ? `Pada ${f.at}, ` : ''}Bagian Kerja Sama meminta Anda melengkapi penawaran ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Permintaan: “${d.comment}”`] : [])],
+      ask: ['Yang perlu Anda lakukan: buka halaman pelacakan, unggah dokumen yang diminta dan kirim jawaban Anda. Penawaran tidak diperiksa lagi sampai Anda menjawab.'],
+      due: null,
+    }),
+    offer_rejected: (d) => ({
+      subject: `Penawaran tidak dilanjutkan: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Mohon maaf, penawaran ${d.caseNumber} “${d.caseTitle}” tidak dapat dilanjutkan.`, ...(d.comment ? [`Alasan: “${d.comment}”`] : [])],
+      ask: ['Tidak ada tindakan lanjutan pada penawaran ini. Anda dapat mengajukan penawaran baru yang menjawab alasan tersebut.'],
+      due: null,
     }),
     evaluation_due: (d, f) => ({
       subject: `Evaluasi kerja sama: ${d.caseNumber} ${d.caseTitle}`,
@@ -226,6 +271,27 @@ const BODIES: Record<Locale, Record<MessageKind, BodyOf>> = {
         ...(d.renewUrl ? [`Start the renewal: ${d.renewUrl}`] : []),
       ],
       due: f.until,
+    }),
+    offer_received: (d, f) => ({
+      subject: `Offer received: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`Thank you. We received your cooperation offer “${d.caseTitle}”${f.at ? ` on ${f.at}` : ''} as number ${d.caseNumber}.`],
+      ask: [
+        'What to do: keep this mail. The cooperation section reviews your offer; if anything is missing we mail you and the request shows on the tracking page.',
+        'The link below is the only way to the tracking page: do not share it.',
+      ],
+      due: null,
+    }),
+    offer_revision_requested: (d, f) => ({
+      subject: `Please complete: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`${f.at ? `On ${f.at}, the` : 'The'} cooperation section asks you to complete the offer ${d.caseNumber} “${d.caseTitle}”.`, ...(d.comment ? [`Request: “${d.comment}”`] : [])],
+      ask: ['What to do: open the tracking page, upload the documents asked for and send your reply. The offer is not reviewed again until you reply.'],
+      due: null,
+    }),
+    offer_rejected: (d) => ({
+      subject: `Offer not taken further: ${d.caseNumber} ${d.caseTitle}`,
+      lead: [`We are sorry: the offer ${d.caseNumber} “${d.caseTitle}” cannot be taken further.`, ...(d.comment ? [`Reason: “${d.comment}”`] : [])],
+      ask: ['Nothing more happens on this offer. You may make a new offer that answers the reason.'],
+      due: null,
     }),
     evaluation_due: (d, f) => ({
       subject: `Evaluation of an agreement: ${d.caseNumber} ${d.caseTitle}`,

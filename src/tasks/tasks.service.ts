@@ -18,6 +18,9 @@ import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
 import type { CompleteTaskDto, ListTasksQuery } from './task.dto.js';
 import { REVISION_TASK } from './revision-task.js';
 
+/** The stage where partners' offers from `/public/offers` wait for the secretariat (cooperation@3). */
+const OFFER_INTAKE_STAGE = 'intake';
+
 /** Use cases of a task: list the inbox, claim, unclaim, delegate, complete. */
 @Injectable()
 export class TasksService {
@@ -43,23 +46,31 @@ export class TasksService {
       if (query.status === 'completed') {
         page = await this.completedPage(em, actor, roles, query.caseId, limit, after);
       } else {
-        const qb = em.createQueryBuilder<TaskRow>(TASK, 't');
-        qb.where('t.status = :status', { status: 'open' }).andWhere(
-          new Brackets((w) =>
-            w.where('t.assignee_id = :me', { me: actor.id }).orWhere(new Brackets((x) => x.where('t.assignee_id IS NULL').andWhere('t.role IN (:...roles)', { roles }))),
-          ),
-        );
-        if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
-        onVisibleCases(qb, actor);
-        // Open work does not grow with the archive: every match is counted.
-        const [tasks, total] = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC').take(limit).getManyAndCount();
-        page = { tasks, total };
+        const open = (offers: boolean) => {
+          const qb = em.createQueryBuilder<TaskRow>(TASK, 't');
+          qb.where('t.status = :status', { status: 'open' }).andWhere(
+            new Brackets((w) =>
+              w.where('t.assignee_id = :me', { me: actor.id }).orWhere(new Brackets((x) => x.where('t.assignee_id IS NULL').andWhere('t.role IN (:...roles)', { roles }))),
+            ),
+          );
+          qb.andWhere(offers ? 't.stage = :intake' : 't.stage <> :intake', { intake: OFFER_INTAKE_STAGE });
+          if (query.caseId) qb.andWhere('t.case_id = :caseId', { caseId: query.caseId });
+          onVisibleCases(qb, actor);
+          return qb.orderBy('t.created_at', 'ASC').addOrderBy('t.key', 'ASC');
+        };
+        // Open work does not grow with the archive: every match is counted. Offers from the public wait in a
+        // group of their own after the rest, so a flood of them never pushes other work off the page (contract §11).
+        const [work, workTotal] = await open(false).take(limit).getManyAndCount();
+        const [offers, offersTotal] = await open(true)
+          .take(Math.max(1, limit - work.length))
+          .getManyAndCount();
+        page = { tasks: [...work, ...offers.slice(0, Math.max(0, limit - work.length))], total: workTotal + offersTotal };
       }
       const { tasks, ...rest } = page;
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];
       const byId = new Map(cases.map((c) => [c.id, c]));
       const now = this.clock.now();
-      const items = tasks.map((t) => ({ ...toTaskDto(t, byId.get(t.caseId)), ...taskWorkingDays(t, this.calendar, now) }));
+      const items = tasks.map((t) => ({ ...toTaskDto(t, byId.get(t.caseId)), ...taskWorkingDays(t, this.calendar, now), ...(t.stage === OFFER_INTAKE_STAGE && t.status === 'open' ? { group: 'offers' as const } : {}) }));
       return { items, ...rest };
     });
   }

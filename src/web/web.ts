@@ -25,6 +25,9 @@ const VENDOR: Record<string, string> = {
  */
 export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard', '/agreements', '/agreements/:id'] as const;
 
+/** A partner's pages (contract §11), no sign-in: the offer form and the tracking page (web/offer.js). */
+export const PUBLIC_PAGES = ['/offer', '/offers/:code'] as const;
+
 /** The project folder (with package.json and web/), found from the working directory up. */
 export function projectRoot(): string {
   let dir = process.cwd();
@@ -107,7 +110,7 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
     if (config.publicRegistry === false) return reply.callNotFound();
     return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(registryHtml);
   });
-  for (const route of APP_ROUTES) {
+  for (const route of [...APP_ROUTES, ...PUBLIC_PAGES]) {
     instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
   }
   // The one catalogue of labels (src/i18n/labels.ts) and the city's time zone (ONEGATE_TIMEZONE), as the
