@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { canonicalJson, sha256Hex } from '../src/common/canonical-json.js';
 import type { SigningSettings } from '../src/config/app-config.js';
 import { SIGNING_ATTEMPT } from '../src/database/entities.js';
 import type { SigningAttemptRow } from '../src/database/rows.js';
@@ -198,6 +199,24 @@ describe(`electronic signature, local PAdES with the demo certificate (${backend
     const c = await h.atSignature();
     expect((await h.sign(c.taskId, passphrase)).status).toBe(200);
     await h.expectSecretNowhere(passphrase);
+  });
+
+  it('with an Idempotency-Key: a failed attempt leaves the key free to retry, and the passphrase is not even hashed into its record', async () => {
+    const c = await h.atSignature();
+    const key = `sign-${c.id}`;
+    const wrong = await h.t.post(`/api/tasks/${c.taskId}/complete`, USERS.mayor, { decision: 'sign', passphrase: 'keliru-lagi' }, { 'idempotency-key': key });
+    expect(wrong.status).toBe(502);
+    const right = await h.t.post(`/api/tasks/${c.taskId}/complete`, USERS.mayor, { decision: 'sign', passphrase }, { 'idempotency-key': key });
+    expect(right.status).toBe(200);
+    const replay = await h.t.post(`/api/tasks/${c.taskId}/complete`, USERS.mayor, { decision: 'sign', passphrase }, { 'idempotency-key': key });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const url = `/api/tasks/${c.taskId}/complete`;
+    const hashedWith = sha256Hex(`POST ${url}\n${canonicalJson({ decision: 'sign', passphrase })}`);
+    const rows = await h.everyRow();
+    expect(rows).toContain(sha256Hex(`POST ${url}\n${canonicalJson({ decision: 'sign' })}`));
+    expect(rows).not.toContain(hashedWith);
+    await h.expectSecretNowhere(passphrase);
+    await h.expectSecretNowhere('keliru-lagi');
   });
 
   it('says a scanned copy without a signature is not valid', async () => {

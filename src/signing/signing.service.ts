@@ -109,7 +109,8 @@ export class SigningService {
   }
 
   private async record(row: Omit<SigningAttemptRow, 'id'>): Promise<void> {
-    await this.db.transaction((em) => em.insert(SIGNING_ATTEMPT, { id: randomUUID(), ...row }));
+    // Kept whatever the request's outcome, and not one of its writes (an Idempotency-Key stays free to retry).
+    await this.db.outsideCommitHook(() => this.db.transaction((em) => em.insert(SIGNING_ATTEMPT, { id: randomUUID(), ...row })));
     if (row.outcome !== 'signed') this.logger.warn(`case ${row.caseId}: signing ${row.outcome} (${row.backend}): ${row.reason}${row.detail ? ` — ${row.detail}` : ''}`);
   }
 
