@@ -163,6 +163,9 @@ describe(`electronic signature, local PAdES with the demo certificate (${backend
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'SigningFailed', reason: 'wrong_passphrase', reasonText: { id: expect.stringMatching(/^Passphrase salah/), en: expect.stringMatching(/^Wrong passphrase/) } });
     await h.expectNothingWritten(c, 'wrong_passphrase');
+    const seen = await h.get(`/api/cases/${c.id}/signing-attempts`, USERS.auditor);
+    expect(seen.body.items).toEqual([expect.objectContaining({ taskId: c.taskId, userId: USERS.mayor.id, backend: 'local', outcome: 'failed', reason: 'wrong_passphrase', attemptedAt: expect.any(String) })]);
+    expect((await h.get(`/api/cases/${c.id}/signing-attempts`, USERS.proposer)).status).toBe(403);
     await h.expectSecretNowhere('bukan-passphrase-nya');
   });
 
@@ -299,7 +302,10 @@ describe(`electronic signature through BSrE API v2 (stand-in; ${backend})`, () =
 
   it('refuses a mayor without a NIK in the directory (409), asking BSrE nothing', async () => {
     const c = await h.atSignature();
-    await h.t.app.get(DirectoryService).put(USERS.mayor.id, { name: USERS.mayor.name, email: 'walikota@jambikota.go.id', roles: ['mayor'], nik: null });
+    // The NIK is the directory's: set, refused when not 16 digits, and removed with null through the users API.
+    const put = (nik: unknown) => h.t.request('PUT', `/api/users/${USERS.mayor.id}`, { as: USERS.admin, body: { name: USERS.mayor.name, email: 'walikota@jambikota.go.id', roles: ['mayor'], nik } });
+    expect((await put('12345')).status).toBe(400);
+    expect((await put(null)).body).toMatchObject({ id: USERS.mayor.id, nik: null });
     try {
       bsre.requests.length = 0;
       const res = await h.sign(c.taskId, PASS);

@@ -4,7 +4,6 @@ import { findWorkflow } from '../../workflows/registry.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, forbidden, invalid, notFound } from '../common/errors.js';
-import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { CASE, DOCUMENT, SIGNING_ATTEMPT, TASK } from '../database/entities.js';
 import type { CaseRow, DocumentRow, SigningAttemptRow, TaskRow } from '../database/rows.js';
@@ -30,7 +29,6 @@ export class SigningService {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(DocumentsService) private readonly documents: DocumentsService,
     @Inject(SIGNER) private readonly signer: Signer | null,
@@ -104,19 +102,15 @@ export class SigningService {
   }
 
   /** The signing attempts of a case, oldest first (the auditor's view). */
-  attempts(caseId: string): Promise<SigningAttemptRow[]> {
-    return this.db.read((em) => em.find<SigningAttemptRow>(SIGNING_ATTEMPT, { where: { caseId }, order: { attemptedAt: 'ASC' } }));
+  async attempts(caseId: string): Promise<SigningAttemptDto[]> {
+    const rows = await this.db.read((em) => em.find<SigningAttemptRow>(SIGNING_ATTEMPT, { where: { caseId }, order: { attemptedAt: 'ASC' } }));
+    return rows.map(toSigningAttemptDto);
   }
 
   private async record(row: Omit<SigningAttemptRow, 'id'>): Promise<void> {
     // Kept whatever the request's outcome, and not one of its writes (an Idempotency-Key stays free to retry).
     await this.db.outsideCommitHook(() => this.db.transaction((em) => em.insert(SIGNING_ATTEMPT, { id: randomUUID(), ...row })));
     if (row.outcome !== 'signed') this.logger.warn(`case ${row.caseId}: signing ${row.outcome} (${row.backend}): ${row.reason}${row.detail ? ` — ${row.detail}` : ''}`);
-  }
-
-  /** For the module: which backend signs (config), said once at start. */
-  describe(): string {
-    return this.signer ? `signing: ${this.signer.backend}` : `signing: ${this.config.signing?.mode ?? 'upload'} (scanned copy)`;
   }
 }
 
@@ -130,4 +124,21 @@ function toDomainError(failure: SigningFailure): DomainError {
     ...(failure.certificateStatus ? { certificateStatus: failure.certificateStatus } : {}),
     reasonText: { id: words('id'), en: words('en') },
   });
+}
+
+export interface SigningAttemptDto {
+  id: string;
+  taskId: string;
+  userId: string;
+  backend: string;
+  outcome: string;
+  reason: string | null;
+  detail: string | null;
+  documentId: string | null;
+  durationMs: number;
+  attemptedAt: string;
+}
+
+function toSigningAttemptDto(a: SigningAttemptRow): SigningAttemptDto {
+  return { id: a.id, taskId: a.taskId, userId: a.userId, backend: a.backend, outcome: a.outcome, reason: a.reason, detail: a.detail, documentId: a.documentId, durationMs: a.durationMs, attemptedAt: a.attemptedAt.toISOString() };
 }
