@@ -49,6 +49,23 @@ describe('the local PAdES signer (ONEGATE_SIGNING=local)', () => {
     expect(out).toMatch(/Signature Validation: Signature is Valid\./);
   });
 
+  it('holds a CMS signature that openssl verifies over the byte ranges', async () => {
+    const signed = await signer.sign(request(await draftPdf()));
+    const [a, b, c, d] = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(signed.toString('latin1'))!.slice(1, 5).map(Number) as [number, number, number, number];
+    const dir = mkdtempSync(join(tmpdir(), 'cms-'));
+    writeFileSync(join(dir, 'content.bin'), Buffer.concat([signed.subarray(a, a + b), signed.subarray(c, c + d)]));
+    writeFileSync(join(dir, 'sig.der'), Buffer.from(signed.subarray(b + 1, c - 1).toString('latin1').replace(/(00)+$/, ''), 'hex'));
+    // -noverify: the demo certificate is self-signed, so no chain to a trusted root is asked for; the signature itself is.
+    const run = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', join(dir, 'out.bin')], { encoding: 'utf8' });
+    expect(run.stderr).toMatch(/Verification successful/);
+    expect(run.status).toBe(0);
+    const changed = Buffer.concat([signed.subarray(a, a + b), signed.subarray(c, c + d)]);
+    changed[10] = changed[10]! ^ 0x01;
+    writeFileSync(join(dir, 'content.bin'), changed);
+    const tampered = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'), '-noverify', '-out', join(dir, 'out.bin')], { encoding: 'utf8' });
+    expect(tampered.status).not.toBe(0);
+  });
+
   it('is found out when one signed byte changes, by our check and by pdfsig', async () => {
     const signed = await signer.sign(request(await draftPdf()));
     const tampered = Buffer.from(signed);
