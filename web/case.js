@@ -10,6 +10,7 @@ import { EvaluationConclusionForm, EvaluationReportForm, ParentAgreement } from 
 import { formatMoney } from './agreements.js';
 import { Discussion } from './discussion.js';
 import { fieldLabel } from './fields.js';
+import { SIGNING } from '/labels.js';
 
 /** @typedef {import('./api.js').Task} Task */
 /** @typedef {import('./api.js').User} User */
@@ -45,6 +46,10 @@ export function workflowName(/** @type {{name: string, version: number}} */ w) {
  * and, when documents are the reason, `missingDocuments`. Null for any other error.
  */
 function refusalText(/** @type {unknown} */ e) {
+  // The e-signature's failure (contract §12): its reason in the user's language, beside the form.
+  if (e instanceof ApiError && (e.body?.code === 'SigningFailed' || e.body?.code === 'SigningRefused') && typeof e.body.reason === 'string') {
+    return t(`signing.${e.body.reason}`, { status: typeof e.body.certificateStatus === 'string' ? e.body.certificateStatus : t('none') }, t('err.outside'));
+  }
   if (!(e instanceof ApiError) || e.status !== 409 || e.body?.code !== 'InvalidTransition') return null;
   const missing = Array.isArray(e.body.missingDocuments) ? e.body.missingDocuments.map(String) : [];
   if (missing.length === 1 && missing[0] === 'signed') return t('case.sign.needsCopy');
@@ -224,6 +229,7 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
   const [localError, setLocalError] = useState(/** @type {string|null} */ (null));
   const [refusal, setRefusal] = useState(/** @type {string|null} */ (null));
   const [uploadedHere, setUploadedHere] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const ref = useRef(/** @type {HTMLElement|null} */ (null));
   useEffect(() => {
@@ -236,7 +242,9 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
   const signs = task.decisions.includes('sign');
   // The proposer's revision task is theirs alone: nobody claims, releases or delegates it.
   const own = task.stage === 'revision';
-  const needsCopy = Boolean(signs && signNeeds && documents && c.stage === signNeeds.uploadedAt && !documents.some((/** @type {any} */ d) => d.kind === signNeeds.kind));
+  // ONEGATE_SIGNING local or bsre: the mayor signs here with a passphrase, nobody uploads a copy.
+  const signsHere = Boolean(signs && SIGNING !== 'upload' && signNeeds && c.stage === signNeeds.uploadedAt);
+  const needsCopy = Boolean(!signsHere && signs && signNeeds && documents && c.stage === signNeeds.uploadedAt && !documents.some((/** @type {any} */ d) => d.kind === signNeeds.kind));
   const canUploadCopy = Boolean(signNeeds && mayUpload.includes(signNeeds.kind));
 
   async function post(/** @type {string} */ path, /** @type {any} */ body, /** @type {(res: any) => void} */ then) {
@@ -270,8 +278,16 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       document.getElementById(`assignee-${task.id}`)?.focus();
       return;
     }
+    if (signsHere && decision === 'sign' && !passphrase) {
+      setLocalError(t('case.sign.passphraseRequired'));
+      document.getElementById(`passphrase-${task.id}`)?.focus();
+      return;
+    }
     const assign = task.stage === 'administrative_check' && decision === 'approve' && reviewers.length ? { reviewers } : names ? { assignee } : {};
-    post('complete', { decision, ...(comment.trim() ? { comment: comment.trim() } : {}), ...assign }, (res) => {
+    const secret = signsHere && decision === 'sign' ? { passphrase } : {};
+    // The passphrase is for this one request: the field is emptied whatever the answer.
+    setPassphrase('');
+    post('complete', { decision, ...(comment.trim() ? { comment: comment.trim() } : {}), ...assign, ...secret }, (res) => {
       setComment('');
       setReviewers([]);
       setAssignee('');
@@ -317,7 +333,20 @@ function TaskPanel({ task, c, documents, mayUpload, signNeeds, user, who, linked
       ${task.assigneeId === user.id && html`<button type="button" class="small-button" disabled=${busy} onClick=${() => post('unclaim', {}, () => messages.ok(t('task.unclaimed')))} data-testid="unclaim">${t('task.unclaim')}</button>`}
     </p>
     ${mayDelegate && html`<${DelegateForm} task=${task} user=${user} value=${delegateTo} onChange=${setDelegateTo} onSubmit=${delegate} busy=${busy} />`}
-    ${signs && signNeeds && !needsCopy && !uploadedHere && html`<p class="hint" data-testid="sign-ready">${t('case.sign.ready')}</p>`}
+    ${signs && signNeeds && !signsHere && !needsCopy && !uploadedHere && html`<p class="hint" data-testid="sign-ready">${t('case.sign.ready')}</p>`}
+    ${signsHere &&
+    html`<div class="sign-here" data-testid="sign-form">
+      <p class="hint">${t(`case.sign.here.${SIGNING}`)}</p>
+      <label for=${`passphrase-${task.id}`}>${t(SIGNING === 'bsre' ? 'case.sign.passphraseBsre' : 'case.sign.passphrase')}</label>
+      <input
+        id=${`passphrase-${task.id}`}
+        type="password"
+        autocomplete="off"
+        value=${passphrase}
+        onInput=${(/** @type {import('./components.js').FieldEvent} */ e) => setPassphrase(e.currentTarget.value)}
+        data-testid="sign-passphrase"
+      />
+    </div>`}
     ${(needsCopy || uploadedHere) &&
     html`<div class=${needsCopy ? 'sign-copy needs' : 'sign-copy'} data-testid="sign-copy">
       ${needsCopy
@@ -479,9 +508,30 @@ function Documents({ documents, who, messages }) {
           <div class="muted small">${d.name} · ${Math.max(1, Math.round(d.size / 1024))} KB · ${who(d.uploadedBy)} · ${formatWhen(d.uploadedAt)}</div>
         </div>
         <button type="button" class="small-button" onClick=${() => downloadDocument(d).catch(messages.fail)} aria-label=${`${t('case.download')} ${label('kind', d.kind)} ${d.version}`}>${t('case.download')}</button>
+        ${d.kind === 'signed' && d.mediaType === 'application/pdf' && html`<${SignatureCheck} documentId=${d.id} />`}
       </li>`,
     )}
   </ul>`;
+}
+
+/** A signed copy's electronic signature, checked by the server (`GET /api/documents/:id/verification`). */
+function SignatureCheck(/** @type {{documentId: string}} */ { documentId }) {
+  const [check, setCheck] = useState(/** @type {{valid: boolean, signer: string|null, signedAt: string|null, issuer: string|null}|null|'error'} */ (null));
+  useEffect(() => {
+    let live = true;
+    api(`/documents/${encodeURIComponent(documentId)}/verification`)
+      .then((r) => live && setCheck(r))
+      .catch(() => live && setCheck('error'));
+    return () => {
+      live = false;
+    };
+  }, [documentId]);
+  if (check === null) return html`<div class="muted small" data-testid="signature-check">${t('loading')}</div>`;
+  if (check === 'error') return html`<div class="muted small" data-testid="signature-check" data-valid="unknown">${t('case.signature.unknown')}</div>`;
+  if (!check.valid) return html`<div class="small" data-testid="signature-check" data-valid="false">${t(check.signer ? 'case.signature.invalid' : 'case.signature.none')}</div>`;
+  return html`<div class="small" data-testid="signature-check" data-valid="true">
+    ✓ ${t('case.signature.valid', { signer: check.signer ?? t('none'), at: formatWhen(check.signedAt), issuer: check.issuer ?? t('none') })}
+  </div>`;
 }
 
 /**

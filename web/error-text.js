@@ -141,6 +141,10 @@ export function apiErrorText(err) {
       return t('err.mediaType');
     case 'DependencyUnavailable':
       return t('err.unavailable');
+    case 'SigningFailed':
+    case 'SigningRefused':
+      // The e-signature's reason (src/signing), in the user's language from the labels catalogue.
+      return typeof body.reason === 'string' ? t(`signing.${body.reason}`, { status: typeof body.certificateStatus === 'string' ? body.certificateStatus : t('none') }, t('err.outside')) : t('err.outside');
     case 'Forbidden': {
       const roles = rolesIn(msg);
       return roles.length ? `${t('error.forbidden')} ${t('err.forRoles', { roles: list(roles) })}` : t('error.forbidden');

@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   ImportInvalid: 422,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
+  /** The signer's certificate is not usable now (not ISSUE, expired), or nothing can be signed (contract §12). */
+  SigningRefused: 409,
+  /** The signature backend failed: wrong passphrase, time-out, 5xx, an HTML page, a non-PDF answer (contract §12). */
+  SigningFailed: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -90,7 +90,24 @@ describe('loadConfig', () => {
 
   it('names the contract variables that are set but not built yet, so they do not silently do nothing', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'upload' }).notYetBuilt).toEqual([]);
-    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual(['ONEGATE_SIGNING']);
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'local', AUTH_TOKEN_MAX_TTL: 'PT8H', WHATSAPP_URL: ' ' }).notYetBuilt).toEqual([]);
+  });
+
+  it('reads ONEGATE_SIGNING (upload by default) and its backend\'s variables, naming a missing or wrong one', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).signing).toEqual({ mode: 'upload' });
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'local' }).signing).toEqual({ mode: 'local', p12File: null, dataDir: dir });
+    const p12 = join(dir, 'signer.p12');
+    writeFileSync(p12, 'x');
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'local', SIGNING_P12: p12 }).signing).toMatchObject({ mode: 'local', p12File: p12 });
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'local', SIGNING_P12: join(dir, 'nope.p12') })).toThrow(/^SIGNING_P12 names a file that does not exist/);
+    const prod = { ONEGATE_DATA_DIR: dir, NODE_ENV: 'production', AUTH_JWT_SECRET: 'a'.repeat(32), PUBLIC_URL: 'https://x.example' };
+    expect(() => loadConfig({ ...prod, ONEGATE_SIGNING: 'local' })).toThrow(/^ONEGATE_SIGNING=local in production needs SIGNING_P12/);
+    const bsre = { ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'bsre', BSRE_URL: 'https://esign.example/', BSRE_USER: 'app', BSRE_PASSWORD: 'pw' };
+    expect(loadConfig(bsre).signing).toEqual({ mode: 'bsre', url: 'https://esign.example', user: 'app', password: 'pw', timeoutMs: 30_000 });
+    expect(loadConfig({ ...bsre, BSRE_TIMEOUT_MS: '5000' }).signing).toMatchObject({ timeoutMs: 5000 });
+    expect(() => loadConfig({ ...bsre, BSRE_URL: '' })).toThrow(/^ONEGATE_SIGNING=bsre needs BSRE_URL/);
+    expect(() => loadConfig({ ...bsre, BSRE_PASSWORD: ' ' })).toThrow(/^ONEGATE_SIGNING=bsre needs BSRE_USER and BSRE_PASSWORD/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'pades' })).toThrow(/^ONEGATE_SIGNING must be one of upload, local, bsre, got "pades"$/);
   });
 
   it('serves the public registry unless ONEGATE_PUBLIC_REGISTRY=off, and refuses any other word naming the variable', () => {

@@ -104,6 +104,14 @@ export abstract class AppConfig {
   abstract offerAttachments?: OfferAttachments;
   /** `ONEGATE_PUBLIC_REGISTRY`: `on` (default) serves the public registry at `/public/…` (contract §9); `off` removes it (404). */
   abstract publicRegistry?: boolean;
+  /**
+   * `ONEGATE_SIGNING` (contract §12): `upload` (default: the mayor's office uploads the scanned signed
+   * copy), `local` (PAdES with the PKCS#12 `SIGNING_P12`; without it, outside production, a demo
+   * certificate made on first start under `dataDir/signing/`) or `bsre` (BSrE API v2 at `BSRE_URL`,
+   * Basic auth `BSRE_USER`/`BSRE_PASSWORD`, each call given up after `BSRE_TIMEOUT_MS`, default 30000).
+   * Absent in a test's config: upload.
+   */
+  abstract signing?: SigningSettings;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
   abstract notYetBuilt?: string[];
 }
@@ -114,7 +122,6 @@ export abstract class AppConfig {
  */
 export const NOT_YET_BUILT: Readonly<Record<string, string>> = {
   ONEGATE_MONEV: 'monitoring and evaluation of agreements is not built yet',
-  ONEGATE_SIGNING: 'signing is by uploaded signed copy only (upload); local PAdES and BSrE are not built yet',
   WHATSAPP_URL: 'messages go by e-mail only; WhatsApp is not built yet',
   WHATSAPP_TOKEN: 'messages go by e-mail only; WhatsApp is not built yet',
 };
@@ -188,9 +195,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     offerAttachments: offerAttachmentsOf(env.ONEGATE_OFFER_ATTACHMENTS),
     publicRegistry: onOff(env.ONEGATE_PUBLIC_REGISTRY, 'ONEGATE_PUBLIC_REGISTRY', true),
-    // `ONEGATE_SIGNING=upload` is what this version does: no warning for the default said aloud.
-    notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null && !(name === 'ONEGATE_SIGNING' && env[name]!.trim() === 'upload')),
+    signing: signingOf(env, dataDir, production),
+    notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null),
   };
+}
+
+export type SigningSettings =
+  | { mode: 'upload' }
+  /** `p12File` null: the demo certificate under `dataDir/signing/` (made on first start). */
+  | { mode: 'local'; p12File: string | null; dataDir: string }
+  | { mode: 'bsre'; url: string; user: string; password: string; timeoutMs: number };
+
+export const SIGNING_MODES = ['upload', 'local', 'bsre'] as const;
+
+/** ONEGATE_SIGNING and the variables of its backend; a missing one stops the start naming it. */
+export function signingOf(env: NodeJS.ProcessEnv, dataDir: string, production: boolean): SigningSettings {
+  const mode = (blankToNull(env.ONEGATE_SIGNING) ?? 'upload').toLowerCase();
+  if (mode === 'upload') return { mode };
+  if (mode === 'local') {
+    const p12File = fileOrNull(env.SIGNING_P12, 'SIGNING_P12');
+    if (!p12File && production) throw new ConfigError('ONEGATE_SIGNING=local in production needs SIGNING_P12 (the PKCS#12 file of the signer): the demo certificate is for trying onegate out');
+    return { mode, p12File, dataDir };
+  }
+  if (mode === 'bsre') {
+    const url = blankToNull(env.BSRE_URL);
+    if (!url || !/^https?:\/\//.test(url)) throw new ConfigError(`ONEGATE_SIGNING=bsre needs BSRE_URL, the http(s) address of BSrE's API (without /api/v2), got "${env.BSRE_URL ?? ''}"`);
+    const user = blankToNull(env.BSRE_USER);
+    const password = blankToNull(env.BSRE_PASSWORD);
+    if (!user || !password) throw new ConfigError('ONEGATE_SIGNING=bsre needs BSRE_USER and BSRE_PASSWORD (the Basic auth BSrE gave this application)');
+    return { mode, url: url.replace(/\/+$/, ''), user, password, timeoutMs: positiveNumber(env.BSRE_TIMEOUT_MS, 'BSRE_TIMEOUT_MS', 30_000) };
+  }
+  throw new ConfigError(`ONEGATE_SIGNING must be one of ${SIGNING_MODES.join(', ')}, got "${env.ONEGATE_SIGNING}"`);
 }
 
 export interface MonevSettings {

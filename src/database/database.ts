@@ -95,6 +95,15 @@ export class Database {
     return commitHooks.run(hook, fn);
   }
 
+  /**
+   * Runs `fn` outside any `withCommitHook`: for a record that must land whatever the request's outcome and
+   * is no write of the request's own (a failed signing attempt kept for the auditor), so it does not mark
+   * the request's Idempotency-Key as carried out.
+   */
+  outsideCommitHook<T>(fn: () => Promise<T>): Promise<T> {
+    return commitHooks.exit(fn);
+  }
+
   /** True inside `withCommitHook`: writes must then go through `transaction()`, where the hook runs. */
   get hasCommitHook(): boolean {
     return commitHooks.getStore() !== undefined;

@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
 import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
-import type { OfferRow, SemesterReportSentRow } from './rows.js';
+import type { OfferRow, SemesterReportSentRow, SigningAttemptRow } from './rows.js';
 
 export const CASE = 'case';
 export const CASE_EVENT = 'case_event';
@@ -18,6 +18,7 @@ export const SETTING = 'setting';
 export const SEMESTER_REPORT_SENT = 'semester_report_sent';
 export const AGREEMENT = 'agreement';
 export const OFFER = 'offer';
+export const SIGNING_ATTEMPT = 'signing_attempt';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -106,6 +107,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         supervisorId: str('supervisor_id', 128, true),
         locale: str('locale', 8),
         active: { type: 'boolean', default: true },
+        nik: str('nik', 16, true),
         createdAt: ts('created_at'),
         updatedAt: ts('updated_at'),
       },
@@ -188,6 +190,23 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         uploadedBy: str('uploaded_by', 128),
         uploadedAt: ts('uploaded_at'),
         eventSeq: { type: 'integer', name: 'event_seq' },
+      },
+    }),
+    new EntitySchema<SigningAttemptRow>({
+      name: SIGNING_ATTEMPT,
+      tableName: 'signing_attempts',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        caseId: str('case_id', 36),
+        taskId: str('task_id', 36),
+        userId: str('user_id', 128),
+        backend: str('backend', 16),
+        outcome: str('outcome', 16),
+        reason: str('reason', 64, true),
+        detail: { type: 'text', nullable: true },
+        documentId: str('document_id', 36, true),
+        durationMs: { type: 'integer', name: 'duration_ms' },
+        attemptedAt: ts('attempted_at'),
       },
     }),
     new EntitySchema<BlobRow>({

@@ -98,6 +98,8 @@ export interface UserRow {
   locale: string;
   /** false: deactivated, every request of theirs is refused (contract §3). */
   active: boolean;
+  /** The signer's NIK at BSrE (ONEGATE_SIGNING=bsre, contract §12); absent or null for everyone else. */
+  nik?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -182,6 +184,26 @@ export interface DocumentRow {
   uploadedAt: Date;
   /** The case event that recorded the upload. */
   eventSeq: number;
+}
+
+/** One try of the mayor's electronic signature (contract §12), kept for the auditor; never the passphrase. */
+export interface SigningAttemptRow {
+  id: string;
+  caseId: string;
+  taskId: string;
+  userId: string;
+  /** local or bsre. */
+  backend: string;
+  /** signed, failed or refused (the certificate not usable: 409). */
+  outcome: string;
+  /** A SigningReason (src/signing/signing.port.ts), null when signed. */
+  reason: string | null;
+  /** What the signer said (BSrE's error text, an HTTP status), the passphrase masked out. */
+  detail: string | null;
+  /** The `signed` document written, when signed. */
+  documentId: string | null;
+  durationMs: number;
+  attemptedAt: Date;
 }
 
 export interface BlobRow {

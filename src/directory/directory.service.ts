@@ -51,6 +51,7 @@ export class DirectoryService {
       supervisorId: body.supervisorId ?? null,
       locale: body.locale ?? existing?.locale ?? 'id',
       active: body.active ?? existing?.active ?? true,
+      nik: body.nik !== undefined ? body.nik : (existing?.nik ?? null),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

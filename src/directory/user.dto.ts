@@ -10,7 +10,7 @@ export const RESERVED_USER_IDS: readonly string[] = ['system'];
 
 /** `{active}` alone: a deactivation or reactivation that leaves the rest of the user as it is. */
 export function isStatusChange(body: Partial<PutUserDto>): boolean {
-  return body.active !== undefined && body.name === undefined && body.email === undefined && body.roles === undefined && body.supervisorId === undefined && body.locale === undefined;
+  return body.active !== undefined && body.name === undefined && body.email === undefined && body.roles === undefined && body.supervisorId === undefined && body.locale === undefined && body.nik === undefined;
 }
 
 const unlessStatusChange = ValidateIf((o: PutUserDto) => !isStatusChange(o));
@@ -53,6 +53,11 @@ export class PutUserDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ example: '1571010101800001', description: 'The 16-digit NIK the signer is known by at BSrE (ONEGATE_SIGNING=bsre, contract §12); `null` removes it; omitted, it stays' })
+  @IsOptional()
+  @Matches(/^\d{16}$/, { message: 'nik must be 16 digits' })
+  nik?: string | null;
 }
 
 export interface UserDto {
@@ -63,6 +68,7 @@ export interface UserDto {
   supervisorId: string | null;
   locale: string;
   active: boolean;
+  nik: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -76,6 +82,7 @@ export function toUserDto(u: UserRow): UserDto {
     supervisorId: u.supervisorId,
     locale: u.locale,
     active: u.active,
+    nik: u.nik ?? null,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
   };

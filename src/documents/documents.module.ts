@@ -11,6 +11,7 @@ import { DocumentsService } from './documents.service.js';
   imports: [DatabaseModule, EngineModule, AuditModule, DocumentStoreModule],
   controllers: [DocumentsController],
   providers: [DocumentsService],
+  // The signature use case stores the signed PDF as an upload of the case (src/signing).
   exports: [DocumentsService],
 })
 export class DocumentsModule {}

@@ -1,6 +1,7 @@
 import { INSTRUMENTS, PARTNER_CATEGORIES, ROLES } from '../../workflows/domain.js';
 import { KNOWN, WORKFLOWS } from '../../workflows/registry.js';
 import { MESSAGE_KINDS } from '../notifications/templates.js';
+import { SIGNING_REASONS } from '../signing/signing.port.js';
 import { LABELS, LOCALES, label, workflowLabel, type LabelFamily } from './labels.js';
 
 /** Every id a person may meet, by family: each needs its own words in both languages. */
@@ -16,6 +17,7 @@ const IDS: [LabelFamily, readonly string[]][] = [
   ['event', ['CASE_CREATED', 'IMPORTED', 'MIGRATED', 'SUBMIT', 'RESUBMIT', 'WITHDRAW', 'TERMINATE', 'EXPIRE', 'DOCUMENT_UPLOADED', 'TASK_CLAIMED', 'TASK_UNCLAIMED', 'TASK_DELEGATED', 'TASK_COMPLETED', 'TASK_DEEMED_APPROVED', 'PARTNER_REPLY']],
   ['workflow', [...new Set(WORKFLOWS.map((w) => w.name))]],
   ['initiative', [...new Set(WORKFLOWS.flatMap((w) => w.initiatives ?? []))]],
+  ['signing', SIGNING_REASONS],
 ];
 
 describe('the one catalogue of labels', () => {

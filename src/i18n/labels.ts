@@ -9,9 +9,20 @@
 export const LOCALES = ['id', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram' | 'recommendation' | 'initiative';
+export type LabelFamily = 'stage' | 'role' | 'decision' | 'instrument' | 'instrumentShort' | 'category' | 'kind' | 'event' | 'message' | 'workflow' | 'diagram' | 'recommendation' | 'initiative' | 'signing';
 
 const ID: Record<string, string> = {
+  'signing.wrong_passphrase': 'Passphrase salah: sertifikat tanda tangan tidak dapat dibuka. Periksa lalu coba lagi.',
+  'signing.certificate_not_issued': 'Sertifikat elektronik penanda tangan belum terbit atau tidak aktif (status: {status}).',
+  'signing.certificate_expired': 'Sertifikat elektronik penanda tangan sudah kedaluwarsa (status: {status}). Perpanjang sertifikat di BSrE.',
+  'signing.no_nik': 'NIK penanda tangan belum tercatat di direktori pengguna; BSrE mengenali penanda tangan dari NIK.',
+  'signing.timeout': 'Layanan tanda tangan elektronik (BSrE) tidak menjawab tepat waktu. Coba lagi sebentar lagi.',
+  'signing.unavailable': 'Layanan tanda tangan elektronik (BSrE) sedang gangguan. Coba lagi sebentar lagi.',
+  'signing.unauthorized': 'BSrE menolak kredensial aplikasi onegate. Hubungi admin.',
+  'signing.error_answer': 'BSrE menolak permintaan tanda tangan.',
+  'signing.bad_answer': 'BSrE menjawab dengan halaman galat, bukan jawaban API.',
+  'signing.not_pdf': 'BSrE mengembalikan berkas yang bukan PDF; dokumen tidak disimpan.',
+  'signing.draft_unreadable': 'Draf naskah bukan PDF yang dapat ditandatangani (terenkripsi atau rusak).',
   'decision.approve': 'Setujui',
   'decision.revise': 'Kembalikan untuk revisi',
   'decision.reject': 'Tolak',
@@ -148,6 +159,17 @@ const ID: Record<string, string> = {
 };
 
 const EN: Record<string, string> = {
+  'signing.wrong_passphrase': 'Wrong passphrase: the signing certificate could not be opened. Check it and try again.',
+  'signing.certificate_not_issued': "The signer's electronic certificate is not issued or not active (status: {status}).",
+  'signing.certificate_expired': "The signer's electronic certificate has expired (status: {status}). Renew it at BSrE.",
+  'signing.no_nik': "The signer's NIK is not in the user directory; BSrE knows signers by their NIK.",
+  'signing.timeout': 'The e-signature service (BSrE) did not answer in time. Try again shortly.',
+  'signing.unavailable': 'The e-signature service (BSrE) is failing. Try again shortly.',
+  'signing.unauthorized': "BSrE refused onegate's application credentials. Contact the admin.",
+  'signing.error_answer': 'BSrE refused the signature request.',
+  'signing.bad_answer': 'BSrE answered with an error page, not an API answer.',
+  'signing.not_pdf': 'BSrE returned a file that is not a PDF; nothing was stored.',
+  'signing.draft_unreadable': 'The draft is not a PDF that can be signed (encrypted or damaged).',
   'decision.approve': 'Approve',
   'decision.revise': 'Return for revision',
   'decision.reject': 'Reject',

@@ -51,7 +51,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const path = req.url.split('?')[0]!;
     // A multipart body is read here, before the handler (which then gets the same parts): the key binds
     // to its fields and its file's bytes, so the same key with another file is a 422, not a replay.
-    const body = req.isMultipart?.() ? multipartDigest(await readMultipart(req)) : canonicalJson(req.body ?? null);
+    const body = req.isMultipart?.() ? multipartDigest(await readMultipart(req)) : canonicalJson(withoutSecrets(req.body ?? null));
     const requestHash = sha256Hex(`${req.method} ${req.url}\n${body}`);
     const existing = await this.claim({ key, userId, method: req.method, path, requestHash });
     if (existing) {
@@ -111,4 +111,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return null;
     });
   }
+}
+
+/** Fields of a request body that are secrets (the signer's passphrase, contract §12): never kept, not even hashed into the key's record. */
+const SECRET_FIELDS = ['passphrase'];
+
+function withoutSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.includes(k)));
 }

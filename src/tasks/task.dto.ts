@@ -12,6 +12,15 @@ export class CompleteTaskDto {
   @IsIn(TASK_DECISIONS)
   decision: string;
 
+  @ApiPropertyOptional({
+    description: 'With sign at mayor_signature when ONEGATE_SIGNING is local or bsre, required: the passphrase of the signer\'s certificate (or BSrE TOTP). Used for this signature only: never stored, logged or echoed',
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  passphrase?: string;
+
   @ApiPropertyOptional({ description: 'Required for revise and reject' })
   @IsOptional()
   @IsString()

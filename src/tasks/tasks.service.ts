@@ -12,6 +12,7 @@ import { WorkingCalendar } from '../deadlines/working-calendar.js';
 import { CASE, TASK } from '../database/entities.js';
 import type { CaseRow, TaskRow, UserRow } from '../database/rows.js';
 import { UserRepository } from '../directory/user.repository.js';
+import { SigningService } from '../signing/signing.service.js';
 import { Engine, type LoadedCase, type StepPlan, type StepReader, type StepResult } from '../engine/engine.js';
 import { taskWorkingDays, toCaseDto, toTaskDto, type CaseDto, type TaskDto } from '../cases/case.dto.js';
 import { canSeeCase, visibleProposer } from '../cases/case-visibility.js';
@@ -30,6 +31,7 @@ export class TasksService {
     @Inject(WorkingCalendar) private readonly calendar: WorkingCalendar,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(SigningService) private readonly signing: SigningService,
   ) {}
 
   /**
@@ -162,6 +164,10 @@ export class TasksService {
   }
 
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto): Promise<{ task: TaskDto; case: CaseDto }> {
+    // Signed here (ONEGATE_SIGNING local or bsre): the draft is signed and stored as the `signed` copy
+    // first, which the decision then requires as it requires an uploaded one (contract §12).
+    if (body.decision === 'sign' && this.signing.signsHere) await this.signing.signForTask(actor, taskId, body.passphrase);
+    else if (body.passphrase !== undefined) throw invalid('passphrase', body.decision === 'sign' ? 'not taken: signing is by uploaded signed copy (ONEGATE_SIGNING=upload)' : 'only sign takes a passphrase');
     // The reviewers and the assignee named, read in the step (a deactivation that lands first is seen).
     const named = [...(body.reviewers ?? []), ...(body.assignee !== undefined ? [body.assignee] : [])];
     const load = named.length ? (read: StepReader) => this.users.byIds(read, named) : null;

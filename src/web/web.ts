@@ -113,9 +113,9 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   for (const route of [...APP_ROUTES, ...PUBLIC_PAGES]) {
     instance.get(route, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml));
   }
-  // The one catalogue of labels (src/i18n/labels.ts) and the city's time zone (ONEGATE_TIMEZONE), as the
+  // The one catalogue of labels (src/i18n/labels.ts), the city's time zone (ONEGATE_TIMEZONE) and how the mayor signs (ONEGATE_SIGNING), as the
   // browser module the web app imports (typed for `npm run typecheck:web` by src/web/labels-module.d.ts).
-  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\nexport const TIME_ZONE = ${JSON.stringify(config.timezone)};\n`;
+  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\nexport const TIME_ZONE = ${JSON.stringify(config.timezone)};\nexport const SIGNING = ${JSON.stringify(config.signing?.mode ?? 'upload')};\n`;
   instance.get('/labels.js', (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(labels));
   for (const [name, modulePath] of Object.entries(VENDOR)) {
     // Read once at start: a few small files that do not change while the process runs.
