@@ -89,6 +89,11 @@ export interface TaskRow {
   dueAt: Date | null;
 }
 
+export const MESSAGE_CHANNELS = ['email', 'whatsapp'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+export const DIGEST_SETTINGS = ['none', 'daily'] as const;
+export type DigestSetting = (typeof DIGEST_SETTINGS)[number];
+
 export interface UserRow {
   id: string;
   name: string;
@@ -98,6 +103,12 @@ export interface UserRow {
   locale: string;
   /** false: deactivated, every request of theirs is refused (contract §3). */
   active: boolean;
+  /** A WhatsApp number, normalised `62…` (contract §12); null: none. */
+  phone: string | null;
+  /** The channels their messages go by; null: e-mail only (a user from before channels). */
+  channels: MessageChannel[] | null;
+  /** `daily`: one morning e-mail of their open tasks instead of separate reminders. */
+  digest: DigestSetting;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -157,6 +168,9 @@ export interface DeliveryRow {
   late: boolean;
   recipientId: string;
   recipientEmail: string;
+  /** `email`, or `whatsapp` (then sent to recipientPhone; the address still names the recipient). */
+  channel: MessageChannel;
+  recipientPhone: string | null;
   locale: string;
   subject: string;
   body: string;

@@ -5,7 +5,8 @@ import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
-import { DeliveryService, MAILER } from './delivery.service.js';
+import { DeliveryService, MAILER, WHATSAPP_GATEWAY } from './delivery.service.js';
+import { HttpWhatsAppGateway, NoWhatsAppGateway, type WhatsAppGateway } from './whatsapp-gateway.js';
 import { EmlFileMailer, SmtpMailer, type Mailer } from './mailer.js';
 import { MessagePlanner } from './message-planner.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -24,9 +25,14 @@ import { NotificationsController } from './notifications.controller.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig): Mailer => (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, config.smtpTimeoutMs) : new EmlFileMailer(join(config.dataDir, 'mail'), config.mailFrom)),
     },
+    {
+      provide: WHATSAPP_GATEWAY,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): WhatsAppGateway => (config.whatsapp ? new HttpWhatsAppGateway(config.whatsapp.url, config.whatsapp.token) : new NoWhatsAppGateway()),
+    },
     DeliveryService,
     MessagePlanner,
   ],
-  exports: [MAILER, DeliveryService, MessagePlanner],
+  exports: [MAILER, WHATSAPP_GATEWAY, DeliveryService, MessagePlanner],
 })
 export class NotificationsModule {}

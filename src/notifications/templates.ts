@@ -266,3 +266,26 @@ function zoneName(at: Date, timeZone: string): string {
   const parts = formatter(`zone ${timeZone}`, () => new Intl.DateTimeFormat('id-ID', { timeZone, timeZoneName: 'short' })).formatToParts(at);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
+
+/** A WhatsApp message's longest text: a chat line, not a letter. */
+export const WHATSAPP_MAX_CHARS = 600;
+
+/**
+ * The same message on WhatsApp (contract §12): short — what it is, the case, what is asked and by
+ * when, and the link — in the reader's language (Bahasa Indonesia unless they chose English).
+ */
+export function renderWhatsApp(kind: MessageKind, locale: Locale, d: MessageData): string {
+  const w = WORDS[locale];
+  const stage = label(locale, 'stage', d.stage);
+  const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : null;
+  const choices = d.decisions.map((x) => `“${label(locale, 'decision', x)}”`);
+  const decisions = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} ${w.or} ${choices[choices.length - 1]}` : (choices[0] ?? '');
+  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null });
+  const lateMark = d.lateSince ? (locale === 'id' ? ' (terlambat)' : ' (late)') : '';
+  const lines = [`*onegate* — ${body.subject}${lateMark}`, w.caseLine(d), ...(body.due ? [w.due(body.due)] : []), d.taskUrl ?? d.renewUrl ?? d.caseUrl];
+  const text = lines.join('\n');
+  // The link is the point of the message: a long title gives way, never the link.
+  if (text.length <= WHATSAPP_MAX_CHARS) return text;
+  const link = lines[lines.length - 1]!;
+  return `${text.slice(0, WHATSAPP_MAX_CHARS - link.length - 2)}…\n${link}`;
+}
