@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DigestRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
 import type { SemesterReportSentRow } from './rows.js';
 
 export const CASE = 'case';
@@ -17,6 +17,7 @@ export const CHECKPOINT = 'checkpoint';
 export const SETTING = 'setting';
 export const SEMESTER_REPORT_SENT = 'semester_report_sent';
 export const AGREEMENT = 'agreement';
+export const DIGEST = 'digest';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -169,6 +170,26 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         locale: str('locale', 8),
         subject: str('subject', 500),
         body: { type: 'text' },
+        status: str('status', 16),
+        attempts: { type: 'integer' },
+        lastError: { type: 'text', name: 'last_error', nullable: true },
+        createdAt: ts('created_at'),
+        sentAt: ts('sent_at', true),
+        leaseUntil: ts('lease_until', true),
+      },
+    }),
+    new EntitySchema<DigestRow>({
+      name: DIGEST,
+      tableName: 'digests',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        userId: str('user_id', 128),
+        localDate: str('local_date', 10),
+        recipientEmail: str('recipient_email', 320),
+        subject: str('subject', 500),
+        body: { type: 'text' },
+        taskCount: { type: 'integer', name: 'task_count' },
+        overdueCount: { type: 'integer', name: 'overdue_count' },
         status: str('status', 16),
         attempts: { type: 'integer' },
         lastError: { type: 'text', name: 'last_error', nullable: true },

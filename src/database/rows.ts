@@ -183,6 +183,25 @@ export interface DeliveryRow {
   leaseUntil: Date | null;
 }
 
+/** A user's morning digest of one working day (contract §12): `sending` (leased), `pending` (to retry), `sent`, `failed`, or `empty`. */
+export interface DigestRow {
+  id: string;
+  userId: string;
+  /** The working day, `YYYY-MM-DD` in the city's zone. */
+  localDate: string;
+  recipientEmail: string;
+  subject: string;
+  body: string;
+  taskCount: number;
+  overdueCount: number;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'empty';
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  leaseUntil: Date | null;
+}
+
 export interface DocumentRow {
   id: string;
   caseId: string;

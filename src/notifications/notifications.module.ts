@@ -4,6 +4,8 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { DeadlinePlanningModule } from '../deadlines/deadline-planning.module.js';
+import { DigestService } from './digest.service.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { DeliveryService, MAILER, WHATSAPP_GATEWAY } from './delivery.service.js';
 import { HttpWhatsAppGateway, NoWhatsAppGateway, type WhatsAppGateway } from './whatsapp-gateway.js';
@@ -17,7 +19,7 @@ import { NotificationsController } from './notifications.controller.js';
  * can take its planner.
  */
 @Module({
-  imports: [DatabaseModule, MetricsRegistryModule, AuditModule, DirectoryModule],
+  imports: [DatabaseModule, MetricsRegistryModule, AuditModule, DirectoryModule, DeadlinePlanningModule],
   controllers: [NotificationsController],
   providers: [
     {
@@ -31,8 +33,9 @@ import { NotificationsController } from './notifications.controller.js';
       useFactory: (config: AppConfig): WhatsAppGateway => (config.whatsapp ? new HttpWhatsAppGateway(config.whatsapp.url, config.whatsapp.token) : new NoWhatsAppGateway()),
     },
     DeliveryService,
+    DigestService,
     MessagePlanner,
   ],
-  exports: [MAILER, WHATSAPP_GATEWAY, DeliveryService, MessagePlanner],
+  exports: [MAILER, WHATSAPP_GATEWAY, DeliveryService, DigestService, MessagePlanner],
 })
 export class NotificationsModule {}

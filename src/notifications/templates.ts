@@ -289,3 +289,52 @@ export function renderWhatsApp(kind: MessageKind, locale: Locale, d: MessageData
   const link = lines[lines.length - 1]!;
   return `${text.slice(0, WHATSAPP_MAX_CHARS - link.length - 2)}…\n${link}`;
 }
+
+/** One open task as the morning digest lists it. */
+export interface DigestItem {
+  caseNumber: string;
+  caseTitle: string;
+  stage: string;
+  dueAt: Date | null;
+  overdue: boolean;
+  url: string;
+}
+
+/**
+ * The morning digest (contract §12): a user's open tasks, the overdue first (the longest overdue at
+ * the top), then by due time; each with its case, stage, due time and link. `items` come ordered.
+ */
+export function renderDigest(locale: Locale, d: { recipientName: string; at: Date; timeZone: string; items: DigestItem[] }): RenderedMessage {
+  const w = WORDS[locale];
+  const id = locale === 'id';
+  const overdue = d.items.filter((i) => i.overdue);
+  const rest = d.items.filter((i) => !i.overdue);
+  const line = (i: DigestItem, n: number) => [
+    `${n}. ${i.caseNumber} — ${i.caseTitle}`,
+    `   ${w.stageLine(label(locale, 'stage', i.stage))}${i.dueAt ? ` · ${w.due(formatInstant(i.dueAt, locale, d.timeZone))}` : ''}`,
+    `   ${w.openTask}: ${i.url}`,
+  ];
+  const section = (title: string, items: DigestItem[], from: number) => (items.length ? ['', title, ...items.flatMap((i, k) => line(i, from + k))] : []);
+  const count = id
+    ? `${d.items.length} tugas${overdue.length ? `, ${overdue.length} terlambat` : ''}`
+    : `${d.items.length} task${d.items.length === 1 ? '' : 's'}${overdue.length ? `, ${overdue.length} overdue` : ''}`;
+  const lines = [
+    `${w.dear} ${d.recipientName},`,
+    '',
+    id ? `Berikut tugas Anda yang masih terbuka per ${formatInstant(d.at, locale, d.timeZone)}.` : `Here are your open tasks as of ${formatInstant(d.at, locale, d.timeZone)}.`,
+    ...section(id ? 'TERLAMBAT — mohon segera diselesaikan:' : 'OVERDUE — please act on these first:', overdue, 1),
+    ...section(id ? 'Belum jatuh tempo:' : 'Not yet due:', rest, overdue.length + 1),
+    '',
+    id
+      ? 'Anda menerima ringkasan ini setiap pagi hari kerja sebagai pengganti pengingat terpisah; eskalasi tetap dikirim saat itu juga. Ubah di halaman Profil.'
+      : 'You get this digest every working morning instead of separate reminders; escalations still go at once. Change it on your Profile page.',
+    '',
+    w.footer,
+  ];
+  const day = formatDay(dateOfInstant(d.at, d.timeZone), locale);
+  return { subject: `[onegate] ${id ? 'Ringkasan tugas' : 'Your tasks'} ${day}: ${count}`, text: lines.join('\n') };
+}
+
+function dateOfInstant(at: Date, timeZone: string): string {
+  return formatter(`date ${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(at);
+}
