@@ -72,7 +72,7 @@ export interface NotificationDto {
   sentAt: string | null;
 }
 
-/** Who gets which e-mail for a fired timer, and the sending of each one exactly per delivery key. */
+/** Who gets which message (e-mail, and WhatsApp beside it) for a fired timer, and the sending of each one exactly per delivery key. */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger('Mail');
@@ -274,11 +274,11 @@ export class DeliveryService {
       await this.db.write((em) =>
         em.update(DELIVERY, { id: d.id, status: 'sending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending', leaseUntil: null }),
       );
-      this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
+      if (d.channel === 'email') this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
       this.logger.warn(`delivery ${d.id} (${d.channel}) to ${d.channel === 'whatsapp' ? d.recipientPhone : d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
       throw err;
     }
-    this.metrics.mailAttempt(d.kind, 'sent');
+    if (d.channel === 'email') this.metrics.mailAttempt(d.kind, 'sent');
     await this.db.write((em) =>
       em.update(DELIVERY, { id: d.id, status: 'sending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null, leaseUntil: null }),
     );
