@@ -6,6 +6,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { zonedInstant } from '../src/common/time-zone.js';
 import { DELIVERY, DIGEST, TIMER } from '../src/database/entities.js';
 import type { DigestRow } from '../src/database/rows.js';
+import { DigestService } from '../src/notifications/digest.service.js';
 import { SmtpSink, type ReceivedMail } from './support/smtp-sink.js';
 import { TestApp, USERS } from './support/test-app.js';
 import { until } from './support/until.js';
@@ -145,5 +146,26 @@ describe(`morning digest (${backend}, real SMTP, moved clock)`, () => {
     await at(wib(2030, 12, 27, 7, 30)); // Friday
     expect(digestsTo(`${USERS.legal.id}@jambikota.go.id`)).toEqual([]);
     expect((await digestRows()).find((r) => r.userId === USERS.legal.id && r.localDate === '2030-12-27')).toMatchObject({ status: 'empty', taskCount: 0 });
+  });
+
+  it('sends one digest when two workers reach 07:30 at once', async () => {
+    const second = await t.sibling();
+    try {
+      clock.set(wib(2030, 12, 30, 7, 30)); // Monday
+      const [first, other] = [t.app.get(DigestService), second.get(DigestService)];
+      if (process.env.DATABASE_URL) await Promise.all([first.sendDue(), other.sendDue(), first.sendDue()]);
+      else {
+        // Two apps on one SQLite file in one Node thread: better-sqlite3 waits for a lock synchronously, so
+        // their overlapping transactions would block each other (not so for two processes). One app's
+        // rounds at once, then the other's.
+        await Promise.all([first.sendDue(), first.sendDue()]);
+        await other.sendDue();
+      }
+      await settled();
+      expect(digestsTo(ttA).filter((m) => m.subject.includes('30 Desember 2030'))).toHaveLength(1);
+      expect((await digestRows()).filter((r) => r.localDate === '2030-12-30' && r.userId === USERS.reviewerA.id).map((r) => r.status)).toEqual(['sent']);
+    } finally {
+      await second.close();
+    }
   });
 });
