@@ -36,6 +36,6 @@ import { NotificationsController } from './notifications.controller.js';
     DigestService,
     MessagePlanner,
   ],
-  exports: [MAILER, WHATSAPP_GATEWAY, DeliveryService, DigestService, MessagePlanner],
+  exports: [MAILER, DeliveryService, DigestService, MessagePlanner],
 })
 export class NotificationsModule {}
