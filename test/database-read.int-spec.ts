@@ -8,7 +8,7 @@ import { openTestDatabase, type TestDatabase } from './support/test-database.js'
 describe(`db.read() is read-only (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'})`, () => {
   let db: Database;
   let test: TestDatabase;
-  const user = (id: string): UserRow => ({ id, name: `User ${id}`, email: `${id}@example.go.id`, roles: ['proposer'], supervisorId: null, locale: 'id', active: true, createdAt: new Date(), updatedAt: new Date() });
+  const user = (id: string): UserRow => ({ id, name: `User ${id}`, email: `${id}@example.go.id`, roles: ['proposer'], supervisorId: null, locale: 'id', active: true, phone: null, channels: null, digest: 'none', createdAt: new Date(), updatedAt: new Date() });
   const ids = async () => (await db.read((em) => em.find<UserRow>(USER, { order: { id: 'ASC' } }))).map((u) => u.id);
 
   beforeAll(async () => {

@@ -20,6 +20,7 @@ import { NewCase } from './new-case.js';
 import { Auditor } from './auditor.js';
 import { Dashboard } from './dashboard.js';
 import { AgreementList, AgreementPage } from './agreements.js';
+import { ProfilePage } from './profile.js';
 import { loadRules } from './rules.js';
 import { navigate, startRouter, useRoute } from './router.js';
 import { isOfferPath, OfferPublic } from './offer.js';
@@ -157,7 +158,7 @@ function Header({ user, lang, onLang, onSignOut, route }) {
     </nav>`}
     <div class="userbox">
       ${user &&
-      html`<span class="whoami" data-testid="whoami"><span class="user-name">${user.name}</span> <span class="user-roles">${user.roles.map((/** @type {string} */ r) => label('role', r)).join(', ')}</span></span>`}
+      html`<span class="whoami" data-testid="whoami"><a href="/profile" class="user-name" title=${t('nav.profile')} data-testid="nav-profile" aria-current=${route.name === 'profile' ? 'page' : undefined}>${user.name}</a> <span class="user-roles">${user.roles.map((/** @type {string} */ r) => label('role', r)).join(', ')}</span></span>`}
       <button type="button" class="link-button" onClick=${onLang} data-testid="lang-switch" lang=${lang === 'id' ? 'en' : 'id'}>${t('lang.switch')}</button>
       ${user && html`<button type="button" class="link-button" onClick=${onSignOut} data-testid="sign-out">${t('signout')}</button>`}
     </div>
@@ -282,6 +283,9 @@ function App({ initialNotice, restoreFor }) {
         break;
       case 'dashboard':
         page = html`<${Dashboard} ...${props} />`;
+        break;
+      case 'profile':
+        page = html`<${ProfilePage} />`;
         break;
       case 'agreements':
         page = route.id ? html`<${AgreementPage} key=${route.id} id=${route.id} ...${props} />` : html`<${AgreementList} ...${props} />`;

@@ -632,11 +632,11 @@ function Notifications({ items }) {
   return html`<ul class="mail-list" data-testid="notifications">
     ${items.map((/** @type {any} */ n, /** @type {number} */ i) => {
       const at = n.sentAt ?? n.createdAt;
-      return html`<li key=${i} data-testid="notification" data-kind=${n.kind}>
+      return html`<li key=${i} data-testid="notification" data-kind=${n.kind} data-channel=${n.channel ?? 'email'}>
         <div><strong>${n.subject}</strong></div>
         <div class="small"><span data-testid="notification-kind">${messageLabel(n)}</span>${n.late ? html` · <span class="late">${t('notif.late')}</span>` : null}</div>
         <div class="muted small">
-          ${t('notif.to')}: ${n.to}${n.status ? ` · ${t(`notif.state.${n.status}`, undefined, t('none'))}` : ''}${at ? html` · <time datetime=${at}>${formatWhen(at)}</time>` : null}
+          ${n.channel === 'whatsapp' ? `${t('notif.whatsapp')} · ` : ''}${t('notif.to')}: ${n.to}${n.status ? ` · ${t(`notif.state.${n.status}`, undefined, t('none'))}` : ''}${at ? html` · <time datetime=${at}>${formatWhen(at)}</time>` : null}
         </div>
       </li>`;
     })}

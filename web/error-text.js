@@ -29,6 +29,9 @@ const FIELD_LABELS = /** @type {Record<string, string>} */ ({
   decision: 'err.field.decision',
   userId: 'err.field.userId',
   parentCaseId: 'err.field.parentCaseId',
+  phone: 'profile.phone',
+  channels: 'profile.channels',
+  digest: 'profile.digest',
   fields: 'register.f.fields',
   opds: 'register.f.opds',
   value: 'register.amount',
@@ -75,6 +78,7 @@ function validationText(/** @type {any} */ body) {
   if (field === 'partner.country') return t('err.country');
   if (field === 'instrument' && /not used with/.test(msg)) return t('err.instrumentCategory');
   if (field === 'userId' && /no user/.test(msg)) return t('err.noUser');
+  if (field === 'phone') return t(/WhatsApp/.test(msg) ? 'err.phoneNeeded' : 'err.phone');
   if (field === 'file' && /empty/.test(msg)) return t('err.fileEmpty');
   const fields = Array.isArray(body.fields) ? body.fields.map((/** @type {any} */ f) => f?.field) : [field];
   const names = [...new Set(fields.map(fieldLabel).filter(Boolean))];

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Path routing with the History API: the screens live at real paths (/inbox, /cases, /cases/<id>,
- * /tasks/<id>, /new, /audit/<id>, /dashboard, /agreements, /agreements/<id>), the same list the server answers with index.html
+ * /tasks/<id>, /new, /audit/<id>, /dashboard, /agreements, /agreements/<id>, /profile), the same list the server answers with index.html
  * (src/web/web.ts, APP_ROUTES). Links to those paths are followed without a page load; back and
  * forward work; a list's search and filters live in the query string. Old hash links (`/#/cases/<id>`)
  * become the path form, on load and whenever something still sets `location.hash`.
@@ -17,6 +17,7 @@ const ROUTES = /** @type {Record<string, 'optional'|'required'|'none'>} */ ({
   audit: 'required',
   dashboard: 'none',
   agreements: 'optional',
+  profile: 'none',
 });
 
 const NAVIGATE = 'onegate:navigate';

@@ -110,6 +110,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_SIGNING: 'pades' })).toThrow(/^ONEGATE_SIGNING must be one of upload, local, bsre, got "pades"$/);
   });
 
+  it('takes a WhatsApp gateway as WHATSAPP_URL with WHATSAPP_TOKEN, both or neither, naming the one missing or wrong', () => {
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir }).whatsapp).toBeNull();
+    expect(loadConfig({ ONEGATE_DATA_DIR: dir, WHATSAPP_URL: 'https://api.gateway.example/send', WHATSAPP_TOKEN: ' tok ' }).whatsapp).toEqual({ url: 'https://api.gateway.example/send', token: 'tok' });
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, WHATSAPP_URL: 'https://api.gateway.example/send' })).toThrow(/^WHATSAPP_URL needs WHATSAPP_TOKEN/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, WHATSAPP_TOKEN: 'tok' })).toThrow(/^WHATSAPP_TOKEN needs WHATSAPP_URL/);
+    expect(() => loadConfig({ ONEGATE_DATA_DIR: dir, WHATSAPP_URL: 'ftp://x', WHATSAPP_TOKEN: 'tok' })).toThrow(/^WHATSAPP_URL must be an http\(s\) URL/);
+  });
+
   it('serves the public registry unless ONEGATE_PUBLIC_REGISTRY=off, and refuses any other word naming the variable', () => {
     expect(loadConfig({ ONEGATE_DATA_DIR: dir }).publicRegistry).toBe(true);
     expect(loadConfig({ ONEGATE_DATA_DIR: dir, ONEGATE_PUBLIC_REGISTRY: ' ' }).publicRegistry).toBe(true);

@@ -112,6 +112,12 @@ export abstract class AppConfig {
    * Absent in a test's config: upload.
    */
   abstract signing?: SigningSettings;
+  /**
+   * `WHATSAPP_URL` + `WHATSAPP_TOKEN` (contract §12): messages also go on WhatsApp, by `POST url` with the
+   * form fields `target` and `message` and `Authorization: token`, to users whose channels include it.
+   * Unset (and absent here): e-mail only.
+   */
+  abstract whatsapp?: { url: string; token: string } | null;
   /** Variables of contract §2 that are set but that this version does not build yet (told at start, see NOT_YET_BUILT). */
   abstract notYetBuilt?: string[];
 }
@@ -122,8 +128,6 @@ export abstract class AppConfig {
  */
 export const NOT_YET_BUILT: Readonly<Record<string, string>> = {
   ONEGATE_MONEV: 'monitoring and evaluation of agreements is not built yet',
-  WHATSAPP_URL: 'messages go by e-mail only; WhatsApp is not built yet',
-  WHATSAPP_TOKEN: 'messages go by e-mail only; WhatsApp is not built yet',
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -194,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signInRateLimit: positiveNumber(env.ONEGATE_SIGN_IN_RATE_LIMIT, 'ONEGATE_SIGN_IN_RATE_LIMIT', 30),
     logLevel,
     offerAttachments: offerAttachmentsOf(env.ONEGATE_OFFER_ATTACHMENTS),
+    whatsapp: whatsappOf(env),
     publicRegistry: onOff(env.ONEGATE_PUBLIC_REGISTRY, 'ONEGATE_PUBLIC_REGISTRY', true),
     signing: signingOf(env, dataDir, production),
     notYetBuilt: Object.keys(NOT_YET_BUILT).filter((name) => blankToNull(env[name]) !== null),
@@ -318,6 +323,23 @@ function onOff(value: string | undefined, name: string, fallback: boolean): bool
   if (v === 'on') return true;
   if (v === 'off') return false;
   throw new ConfigError(`${name} must be on or off, got "${value}"`);
+}
+
+/** Both WHATSAPP_URL (http or https) and WHATSAPP_TOKEN, or neither. */
+function whatsappOf(env: NodeJS.ProcessEnv): AppConfig['whatsapp'] {
+  const url = blankToNull(env.WHATSAPP_URL);
+  const token = blankToNull(env.WHATSAPP_TOKEN);
+  if (!url && !token) return null;
+  if (!url) throw new ConfigError('WHATSAPP_TOKEN needs WHATSAPP_URL (the gateway\'s send address)');
+  if (!token) throw new ConfigError('WHATSAPP_URL needs WHATSAPP_TOKEN (sent as the gateway\'s Authorization header)');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`WHATSAPP_URL must be an http(s) URL, got "${url}"`);
+  }
+  if (!/^https?:$/.test(parsed.protocol)) throw new ConfigError(`WHATSAPP_URL must be an http(s) URL, got "${url}"`);
+  return { url, token };
 }
 
 function oidcConfig(env: NodeJS.ProcessEnv, jwksUrl: string | null): AppConfig['oidc'] {

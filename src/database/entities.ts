@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { typesFor, type Dialect } from './columns.js';
-import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
+import type { AgreementRow, CaseEventRow, CaseRow, CounterRow, BlobRow, CheckpointRow, DeliveryRow, DigestRow, DocumentRow, IdempotencyRow, SettingRow, TaskRow, TimerRow, UserRow } from './rows.js';
 import type { OfferRow, SemesterReportSentRow, SigningAttemptRow } from './rows.js';
 
 export const CASE = 'case';
@@ -19,6 +19,7 @@ export const SEMESTER_REPORT_SENT = 'semester_report_sent';
 export const AGREEMENT = 'agreement';
 export const OFFER = 'offer';
 export const SIGNING_ATTEMPT = 'signing_attempt';
+export const DIGEST = 'digest';
 
 /** Entity schemas for one dialect; built at start so both databases can be used in one process. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -108,6 +109,9 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         locale: str('locale', 8),
         active: { type: 'boolean', default: true },
         nik: str('nik', 16, true),
+        phone: str('phone', 20, true),
+        channels: { type: t.json, nullable: true },
+        digest: { type: 'varchar', length: 8, default: 'none' },
         createdAt: ts('created_at'),
         updatedAt: ts('updated_at'),
       },
@@ -164,9 +168,31 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
         late: { type: 'boolean', default: false },
         recipientId: str('recipient_id', 128),
         recipientEmail: str('recipient_email', 320),
+        channel: { type: 'varchar', length: 16, default: 'email' },
+        recipientPhone: str('recipient_phone', 20, true),
         locale: str('locale', 8),
         subject: str('subject', 500),
         body: { type: 'text' },
+        status: str('status', 16),
+        attempts: { type: 'integer' },
+        lastError: { type: 'text', name: 'last_error', nullable: true },
+        createdAt: ts('created_at'),
+        sentAt: ts('sent_at', true),
+        leaseUntil: ts('lease_until', true),
+      },
+    }),
+    new EntitySchema<DigestRow>({
+      name: DIGEST,
+      tableName: 'digests',
+      columns: {
+        id: { type: 'varchar', length: 36, primary: true },
+        userId: str('user_id', 128),
+        localDate: str('local_date', 10),
+        recipientEmail: str('recipient_email', 320),
+        subject: str('subject', 500),
+        body: { type: 'text' },
+        taskCount: { type: 'integer', name: 'task_count' },
+        overdueCount: { type: 'integer', name: 'overdue_count' },
         status: str('status', 16),
         attempts: { type: 'integer' },
         lastError: { type: 'text', name: 'last_error', nullable: true },

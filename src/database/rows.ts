@@ -89,6 +89,11 @@ export interface TaskRow {
   dueAt: Date | null;
 }
 
+export const MESSAGE_CHANNELS = ['email', 'whatsapp'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+export const DIGEST_SETTINGS = ['none', 'daily'] as const;
+export type DigestSetting = (typeof DIGEST_SETTINGS)[number];
+
 export interface UserRow {
   id: string;
   name: string;
@@ -100,6 +105,12 @@ export interface UserRow {
   active: boolean;
   /** The signer's NIK at BSrE (ONEGATE_SIGNING=bsre, contract §12); absent or null for everyone else. */
   nik?: string | null;
+  /** A WhatsApp number, normalised `62…` (contract §12); null: none. */
+  phone: string | null;
+  /** The channels their messages go by; null: e-mail only (a user from before channels). */
+  channels: MessageChannel[] | null;
+  /** `daily`: one morning e-mail of their open tasks instead of separate reminders. */
+  digest: DigestSetting;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -159,6 +170,9 @@ export interface DeliveryRow {
   late: boolean;
   recipientId: string;
   recipientEmail: string;
+  /** `email`, or `whatsapp` (then sent to recipientPhone; the address still names the recipient). */
+  channel: MessageChannel;
+  recipientPhone: string | null;
   locale: string;
   subject: string;
   body: string;
@@ -168,6 +182,25 @@ export interface DeliveryRow {
   createdAt: Date;
   sentAt: Date | null;
   /** While `sending`: until when this attempt holds the delivery; after that another worker may retry it. */
+  leaseUntil: Date | null;
+}
+
+/** A user's morning digest of one working day (contract §12): `sending` (leased), `pending` (to retry), `sent`, `failed`, or `empty`. */
+export interface DigestRow {
+  id: string;
+  userId: string;
+  /** The working day, `YYYY-MM-DD` in the city's zone. */
+  localDate: string;
+  recipientEmail: string;
+  subject: string;
+  body: string;
+  taskCount: number;
+  overdueCount: number;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'empty';
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
   leaseUntil: Date | null;
 }
 

@@ -9,6 +9,7 @@ import type { TimerRow } from '../database/rows.js';
 import { Engine } from '../engine/engine.js';
 import { DeliveryService, MAILER } from '../notifications/delivery.service.js';
 import type { Mailer } from '../notifications/mailer.js';
+import { DigestService } from '../notifications/digest.service.js';
 import { SCHEDULER } from './deadlines.tokens.js';
 import { mailJobId, timerJobId, type Scheduler } from './queue-catalogue.js';
 import { TimerHandler } from './timer-handler.js';
@@ -40,6 +41,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(TimerHandler) private readonly timers: TimerHandler,
     @Inject(DeliveryService) private readonly deliveries: DeliveryService,
     @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(DigestService) private readonly digests: DigestService,
   ) {
     this.runsWorkers = config.role !== 'cli' && (!config.redisUrl || config.role !== 'api');
   }
@@ -76,6 +78,12 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
         await this.scheduler.enqueueMail(await this.deliveries.pendingIds());
       } catch (err) {
         this.logger.warn(`reconciliation failed, will retry: ${(err as Error).message}`);
+      }
+      // The morning digest falls due by the clock like a timer, but is nobody's case: its own round, its own failure.
+      try {
+        await this.digests.sendDue();
+      } catch (err) {
+        this.logger.warn(`morning digests failed, will retry: ${(err as Error).message}`);
       } finally {
         this.reconciling = null;
       }

@@ -83,14 +83,26 @@ export class TimerHandler {
     for (const t of created.taken) this.observeLateness(t, now);
     // A line per timer fired (operators count them); the mails of the moment are told with the first.
     created.taken.forEach((t, i) => this.logger.log(`${t.kind} ${t.idx} of case ${t.caseId} fired${i === 0 ? `: ${created.deliveries.length} e-mail(s) for this moment` : ' with it'}`));
-    const sent = created.deliveries;
+    // E-mail is sent here; WhatsApp goes by its own jobs, so a failing gateway never holds an e-mail back.
+    const sent = created.deliveries.filter((d) => d.channel === 'email');
+    const whatsapp = created.deliveries.filter((d) => d.channel !== 'email').map((d) => d.id);
+    const queued = this.enqueueWhatsApp(whatsapp);
     // Sent here, claimed in the timer's own transaction: no second queue hop for the common case.
     // A refused mail goes to the mail queue, first retry after the first backoff, as if the queue had sent it.
     // Each recipient's mail is independent: sent together (the SMTP pool bounds the connections), so a
     // reminder to a role's six holders is not six sends in a row.
     const outcomes = await Promise.allSettled(sent.map((d) => this.deliveries.deliver(d)));
     const refused = sent.filter((_, i) => outcomes[i]!.status === 'rejected').map((d) => d.id);
-    await this.scheduler.enqueueMail(refused, mailBackoffMs(1));
+    await Promise.all([this.scheduler.enqueueMail(refused, mailBackoffMs(1)), queued]);
+  }
+
+  /** WhatsApp deliveries of a moment, to their jobs; lost with Redis, reconciliation hands them on again (they are pending rows). */
+  private async enqueueWhatsApp(ids: string[]): Promise<void> {
+    try {
+      await this.scheduler.enqueueMail(ids);
+    } catch (err) {
+      this.logger.warn(`WhatsApp deliveries left to reconciliation: ${(err as Error).message}`);
+    }
   }
 
   /** Expiry of a signed agreement, or a configured deemed approval: an ordinary event by `system`. */

@@ -9,7 +9,8 @@ import { invalid, notFound } from '../common/errors.js';
 import { describeValidationErrors } from '../common/validation.js';
 import { Database } from '../database/database.js';
 import type { UserRow } from '../database/rows.js';
-import { PutUserDto, RESERVED_USER_IDS, USER_ID_PATTERN, isStatusChange } from './user.dto.js';
+import { normalisePhone } from './phone.js';
+import { ContactSettingsDto, PutUserDto, RESERVED_USER_IDS, USER_ID_PATTERN, isStatusChange } from './user.dto.js';
 import { UserRepository } from './user.repository.js';
 
 /** The users onegate mails and escalates to: from `ONEGATE_DIRECTORY`, the users API, or the demo set. */
@@ -43,6 +44,7 @@ export class DirectoryService {
     }
     const now = this.clock.now();
     const existing = await this.users.byId(em, id);
+    const contact = contactOf(body, existing);
     const row: UserRow = {
       id,
       name: body.name,
@@ -52,11 +54,23 @@ export class DirectoryService {
       locale: body.locale ?? existing?.locale ?? 'id',
       active: body.active ?? existing?.active ?? true,
       nik: body.nik !== undefined ? body.nik : (existing?.nik ?? null),
+      ...contact,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
     await this.users.save(em, row);
     return row;
+  }
+
+  /** A signed-in user's own contact settings (their profile page): phone, channels, digest; nothing else changes. */
+  async putContact(id: string, body: ContactSettingsDto): Promise<UserRow> {
+    return this.db.transaction(async (em) => {
+      const existing = await this.users.byId(em, id);
+      if (!existing) throw notFound('user', id);
+      const row: UserRow = { ...existing, ...contactOf(body, existing), updatedAt: this.clock.now() };
+      await this.users.update(em, id, { phone: row.phone, channels: row.channels, digest: row.digest, updatedAt: row.updatedAt });
+      return row;
+    });
   }
 
   list(): Promise<UserRow[]> {
@@ -83,7 +97,7 @@ export class DirectoryService {
       await this.db.transaction((em) => this.users.update(em, id, { name, email, roles, updatedAt: now }));
       return { ...existing, name, email, roles, updatedAt: now };
     }
-    const row: UserRow = { id, name, email, roles, supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now };
+    const row: UserRow = { id, name, email, roles, supervisorId: null, locale: 'id', active: true, phone: null, channels: null, digest: 'none', createdAt: now, updatedAt: now };
     // Two first requests at once: the second insert does nothing, and both see the same row.
     await this.db.transaction((em) => this.users.insertIfAbsent(em, row));
     return (await this.get(id)) ?? row;
@@ -149,6 +163,19 @@ export class DirectoryService {
     });
     return rows;
   }
+}
+
+/** A body's phone (normalised), channels and digest over what the user had; a number that is none, or WhatsApp without one, is refused naming `phone`. */
+function contactOf(body: ContactSettingsDto, existing: UserRow | null): Pick<UserRow, 'phone' | 'channels' | 'digest'> {
+  let phone = existing?.phone ?? null;
+  if (body.phone === null || body.phone === '') phone = null;
+  else if (body.phone !== undefined) {
+    phone = normalisePhone(body.phone);
+    if (!phone) throw invalid('phone', 'must be an Indonesian number such as 0812 3456 7890, +62 812 3456 7890 or 6281234567890');
+  }
+  const channels = body.channels !== undefined ? [...new Set(body.channels)] : (existing?.channels ?? null);
+  if (channels?.includes('whatsapp') && !phone) throw invalid('phone', 'is needed for messages on WhatsApp');
+  return { phone, channels, digest: body.digest ?? existing?.digest ?? 'none' };
 }
 
 function sameRoles(a: string[], b: string[]): boolean {

@@ -12,11 +12,14 @@ import { PARTNER_ACTOR_PREFIX } from '../common/actor.js';
 import { UserRepository } from '../directory/user.repository.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Mailer } from './mailer.js';
-import { renderMessage, type MessageData, type MessageKind } from './templates.js';
+import { renderMessage, renderWhatsApp, type MessageData, type MessageKind } from './templates.js';
+import type { WhatsAppGateway } from './whatsapp-gateway.js';
+import { channelsOf } from '../directory/user.dto.js';
 import { toLocale } from '../i18n/labels.js';
 import { REVISION_TASK } from '../tasks/revision-task.js';
 
 export const MAILER = Symbol('MAILER');
+export const WHATSAPP_GATEWAY = Symbol('WHATSAPP_GATEWAY');
 /** After this many failed attempts a delivery is marked failed (and stays visible on the case). */
 export const MAX_MAIL_ATTEMPTS = 8;
 /** A message sent this long after its moment is marked late (a catch-up after an outage, or for loaded history). */
@@ -55,10 +58,13 @@ function rank(m: Planned): number {
 
 export interface NotificationDto {
   kind: string;
+  /** `email` or `whatsapp` (contract §12): each message goes once per channel and recipient. */
+  channel: string;
   /** Escalations: 0 = the supervisor, 1+ = the TKKSD chair; null otherwise. */
   level: number | null;
   /** Sent as a catch-up after its moment had passed. */
   late: boolean;
+  /** The e-mail address, or the WhatsApp number (`62…`). */
   to: string;
   recipientId: string;
   subject: string;
@@ -69,7 +75,7 @@ export interface NotificationDto {
   sentAt: string | null;
 }
 
-/** Who gets which e-mail for a fired timer, and the sending of each one exactly per delivery key. */
+/** Who gets which message (e-mail, and WhatsApp beside it) for a fired timer, and the sending of each one exactly per delivery key. */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger('Mail');
@@ -81,6 +87,7 @@ export class DeliveryService {
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(UserRepository) private readonly userRows: UserRepository,
+    @Inject(WHATSAPP_GATEWAY) private readonly whatsapp: WhatsAppGateway,
   ) {}
 
   /**
@@ -117,22 +124,27 @@ export class DeliveryService {
       for (const user of message.recipients) {
         // A deactivated user receives nothing (contract §3); a provider's user without an address neither.
         if (!user.active || !user.email) continue;
+        // A user of the morning digest has their reminders in it (contract §12); escalations still go at once.
+        if (message.kind === 'reminder' && user.digest === 'daily') continue;
         const held = chosen.get(user.id);
         if (!held || rank(message) > rank(held.message)) chosen.set(user.id, { message, user });
       }
     }
     const leaseUntil = this.leaseFrom(now);
-    const addressed = new Set<string>(); // two users may share an address: one mail to it
+    const addressed = new Set<string>(); // two users may share an address (or a number): one message to it
     const rows: DeliveryRow[] = [];
     for (const { message, user } of chosen.values()) {
-      if (addressed.has(user.email)) continue;
-      addressed.add(user.email);
+      const channels = channelsOf(user);
+      const byWhatsApp = !!this.config.whatsapp && channels.includes('whatsapp') && !!user.phone && !addressed.has(`wa:${user.phone}`);
+      // E-mail is the channel of last resort: a user who chose WhatsApp alone, where no gateway is set, still hears.
+      const byEmail = (channels.includes('email') || !byWhatsApp) && !addressed.has(user.email);
+      if (!byEmail && !byWhatsApp) continue;
       const locale = toLocale(user.locale);
       const task = message.task;
       const rule = task ? workflowOf(c).taskStageRules[task.stage] : undefined;
       const assignee = task?.assigneeId ? (people.byId.get(task.assigneeId)?.name ?? task.assigneeId) : null;
       const late = now.getTime() - message.timer.fireAt.getTime() > LATE_AFTER_MS;
-      const mail = renderMessage(message.kind, locale, {
+      const data = {
         caseNumber: c.number,
         caseTitle: c.title,
         stage: message.stage,
@@ -151,9 +163,9 @@ export class DeliveryService {
         lateSince: late ? message.timer.fireAt : null,
         timeZone: this.config.timezone,
         at: message.timer.fireAt,
-      });
-      rows.push({
-        id: randomUUID(),
+      };
+      const mail = renderMessage(message.kind, locale, data);
+      const row = {
         caseId: c.id,
         timerId: message.timer.id,
         kind: message.kind,
@@ -163,14 +175,19 @@ export class DeliveryService {
         recipientEmail: user.email,
         locale,
         subject: mail.subject,
-        body: mail.text,
-        status: 'sending',
         attempts: 0,
         lastError: null,
         createdAt: now,
         sentAt: null,
-        leaseUntil,
-      });
+      };
+      if (byWhatsApp) {
+        addressed.add(`wa:${user.phone}`);
+        // Not claimed: its job sends it, so a slow or failing gateway never holds back the e-mail sent here.
+        rows.push({ ...row, id: randomUUID(), channel: 'whatsapp', recipientPhone: user.phone, body: renderWhatsApp(message.kind, locale, data), status: 'pending', leaseUntil: null });
+      }
+      if (!byEmail) continue;
+      addressed.add(user.email);
+      rows.push({ ...row, id: randomUUID(), channel: 'email', recipientPhone: null, body: mail.text, status: 'sending', leaseUntil });
     }
     if (rows.length) await em.insert(DELIVERY, rows);
     return { deliveries: rows, stale };
@@ -258,22 +275,23 @@ export class DeliveryService {
    */
   async deliver(d: DeliveryRow): Promise<void> {
     try {
-      await this.mailer.send({ to: d.recipientEmail, subject: d.subject, text: d.body, messageId: `<${d.id}@onegate>` });
+      if (d.channel === 'whatsapp') await this.whatsapp.send({ target: d.recipientPhone!, message: d.body });
+      else await this.mailer.send({ to: d.recipientEmail, subject: d.subject, text: d.body, messageId: `<${d.id}@onegate>` });
     } catch (err) {
       const attempts = d.attempts + 1;
       const failed = attempts >= MAX_MAIL_ATTEMPTS;
       await this.db.write((em) =>
         em.update(DELIVERY, { id: d.id, status: 'sending' }, { attempts, lastError: String((err as Error).message ?? err).slice(0, 2000), status: failed ? 'failed' : 'pending', leaseUntil: null }),
       );
-      this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
-      this.logger.warn(`delivery ${d.id} to ${d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
+      if (d.channel === 'email') this.metrics.mailAttempt(d.kind, failed ? 'gave_up' : 'failed');
+      this.logger.warn(`delivery ${d.id} (${d.channel}) to ${d.channel === 'whatsapp' ? d.recipientPhone : d.recipientEmail} failed (attempt ${attempts}${failed ? ', giving up' : ''}): ${(err as Error).message}`);
       throw err;
     }
-    this.metrics.mailAttempt(d.kind, 'sent');
+    if (d.channel === 'email') this.metrics.mailAttempt(d.kind, 'sent');
     await this.db.write((em) =>
       em.update(DELIVERY, { id: d.id, status: 'sending' }, { status: 'sent', sentAt: this.clock.now(), attempts: d.attempts + 1, lastError: null, leaseUntil: null }),
     );
-    this.logger.log(`delivery ${d.id} (${d.kind}, case ${d.caseId}) sent`);
+    this.logger.log(`delivery ${d.id} (${d.kind} by ${d.channel}, case ${d.caseId}) sent`);
   }
 
   /**
@@ -312,6 +330,8 @@ export class DeliveryService {
       late: false,
       recipientId: to.id,
       recipientEmail: to.email,
+      channel: 'email',
+      recipientPhone: null,
       locale: 'id',
       subject: recorded.subject,
       body: recorded.text,
@@ -362,9 +382,10 @@ export class DeliveryService {
     const rows = await this.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { caseId }, order: { createdAt: 'ASC', recipientEmail: 'ASC' } }));
     return rows.map((d) => ({
       kind: d.kind,
+      channel: d.channel,
       level: d.level,
       late: d.late,
-      to: d.recipientEmail,
+      to: d.channel === 'whatsapp' ? (d.recipientPhone ?? '') : d.recipientEmail,
       recipientId: d.recipientId,
       subject: d.subject,
       status: d.status,
@@ -382,5 +403,5 @@ export class DeliveryService {
 
 /** A partner's contact as a recipient of messages: no user, no roles; mailed in Bahasa Indonesia. */
 function partnerRecipient(offer: OfferRow): UserRow {
-  return { id: `${PARTNER_ACTOR_PREFIX}${offer.id}`, name: offer.contactName, email: offer.contactEmail, roles: [], supervisorId: null, locale: 'id', active: true, createdAt: offer.createdAt, updatedAt: offer.createdAt };
+  return { id: `${PARTNER_ACTOR_PREFIX}${offer.id}`, name: offer.contactName, email: offer.contactEmail, roles: [], supervisorId: null, locale: 'id', active: true, phone: null, channels: null, digest: 'none', createdAt: offer.createdAt, updatedAt: offer.createdAt };
 }

@@ -14,7 +14,7 @@ export class NotificationsController {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  /** The e-mails sent (or still being tried) for a case: reminders, escalations, expiry reminders. */
+  /** The messages sent (or still being tried) for a case, each with its channel (`email`, `whatsapp`): reminders, escalations, news, expiry reminders. */
   @Get(':id/notifications')
   @Roles('any')
   async list(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<NotificationDto[]> {

@@ -1,5 +1,5 @@
 import { LOCALES } from '../i18n/labels.js';
-import { MESSAGE_KINDS, OFFER_MESSAGE_KINDS, formatDay, formatInstant, renderMessage, type MessageData } from './templates.js';
+import { MESSAGE_KINDS, OFFER_MESSAGE_KINDS, WHATSAPP_MAX_CHARS, formatDay, formatInstant, renderDigest, renderMessage, renderWhatsApp, type MessageData } from './templates.js';
 
 const data: MessageData = {
   caseNumber: 'KS-2026-0007',
@@ -92,5 +92,42 @@ describe('message texts (contract §8)', () => {
     expect(m.text).toContain('Pesan ini terlambat: seharusnya terkirim Jumat, 4 Desember 2026 pukul 09.30 WIB.');
     expect(renderMessage('reminder', 'en', { ...data, lateSince: new Date('2026-12-04T02:30:00Z') }).subject.endsWith(' (late)')).toBe(true);
     expect(renderMessage('reminder', 'id', data).text).not.toContain('terlambat');
+  });
+});
+
+describe('WhatsApp texts and the morning digest (contract §12)', () => {
+  it('says every kind short, in Indonesian first, with the case, due time and link', () => {
+    for (const kind of MESSAGE_KINDS) {
+      const text = renderWhatsApp(kind, 'id', data);
+      expect(text).toContain('KS-2026-0007');
+      expect(text).toMatch(/https:\/\/kerjasama\.jambikota\.go\.id\/(tasks|cases)\//);
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+      expect(text.length).toBeLessThanOrEqual(WHATSAPP_MAX_CHARS);
+    }
+    expect(renderWhatsApp('task_assigned', 'id', data)).toBe(
+      ['*onegate* — Tugas untuk Anda: KS-2026-0007 Kajian Tim Teknis', 'Berkas: KS-2026-0007 — KB pengelolaan sampah', 'Batas waktu: Senin, 7 Desember 2026 pukul 14.00 WIB', data.taskUrl].join('\n'),
+    );
+    expect(renderWhatsApp('reminder', 'en', data)).toContain('Due: Monday, 7 December 2026 at 14:00 WIB');
+  });
+
+  it('gives way on a long title, never on the link', () => {
+    const text = renderWhatsApp('task_assigned', 'id', { ...data, caseTitle: 'Kerja sama '.repeat(100) });
+    expect(text.length).toBeLessThanOrEqual(WHATSAPP_MAX_CHARS);
+    expect(text.endsWith(`\n${data.taskUrl}`)).toBe(true);
+  });
+
+  it('lists the overdue first in the digest, and counts them in the subject', () => {
+    const at = new Date('2026-12-08T00:30:00Z'); // Tuesday 07:30 WIB
+    const items = [
+      { caseNumber: 'KS-2026-0001', caseTitle: 'Lama', stage: 'legal_review', dueAt: new Date('2026-12-04T07:00:00Z'), overdue: true, url: 'https://x/tasks/1' },
+      { caseNumber: 'KS-2026-0002', caseTitle: 'Baru', stage: 'technical_review', dueAt: new Date('2026-12-09T07:00:00Z'), overdue: false, url: 'https://x/tasks/2' },
+    ];
+    const mail = renderDigest('id', { recipientName: 'Dewi', at, timeZone: 'Asia/Jakarta', items });
+    expect(mail.subject).toBe('[onegate] Ringkasan tugas Selasa, 8 Desember 2026: 2 tugas, 1 terlambat');
+    expect(mail.text.indexOf('TERLAMBAT')).toBeLessThan(mail.text.indexOf('KS-2026-0001'));
+    expect(mail.text.indexOf('KS-2026-0001')).toBeLessThan(mail.text.indexOf('Belum jatuh tempo'));
+    expect(mail.text.indexOf('Belum jatuh tempo')).toBeLessThan(mail.text.indexOf('KS-2026-0002'));
+    expect(mail.text).toContain('Batas waktu: Jumat, 4 Desember 2026 pukul 14.00 WIB');
+    expect(renderDigest('en', { recipientName: 'Dewi', at, timeZone: 'Asia/Jakarta', items }).subject).toBe('[onegate] Your tasks Tuesday, 8 December 2026: 2 tasks, 1 overdue');
   });
 });

@@ -332,3 +332,75 @@ function zoneName(at: Date, timeZone: string): string {
   const parts = formatter(`zone ${timeZone}`, () => new Intl.DateTimeFormat('id-ID', { timeZone, timeZoneName: 'short' })).formatToParts(at);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
+
+/** A WhatsApp message's longest text: a chat line, not a letter. */
+export const WHATSAPP_MAX_CHARS = 600;
+
+/**
+ * The same message on WhatsApp (contract §12): short — what it is, the case, what is asked and by
+ * when, and the link — in the reader's language (Bahasa Indonesia unless they chose English).
+ */
+export function renderWhatsApp(kind: MessageKind, locale: Locale, d: MessageData): string {
+  const w = WORDS[locale];
+  const stage = label(locale, 'stage', d.stage);
+  const due = d.dueAt ? formatInstant(d.dueAt, locale, d.timeZone) : null;
+  const choices = d.decisions.map((x) => `“${label(locale, 'decision', x)}”`);
+  const decisions = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} ${w.or} ${choices[choices.length - 1]}` : (choices[0] ?? '');
+  const body = BODIES[locale][kind]({ ...d, stage }, { due, decisions, until: d.validUntil ? formatDay(d.validUntil, locale) : null, from: d.validFrom ? formatDay(d.validFrom, locale) : null, at: d.at ? formatInstant(d.at, locale, d.timeZone) : null });
+  const lateMark = d.lateSince ? (locale === 'id' ? ' (terlambat)' : ' (late)') : '';
+  const lines = [`*onegate* — ${body.subject}${lateMark}`, w.caseLine(d), ...(body.due ? [w.due(body.due)] : []), d.taskUrl ?? d.renewUrl ?? d.caseUrl];
+  const text = lines.join('\n');
+  // The link is the point of the message: a long title gives way, never the link.
+  if (text.length <= WHATSAPP_MAX_CHARS) return text;
+  const link = lines[lines.length - 1]!;
+  return `${text.slice(0, WHATSAPP_MAX_CHARS - link.length - 2)}…\n${link}`;
+}
+
+/** One open task as the morning digest lists it. */
+export interface DigestItem {
+  caseNumber: string;
+  caseTitle: string;
+  stage: string;
+  dueAt: Date | null;
+  overdue: boolean;
+  url: string;
+}
+
+/**
+ * The morning digest (contract §12): a user's open tasks, the overdue first (the longest overdue at
+ * the top), then by due time; each with its case, stage, due time and link. `items` come ordered.
+ */
+export function renderDigest(locale: Locale, d: { recipientName: string; at: Date; timeZone: string; items: DigestItem[] }): RenderedMessage {
+  const w = WORDS[locale];
+  const id = locale === 'id';
+  const overdue = d.items.filter((i) => i.overdue);
+  const rest = d.items.filter((i) => !i.overdue);
+  const line = (i: DigestItem, n: number) => [
+    `${n}. ${i.caseNumber} — ${i.caseTitle}`,
+    `   ${w.stageLine(label(locale, 'stage', i.stage))}${i.dueAt ? ` · ${w.due(formatInstant(i.dueAt, locale, d.timeZone))}` : ''}`,
+    `   ${w.openTask}: ${i.url}`,
+  ];
+  const section = (title: string, items: DigestItem[], from: number) => (items.length ? ['', title, ...items.flatMap((i, k) => line(i, from + k))] : []);
+  const count = id
+    ? `${d.items.length} tugas${overdue.length ? `, ${overdue.length} terlambat` : ''}`
+    : `${d.items.length} task${d.items.length === 1 ? '' : 's'}${overdue.length ? `, ${overdue.length} overdue` : ''}`;
+  const lines = [
+    `${w.dear} ${d.recipientName},`,
+    '',
+    id ? `Berikut tugas Anda yang masih terbuka per ${formatInstant(d.at, locale, d.timeZone)}.` : `Here are your open tasks as of ${formatInstant(d.at, locale, d.timeZone)}.`,
+    ...section(id ? 'TERLAMBAT — mohon segera diselesaikan:' : 'OVERDUE — please act on these first:', overdue, 1),
+    ...section(id ? 'Belum jatuh tempo:' : 'Not yet due:', rest, overdue.length + 1),
+    '',
+    id
+      ? 'Anda menerima ringkasan ini setiap pagi hari kerja sebagai pengganti pengingat terpisah; eskalasi tetap dikirim saat itu juga. Ubah di halaman Profil.'
+      : 'You get this digest every working morning instead of separate reminders; escalations still go at once. Change it on your Profile page.',
+    '',
+    w.footer,
+  ];
+  const day = formatDay(dateOfInstant(d.at, d.timeZone), locale);
+  return { subject: `[onegate] ${id ? 'Ringkasan tugas' : 'Your tasks'} ${day}: ${count}`, text: lines.join('\n') };
+}
+
+function dateOfInstant(at: Date, timeZone: string): string {
+  return formatter(`date ${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(at);
+}

@@ -23,7 +23,7 @@ const VENDOR: Record<string, string> = {
  * in a mail (`PUBLIC_URL/tasks/<id>`, `/cases/<id>`) or a reload opens the app there. Anything else that
  * is not a static file stays a 404; `/api/…` is never the app.
  */
-export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard', '/agreements', '/agreements/:id'] as const;
+export const APP_ROUTES = ['/inbox', '/cases', '/cases/:id', '/tasks/:id', '/new', '/audit/:id', '/dashboard', '/agreements', '/agreements/:id', '/profile'] as const;
 
 /** A partner's pages (contract §11), no sign-in: the offer form and the tracking page (web/offer.js). */
 export const PUBLIC_PAGES = ['/offer', '/offers/:code'] as const;
