@@ -1,16 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { In, LessThanOrEqual } from 'typeorm';
 import { partnerActor } from '../src/common/actor.js';
 import { SettableClock } from '../src/common/clock.js';
 import { CasesService } from '../src/cases/cases.service.js';
-import { DELIVERY, TIMER } from '../src/database/entities.js';
 import { DocumentsService } from '../src/documents/documents.service.js';
 import { caseState, expectError } from './support/expectations.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, samplePdf } from './support/test-app.js';
 import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 
 const HOUR = 3_600_000;
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -56,23 +55,7 @@ describe(`cooperation@3: partners' way in (${onPostgres ? 'PostgreSQL' : 'embedd
 
   const complete = (taskId: string, as: (typeof USERS)[keyof typeof USERS], body: Record<string, unknown>) => t.post(`/api/tasks/${taskId}/complete`, as, body);
 
-  /** Nothing left to run by the clock: no due timer pending, no mail unsent (on Redis, once the workers are done). */
-  async function settled(): Promise<void> {
-    // With the clock ahead of real time, a step's news on Redis waits for the clock's own run (runDue), not a delay.
-    await t.runDue();
-    const idle = await until(
-      async () => {
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock, { runDue: 'before' });
   const mailsFor = (caseNumber: string) => smtp.received.filter((m) => m.subject.includes(caseNumber));
 
   describe('POST /api/cases and initiative', () => {

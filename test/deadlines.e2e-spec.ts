@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { In, LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
 import { SCHEDULER } from '../src/deadlines/deadlines.tokens.js';
 import type { BullMqScheduler } from '../src/deadlines/bullmq.scheduler.js';
@@ -12,6 +11,7 @@ import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys } from './support/test-app.js';
 import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 
 const REDIS = Boolean(process.env.REDIS_URL);
 const mode = REDIS ? 'BullMQ on Redis' : 'in-process';
@@ -65,24 +65,7 @@ describe(`deadlines end to end (${mode}, real SMTP)`, () => {
   /** The e-mails of a case once `count` arrived (on Redis a worker sends them; in-process they are there already). */
   const mailsArrived = (caseNumber: string, count: number) => until(() => mailsFor(caseNumber), (m) => m.length >= count, 20_000);
 
-  /**
-   * Nothing left to run by the clock: no due timer pending, no mail unsent, no job waiting or running.
-   * In-process that holds when `advance` resolves; on Redis it waits (bounded) for the workers.
-   */
-  async function settled(): Promise<void> {
-    const idle = await until(
-      async () => {
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock);
 
   /** From a task opening now, past its reminder (+1 h) and both escalations (+4 h, +5 h), one moment at a time. */
   async function pastEveryDeadline(): Promise<void> {

@@ -1,15 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { In, LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
 import { zonedInstant } from '../src/common/time-zone.js';
-import { DELIVERY, DIGEST, TIMER } from '../src/database/entities.js';
+import { DIGEST } from '../src/database/entities.js';
 import type { DigestRow } from '../src/database/rows.js';
 import { DigestService } from '../src/notifications/digest.service.js';
 import { SmtpSink, type ReceivedMail } from './support/smtp-sink.js';
 import { TestApp, USERS } from './support/test-app.js';
-import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 
 const backend = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}, ${process.env.REDIS_URL ? 'BullMQ on Redis' : 'in-process queue'}`;
 const MINUTE = 60_000;
@@ -42,21 +41,7 @@ describe(`morning digest (${backend}, real SMTP, moved clock)`, () => {
     await smtp?.stop();
   });
 
-  /** Nothing left to run by the clock: no due timer pending, no delivery unsent, no job waiting or running. */
-  async function settled(): Promise<void> {
-    const idle = await until(
-      async () => {
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock);
 
   /** Sets the clock to `at` and runs what is due by it (timers, mail, the digest), until it has all run. */
   async function at(when: Date): Promise<void> {

@@ -2,16 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { In, LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
 import { zonedInstant } from '../src/common/time-zone.js';
-import { CASE, CASE_EVENT, DELIVERY, TIMER } from '../src/database/entities.js';
+import { CASE, CASE_EVENT, TIMER } from '../src/database/entities.js';
 import type { CaseEventRow, CaseRow, TimerRow } from '../src/database/rows.js';
 import { TimerActions } from '../src/deadlines/timer-actions.js';
 import { signedCase } from './support/agreements.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys, type TestUser } from './support/test-app.js';
 import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 import { legacyCsv, legacyRow } from './support/legacy-register.js';
 
 const REDIS = Boolean(process.env.REDIS_URL);
@@ -48,27 +48,7 @@ describe(`monitoring and evaluation of agreements (${backend}, real SMTP)`, () =
     await smtp?.stop();
   });
 
-  /**
-   * Nothing left to run by the clock (in-process that holds when `advance` resolves; on Redis it waits for the
-   * workers). On Redis a step a worker ran after the advance (the evaluation opening) asks for news due at the
-   * app's now, which is ahead of real time here, so its job's delay would run in real time: runDue promotes it.
-   */
-  async function settled(): Promise<void> {
-    const idle = await until(
-      async () => {
-        if (REDIS) await t.runDue();
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-      20_000,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock, { runDue: REDIS ? 'each' : undefined, timeoutMs: 20_000 });
   const advanceTo = async (at: Date) => {
     await t.advance(at.getTime() - clock.now().getTime());
     await settled();

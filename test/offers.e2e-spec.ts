@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { In, LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
-import { DELIVERY, OFFER, TIMER } from '../src/database/entities.js';
+import { OFFER } from '../src/database/entities.js';
 import type { OfferRow } from '../src/database/rows.js';
 import { expectError } from './support/expectations.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, samplePdf, type Response } from './support/test-app.js';
-import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const backend = onPostgres ? 'PostgreSQL' : 'embedded SQLite';
@@ -88,22 +87,7 @@ describe(`partners' offers through /public/offers (${backend})`, () => {
     await smtp.stop();
   });
 
-  /** Nothing left to run by the clock: no due timer pending, no mail unsent (on Redis, once the workers are done). */
-  async function settled(): Promise<void> {
-    await t.runDue();
-    const idle = await until(
-      async () => {
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock, { runDue: 'before' });
 
   /** Submits an offer; returns its code, its case (as the secretariat sees it) and its contact's address. */
   async function submit(over: Record<string, string | undefined> = {}, attach: Part[] = files()) {

@@ -15,7 +15,7 @@ import { SettableClock } from '../src/common/clock.js';
 import { DELIVERY } from '../src/database/entities.js';
 import { newestWorkflow } from '../workflows/registry.js';
 import { samplePdf, TestApp, USERS } from './support/test-app.js';
-import { launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, newPage, setLanguage, signIn, waitShowing } from './support/browser.js';
 
 const SCREENSHOTS = join(__dirname, '..', 'docs', 'screenshots');
 /** Friday 20 December 2030, 14.00 WIB: every case below reaches the mayor then. */
@@ -74,11 +74,6 @@ const sticksOut = (page: Page) =>
     .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.table-scroll, .diagram'))
     .map((e) => [e.tagName.toLowerCase(), e.className?.baseVal ?? e.className, e.getAttribute('data-testid')].filter(Boolean).join(' '))
     .slice(0, 10)`);
-
-async function setLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
-  if ((await page.evaluate<string>('document.documentElement.lang')) !== lang) await page.getByTestId('lang-switch').click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
-}
 
 /** Visible text of `selector` with the workflow diagram left out (its SVG belongs to the diagram work, issue 14 item 3). */
 async function visibleText(page: Page, selector: string): Promise<string> {

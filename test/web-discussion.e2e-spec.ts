@@ -4,9 +4,9 @@
  * and reviewers and the proposer talk per document in "Diskusi" (Discussion in English), with local dates.
  * Uses the system's Chromium (never downloads one); fails, not skips, when it is missing.
  */
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { TestApp, USERS } from './support/test-app.js';
-import { launchChromium, loadedText, newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, loadedText, newPage, setLanguage, signIn, waitShowing } from './support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -26,11 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.stop();
 }, 30_000);
-
-async function setLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
-  if ((await page.evaluate<string>('document.documentElement.lang')) !== lang) await page.getByTestId('lang-switch').click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
-}
 
 test('a proposal typed once in structured fields, and a discussion per document on the case page', async () => {
   const errors: string[] = [];

@@ -3,9 +3,9 @@
  * WhatsApp beside e-mail and the morning digest; an invalid number is refused in words naming the
  * number, a valid one is kept as 62…; English on switch. Uses the system's Chromium (never downloads one).
  */
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { TestApp, USERS } from './support/test-app.js';
-import { launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, newPage, setLanguage, signIn, waitShowing } from './support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -21,11 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.stop();
 }, 30_000);
-
-async function setLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
-  if ((await page.evaluate<string>('document.documentElement.lang')) !== lang) await page.getByTestId('lang-switch').click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
-}
 
 test('a user sets their WhatsApp number, channels and morning digest on their profile page', async () => {
   const errors: string[] = [];

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { demoSignerFiles } from '../src/signing/pkcs12.js';
 import { TestApp, USERS } from './support/test-app.js';
-import { launchChromium, newPage, signIn, waitShowing } from './support/browser.js';
+import { launchChromium, newPage, setLanguage, signIn, waitShowing } from './support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -28,11 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.stop();
 }, 30_000);
-
-async function setLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
-  if ((await page.evaluate<string>('document.documentElement.lang')) !== lang) await page.getByTestId('lang-switch').click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
-}
 
 test('the mayor signs a case with the passphrase on the sign form, and the stored PDF validates in pdfsig', async () => {
   const passphrase = readFileSync(demoSignerFiles(dataDir).passphrase, 'utf8').trim();

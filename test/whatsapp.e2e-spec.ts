@@ -1,11 +1,11 @@
-import { In, LessThanOrEqual } from 'typeorm';
 import { SettableClock } from '../src/common/clock.js';
-import { DELIVERY, TASK, TIMER } from '../src/database/entities.js';
+import { DELIVERY, TASK } from '../src/database/entities.js';
 import type { DeliveryRow, TaskRow } from '../src/database/rows.js';
 import { WHATSAPP_MAX_CHARS } from '../src/notifications/templates.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { TestApp, USERS, deleteRedisKeys } from './support/test-app.js';
 import { until } from './support/until.js';
+import { settleAll } from './support/settled.js';
 import { WhatsAppStandIn } from './support/whatsapp-stand-in.js';
 
 const REDIS = Boolean(process.env.REDIS_URL);
@@ -45,21 +45,7 @@ describe(`WhatsApp beside e-mail (${backend}, real SMTP, stand-in gateway)`, () 
 
   const deliveriesOf = (caseId: string) => t.db.read((em) => em.find<DeliveryRow>(DELIVERY, { where: { caseId }, order: { channel: 'ASC' } }));
 
-  /** Nothing left to run: no due timer pending, no delivery unsent, no job waiting or running (on Redis, bounded wait for the workers). */
-  async function settled(): Promise<void> {
-    const idle = await until(
-      async () => {
-        const queue = (await t.get('/api/health')).body.queue;
-        const [timers, mails] = await t.db.read(async (em) => [
-          await em.countBy(TIMER, { status: 'pending', fireAt: LessThanOrEqual(clock.now()) }),
-          await em.countBy(DELIVERY, { status: In(['pending', 'sending']) }),
-        ]);
-        return { timers, mails, waiting: queue.waiting, active: queue.active };
-      },
-      (s) => s.timers === 0 && s.mails === 0 && s.waiting === 0 && s.active === 0,
-    );
-    expect(idle).toEqual({ timers: 0, mails: 0, waiting: 0, active: 0 });
-  }
+  const settled = () => settleAll(t, clock);
 
   /** In-process a retry waits on the app's clock: moved here. On Redis BullMQ's backoff counts real time, and the clock stays. */
   const retryTime = async () => {

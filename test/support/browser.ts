@@ -89,3 +89,9 @@ export async function countOnceSettled(locator: Locator, n: number, timeoutMs = 
   }
   return count;
 }
+
+/** Switches the web app to `lang` with its own switch (when it is not already) and waits until the page says so. */
+export async function setLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
+  if ((await page.evaluate<string>('document.documentElement.lang')) !== lang) await page.getByTestId('lang-switch').click();
+  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
+}
