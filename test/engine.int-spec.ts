@@ -173,7 +173,7 @@ describe('engine: atomic, hash-chained steps', () => {
     const { event } = await engine.step({
       caseId: c.id,
       actor: proposer,
-      plan: ({ now }) => ({ ...submit(), writes: [{ kind: 'insert', entity: USER, rows: [{ id: `u-${c.id}`, name: 'N', email: 'n@example.go.id', roles: [], supervisorId: null, locale: 'id', active: true, createdAt: now, updatedAt: now }] }] }),
+      plan: ({ now }) => ({ ...submit(), writes: [{ kind: 'insert', entity: USER, rows: [{ id: `u-${c.id}`, name: 'N', email: 'n@example.go.id', roles: [], supervisorId: null, locale: 'id', active: true, phone: null, channels: null, digest: 'none', createdAt: now, updatedAt: now } satisfies UserRow] }] }),
     });
     const written = await db.read((em) => em.findOneByOrFail<UserRow>(USER, { id: `u-${c.id}` }));
     expect(written.createdAt.getTime()).toBe(event.at.getTime());
