@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,6 +167,8 @@ describe(`electronic signature, local PAdES with the demo certificate (${backend
     const seen = await h.get(`/api/cases/${c.id}/signing-attempts`, USERS.auditor);
     expect(seen.body.items).toEqual([expect.objectContaining({ taskId: c.taskId, userId: USERS.mayor.id, backend: 'local', outcome: 'failed', reason: 'wrong_passphrase', attemptedAt: expect.any(String) })]);
     expect((await h.get(`/api/cases/${c.id}/signing-attempts`, USERS.proposer)).status).toBe(403);
+    // An unknown case is no case, not an empty record (the hostile-request fault suite asks with odd ids).
+    for (const id of [randomUUID(), 'İstanbul ß ﬃ', '-0']) expect((await h.get(`/api/cases/${encodeURIComponent(id)}/signing-attempts`, USERS.auditor)).status).toBe(404);
     await h.expectSecretNowhere('bukan-passphrase-nya');
   });
 

@@ -103,7 +103,11 @@ export class SigningService {
 
   /** The signing attempts of a case, oldest first (the auditor's view). */
   async attempts(caseId: string): Promise<SigningAttemptDto[]> {
-    const rows = await this.db.read((em) => em.find<SigningAttemptRow>(SIGNING_ATTEMPT, { where: { caseId }, order: { attemptedAt: 'ASC' } }));
+    const rows = await this.db.read(async (em) => {
+      // An unknown case is a 404, as everywhere, not an empty record.
+      if (!(await em.existsBy(CASE, { id: caseId }))) throw notFound('case', caseId);
+      return em.find<SigningAttemptRow>(SIGNING_ATTEMPT, { where: { caseId }, order: { attemptedAt: 'ASC' } });
+    });
     return rows.map(toSigningAttemptDto);
   }
 
