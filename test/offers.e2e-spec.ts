@@ -186,6 +186,14 @@ describe(`partners' offers through /public/offers (${backend})`, () => {
     const firstOffer = inbox.findIndex((x: any) => x.group === 'offers');
     expect(inbox.slice(firstOffer).every((x: any) => x.group === 'offers')).toBe(true);
     expect(inbox.indexOf(work)).toBeLessThan(firstOffer);
+    // A page with no room left for offers still counts them, and a page with room takes them after the work.
+    const all = (await t.get('/api/tasks', USERS.secretariat)).body;
+    const work1 = (await t.get(`/api/tasks?limit=${firstOffer}`, USERS.secretariat)).body;
+    expect(work1.items.some((x: any) => x.group === 'offers')).toBe(false);
+    expect(work1.total).toBe(all.total);
+    const withOne = (await t.get(`/api/tasks?limit=${firstOffer + 1}`, USERS.secretariat)).body;
+    expect(withOne.items.at(-1)).toMatchObject({ group: 'offers' });
+    expect(withOne.total).toBe(all.total);
   });
 
   it('approve with an assignee: the OPD carries it on; the partner sees it in process and can add nothing more', async () => {

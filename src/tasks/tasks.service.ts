@@ -63,10 +63,9 @@ export class TasksService {
         // Open work does not grow with the archive: every match is counted. Offers from the public wait in a
         // group of their own after the rest, so a flood of them never pushes other work off the page (contract §11).
         const [work, workTotal] = await open(false).take(limit).getManyAndCount();
-        const [offers, offersTotal] = await open(true)
-          .take(Math.max(1, limit - work.length))
-          .getManyAndCount();
-        page = { tasks: [...work, ...offers.slice(0, Math.max(0, limit - work.length))], total: workTotal + offersTotal };
+        const room = limit - work.length;
+        const [offers, offersTotal] = room > 0 ? await open(true).take(room).getManyAndCount() : [[], await open(true).getCount()];
+        page = { tasks: [...work, ...offers], total: workTotal + offersTotal };
       }
       const { tasks, ...rest } = page;
       const cases = tasks.length ? await em.findBy<CaseRow>(CASE, { id: In([...new Set(tasks.map((t) => t.caseId))]) }) : [];

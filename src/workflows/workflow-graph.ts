@@ -251,10 +251,12 @@ export function readStageGraph(workflow: DiagramWorkflow, locale: Locale, title:
   // A state a case only passes through (cooperation@3's `begin`, to where its initiative starts) is no stage.
   const stages = all.filter((s) => !isPassedThrough(s));
   const initial = root.initial?.target?.[0]?.key ?? stages[0]?.key ?? '';
-  const reach = reachable(all, initial, readMoves(stages, holds), holds, view);
+  const open = readMoves(stages, holds);
+  const reach = reachable(all, initial, open, holds, view);
   const states = stages.filter((s) => reach.has(s.key));
   const live = states.filter((s) => s.type !== 'final').map((s) => s.key);
-  const { moves, notes } = writeEverywhereMoves(isTask, locale, readMoves(states, holds), live);
+  // A move from a stage the case can reach goes only to one it can reach too.
+  const { moves, notes } = writeEverywhereMoves(isTask, locale, open.filter((m) => reach.has(m.from)), live);
   const nodes: StageNode[] = states.map((s) => {
     const role = actorOf(workflow, s.key, moves);
     const note = role ? label(locale, 'diagram', 'by').replace('{role}', label(locale, 'role', role)) : notes.get(s.key);
