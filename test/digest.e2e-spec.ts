@@ -153,4 +153,22 @@ describe(`morning digest (${backend}, real SMTP, moved clock)`, () => {
       await second.close();
     }
   });
+
+  it('starts a setting made after 07:30 on the next working morning, and sends none to a deactivated user', async () => {
+    const dprd = USERS.dprd.id;
+    const rowOn = async (userId: string, date: string) => (await digestRows()).find((r) => r.userId === userId && r.localDate === date);
+    clock.set(wib(2031, 1, 6, 9)); // Monday 09:00, after this morning's digests
+    expect((await t.request('PUT', '/api/profile', { as: USERS.dprd, body: { digest: 'daily' } })).status).toBe(200);
+    await at(wib(2031, 1, 6, 10));
+    expect(await rowOn(dprd, '2031-01-06')).toBeUndefined();
+    expect(await rowOn(USERS.legal.id, '2031-01-06')).toBeDefined();
+    await at(wib(2031, 1, 7, 7, 30)); // Tuesday
+    expect(await rowOn(dprd, '2031-01-07')).toBeDefined();
+    clock.set(wib(2031, 1, 7, 9));
+    expect((await t.request('PUT', `/api/users/${dprd}`, { as: USERS.admin, body: { active: false } })).status).toBe(200);
+    await at(wib(2031, 1, 8, 7, 30)); // Wednesday
+    expect(await rowOn(dprd, '2031-01-08')).toBeUndefined();
+    expect(await rowOn(USERS.legal.id, '2031-01-08')).toBeDefined();
+    expect((await t.request('PUT', `/api/users/${dprd}`, { as: USERS.admin, body: { active: true } })).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { Database } from '../database/database.js';
 import { USER } from '../database/entities.js';
 import type { UserRow } from '../database/rows.js';
@@ -32,6 +32,11 @@ export class UserRepository {
   /** Every user, by id. */
   all(em: EntityManager): Promise<UserRow[]> {
     return em.find<UserRow>(USER, { order: { id: 'ASC' } });
+  }
+
+  /** The active users of the morning digest whose setting dates from `settledBy` or before (contract §12). */
+  dailyDigestReaders(em: Pick<EntityManager, 'find'>, settledBy: Date): Promise<UserRow[]> {
+    return em.find<UserRow>(USER, { where: { digest: 'daily', active: true, updatedAt: LessThanOrEqual(settledBy) }, order: { id: 'ASC' } });
   }
 
   exists(em: EntityManager, id: string): Promise<boolean> {

@@ -44,7 +44,7 @@ export class DigestService {
     const slot = digestSlot(now, this.calendar);
     if (!slot) return 0;
     // A user whose setting changed after this morning's 07:30 starts the next working day: a digest is a morning's, not a reply to a click.
-    const readers = (await this.db.read((em) => this.users.all(em))).filter((u) => u.digest === 'daily' && u.active && !!u.email && u.updatedAt.getTime() <= slot.at.getTime());
+    const readers = (await this.db.read((em) => this.users.dailyDigestReaders(em, slot.at))).filter((u) => !!u.email);
     if (!readers.length) return 0;
     const done = new Set(
       (await this.db.read((em) => em.find<DigestRow>(DIGEST, { where: { localDate: slot.date, userId: In(readers.map((u) => u.id)) }, select: { userId: true } }))).map((r) => r.userId),
