@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { INSTRUMENT_RULES } from '../../workflows/domain.js';
+import { workflowOf } from '../../workflows/registry.js';
 import { CasesService } from '../cases/cases.service.js';
 import { partnerActor, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -24,8 +25,10 @@ const FORM_LIMITS: MultipartLimits = { files: 4, fields: 20, fieldSize: 40_000 }
 const UPLOAD_LIMITS: MultipartLimits = { files: 2, fields: 5, fieldSize: 64 };
 /** The document kind each file of the form is kept as. */
 const FILE_KINDS: Record<OfferFile, (typeof PARTNER_UPLOAD_KINDS)[number]> = { profile: 'partner_profile', legal: 'partner_legal' };
-/** The stages where the offer is still its partner's to add papers to (cooperation@3's upload rules). */
-const PARTNER_STAGES = ['intake', 'awaiting_partner'];
+/** Whether the case's stage takes the partner's papers: its version's upload rules say so (cooperation@3: intake, awaiting_partner). */
+function takesPartnerPapers(c: Pick<CaseRow, 'stage' | 'workflowName' | 'workflowVersion'>): boolean {
+  return workflowOf(c).documents?.uploadRules[c.stage]?.some((rule) => rule.partner) ?? false;
+}
 
 /** A wrong, malformed or unknown code: one answer for all, naming nothing. */
 const noSuchOffer = () => new DomainError('NotFound', 'no such offer');
@@ -89,7 +92,7 @@ export class OffersService {
         requests: asked.map((t, i) => ({ comment: t.comment ?? '', askedAt: (t.completedAt ?? t.createdAt).toISOString(), answered: !(waiting && i === asked.length - 1) })),
         documents: docs.map((d) => ({ kind: d.kind, name: d.name, size: d.size, uploadedAt: d.uploadedAt.toISOString() })),
         canReply: waiting,
-        canUpload: PARTNER_STAGES.includes(c.stage) && c.proposerId === actor.id,
+        canUpload: takesPartnerPapers(c) && c.proposerId === actor.id,
       };
     });
   }
@@ -131,8 +134,8 @@ export class OffersService {
 
   /** Once the intake handed the offer on (or closed it), it takes no more from the partner: 409. */
   private async assertOwnOffer(offer: OfferRow, actor: Actor): Promise<void> {
-    const c = await this.db.read((em) => em.findOne<CaseRow>(CASE, { where: { id: offer.caseId }, select: { stage: true, proposerId: true } }));
-    if (!c || c.proposerId !== actor.id || !PARTNER_STAGES.includes(c.stage)) {
+    const c = await this.db.read((em) => em.findOne<CaseRow>(CASE, { where: { id: offer.caseId }, select: { stage: true, proposerId: true, workflowName: true, workflowVersion: true } }));
+    if (!c || c.proposerId !== actor.id || !takesPartnerPapers(c)) {
       throw new DomainError('InvalidTransition', 'the offer takes nothing more from the partner: it is being processed or closed', { allowedEvents: [] });
     }
   }
